@@ -1,33 +1,38 @@
 /**
- * CONTRACT STUB (filled by the parse work): domain → Alpaca wire JSON.
+ * Domain → Alpaca wire JSON (the contract; implementations in ./serialize/).
  * Used by the adapter (request bodies) and by the simulated exchange (responses, stream frames),
- * so both sides speak the one protocol. Outputs are checked against the official OpenAPI schema.
+ * so both sides speak the one protocol. Outputs are checked against the official OpenAPI schema
+ * (tests/unit/request-schema.test.ts) and round-trip through ./parse.ts.
  */
-import type { Account, CalendarDay, FillActivity, MarketClock, Position } from '../../domain/account.js';
-import type { Order, OrderRequest } from '../../domain/order.js';
 import type { TradeUpdate } from '../../domain/trade-update.js';
-import type { Bar, Quote, Snapshot, Trade } from '../../domain/market-data.js';
+import { decOrNull, timeOrNull, withoutNulls } from './serialize/wire-values.js';
+import { orderToWire } from './serialize/order.serialize.js';
 
-const todo = (): never => { throw new Error('not implemented yet'); };
+export { toOrderRequestBody, orderToWire } from './serialize/order.serialize.js';
+export {
+  accountToWire, positionToWire, clockToWire, calendarDayToWire, fillActivityToWire,
+} from './serialize/account.serialize.js';
+export {
+  tradeToWire, quoteToWire, barToWire, snapshotToWire,
+  tradeToStreamMessage, quoteToStreamMessage, barToStreamMessage,
+} from './serialize/market-data.serialize.js';
 
-/** POST /v2/orders body; decimals as strings, absent fields omitted */
-export function toOrderRequestBody(_req: OrderRequest): Record<string, unknown> { return todo(); }
-/** every Order key present, null where not applicable (as Alpaca does) */
-export function orderToWire(_order: Order): Record<string, unknown> { return todo(); }
-export function accountToWire(_account: Account): Record<string, unknown> { return todo(); }
-export function positionToWire(_position: Position): Record<string, unknown> { return todo(); }
-/** clock timestamps rendered with the America/New_York offset (-04:00 / -05:00) */
-export function clockToWire(_clock: MarketClock): Record<string, unknown> { return todo(); }
-export function calendarDayToWire(_day: CalendarDay): Record<string, unknown> { return todo(); }
-export function fillActivityToWire(_fill: FillActivity): Record<string, unknown> { return todo(); }
-/** {stream:'trade_updates', data:{event, order, timestamp, execution_id?, price?, qty?, position_qty?, event_id?, at?}} */
-export function tradeUpdateToWire(_update: TradeUpdate): Record<string, unknown> { return todo(); }
-/** market data objects, WITHOUT the symbol key (REST form) */
-export function tradeToWire(_trade: Trade): Record<string, unknown> { return todo(); }
-export function quoteToWire(_quote: Quote): Record<string, unknown> { return todo(); }
-export function barToWire(_bar: Bar): Record<string, unknown> { return todo(); }
-export function snapshotToWire(_snapshot: Snapshot): Record<string, unknown> { return todo(); }
-/** stream form: {T:'t', S:symbol, ...} etc. */
-export function tradeToStreamMessage(_trade: Trade): Record<string, unknown> { return todo(); }
-export function quoteToStreamMessage(_quote: Quote): Record<string, unknown> { return todo(); }
-export function barToStreamMessage(_bar: Bar, _kind: 'b' | 'u' | 'd'): Record<string, unknown> { return todo(); }
+/**
+ * {stream:'trade_updates', data:{event, order, timestamp?, execution_id?, price?, qty?, position_qty?,
+ * event_id?, at?}} — optional keys only when set (fills carry execution_id/price/qty/position_qty
+ * as decimal strings); an unknown event is written back under its raw name.
+ */
+export function tradeUpdateToWire(update: TradeUpdate): Record<string, unknown> {
+  const data = withoutNulls({
+    event: update.event === 'unknown' ? update.eventRaw : update.event,
+    order: orderToWire(update.order),
+    timestamp: timeOrNull(update.timestamp),
+    execution_id: update.executionId,
+    price: decOrNull(update.price),
+    qty: decOrNull(update.qty),
+    position_qty: decOrNull(update.positionQty),
+    event_id: update.eventId,
+    at: timeOrNull(update.at),
+  });
+  return { stream: 'trade_updates', data };
+}
