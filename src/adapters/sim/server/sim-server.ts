@@ -145,6 +145,7 @@ export async function createSimServer(opts: SimServerOptions): Promise<SimServer
     disconnectTradeStreams: () => trades.disconnectTradeStreams(),
     sendRawTradeFrame: (frame) => trades.sendRawTradeFrame(frame),
     tradeStreamClients: () => trades.tradeStreamClients(),
+    tradeStreamListeners: () => trades.tradeStreamListeners(),
     disconnectDataStreams: () => data.disconnectDataStreams(),
     dataStreamClients: () => data.dataStreamClients(),
   };

@@ -28,6 +28,8 @@ export interface TradeStreamFaults {
   sendRawTradeFrame(frame: unknown): void;
   /** open trade-stream sockets */
   tradeStreamClients(): number;
+  /** sockets authorized and listening to trade_updates (events reach only these) */
+  tradeStreamListeners(): number;
 }
 
 interface Client {
@@ -172,6 +174,12 @@ export class TradeStreamHub implements TradeStreamFaults {
 
   tradeStreamClients(): number {
     return this.clients.size;
+  }
+
+  tradeStreamListeners(): number {
+    let n = 0;
+    for (const client of this.clients) if (client.listening) n++;
+    return n;
   }
 
   close(): void {
