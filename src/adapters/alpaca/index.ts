@@ -1,0 +1,72 @@
+/**
+ * Composition of the Alpaca adapters from resolved config (urls.ts). One HTTP client and rate
+ * limiter per API: trading and market data have separate 200/min budgets (PROTOCOL.md §1.4).
+ * Used by main.ts for real Alpaca and by tests/CLI against the simulated exchange on loopback.
+ */
+import type { DataFeed } from '../../domain/market-data.js';
+import type { BrokerPort } from '../../ports/broker.port.js';
+import type { Clock, Random } from '../../ports/clock.port.js';
+import type { MarketDataPort, MarketDataStreamPort } from '../../ports/market-data.port.js';
+import type { TradeStreamPort } from '../../ports/trade-stream.port.js';
+import { AlpacaBroker } from './alpaca-broker.js';
+import { AlpacaHttpClient, type FetchLike } from './http-client.js';
+import { AlpacaMarketDataStream } from './market-data-stream.client.js';
+import { AlpacaMarketData } from './market-data.client.js';
+import { RateLimiter } from './rate-limiter.js';
+import { AlpacaTradeStream, type TradeStreamAuthForm } from './trade-stream.client.js';
+import type { ResolvedAlpaca } from './urls.js';
+
+export interface AlpacaAdapterDeps {
+  clock: Clock;
+  random: Random;
+  fetch?: FetchLike;
+  /** request timeouts; defaults to `clock` (tests pass a separate ManualClock) */
+  timeoutClock?: Clock;
+}
+
+export interface AlpacaAdapterTuning {
+  timeoutMs?: number;
+  /** requests per minute kept under Alpaca's 200; null disables the client-side limiter */
+  maxRequestsPerMinute?: number | null;
+  tradeStreamAuthForm?: TradeStreamAuthForm;
+  feed?: DataFeed;
+}
+
+export interface AlpacaAdapters {
+  broker: BrokerPort;
+  tradeStream: TradeStreamPort;
+  marketData: MarketDataPort;
+  marketDataStream: MarketDataStreamPort;
+}
+
+export function createAlpacaAdapters(config: ResolvedAlpaca & { tuning?: AlpacaAdapterTuning }, deps: AlpacaAdapterDeps): AlpacaAdapters {
+  const { credentials } = config;
+  if (!credentials || config.problems.length > 0) {
+    throw new Error(`Alpaca configuration is invalid: ${config.problems.join('; ') || 'credentials missing'}`);
+  }
+  const tuning = config.tuning ?? {};
+  const limit = tuning.maxRequestsPerMinute === undefined ? 190 : tuning.maxRequestsPerMinute;
+  const http = (baseUrl: string) => new AlpacaHttpClient({
+    baseUrl, credentials, clock: deps.clock, random: deps.random, fetch: deps.fetch, timeoutMs: tuning.timeoutMs, timeoutClock: deps.timeoutClock,
+    limiter: limit === null ? null : new RateLimiter({ clock: deps.clock, maxPerWindow: limit }),
+  });
+  const broker = new AlpacaBroker({ mode: config.mode, http: http(config.urls.trading) });
+  return {
+    broker,
+    tradeStream: new AlpacaTradeStream({
+      url: config.urls.tradeStream, credentials, broker, clock: deps.clock, random: deps.random, authForm: tuning.tradeStreamAuthForm,
+    }),
+    marketData: new AlpacaMarketData({ http: http(config.urls.data), feed: tuning.feed ?? feedFromStreamUrl(config.urls.dataStream) }),
+    marketDataStream: new AlpacaMarketDataStream({ url: config.urls.dataStream, credentials, clock: deps.clock, random: deps.random }),
+  };
+}
+
+/** wss://…/v2/iex → 'iex', so REST reads match what the stream shows; unknown → Alpaca's default */
+function feedFromStreamUrl(url: string): DataFeed | undefined {
+  const last = url.replace(/\/+$/, '').split('/').pop();
+  const feeds: DataFeed[] = ['iex', 'sip', 'delayed_sip', 'boats', 'overnight', 'otc'];
+  return feeds.find((f) => f === last);
+}
+
+export { resolveAlpacaUrls } from './urls.js';
+export { Credentials } from './credentials.js';

@@ -1,0 +1,182 @@
+/**
+ * TradeStreamPort over Alpaca's trade_updates websocket (PROTOCOL.md §7, recovery per §3.5).
+ * Invariants:
+ *  - 'connected' is emitted only once the server confirms it is listening to trade_updates, and
+ *    the REST resync starts only AFTER that (stream first, REST second), so no fill falls between;
+ *  - every frame is decoded as UTF-8 JSON whether text or binary, and parsed by parse.ts only;
+ *  - anything Keel cannot read (unknown event, bad order, bad JSON) becomes 'refresh_order', never
+ *    a guess;
+ *  - unauthorized is fatal (reconnecting with bad keys only burns attempts); every other end of a
+ *    connection is followed by 'disconnected' with the backoff already scheduled.
+ */
+import { Observable, Subject } from 'rxjs';
+import type { BrokerPort } from '../../ports/broker.port.js';
+import type { Clock, Random } from '../../ports/clock.port.js';
+import type { TradeStreamEvent, TradeStreamPort } from '../../ports/trade-stream.port.js';
+import type { TradeUpdate } from '../../domain/trade-update.js';
+import { STREAM_BACKOFF, type BackoffPolicy } from './backoff.js';
+import type { Credentials } from './credentials.js';
+import { parseTradeStreamMessage, type TradeStreamMessage } from './parse.js';
+import { runReconnectLoop } from './reconnect.js';
+import { runWsSession, type SessionContext } from './ws-session.js';
+
+export type TradeStreamAuthForm = 'auth' | 'authenticate';
+
+export interface TradeStreamOptions {
+  url: string;
+  credentials: Credentials;
+  broker: Pick<BrokerPort, 'listAllOrders' | 'listFillActivities'>;
+  clock: Clock;
+  random: Random;
+  /** 'auth' = current docs; 'authenticate' = legacy SDK form (both accepted by Alpaca) */
+  authForm?: TradeStreamAuthForm;
+  /** fills are re-read from (last event time − margin); default 2 min for clock skew */
+  resyncMarginMs?: number;
+  /** default 10 s; null disables keep-alive pings */
+  pingIntervalMs?: number | null;
+  /** default 10 s */
+  pongTimeoutMs?: number;
+  /** default 15 s; null disables */
+  handshakeTimeoutMs?: number | null;
+  backoff?: BackoffPolicy;
+}
+
+export class AlpacaTradeStream implements TradeStreamPort {
+  readonly events$: Observable<TradeStreamEvent>;
+  private readonly subject = new Subject<TradeStreamEvent>();
+  private stopController: AbortController | null = null;
+  private loop: Promise<void> | null = null;
+  private startedAt: number | null = null;
+  private lastEventAt: number | null = null;
+
+  constructor(private readonly o: TradeStreamOptions) {
+    // hot and shared; the first subscriber starts the connection (the port's contract)
+    this.events$ = new Observable<TradeStreamEvent>((subscriber) => {
+      const subscription = this.subject.subscribe(subscriber);
+      if (this.startedAt === null) this.start();
+      return subscription;
+    });
+  }
+
+  start(): void {
+    if (this.loop) return;
+    this.startedAt ??= this.o.clock.now();
+    const stop = new AbortController();
+    this.stopController = stop;
+    this.loop = runReconnectLoop({
+      clock: this.o.clock,
+      random: this.o.random,
+      policy: this.o.backoff ?? STREAM_BACKOFF,
+      stopSignal: stop.signal,
+      connect: (attempt) => runWsSession({
+        url: this.o.url,
+        clock: this.o.clock,
+        pingIntervalMs: this.o.pingIntervalMs === undefined ? 10_000 : this.o.pingIntervalMs,
+        pongTimeoutMs: this.o.pongTimeoutMs ?? 10_000,
+        handshakeTimeoutMs: this.o.handshakeTimeoutMs === undefined ? 15_000 : this.o.handshakeTimeoutMs,
+        stopSignal: stop.signal,
+        onOpen: (ctx) => ctx.send(this.authMessage()),
+        onText: (ctx, text) => this.onText(ctx, text, attempt),
+      }),
+      onDisconnected: (reason, retryInMs) => this.emit({ type: 'disconnected', at: this.o.clock.now(), reason, retryInMs }),
+      onFatal: (error) => this.emit({ type: 'fatal', at: this.o.clock.now(), error }),
+    }).finally(() => {
+      if (this.stopController === stop) { this.loop = null; this.stopController = null; }
+    });
+  }
+
+  async stop(): Promise<void> {
+    const loop = this.loop;
+    this.stopController?.abort(new Error('stopped'));
+    await loop;
+  }
+
+  private authMessage(): unknown {
+    const c = this.o.credentials;
+    return (this.o.authForm ?? 'auth') === 'auth'
+      ? { action: 'auth', key: c.keyId(), secret: c.secret() }
+      : { action: 'authenticate', data: { key_id: c.keyId(), secret_key: c.secret() } };
+  }
+
+  private onText(ctx: SessionContext, text: string, attempt: number): void {
+    const receivedAt = this.o.clock.now();
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      this.emit({ type: 'refresh_order', orderId: null, reason: 'unparseable frame', raw: text, receivedAt });
+      return;
+    }
+    let message: TradeStreamMessage;
+    try {
+      message = parseTradeStreamMessage(json);
+    } catch (error) {
+      this.emit({ type: 'refresh_order', orderId: orderIdOf(json), reason: `unparseable message: ${(error as Error).message}`, raw: json, receivedAt });
+      return;
+    }
+    this.handle(ctx, message, attempt, receivedAt);
+  }
+
+  private handle(ctx: SessionContext, m: TradeStreamMessage, attempt: number, receivedAt: number): void {
+    switch (m.kind) {
+      case 'authorization':
+        if (m.status !== 'authorized') {
+          ctx.end({ reason: 'unauthorized', fatal: `trade stream unauthorized${m.message ? `: ${m.message}` : ''}` });
+        } else {
+          ctx.send({ action: 'listen', data: { streams: ['trade_updates'] } });
+        }
+        return;
+      case 'listening':
+        if (!m.streams.includes('trade_updates')) {
+          ctx.end({ reason: 'server did not grant trade_updates' });
+          return;
+        }
+        ctx.markHealthy();
+        this.emit({ type: 'connected', at: receivedAt, attempt });
+        void this.resync();
+        return;
+      case 'trade_update':
+        this.noteEventTime(m.update, receivedAt);
+        if (m.update.event === 'unknown') {
+          this.emit({ type: 'refresh_order', orderId: m.update.order.id, reason: `unknown event ${m.update.eventRaw}`, raw: m.update, receivedAt });
+        } else {
+          this.emit({ type: 'trade_update', update: m.update, receivedAt });
+        }
+        return;
+      case 'trade_update_unparsed':
+        this.emit({ type: 'refresh_order', orderId: m.orderId, reason: m.event ? `unreadable ${m.event} event: ${m.problems.join('; ')}` : m.problems.join('; '), raw: m.raw, receivedAt });
+        return;
+      case 'error':
+        ctx.end({ reason: `stream error: ${m.message}` });
+        return;
+      case 'other':
+        return;
+    }
+  }
+
+  /** catch-up of what the socket may have missed; REST after the stream, never before */
+  private async resync(): Promise<void> {
+    const since = this.lastEventAt !== null ? this.lastEventAt - (this.o.resyncMarginMs ?? 120_000) : this.startedAt ?? this.o.clock.now();
+    try {
+      const openOrders = await this.o.broker.listAllOrders({ status: 'open', nested: true });
+      const fills = await this.o.broker.listFillActivities({ after: since, direction: 'asc' });
+      this.emit({ type: 'resynced', at: this.o.clock.now(), since, openOrders, fills });
+    } catch (error) {
+      this.emit({ type: 'resync_failed', at: this.o.clock.now(), error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  private noteEventTime(update: TradeUpdate, receivedAt: number): void {
+    const t = update.at ?? update.timestamp ?? receivedAt;
+    this.lastEventAt = this.lastEventAt === null ? t : Math.max(this.lastEventAt, t);
+  }
+
+  private emit(event: TradeStreamEvent): void {
+    this.subject.next(event);
+  }
+}
+
+function orderIdOf(json: unknown): string | null {
+  const id = (json as { data?: { order?: { id?: unknown } } } | null)?.data?.order?.id;
+  return typeof id === 'string' ? id : null;
+}

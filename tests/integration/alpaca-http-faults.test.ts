@@ -1,0 +1,194 @@
+/**
+ * The Alpaca HTTP client and broker against a scripted loopback server: retry policy, rate-limit
+ * waits (recorded on an auto-advancing ManualClock, never slept) and the no-double-submit recipe.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AlpacaBroker } from '../../src/adapters/alpaca/alpaca-broker.js';
+import { Credentials } from '../../src/adapters/alpaca/credentials.js';
+import { AlpacaHttpClient } from '../../src/adapters/alpaca/http-client.js';
+import { RateLimiter } from '../../src/adapters/alpaca/rate-limiter.js';
+import { accountToWire, clockToWire, orderToWire } from '../../src/adapters/alpaca/serialize.js';
+import { ManualClock } from '../../src/clock/manual.clock.js';
+import { BrokerError } from '../../src/domain/broker-error.js';
+import { anAccount, aClock, anOrder, anOrderRequest } from '../support/alpaca-builders.js';
+import { loadFixture } from '../support/shared-dir.js';
+import { ScriptedHttpServer } from '../support/scripted-http-server.js';
+
+const SECRET = 'sk-do-not-print-0123456789';
+const KEY = 'PKTESTKEYID42';
+const T0 = '2026-11-23T15:00:00Z';
+const BY_CID = '/v2/orders:by_client_order_id';
+const CID = 'keel-sig-42-entry';
+
+let server: ScriptedHttpServer;
+let clock: ManualClock;
+let timers: ManualClock;
+let broker: AlpacaBroker;
+
+beforeEach(async () => {
+  server = new ScriptedHttpServer();
+  const baseUrl = await server.start();
+  clock = new ManualClock(T0, true); // backoff waits are recorded in clock.sleeps, not slept
+  timers = new ManualClock(T0); // request timeouts fire only when a test advances this clock
+  const http = new AlpacaHttpClient({ baseUrl, credentials: new Credentials(KEY, SECRET), clock, random: () => 0.5, timeoutClock: timers });
+  broker = new AlpacaBroker({ mode: 'paper', http });
+});
+
+afterEach(() => server.close());
+
+const orderWire = () => orderToWire(anOrder({ clientOrderId: CID, status: 'accepted', statusRaw: 'accepted' }));
+const serverError = { status: 500, body: { code: 50010000, message: 'internal server error' } };
+
+describe('safe reads', () => {
+  it('waits until X-RateLimit-Reset after a 429, then succeeds', async () => {
+    const resetEpochSeconds = Date.parse(T0) / 1000 + 7;
+    server.on('GET', '/v2/account',
+      { status: 429, body: loadFixture('synthesized/error-429-rate-limit.json'), headers: { 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': String(resetEpochSeconds) } },
+      { status: 200, body: accountToWire(anAccount()) });
+    const account = await broker.getAccount();
+    expect(account.accountNumber).toBe('PA123');
+    expect(clock.sleeps).toEqual([7000]);
+    expect(server.count('GET', '/v2/account')).toBe(2);
+  });
+
+  it('retries a read after a 500 with a jittered backoff and returns the next answer', async () => {
+    server.on('GET', '/v2/clock', serverError, { status: 200, body: clockToWire(aClock()) });
+    const marketClock = await broker.getClock();
+    expect(marketClock.isOpen).toBe(true);
+    expect(clock.sleeps).toEqual([125]); // 0.5 × 250 ms base
+  });
+
+  it('gives up after three retries and throws the classified error', async () => {
+    server.on('GET', '/v2/clock', { status: 503, body: { message: 'service unavailable' } });
+    const error = await broker.getClock().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BrokerError);
+    expect((error as BrokerError).category).toBe('server_error');
+    expect(server.count('GET', '/v2/clock')).toBe(4);
+    expect(clock.sleeps).toEqual([125, 250, 500]);
+  });
+
+  it('does not retry a terminal 403 read', async () => {
+    server.on('GET', '/v2/account', { status: 403, body: { message: 'forbidden.' } });
+    await expect(broker.getAccount()).rejects.toMatchObject({ category: 'forbidden', status: 403 });
+    expect(server.count('GET', '/v2/account')).toBe(1);
+  });
+
+  it('sends the key headers on every request', async () => {
+    server.on('GET', '/v2/account', { status: 200, body: accountToWire(anAccount()) });
+    await broker.getAccount();
+    expect(server.requests[0]?.headers['apca-api-key-id']).toBe(KEY);
+    expect(server.requests[0]?.headers['apca-api-secret-key']).toBe(SECRET);
+  });
+
+  it('returns null for a flat position and an unknown order (404)', async () => {
+    server.on('GET', '/v2/positions/AAPL', { status: 404, body: loadFixture('error-404-position-does-not-exist.json') });
+    server.on('GET', '/v2/orders/61e69015-8549-4bfd-b9c3-01e75843f47d', { status: 404, body: loadFixture('error-404-order-not-found.json') });
+    expect(await broker.getPosition('AAPL')).toBeNull();
+    expect(await broker.getOrder('61e69015-8549-4bfd-b9c3-01e75843f47d')).toBeNull();
+  });
+});
+
+describe('submitOrder never double-submits', () => {
+  it('resolves a POST that times out by client_order_id lookup, with exactly one POST', async () => {
+    server.on('POST', '/v2/orders', 'hang');
+    server.on('GET', BY_CID, { status: 200, body: orderWire() });
+    const posted = server.nextRequest('POST', '/v2/orders');
+    const outcome = broker.submitOrder(anOrderRequest({ clientOrderId: CID }));
+    await posted;
+    timers.advance(10_000);
+    const result = await outcome;
+    expect(result).toMatchObject({ kind: 'accepted', recovered: true, order: { clientOrderId: CID } });
+    expect(server.count('POST', '/v2/orders')).toBe(1);
+    expect(server.requests.find((r) => r.path === BY_CID)?.query.get('client_order_id')).toBe(CID);
+  });
+
+  it('resubmits with the SAME client_order_id when a 5xx POST is not found by lookup', async () => {
+    server.on('POST', '/v2/orders', serverError, { status: 200, body: orderWire() });
+    server.on('GET', BY_CID, { status: 404, body: loadFixture('error-404-order-not-found.json') });
+    const result = await broker.submitOrder(anOrderRequest({ clientOrderId: CID }));
+    expect(result).toMatchObject({ kind: 'accepted', recovered: false });
+    const posts = server.requests.filter((r) => r.method === 'POST');
+    expect(posts.map((p) => (p.body as { client_order_id: string }).client_order_id)).toEqual([CID, CID]);
+    expect(server.count('GET', BY_CID)).toBe(1);
+  });
+
+  it('treats 422 "client_order_id must be unique" as an earlier landing and recovers it', async () => {
+    server.on('POST', '/v2/orders', { status: 422, body: loadFixture('error-422-duplicate-client-order-id.json') });
+    server.on('GET', BY_CID, { status: 200, body: orderWire() });
+    const result = await broker.submitOrder(anOrderRequest({ clientOrderId: CID }));
+    expect(result).toMatchObject({ kind: 'accepted', recovered: true });
+    expect(server.count('POST', '/v2/orders')).toBe(1);
+  });
+
+  it('matches the duplicate wording loosely', async () => {
+    server.on('POST', '/v2/orders', { status: 422, body: { code: 40010001, message: 'client order id must be unique' } });
+    server.on('GET', BY_CID, { status: 200, body: orderWire() });
+    expect(await broker.submitOrder(anOrderRequest({ clientOrderId: CID }))).toMatchObject({ kind: 'accepted', recovered: true });
+  });
+
+  it('rejects on 403, keeping Alpaca code and message, without a lookup', async () => {
+    server.on('POST', '/v2/orders', { status: 403, body: loadFixture('error-403-insufficient-buying-power.json') });
+    const result = await broker.submitOrder(anOrderRequest({ clientOrderId: CID }));
+    expect(result.kind).toBe('rejected');
+    if (result.kind !== 'rejected') return;
+    expect(result.error.status).toBe(403);
+    expect(result.error.code).toBe(40310000);
+    expect(result.error.brokerMessage).toBe('insufficient buying power');
+    expect(server.count('GET', BY_CID)).toBe(0);
+  });
+
+  it('reports unknown (order stays in flight) when the lookup itself keeps failing', async () => {
+    server.on('POST', '/v2/orders', serverError);
+    server.on('GET', BY_CID, serverError);
+    const result = await broker.submitOrder(anOrderRequest({ clientOrderId: CID }));
+    expect(result).toMatchObject({ kind: 'unknown', clientOrderId: CID, error: { category: 'server_error' } });
+    expect(server.count('POST', '/v2/orders')).toBe(1);
+    expect(server.count('GET', BY_CID)).toBe(4); // the lookup is a safe read: retried
+  });
+
+  it('stops after the bounded resubmits and reports unknown', async () => {
+    server.on('POST', '/v2/orders', serverError);
+    server.on('GET', BY_CID, { status: 404, body: loadFixture('error-404-order-not-found.json') });
+    const result = await broker.submitOrder(anOrderRequest({ clientOrderId: CID }));
+    expect(result.kind).toBe('unknown');
+    expect(server.count('POST', '/v2/orders')).toBe(3);
+  });
+
+  it('never retries a position liquidation at the transport', async () => {
+    server.on('DELETE', '/v2/positions/AAPL', serverError);
+    await expect(broker.closePosition('AAPL')).rejects.toMatchObject({ category: 'server_error' });
+    expect(server.count('DELETE', '/v2/positions/AAPL')).toBe(1);
+  });
+});
+
+describe('secrets', () => {
+  it('keeps the secret out of error messages and serialised errors', async () => {
+    server.on('POST', '/v2/orders', { status: 403, body: loadFixture('error-403-insufficient-buying-power.json') });
+    const rejected = await broker.submitOrder(anOrderRequest());
+    const refused = await new AlpacaHttpClient({
+      baseUrl: 'http://127.0.0.1:1', credentials: new Credentials(KEY, SECRET), clock, random: () => 0, timeoutClock: timers, maxRetries: 0,
+    }).request({ method: 'GET', path: '/v2/account', retry: 'safe' }).then(() => null, (e: unknown) => e as BrokerError);
+    expect(refused).toMatchObject({ category: 'network' });
+    for (const err of [rejected.kind === 'rejected' ? rejected.error : null, refused]) {
+      expect(err).not.toBeNull();
+      expect(`${err?.message} ${JSON.stringify(err)} ${String(err?.stack)}`).not.toContain(SECRET);
+    }
+  });
+});
+
+describe('RateLimiter', () => {
+  it('waits for the reset when the broker says no requests remain', async () => {
+    const limiter = new RateLimiter({ clock });
+    limiter.observe(new Headers({ 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': String(Date.parse(T0) / 1000 + 30) }));
+    await limiter.acquire();
+    expect(clock.sleeps).toEqual([30_000]);
+  });
+
+  it('keeps to its own budget per window', async () => {
+    const limiter = new RateLimiter({ clock, maxPerWindow: 2, windowMs: 60_000 });
+    await limiter.acquire();
+    await limiter.acquire();
+    await limiter.acquire();
+    expect(clock.sleeps).toEqual([60_000]);
+  });
+});
