@@ -57,7 +57,8 @@ describe('trade stream client', () => {
     expect(listen).toEqual({ action: 'listen', data: { streams: ['trade_updates'] } });
     const done = await resynced;
     expect(done.fills).toHaveLength(1);
-    expect(done.since).toBe(Date.parse(T0));
+    // first connect: look back the resync margin (2 min) before the start, as after a gap
+    expect(done.since).toBe(Date.parse(T0) - 120_000);
     expect(seen.map((e) => e.type)).toEqual(['connected', 'resynced']);
     expect(broker.calls.map((c) => c.method)).toEqual(['listAllOrders', 'listFillActivities']);
     expect(broker.calls[0]?.query).toEqual({ status: 'open', nested: true });

@@ -130,6 +130,33 @@ describe('BrokerPort against the sim', () => {
   });
 });
 
+describe('rate limits against the sim', () => {
+  it('waits for X-RateLimit-Reset after the sim answers 429, then reads successfully', async () => {
+    const limited = await startSim({ rateLimitPerMinute: 2 });
+    try {
+      // waiting moves the sim's own clock, so its rate-limit window really turns over
+      const clock = { now: () => limited.clock.now(), sleeps: [] as number[], sleep: async (ms: number) => { clock.sleeps.push(ms); limited.clock.advance(ms); } };
+      const resolved = resolveAlpacaUrls({
+        ALPACA_PAPER_URL: limited.server.tradingUrl, ALPACA_API_KEY: 'PKLIMIT', ALPACA_API_SECRET: 'limit-secret',
+      }, 'paper');
+      // the sim's window follows its own clock; keep both clocks together
+      const { broker } = createAlpacaAdapters({ ...resolved, tuning: { maxRequestsPerMinute: null } }, { clock, random: () => 0.5, timeoutClock: timeouts });
+      await broker.getClock();
+      await broker.getClock();
+      const before = clock.now();
+      const waiting = broker.getAccount();
+      const account = await waiting;
+      expect(account.cash.toString()).toBe('100000');
+      const statuses = limited.server.faults.requests.map((r) => r.status);
+      expect(statuses).toEqual([200, 200, 429, 200]);
+      expect(clock.sleeps.some((ms) => ms > 0)).toBe(true);
+      expect(clock.now()).toBeGreaterThan(before);
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
 describe('MarketDataPort against the sim', () => {
   it('reads snapshots, latest trades and paged bars', async () => {
     const { marketData } = alpaca;
@@ -168,6 +195,44 @@ describe('streams against the sim', () => {
     sim.clock.advance(gap.retryInMs ?? 0);
     const after = await caughtUp;
     expect(after.fills.map((f) => f.symbol)).toEqual(['AAPL']);
+  });
+
+  it('recovers a fill that happened while the stream was down through the resync', async () => {
+    const { tradeStream, broker } = alpaca;
+    const ready = next(tradeStream.events$, 'resynced');
+    tradeStream.start();
+    await ready;
+
+    const disconnected = next(tradeStream.events$, 'disconnected');
+    sim.server.faults.disconnectTradeStreams();
+    const gap = await disconnected;
+    // the order fills while nobody listens: its events are lost for good on the socket
+    const outcome = await broker.submitOrder(buy('filled-in-the-gap', 'MSFT', '3'));
+    expect(outcome.kind).toBe('accepted');
+    sim.core.sync();
+    expect((await broker.getOrderByClientOrderId('filled-in-the-gap'))?.status).toBe('filled');
+
+    const connected = next(tradeStream.events$, 'connected');
+    const caughtUp = next(tradeStream.events$, 'resynced');
+    sim.clock.advance(gap.retryInMs ?? 0);
+    const order = await connected;
+    const resync = await caughtUp;
+    expect(order.attempt).toBeGreaterThan(0);
+    expect(resync.fills.map((f) => [f.symbol, f.side, f.cumQty.toString()])).toEqual([['MSFT', 'buy', '3']]);
+  });
+
+  it('asks for a REST refresh when the sim sends an unknown trade event kind', async () => {
+    const { tradeStream, broker } = alpaca;
+    const ready = next(tradeStream.events$, 'resynced');
+    tradeStream.start();
+    await ready;
+    const placed = await broker.submitOrder(buy('odd-event'));
+    if (placed.kind !== 'accepted') throw new Error('order was not accepted');
+    const refresh = next(tradeStream.events$, 'refresh_order');
+    const wire = (await sim.rest(`/v2/orders/${placed.order.id}`).then((r) => r.json())) as Record<string, unknown>;
+    sim.server.faults.sendRawTradeFrame({ stream: 'trade_updates', data: { event: 'held_for_review', order: wire, timestamp: SESSION_OPEN } });
+    const event = await refresh;
+    expect(event.orderId).toBe(placed.order.id);
   });
 
   it('subscribes on the data stream and receives trades after a price change', async () => {

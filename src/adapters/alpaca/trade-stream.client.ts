@@ -156,7 +156,9 @@ export class AlpacaTradeStream implements TradeStreamPort {
 
   /** catch-up of what the socket may have missed; REST after the stream, never before */
   private async resync(): Promise<void> {
-    const since = this.lastEventAt !== null ? this.lastEventAt - (this.o.resyncMarginMs ?? 120_000) : this.startedAt ?? this.o.clock.now();
+    // `after` is exclusive and broker clocks drift: always look back a margin, also on the first connect
+    const anchor = this.lastEventAt ?? this.startedAt ?? this.o.clock.now();
+    const since = anchor - (this.o.resyncMarginMs ?? 120_000);
     try {
       const openOrders = await this.o.broker.listAllOrders({ status: 'open', nested: true });
       const fills = await this.o.broker.listFillActivities({ after: since, direction: 'asc' });
