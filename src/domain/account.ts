@@ -49,6 +49,10 @@ export interface Position {
   currentPrice: Decimal | null;
   lastdayPrice: Decimal | null;
   changeToday: Decimal | null;
+  assetMarginable: boolean | null;
+  /** P&L since the start of today's session */
+  unrealizedIntradayPl: Decimal | null;
+  unrealizedIntradayPlpc: Decimal | null;
 }
 
 export interface MarketClock {

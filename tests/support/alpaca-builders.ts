@@ -59,7 +59,8 @@ export function aPosition(overrides: Partial<Position> = {}): Position {
     side: 'short', qty: dec('-2478'), qtyAvailable: dec('-2478'), avgEntryPrice: dec('8.36'),
     marketValue: dec('-22078.98'), costBasis: dec('-20716.08'), unrealizedPl: dec('-1362.9'),
     unrealizedPlpc: dec('-0.0657894736842105'), currentPrice: dec('8.91'), lastdayPrice: dec('8.87'),
-    changeToday: dec('0.0045095828635851'),
+    changeToday: dec('0.0045095828635851'), assetMarginable: true,
+    unrealizedIntradayPl: dec('-99.12'), unrealizedIntradayPlpc: dec('-0.0045095828635851'),
     ...overrides,
   };
 }

@@ -57,6 +57,9 @@ export function readPosition(json: unknown, path: string, problems: Problems): P
     currentPrice: r.optDecimal('current_price'),
     lastdayPrice: r.optDecimal('lastday_price'),
     changeToday: r.optDecimal('change_today'),
+    assetMarginable: r.has('asset_marginable') ? r.bool('asset_marginable') : null,
+    unrealizedIntradayPl: r.optDecimal('unrealized_intraday_pl'),
+    unrealizedIntradayPlpc: r.optDecimal('unrealized_intraday_plpc'),
   };
 }
 

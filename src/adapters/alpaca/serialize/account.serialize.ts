@@ -55,6 +55,9 @@ export function positionToWire(position: Position): Record<string, unknown> {
     current_price: decOrNull(position.currentPrice),
     lastday_price: decOrNull(position.lastdayPrice),
     change_today: decOrNull(position.changeToday),
+    asset_marginable: position.assetMarginable,
+    unrealized_intraday_pl: decOrNull(position.unrealizedIntradayPl),
+    unrealized_intraday_plpc: decOrNull(position.unrealizedIntradayPlpc),
   });
 }
 

@@ -90,6 +90,8 @@ export function createSimExchange(opts: SimExchangeOptions): SimExchangeCore {
       avgEntryPrice: h.cost.div(h.qty).toDecimalPlaces(9), marketValue, costBasis: h.cost, unrealizedPl: pl,
       unrealizedPlpc: h.cost.isZero() ? ZERO : pl.div(h.cost).toDecimalPlaces(9), currentPrice: current,
       lastdayPrice: lastday, changeToday: lastday.isZero() ? ZERO : current.sub(lastday).div(lastday).toDecimalPlaces(9),
+      // the sim keeps no opening date per holding: intraday P&L is reported as the whole unrealized P&L
+      assetMarginable: true, unrealizedIntradayPl: pl, unrealizedIntradayPlpc: h.cost.isZero() ? ZERO : pl.div(h.cost).toDecimalPlaces(9),
     };
   };
 
