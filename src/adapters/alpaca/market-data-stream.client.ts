@@ -19,7 +19,7 @@ import type { Credentials } from './credentials.js';
 import { parseDataStreamFrame, type DataStreamMessage } from './parse.js';
 import { runReconnectLoop } from './reconnect.js';
 import { SubscriptionSet, isEmpty, type SubscriptionDelta } from './subscription-set.js';
-import { runWsSession, type SessionContext } from './ws-session.js';
+import { resolveTimings, runWsSession, type SessionContext } from './ws-session.js';
 
 const FATAL_CODES = new Set([402, 409, 411]);
 const CONNECTION_LIMIT = 406;
@@ -74,9 +74,7 @@ export class AlpacaMarketDataStream implements MarketDataStreamPort {
         return runWsSession({
           url: this.o.url,
           clock: this.o.clock,
-          pingIntervalMs: this.o.pingIntervalMs === undefined ? 10_000 : this.o.pingIntervalMs,
-          pongTimeoutMs: this.o.pongTimeoutMs ?? 10_000,
-          handshakeTimeoutMs: this.o.handshakeTimeoutMs === undefined ? 15_000 : this.o.handshakeTimeoutMs,
+          ...resolveTimings(this.o),
           stopSignal: stop.signal,
           onOpen: (ctx) => { this.session = ctx; },
           onText: (ctx, text) => this.onText(ctx, text, attempt),

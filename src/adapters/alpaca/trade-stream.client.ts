@@ -18,7 +18,7 @@ import { STREAM_BACKOFF, type BackoffPolicy } from './backoff.js';
 import type { Credentials } from './credentials.js';
 import { parseTradeStreamMessage, type TradeStreamMessage } from './parse.js';
 import { runReconnectLoop } from './reconnect.js';
-import { runWsSession, type SessionContext } from './ws-session.js';
+import { resolveTimings, runWsSession, type SessionContext } from './ws-session.js';
 
 export type TradeStreamAuthForm = 'auth' | 'authenticate';
 
@@ -71,9 +71,7 @@ export class AlpacaTradeStream implements TradeStreamPort {
       connect: (attempt) => runWsSession({
         url: this.o.url,
         clock: this.o.clock,
-        pingIntervalMs: this.o.pingIntervalMs === undefined ? 10_000 : this.o.pingIntervalMs,
-        pongTimeoutMs: this.o.pongTimeoutMs ?? 10_000,
-        handshakeTimeoutMs: this.o.handshakeTimeoutMs === undefined ? 15_000 : this.o.handshakeTimeoutMs,
+        ...resolveTimings(this.o),
         stopSignal: stop.signal,
         onOpen: (ctx) => ctx.send(this.authMessage()),
         onText: (ctx, text) => this.onText(ctx, text, attempt),

@@ -44,6 +44,22 @@ export interface SessionOptions {
   onText(ctx: SessionContext, text: string): void;
 }
 
+/** Keep-alive tuning a stream client accepts; undefined = default, null = off. */
+export interface SessionTimings {
+  pingIntervalMs?: number | null;
+  pongTimeoutMs?: number;
+  handshakeTimeoutMs?: number | null;
+}
+
+/** Defaults: ping every 10 s (as the Python SDKs), 10 s for the pong, 15 s for the handshake. */
+export function resolveTimings(t: SessionTimings): Pick<SessionOptions, 'pingIntervalMs' | 'pongTimeoutMs' | 'handshakeTimeoutMs'> {
+  return {
+    pingIntervalMs: t.pingIntervalMs === undefined ? 10_000 : t.pingIntervalMs,
+    pongTimeoutMs: t.pongTimeoutMs ?? 10_000,
+    handshakeTimeoutMs: t.handshakeTimeoutMs === undefined ? 15_000 : t.handshakeTimeoutMs,
+  };
+}
+
 export function runWsSession(opts: SessionOptions): Promise<SessionEnd> {
   return new Promise<SessionEnd>((resolve) => {
     const timers = new AbortController();
