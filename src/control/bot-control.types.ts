@@ -1,0 +1,68 @@
+/**
+ * CONTRACT: the control facade — the ONE place the HTTP layer, the CLI and schedulers go through
+ * (STYLE.md). Answers are values, not exceptions: a refused action says why, names the current
+ * state and what is allowed, and changes nothing.
+ */
+import type { BotConfig, BotSettings, BotState, BreakerLevel, TradingModeName, ExecutionMode } from '../domain/bot-config.js';
+import type { Decimal } from '../domain/money.js';
+import type { ReconciliationReport } from '../domain/reconciliation.js';
+
+export const BOT_ACTIONS = ['start', 'pause', 'resume', 'stop', 'acknowledge-halt'] as const;
+export type BotAction = (typeof BOT_ACTIONS)[number];
+
+export interface BotStatus {
+  state: BotState;
+  /** true while a start (or a restart restoring 'running') waits for reconciliation */
+  starting: boolean;
+  mode: TradingModeName;
+  executionMode: ExecutionMode;
+  reconciled: boolean;
+  openPositionCount: number;
+  todayRealizedPnl: Decimal;
+  todayTradeCount: number;
+  /** from the broker clock (cached briefly); null when the broker cannot be reached */
+  marketOpen: boolean | null;
+  breaker: BreakerLevel;
+  allowedActions: BotAction[];
+}
+
+export type ControlErrorCode =
+  | 'INVALID_TRANSITION'
+  | 'NOT_RECONCILED'
+  | 'BROKER_UNREACHABLE'
+  | 'OPEN_POSITIONS'
+  | 'LIVE_CREDENTIALS_MISSING'
+  | 'CONFIRMATION_REQUIRED'
+  | 'READ_ONLY';
+
+export interface ControlError {
+  code: ControlErrorCode;
+  message: string;
+  /** HTTP mapping: 409 for refusals of state, 503 for an unreachable dependency */
+  httpStatus: 409 | 503;
+  details?: Record<string, unknown>;
+}
+
+export type ControlResult<T> = { ok: true; value: T } | { ok: false; error: ControlError };
+
+export interface HealthReport {
+  ok: boolean;
+  database: { ok: boolean; error: string | null };
+  broker: { ok: boolean; error: string | null };
+}
+
+export interface BotControl {
+  /** restores the persisted state at startup ('running' resumes only after reconciliation) */
+  boot(): Promise<void>;
+  /** stops timers and streams; persists nothing new beyond the journal's shutdown entry */
+  shutdown(): Promise<void>;
+  status(): Promise<BotStatus>;
+  /** persisted (bot_config + journal) BEFORE it resolves */
+  act(action: BotAction, cause: string): Promise<ControlResult<BotStatus>>;
+  getConfig(): Promise<BotConfig>;
+  /** patch already validated at the edge (zod); answers the whole config */
+  patchConfig(patch: Partial<BotSettings>, cause: string): Promise<ControlResult<BotConfig>>;
+  setMode(mode: TradingModeName, confirm: string | undefined, cause: string): Promise<ControlResult<BotStatus>>;
+  lastReconciliation(): Promise<ReconciliationReport | null>;
+  health(): Promise<HealthReport>;
+}

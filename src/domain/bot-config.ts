@@ -1,0 +1,110 @@
+/**
+ * The bot's settings and lifecycle state: one persisted row (bot_config). Defaults are the seeds'
+ * (issue: service foundation §2) so later work adds behaviour, not migrations.
+ * Money limits are Decimal; percentages and counts are plain numbers (they are never summed).
+ */
+import { Decimal } from './money.js';
+
+export const BOT_STATES = ['stopped', 'running', 'paused', 'halted'] as const;
+export type BotState = (typeof BOT_STATES)[number];
+
+export const EXECUTION_MODES = ['signal_only', 'semi_auto', 'full_auto'] as const;
+export type ExecutionMode = (typeof EXECUTION_MODES)[number];
+
+export const SIZING_MODES = ['star_tiers', 'fixed_dollar', 'pct_portfolio', 'risk_based'] as const;
+export type SizingMode = (typeof SIZING_MODES)[number];
+
+export const TRADING_MODES = ['paper', 'live'] as const;
+export type TradingModeName = (typeof TRADING_MODES)[number];
+
+export const BREAKER_LEVELS = ['none', 'warn', 'pause', 'halt'] as const;
+export type BreakerLevel = (typeof BREAKER_LEVELS)[number];
+
+/** Everything PATCH /api/bot/config may change (state and mode have their own endpoints). */
+export interface BotSettings {
+  enabled: boolean;
+  executionMode: ExecutionMode;
+  positionSizeUsd: Decimal;
+  confidenceMultiplierHigh: number;
+  confidenceMultiplierMed: number;
+  confidenceMultiplierLow: number;
+  tradeSizeStars3: Decimal;
+  tradeSizeStars4: Decimal;
+  tradeSizeStars5: Decimal;
+  sizingMode: SizingMode;
+  riskPctPerTrade: number;
+  maxPerTradeUsd: Decimal;
+  /** null = no cap */
+  maxConcurrentPositions: number | null;
+  maxTradesPerDay: number;
+  dailyLossLimitUsd: Decimal;
+  maxPortfolioAllocationPct: number;
+  maxTotalInvestedPct: number;
+  minWinRate: number;
+  minConfidence: number;
+  hardStopLossPct: number;
+  profitTargetPct: number;
+  /** null = trailing stop off */
+  trailingStopPct: number | null;
+  maxHoldDurationSec: number;
+  /** HH:MM America/New_York; always on (no toggle) */
+  eodForceCloseTime: string;
+  enabledCatalystTiers: number[];
+  /** empty = every strategy */
+  enabledStrategies: string[];
+  maxFloatShares: number;
+  maxSharePrice: Decimal;
+  minRelativeVolume: number;
+  circuitBreakerWarnPct: number;
+  circuitBreakerPausePct: number;
+  circuitBreakerHaltPct: number;
+  autoResumeNextDay: boolean;
+  /** the trader's own optional cap (the PDT rule was retired in 2026); null = none */
+  maxRoundTripsPerDay: number | null;
+  approvalTtlMinutes: number;
+}
+
+export interface BotConfig extends BotSettings {
+  state: BotState;
+  mode: TradingModeName;
+  /** epoch ms of the last change */
+  updatedAt: number;
+}
+
+export const DEFAULT_BOT_SETTINGS: Readonly<BotSettings> = Object.freeze({
+  enabled: false,
+  executionMode: 'signal_only',
+  positionSizeUsd: new Decimal(500),
+  confidenceMultiplierHigh: 2.0,
+  confidenceMultiplierMed: 1.0,
+  confidenceMultiplierLow: 0.5,
+  tradeSizeStars3: new Decimal(50),
+  tradeSizeStars4: new Decimal(75),
+  tradeSizeStars5: new Decimal(100),
+  sizingMode: 'star_tiers',
+  riskPctPerTrade: 1,
+  maxPerTradeUsd: new Decimal(500),
+  maxConcurrentPositions: 3,
+  maxTradesPerDay: 10,
+  dailyLossLimitUsd: new Decimal(500),
+  maxPortfolioAllocationPct: 10,
+  maxTotalInvestedPct: 80,
+  minWinRate: 0.5,
+  minConfidence: 75,
+  hardStopLossPct: 7,
+  profitTargetPct: 10,
+  trailingStopPct: null,
+  maxHoldDurationSec: 300,
+  eodForceCloseTime: '15:45',
+  enabledCatalystTiers: [1, 2, 3, 4],
+  enabledStrategies: [],
+  maxFloatShares: 20_000_000,
+  maxSharePrice: new Decimal(20),
+  minRelativeVolume: 5,
+  circuitBreakerWarnPct: 3,
+  circuitBreakerPausePct: 5,
+  circuitBreakerHaltPct: 10,
+  autoResumeNextDay: true,
+  maxRoundTripsPerDay: null,
+  approvalTtlMinutes: 5,
+});

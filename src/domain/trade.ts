@@ -1,0 +1,56 @@
+/**
+ * A trade as Keel journals it (bot_trade): one entry and at most one exit.
+ * Invariants: money is Decimal; status moves forward only
+ * (pending_entry → open → exiting → closed; pending_entry → cancelled | missed; open → missed);
+ * an exit reason is set exactly when the trade is closed or missed.
+ */
+import type { Decimal } from './money.js';
+import type { EpochMs } from './time.js';
+
+export const TRADE_STATUSES = ['pending_entry', 'open', 'exiting', 'closed', 'cancelled', 'missed'] as const;
+export type TradeStatus = (typeof TRADE_STATUSES)[number];
+
+/** trades Keel still owns at the broker (reconciliation looks at these) */
+export const LIVE_TRADE_STATUSES: readonly TradeStatus[] = ['pending_entry', 'open', 'exiting'];
+
+export const EXIT_REASONS = [
+  'hard_stop', 'profit_target', 'trailing_stop', 'time_exit', 'force_close_eod', 'kill_switch', 'manual',
+  'reconciled_missing_on_startup', 'reconciled_closed_at_broker',
+] as const;
+export type ExitReason = (typeof EXIT_REASONS)[number];
+
+export interface Trade {
+  id: string;
+  symbol: string;
+  side: 'buy' | 'sell';
+  status: TradeStatus;
+  entryPrice: Decimal | null;
+  exitPrice: Decimal | null;
+  shares: Decimal | null;
+  notional: Decimal | null;
+  pnl: Decimal | null;
+  pnlPct: Decimal | null;
+  fees: Decimal | null;
+  catalystType: string | null;
+  catalystTier: number | null;
+  stars: number | null;
+  strategy: string | null;
+  signalId: string | null;
+  entryClientOrderId: string | null;
+  entryOrderId: string | null;
+  exitClientOrderId: string | null;
+  exitOrderId: string | null;
+  exitReason: ExitReason | null;
+  peakPrice: Decimal | null;
+  notes: string | null;
+  entryAt: EpochMs | null;
+  exitAt: EpochMs | null;
+  createdAt: EpochMs;
+  updatedAt: EpochMs;
+}
+
+/** what a new row needs; the rest starts null */
+export type NewTrade = Pick<Trade, 'symbol' | 'side' | 'status'> & Partial<Omit<Trade, 'id' | 'createdAt' | 'updatedAt'>>;
+
+/** what may change on an existing row */
+export type TradePatch = Partial<Omit<Trade, 'id' | 'createdAt' | 'updatedAt' | 'symbol' | 'side'>>;
