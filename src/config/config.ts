@@ -1,0 +1,129 @@
+/**
+ * Keel's process configuration, read once from an env-like record at start (STYLE.md practice 13).
+ * Invariants:
+ *  - every problem is reported at once (a trader fixes them in one go, not one per restart);
+ *  - unknown KEEL_* variables are problems (a typo like KEEL_DATADIR must not silently fall back);
+ *  - Alpaca key pairs are both-or-neither; no paper pair means "use the simulated exchange";
+ *  - the result is deeply frozen, and secrets are reachable only through Credentials / apiToken,
+ *    never through redact().
+ * Alpaca URL rules are urls.ts's (resolveAlpacaUrls); this module does not re-implement them.
+ */
+import path from 'node:path';
+import { resolveAlpacaUrls, type ResolvedAlpaca } from '../adapters/alpaca/urls.js';
+import type { TradingMode } from '../ports/broker.port.js';
+import type { KeelConfig } from './config.types.js';
+
+export type { KeelConfig } from './config.types.js';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export type ConfigResult = { ok: true; config: KeelConfig } | { ok: false; problems: string[] };
+
+export const KNOWN_KEEL_VARIABLES = ['KEEL_DATA_DIR', 'KEEL_API_TOKEN'] as const;
+/** read by the test suite, not the service; accepted so a CI environment still starts */
+const TEST_ONLY_KEEL_VARIABLES = ['KEEL_SHARED_DIR'];
+/** variables an earlier Keel read, with what replaced them */
+const RETIRED_KEEL_VARIABLES: Record<string, string> = {
+  KEEL_MODE: 'KEEL_MODE is no longer read: the trading mode is persisted; change it with PUT /api/bot/mode',
+};
+export const DEFAULT_PORT = 3000;
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_DATA_DIR = './.keel';
+export const MIN_API_TOKEN_LENGTH = 16;
+
+const KEY_PAIRS: Record<TradingMode, { key: string; secret: string }> = {
+  paper: { key: 'ALPACA_API_KEY', secret: 'ALPACA_API_SECRET' },
+  live: { key: 'ALPACA_LIVE_API_KEY', secret: 'ALPACA_LIVE_API_SECRET' },
+};
+
+export function loadConfig(env: Env, opts: { cwd?: string } = {}): ConfigResult {
+  const problems: string[] = [];
+  const port = readPort(env.PORT, problems);
+  const host = text(env.HOST) ?? DEFAULT_HOST;
+  const databaseUrl = readDatabaseUrl(env.DATABASE_URL, problems);
+  const dataDir = path.resolve(opts.cwd ?? process.cwd(), text(env.KEEL_DATA_DIR) ?? DEFAULT_DATA_DIR);
+  const apiToken = readApiToken(env.KEEL_API_TOKEN, problems);
+  const paper = readAlpaca(env, 'paper', problems);
+  const live = readAlpaca(env, 'live', problems);
+  problems.push(...unknownKeelVariables(env));
+  if (problems.length > 0) return { ok: false, problems: [...new Set(problems)] };
+  return {
+    ok: true,
+    config: deepFreeze({ port, host, databaseUrl, dataDir, apiToken, alpaca: { paper, live, useSimulator: paper === null } }),
+  };
+}
+
+function readPort(raw: string | undefined, problems: string[]): number {
+  const value = text(raw);
+  if (value === null) return DEFAULT_PORT;
+  const port = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    problems.push(`PORT must be an integer from 0 to 65535 (got ${JSON.stringify(value)})`);
+    return DEFAULT_PORT;
+  }
+  return port;
+}
+
+function readDatabaseUrl(raw: string | undefined, problems: string[]): string | null {
+  const value = text(raw);
+  if (value === null) return null;
+  let url: URL | null = null;
+  try {
+    url = new URL(value);
+  } catch {
+    // the value may hold a password: never echo it
+    problems.push('DATABASE_URL is not a URL (expected postgres://user:password@host:5432/db)');
+    return null;
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    problems.push(`DATABASE_URL must start with postgres:// or postgresql:// (got ${url.protocol}//)`);
+  }
+  return value;
+}
+
+function readApiToken(raw: string | undefined, problems: string[]): string | null {
+  if (raw === undefined || raw === '') return null;
+  const value = raw.trim();
+  if (value.length < MIN_API_TOKEN_LENGTH) {
+    problems.push(`KEEL_API_TOKEN must be at least ${MIN_API_TOKEN_LENGTH} characters (got ${value.length})`);
+  }
+  return value;
+}
+
+/** URL checks come from resolveAlpacaUrls; its "key required" problems are replaced by both-or-neither. */
+function readAlpaca(env: Env, mode: TradingMode, problems: string[]): ResolvedAlpaca | null {
+  const names = KEY_PAIRS[mode];
+  const resolved = resolveAlpacaUrls(env, mode);
+  problems.push(...resolved.problems.filter((p) => !p.startsWith(`${names.key} `) && !p.startsWith(`${names.secret} `)));
+  const hasKey = text(env[names.key]) !== null;
+  const hasSecret = text(env[names.secret]) !== null;
+  if (hasKey !== hasSecret) {
+    const [set, missing] = hasKey ? [names.key, names.secret] : [names.secret, names.key];
+    problems.push(`${set} is set but ${missing} is not: set both or neither`);
+  }
+  if (!resolved.credentials) return null;
+  return { ...resolved, problems: [] };
+}
+
+function unknownKeelVariables(env: Env): string[] {
+  const known: readonly string[] = [...KNOWN_KEEL_VARIABLES, ...TEST_ONLY_KEEL_VARIABLES];
+  return Object.keys(env)
+    .filter((name) => name.startsWith('KEEL_') && !known.includes(name) && env[name] !== undefined)
+    .sort()
+    .map((name) => RETIRED_KEEL_VARIABLES[name] ?? `${name} is not a Keel setting (known: ${KNOWN_KEEL_VARIABLES.join(', ')})`);
+}
+
+function text(value: string | undefined): string | null {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : null;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+export { redact, type RedactedConfig } from './redact.js';

@@ -1,0 +1,20 @@
+/** The validated, frozen process configuration (built by loadConfig in config.ts). */
+import type { ResolvedAlpaca } from '../adapters/alpaca/urls.js';
+
+export interface KeelConfig {
+  port: number;
+  host: string;
+  /** null = start the embedded PostgreSQL under dataDir */
+  databaseUrl: string | null;
+  /** absolute */
+  dataDir: string;
+  /** null = resolveApiToken reads or generates one under dataDir */
+  apiToken: string | null;
+  alpaca: {
+    /** null when no paper key pair is set: the simulated exchange runs in-process instead */
+    paper: ResolvedAlpaca | null;
+    /** null when no live key pair is set: live mode is refused */
+    live: ResolvedAlpaca | null;
+    useSimulator: boolean;
+  };
+}

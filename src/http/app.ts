@@ -1,0 +1,40 @@
+/**
+ * The control API (issue: service foundation §5): a thin Hono shell over the BotControl facade.
+ * Invariants: every /api/* route (including unknown ones, so routes cannot be probed) needs the
+ * bearer token; every error leaves through one handler in one shape; no handler talks to
+ * anything but the facade.
+ */
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { BotControl } from '../control/bot-control.types.js';
+import { bearerAuth } from './bearer-auth.middleware.js';
+import { ApiError, createErrorHandler, notFoundHandler } from './errors.js';
+import { botRoutes } from './routes/bot.routes.js';
+import { configRoutes } from './routes/config.routes.js';
+import { healthRoutes } from './routes/health.routes.js';
+import { reconciliationRoutes } from './routes/reconciliation.routes.js';
+
+const MAX_BODY_BYTES = 64 * 1024;
+
+export interface AppDeps {
+  control: BotControl;
+  apiToken: string;
+  /** where unexpected errors go (the response itself never carries them); default console.error */
+  logError?: (error: unknown) => void;
+}
+
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono({ strict: false });
+  app.onError(createErrorHandler(deps.logError ?? ((error) => console.error('keel http: unexpected error', error))));
+  app.notFound(notFoundHandler);
+
+  app.route('/', healthRoutes(deps.control));
+  app.use('/api/*', bearerAuth(deps.apiToken));
+  // control bodies are a few hundred bytes; refuse anything large before parsing it
+  app.use('/api/*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw new ApiError(413, 'PAYLOAD_TOO_LARGE', `body exceeds ${MAX_BODY_BYTES} bytes`); } }));
+  // config before bot: /api/bot/config must not be shadowed by the /api/bot sub-app
+  app.route('/api/bot/config', configRoutes(deps.control));
+  app.route('/api/bot', botRoutes(deps.control));
+  app.route('/api/reconciliation', reconciliationRoutes(deps.control));
+  return app;
+}

@@ -1,0 +1,126 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { Decimal } from '../../src/domain/money.js';
+import { createApp } from '../../src/http/app.js';
+import { FakeBotControl } from '../support/fake-bot-control.js';
+
+const TOKEN = 'test-token-0123456789abcdef';
+const AUTH = { authorization: `Bearer ${TOKEN}` };
+
+interface Issue { path: string; message: string }
+
+describe('bot config routes', () => {
+  let control: FakeBotControl;
+  let app: ReturnType<typeof createApp>;
+
+  beforeEach(() => {
+    control = new FakeBotControl();
+    app = createApp({ control, apiToken: TOKEN, logError: () => {} });
+  });
+
+  const patch = (body: unknown) =>
+    app.request('/api/bot/config', {
+      method: 'PATCH',
+      headers: { ...AUTH, 'content-type': 'application/json' },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+
+  async function expectRejected(body: unknown): Promise<Issue[]> {
+    const res = await patch(body);
+    expect(res.status).toBe(400);
+    const json = await res.json();
+    expect(json.error.code).toBe('VALIDATION_FAILED');
+    expect(typeof json.error.message).toBe('string');
+    expect(control.callsOf('patchConfig')).toEqual([]);
+    return json.error.issues as Issue[];
+  }
+
+  it('answers GET /api/bot/config with the whole config, camelCase, money as decimal strings', async () => {
+    const res = await app.request('/api/bot/config', { headers: AUTH });
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body).toMatchObject({
+      state: 'stopped', mode: 'paper', positionSizeUsd: '500', tradeSizeStars3: '50', tradeSizeStars4: '75',
+      tradeSizeStars5: '100', maxSharePrice: '20', dailyLossLimitUsd: '500', eodForceCloseTime: '15:45',
+      enabledCatalystTiers: [1, 2, 3, 4], trailingStopPct: null, maxConcurrentPositions: 3,
+    });
+  });
+
+  it('applies a valid partial patch and answers the whole config', async () => {
+    const res = await patch({ maxTradesPerDay: 4, trailingStopPct: 2.5, enabledCatalystTiers: [1, 2], eodForceCloseTime: '15:30' });
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body).toMatchObject({ maxTradesPerDay: 4, trailingStopPct: 2.5, enabledCatalystTiers: [1, 2], eodForceCloseTime: '15:30', positionSizeUsd: '500' });
+    const [sent, cause] = control.callsOf('patchConfig')[0]!.args as [Record<string, unknown>, string];
+    expect(sent).toEqual({ maxTradesPerDay: 4, trailingStopPct: 2.5, enabledCatalystTiers: [1, 2], eodForceCloseTime: '15:30' });
+    expect(cause).toContain('PATCH /api/bot/config');
+  });
+
+  it('accepts money as a JSON number and as a decimal string, passing Decimals to the facade', async () => {
+    const res = await patch({ positionSizeUsd: 250.5, maxPerTradeUsd: '300.25', dailyLossLimitUsd: '0' });
+    expect(res.status).toBe(200);
+    const sent = control.callsOf('patchConfig')[0]!.args[0] as Record<string, Decimal>;
+    expect(Decimal.isDecimal(sent.positionSizeUsd)).toBe(true);
+    expect(sent.positionSizeUsd!.toFixed()).toBe('250.5');
+    expect(sent.maxPerTradeUsd!.toFixed()).toBe('300.25');
+    expect(await res.json()).toMatchObject({ positionSizeUsd: '250.5', maxPerTradeUsd: '300.25', dailyLossLimitUsd: '0' });
+  });
+
+  it('lists every problem of a patch at once and changes nothing', async () => {
+    const issues = await expectRejected({
+      maxTradesPerDay: -1,
+      hardStopLossPct: 150,
+      positionSizeUsd: 'lots',
+      eodForceCloseTime: '17:00',
+      enabledCatalystTiers: [1, 5],
+      executionMode: 'yolo',
+      maxConcurrentPositions: 2.5,
+    });
+    expect(issues.map((i) => i.path).sort()).toEqual([
+      'enabledCatalystTiers.1', 'eodForceCloseTime', 'executionMode', 'hardStopLossPct',
+      'maxConcurrentPositions', 'maxTradesPerDay', 'positionSizeUsd',
+    ]);
+    for (const issue of issues) expect(issue.message.length).toBeGreaterThan(0);
+    expect(control.config.maxTradesPerDay).toBe(10);
+  });
+
+  it('rejects unknown keys, one issue per key, alongside other problems', async () => {
+    const issues = await expectRejected({ maxTradesPerDay: 5, maxTradesPerDya: 5, state: 'running', minConfidence: 101 });
+    expect(issues.map((i) => i.path).sort()).toEqual(['maxTradesPerDya', 'minConfidence', 'state']);
+  });
+
+  const BAD_VALUES: Array<[string, Record<string, unknown>]> = [
+    ['a negative money amount', { maxPerTradeUsd: -5 }],
+    ['a zero position size', { positionSizeUsd: '0' }],
+    ['money given as a non-numeric string', { maxSharePrice: '12abc' }],
+    ['an eod time before the open', { eodForceCloseTime: '09:00' }],
+    ['an eod time that is not HH:MM', { eodForceCloseTime: '3:45pm' }],
+    ['a repeated catalyst tier', { enabledCatalystTiers: [2, 2] }],
+    ['a win rate above 1', { minWinRate: 1.5 }],
+    ['a fractional trade count', { maxTradesPerDay: 1.5 }],
+    ['a string boolean', { enabled: 'true' }],
+    ['an unknown sizing mode', { sizingMode: 'martingale' }],
+    ['a halt level below the pause level', { circuitBreakerPausePct: 6, circuitBreakerHaltPct: 4 }],
+  ];
+  for (const [label, body] of BAD_VALUES) {
+    it(`rejects ${label} with 400 and calls nothing`, async () => {
+      const issues = await expectRejected(body);
+      expect(issues.length).toBeGreaterThan(0);
+    });
+  }
+
+  it('accepts null for the optional caps and the trailing stop', async () => {
+    const res = await patch({ maxConcurrentPositions: null, maxRoundTripsPerDay: null, trailingStopPct: null });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ maxConcurrentPositions: null, maxRoundTripsPerDay: null, trailingStopPct: null });
+  });
+
+  it('rejects malformed JSON with 400 VALIDATION_FAILED', async () => {
+    const issues = await expectRejected('{"maxTradesPerDay": 3,');
+    expect(issues).toEqual([{ path: '', message: 'body is not valid JSON' }]);
+  });
+
+  it('rejects a body that is not an object', async () => {
+    const issues = await expectRejected([{ maxTradesPerDay: 3 }]);
+    expect(issues).toHaveLength(1);
+  });
+});
