@@ -5,10 +5,8 @@
  */
 import { parseArgs } from 'node:util';
 import { systemClock } from '../clock/system.clock.js';
-import { createSimExchange } from '../adapters/sim/engine/sim-exchange.js';
-import { createSimServer } from '../adapters/sim/server/sim-server.js';
+import { startInProcessSim } from '../adapters/sim/in-process.js';
 
-const SYNC_EVERY_MS = 250;
 const USAGE = `usage: keel sim [--port N] [--host H] [--open] [--seed N]
   --port N   listen port (default 0 = any free port)
   --host H   listen address (default 127.0.0.1)
@@ -34,24 +32,14 @@ async function sim(args: string[]): Promise<void> {
     },
   });
   if (values.help) return void console.log(USAGE);
-  const core = createSimExchange({
+  const { server, stop: stopSim } = await startInProcessSim({
     clock: systemClock,
     seed: intOption('seed', values.seed, 1),
     pinnedOpen: values.open,
-  });
-  const server = await createSimServer({
-    core,
-    clock: systemClock,
     host: values.host ?? '127.0.0.1',
     port: intOption('port', values.port, 0),
+    onError: (error) => console.error('[keel sim] sync failed:', error),
   });
-  const timer = setInterval(() => {
-    try {
-      core.sync();
-    } catch (error) {
-      console.error('[keel sim] sync failed:', error);
-    }
-  }, SYNC_EVERY_MS);
   console.log(`Keel simulated exchange (Alpaca wire protocol)
   trading REST      ${server.tradingUrl}
   trade stream      ${server.tradeStreamUrl}
@@ -64,8 +52,7 @@ Ctrl-C stops.`);
   const stop = () => {
     if (stopping) return;
     stopping = true;
-    clearInterval(timer);
-    void server.close().then(() => console.log('simulated exchange closed'));
+    void stopSim().then(() => console.log('simulated exchange closed'));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
