@@ -8,5 +8,7 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 20_000,
     hookTimeout: 30_000,
+    // One PostgreSQL per run (embedded, or KEEL_TEST_DATABASE_URL); test files clone its template.
+    globalSetup: ['tests/support/pg-global-setup.ts'],
   },
 });

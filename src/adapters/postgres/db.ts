@@ -1,0 +1,49 @@
+/**
+ * Kysely over a pg Pool. pg's own defaults are kept for numeric (exact string → Decimal in the
+ * mappers); `date` is kept as its 'YYYY-MM-DD' text, because pg's default turns it into a Date at
+ * local midnight, which shifts the trading date on a non-UTC machine.
+ */
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Database, Db } from './schema.js';
+
+const DATE_OID = 1082;
+
+const types = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === DATE_OID) return (value: string) => value;
+    // pg's typings overload on the format; the text parser is all the dialect uses
+    return pg.types.getTypeParser(oid, format as 'text');
+  },
+} as pg.CustomTypesConfig;
+
+export interface DbHandle {
+  db: Db;
+  close(): Promise<void>;
+}
+
+export interface CreateDbOptions {
+  /** pool size (default 10) */
+  max?: number;
+  /** where idle-client errors go (default: ignored after a note on stderr) */
+  onPoolError?: (err: Error) => void;
+}
+
+export function createDb(url: string, options: CreateDbOptions = {}): DbHandle {
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, types });
+  // An idle client dies when the server restarts or stops (57P01). Unhandled, that 'error' event
+  // crashes the process (TOOLCHAIN gotcha 5); the next query simply gets a new connection.
+  pool.on('error', options.onPoolError ?? ((err) => {
+    process.stderr.write(`keel: postgres idle connection error: ${err.message}\n`);
+  }));
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  let closing: Promise<void> | undefined;
+  return {
+    db,
+    close() {
+      // destroy() ends the pool; calling close twice must not end it twice
+      closing ??= db.destroy();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,14 @@
+/**
+ * The persistence adapter's public surface (the names of the former contract stub, unchanged):
+ * repositories are plain functions taking a Kysely db or transaction (STYLE.md practice 10);
+ * `now` always comes from the injected Clock.
+ */
+export type { Database, Db, DbOrTrx } from './schema.js';
+export { createDb, type CreateDbOptions, type DbHandle } from './db.js';
+export { migrateToLatest, migrationsDir, createMigrator } from './migrate.js';
+export { startEmbeddedPostgres, type EmbeddedPostgresHandle, type EmbeddedPostgresOptions } from './embedded.js';
+export { loadBotConfig, saveBotSettings, saveBotState, saveBotMode } from './bot-config.repo.js';
+export { insertTrade, updateTrade, getTrade, listTrades } from './trade.repo.js';
+export { appendJournal, listJournal } from './journal.repo.js';
+export { getDailyStats, addToDailyStats, setDailySessionStart, setDailyBreakerLevel } from './daily-stats.repo.js';
+export { saveReconciliationReport, lastReconciliationReport } from './reconciliation.repo.js';

@@ -1,0 +1,131 @@
+/**
+ * Kysely table types for db/migrations/0001_initial.sql. How values arrive from pg (see db.ts):
+ * numeric and bigint as exact strings, timestamptz as Date, date as 'YYYY-MM-DD', jsonb parsed,
+ * int[] / text[] as arrays. Timestamps are written as SQL expressions built from epoch ms
+ * (sql-time.ts), so their insert/update type is Date (the expression's type).
+ */
+import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
+
+type Numeric = ColumnType<string, string | number, string | number>;
+type NullableNumeric = ColumnType<string | null, string | number | null, string | number | null>;
+type Timestamp = ColumnType<Date, Date, Date>;
+type NullableTimestamp = ColumnType<Date | null, Date | null, Date | null>;
+/** a column the migration gives a default: optional on insert */
+type Defaulted<T> = ColumnType<T, T | undefined, T>;
+type DefaultedNumeric = ColumnType<string, string | number | undefined, string | number>;
+type DefaultedNullableNumeric = ColumnType<string | null, string | number | null | undefined, string | number | null>;
+
+export interface BotConfigTable {
+  id: Defaulted<number>;
+  state: Defaulted<string>;
+  mode: Defaulted<string>;
+  enabled: Defaulted<boolean>;
+  execution_mode: Defaulted<string>;
+  position_size_usd: DefaultedNumeric;
+  confidence_multiplier_high: DefaultedNumeric;
+  confidence_multiplier_med: DefaultedNumeric;
+  confidence_multiplier_low: DefaultedNumeric;
+  trade_size_stars3: DefaultedNumeric;
+  trade_size_stars4: DefaultedNumeric;
+  trade_size_stars5: DefaultedNumeric;
+  sizing_mode: Defaulted<string>;
+  risk_pct_per_trade: DefaultedNumeric;
+  max_per_trade_usd: DefaultedNumeric;
+  max_concurrent_positions: Defaulted<number | null>;
+  max_trades_per_day: Defaulted<number>;
+  daily_loss_limit_usd: DefaultedNumeric;
+  max_portfolio_allocation_pct: DefaultedNumeric;
+  max_total_invested_pct: DefaultedNumeric;
+  min_win_rate: DefaultedNumeric;
+  min_confidence: DefaultedNumeric;
+  hard_stop_loss_pct: DefaultedNumeric;
+  profit_target_pct: DefaultedNumeric;
+  trailing_stop_pct: DefaultedNullableNumeric;
+  max_hold_duration_sec: Defaulted<number>;
+  eod_force_close_time: Defaulted<string>;
+  enabled_catalyst_tiers: Defaulted<number[]>;
+  enabled_strategies: Defaulted<string[]>;
+  /** bigint: pg returns int8 as a string */
+  max_float_shares: DefaultedNumeric;
+  max_share_price: DefaultedNumeric;
+  min_relative_volume: DefaultedNumeric;
+  circuit_breaker_warn_pct: DefaultedNumeric;
+  circuit_breaker_pause_pct: DefaultedNumeric;
+  circuit_breaker_halt_pct: DefaultedNumeric;
+  auto_resume_next_day: Defaulted<boolean>;
+  max_round_trips_per_day: Defaulted<number | null>;
+  approval_ttl_minutes: Defaulted<number>;
+  updated_at: Timestamp;
+}
+
+export interface BotTradeTable {
+  id: Generated<string>;
+  symbol: string;
+  side: string;
+  status: string;
+  entry_price: NullableNumeric;
+  exit_price: NullableNumeric;
+  shares: NullableNumeric;
+  notional: NullableNumeric;
+  pnl: NullableNumeric;
+  pnl_pct: NullableNumeric;
+  fees: NullableNumeric;
+  catalyst_type: string | null;
+  catalyst_tier: number | null;
+  stars: number | null;
+  strategy: string | null;
+  signal_id: string | null;
+  entry_client_order_id: string | null;
+  entry_order_id: string | null;
+  exit_client_order_id: string | null;
+  exit_order_id: string | null;
+  exit_reason: string | null;
+  peak_price: NullableNumeric;
+  notes: string | null;
+  entry_at: NullableTimestamp;
+  exit_at: NullableTimestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface BotDailyStatsTable {
+  /** 'YYYY-MM-DD' (db.ts keeps pg from turning it into a local-time Date) */
+  date: string;
+  realized_pnl: DefaultedNumeric;
+  trade_count: Defaulted<number>;
+  round_trip_count: Defaulted<number>;
+  session_start_equity: DefaultedNullableNumeric;
+  breaker_level: Defaulted<string>;
+  updated_at: Timestamp;
+}
+
+export interface EventJournalTable {
+  /** bigserial: pg returns int8 as a string */
+  id: ColumnType<string, never, never>;
+  at: Timestamp;
+  kind: string;
+  cause: string;
+  subject: string | null;
+  message: string;
+  data: ColumnType<Record<string, unknown>, string, never>;
+}
+
+export interface ReconciliationRunTable {
+  id: ColumnType<string, never, never>;
+  started_at: Timestamp;
+  finished_at: Timestamp;
+  ok: boolean;
+  error: string | null;
+  report: ColumnType<Record<string, unknown>, string, string>;
+}
+
+export interface Database {
+  bot_config: BotConfigTable;
+  bot_trade: BotTradeTable;
+  bot_daily_stats: BotDailyStatsTable;
+  event_journal: EventJournalTable;
+  reconciliation_run: ReconciliationRunTable;
+}
+
+export type Db = Kysely<Database>;
+export type DbOrTrx = Kysely<Database> | Transaction<Database>;
