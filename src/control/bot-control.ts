@@ -1,0 +1,258 @@
+/**
+ * createBotControl: the control facade (bot-control.types.ts) over the lifecycle machine,
+ * reconciliation and the repositories.
+ * Invariants:
+ *  - actions are serialized; a refused one changes nothing but a transition_refused journal entry;
+ *  - an accepted one is persisted (bot_config + journal, one transaction) before act() resolves;
+ *  - start and a restored 'running' pass through reconciliation first; boot never waits for the
+ *    broker: a failed reconciliation retries with backoff on the injected Clock until shutdown;
+ *  - the mode changes only while stopped with no live trade, live only with confirm and credentials.
+ */
+import { Subject, type Observable } from 'rxjs';
+import { sql } from 'kysely';
+import { createActor, waitFor, type Actor } from 'xstate';
+import type { BotConfig, BotSettings, BotState, TradingModeName } from '../domain/bot-config.js';
+import { etDate } from '../domain/market-time.js';
+import { ZERO } from '../domain/money.js';
+import type { ReconciliationReport } from '../domain/reconciliation.js';
+import { botMachine, isSettling, reportedState, type BotSnapshot } from '../machines/bot.machine.js';
+import type { BrokerPort } from '../ports/broker.port.js';
+import type { Clock, Random } from '../ports/clock.port.js';
+import { BOT_ACTIONS, type BotAction, type BotControl, type BotStatus, type ControlResult, type HealthReport } from './bot-control.types.js';
+import { ACTION_TARGET, actionEvent, ok, refuse } from './control-results.js';
+import { persistEffect, reconcileEffect, ReconcileFailedError } from './lifecycle-effects.js';
+import { createMarketClockCache } from './market-clock.cache.js';
+import { appendJournal, getDailyStats, listTrades, loadBotConfig, saveBotMode, saveBotSettings, type Db } from './persistence.js';
+import { reconcileUntilSuccess, type RetryPolicy } from './reconcile-retry.js';
+import { createReconciliationService } from './reconciliation.service.js';
+
+export interface BotControlDeps {
+  db: Db;
+  clock: Clock;
+  /** the current mode's broker; null when that mode has no adapter */
+  broker: () => BrokerPort | null;
+  /** builds the adapters for `mode`; false when that mode has no credentials */
+  switchBroker: (mode: TradingModeName) => boolean | Promise<boolean>;
+  random: Random;
+  reconcileRetry: RetryPolicy;
+  marketClockTtlMs?: number;
+  healthTimeoutMs?: number;
+}
+
+export type ControlEvent =
+  | { type: 'reconciled'; report: ReconciliationReport }
+  | { type: 'reconcile_failed'; report: ReconciliationReport; retryInMs: number | null }
+  | { type: 'state'; state: BotState };
+
+export interface KeelBotControl extends BotControl {
+  /** what happened, for tests and the (future) dashboard stream: await an event, never sleep */
+  readonly events$: Observable<ControlEvent>;
+  /** breakers and fatal faults (safety issue): any state → halted, persisted before it resolves */
+  halt(reason: string, cause: string): Promise<ControlResult<BotStatus>>;
+}
+
+export function createBotControl(deps: BotControlDeps): KeelBotControl {
+  const { db, clock } = deps;
+  const events = new Subject<ControlEvent>();
+  const shutdownController = new AbortController();
+  const reconciler = createReconciliationService(deps);
+  const marketClock = createMarketClockCache(clock, deps.broker, deps.marketClockTtlMs);
+  let actor: Actor<typeof botMachine> | null = null;
+  let reconciled = false;
+  let background: Promise<unknown> | null = null;
+  let serial: Promise<unknown> = Promise.resolve();
+  /** why the last start's reconciliation failed (the machine keeps only the message) */
+  let lastStartFailure: { message: string; brokerFailure: boolean } | null = null;
+
+  const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
+    const next = serial.then(work);
+    serial = next.catch(() => undefined);
+    return next;
+  };
+
+  /** one run; a failure is announced here only when nobody retries it (the retry loop announces its own) */
+  async function reconcileOnce(cause: string, announceFailure = true) {
+    const outcome = await reconciler.run(cause);
+    reconciled = outcome.report.ok;
+    if (outcome.report.ok) events.next({ type: 'reconciled', report: outcome.report });
+    else if (announceFailure) events.next({ type: 'reconcile_failed', report: outcome.report, retryInMs: null });
+    return outcome;
+  }
+
+  const retrying = (cause: string, signal: AbortSignal) => reconcileUntilSuccess({
+    clock, random: deps.random, policy: deps.reconcileRetry,
+    run: () => reconcileOnce(cause, false),
+    onRetry: (report, delay) => events.next({ type: 'reconcile_failed', report, retryInMs: delay }),
+    done: () => reconciled,
+  }, signal);
+
+  /** keeps reconciling in the background until it succeeds (boot, a mode switch) */
+  function ensureBackgroundReconcile(cause: string): void {
+    if (background || reconciled) return;
+    background = retrying(cause, shutdownController.signal).catch(() => undefined).finally(() => { background = null; });
+  }
+
+  const machine = botMachine.provide({
+    actors: {
+      persist: persistEffect(db, clock),
+      reconcile: reconcileEffect(
+        async (cause) => {
+          const outcome = await reconcileOnce(cause);
+          if (outcome.report.ok) return;
+          lastStartFailure = { message: outcome.report.error ?? 'reconciliation failed', brokerFailure: outcome.brokerFailure };
+          throw new ReconcileFailedError(lastStartFailure.message, outcome.brokerFailure);
+        },
+        async (cause, signal) => { await retrying(cause, AbortSignal.any([signal, shutdownController.signal])); },
+      ),
+    },
+  });
+
+  const snapshot = (): BotSnapshot => {
+    if (!actor) throw new Error('BotControl: boot() has not run');
+    return actor.getSnapshot();
+  };
+
+  const allowedActions = (snap: BotSnapshot): BotAction[] => BOT_ACTIONS.filter((a) => snap.can(actionEvent(a, 'probe')));
+
+  async function status(): Promise<BotStatus> {
+    const snap = snapshot();
+    const now = clock.now();
+    const [config, live, stats, marketOpen] = await Promise.all([
+      loadBotConfig(db, now), listTrades(db, { statuses: ['open', 'exiting'] }), getDailyStats(db, etDate(now)), marketClock.isOpen(),
+    ]);
+    return {
+      state: reportedState(snap), starting: snap.matches('starting'), mode: config.mode, executionMode: config.executionMode,
+      reconciled, openPositionCount: live.length, todayRealizedPnl: stats?.realizedPnl ?? ZERO, todayTradeCount: stats?.tradeCount ?? 0,
+      marketOpen, breaker: stats?.breakerLevel ?? 'none', allowedActions: allowedActions(snap),
+    };
+  }
+
+  async function transition(event: Parameters<Actor<typeof botMachine>['send']>[0], action: string, target: BotState): Promise<ControlResult<BotStatus>> {
+    const current = actor;
+    if (!current) throw new Error('BotControl: boot() has not run');
+    const before = current.getSnapshot();
+    if (!before.can(event)) {
+      const state = reportedState(before);
+      const allowed = allowedActions(before);
+      await appendJournal(db, { kind: 'transition_refused', cause: event.cause, message: `${action} refused in ${state}`, data: { state, allowed, starting: before.matches('starting') } }, clock.now());
+      const why = before.matches('starting') ? ' (it is starting: waiting for reconciliation)' : '';
+      return refuse('INVALID_TRANSITION', `cannot ${action} while ${state}${why}; allowed: ${allowed.join(', ') || 'none'}`, { state, allowed });
+    }
+    lastStartFailure = null;
+    current.send(event);
+    const after = await waitFor(current, (s) => !isSettling(s));
+    if (reportedState(after) === target) return ok(await status());
+    const failure = lastStartFailure as { message: string; brokerFailure: boolean } | null;
+    if (event.type === 'START' && failure) {
+      return refuse(failure.brokerFailure ? 'BROKER_UNREACHABLE' : 'NOT_RECONCILED', `cannot start: reconciliation failed: ${failure.message}`, { state: reportedState(after) });
+    }
+    // persisting failed: the machine stayed where it was; the caller (HTTP onError) answers 500
+    throw new Error(`BotControl: ${action} failed: ${after.context.lastError ?? 'unknown failure'}`);
+  }
+
+  return {
+    events$: events.asObservable(),
+
+    async boot() {
+      const config = await loadBotConfig(db, clock.now());
+      await appendJournal(db, { kind: 'startup', cause: 'startup', message: `booting; persisted state ${config.state}, mode ${config.mode}`, data: { state: config.state, mode: config.mode } }, clock.now());
+      actor = createActor(machine, { input: { restored: config.state } });
+      let announced: BotState | null = null;
+      actor.subscribe((snap) => {
+        if (isSettling(snap)) return;
+        const state = reportedState(snap);
+        if (state !== announced) events.next({ type: 'state', state });
+        announced = state;
+      });
+      actor.start();
+      // 'running' reconciles inside the machine (starting, restoring); every other state here
+      if (config.state !== 'running') ensureBackgroundReconcile('startup');
+    },
+
+    async shutdown() {
+      shutdownController.abort(new Error('shutting down'));
+      actor?.stop();
+      await background;
+      await reconciler.idle();
+      await serial;
+      await appendJournal(db, { kind: 'shutdown', cause: 'shutdown', message: 'control shut down', data: {} }, clock.now()).catch(() => undefined);
+      events.complete();
+    },
+
+    status: () => status(),
+
+    act: (action, cause) => exclusive(() => transition(actionEvent(action, cause), action, ACTION_TARGET[action])),
+
+    halt: (reason, cause) => exclusive(() => transition({ type: 'HALT', reason, cause }, 'halt', 'halted')),
+
+    getConfig: () => loadBotConfig(db, clock.now()),
+
+    patchConfig: (patch, cause) => exclusive(async () => {
+      const now = clock.now();
+      const after = await db.transaction().execute(async (trx) => {
+        const before = await loadBotConfig(trx, now);
+        const saved = await saveBotSettings(trx, patch, now);
+        const changes = changedKeys(before, saved, Object.keys(patch) as (keyof BotSettings)[]);
+        if (Object.keys(changes).length > 0) {
+          await appendJournal(trx, { kind: 'config_changed', cause, message: `config changed: ${Object.keys(changes).join(', ')}`, data: { changes } }, now);
+        }
+        return saved;
+      });
+      return ok(after);
+    }),
+
+    setMode: (mode, confirm, cause) => exclusive(async () => {
+      const snap = snapshot();
+      const config = await loadBotConfig(db, clock.now());
+      const live = await listTrades(db, { statuses: ['pending_entry', 'open', 'exiting'] });
+      if (live.length > 0) return refuse<BotStatus>('OPEN_POSITIONS', `cannot switch to ${mode}: ${live.length} trade(s) pending or open`, { openTrades: live.length });
+      if (!snap.matches('stopped')) {
+        const state = reportedState(snap);
+        return refuse<BotStatus>('INVALID_TRANSITION', `stop the bot before switching mode (it is ${state}${snap.matches('starting') ? ', starting' : ''})`, { state, allowed: allowedActions(snap) });
+      }
+      if (mode === config.mode) return ok(await status());
+      if (mode === 'live' && confirm !== 'live') return refuse<BotStatus>('CONFIRMATION_REQUIRED', 'switching to live trading needs "confirm": "live"');
+      if (!(await deps.switchBroker(mode))) return refuse<BotStatus>('LIVE_CREDENTIALS_MISSING', `no Alpaca credentials are configured for ${mode} trading`);
+      const now = clock.now();
+      await db.transaction().execute(async (trx) => {
+        await saveBotMode(trx, mode, now);
+        await appendJournal(trx, { kind: 'mode_changed', cause, message: `mode ${config.mode} → ${mode}`, data: { from: config.mode, to: mode } }, now);
+      });
+      reconciled = false;
+      marketClock.clear();
+      const outcome = await reconcileOnce('mode_change');
+      if (!outcome.report.ok) ensureBackgroundReconcile('mode_change');
+      return ok(await status());
+    }),
+
+    lastReconciliation: () => reconciler.lastReport(),
+
+    health: () => health(db, clock, deps.broker, deps.healthTimeoutMs ?? 3_000),
+  };
+}
+
+function changedKeys(before: BotConfig, after: BotConfig, keys: (keyof BotSettings)[]): Record<string, { from: unknown; to: unknown }> {
+  const changes: Record<string, { from: unknown; to: unknown }> = {};
+  for (const key of keys) {
+    const from = JSON.parse(JSON.stringify(before[key] ?? null)) as unknown;
+    const to = JSON.parse(JSON.stringify(after[key] ?? null)) as unknown;
+    if (JSON.stringify(from) !== JSON.stringify(to)) changes[key] = { from, to };
+  }
+  return changes;
+}
+
+async function health(db: Db, clock: Clock, broker: () => BrokerPort | null, timeoutMs: number): Promise<HealthReport> {
+  const describe = (e: unknown) => (e instanceof Error ? e.message : String(e));
+  const database = await sql`select 1`.execute(db).then(() => ({ ok: true, error: null }), (e: unknown) => ({ ok: false, error: describe(e) }));
+  const current = broker();
+  let brokerHealth: HealthReport['broker'] = { ok: false, error: 'no broker adapter for the current mode' };
+  if (current) {
+    const timer = new AbortController();
+    const answer = current.getClock().then(() => ({ ok: true, error: null }), (e: unknown) => ({ ok: false, error: describe(e) }));
+    // the timer loses quietly once the broker answered (aborted → null → the answer stands)
+    const timedOut = clock.sleep(timeoutMs, timer.signal).then(() => ({ ok: false, error: `no answer within ${timeoutMs} ms` }), () => null);
+    brokerHealth = await Promise.race([answer, timedOut.then((r) => r ?? answer)]);
+    timer.abort();
+  }
+  return { ok: database.ok && brokerHealth.ok, database, broker: brokerHealth };
+}

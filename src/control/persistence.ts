@@ -1,0 +1,6 @@
+/** The repository functions the control layer uses, in one place (the postgres adapter's surface). */
+export {
+  appendJournal, addToDailyStats, getDailyStats, insertTrade, lastReconciliationReport, listTrades, loadBotConfig,
+  saveBotMode, saveBotSettings, saveBotState, saveReconciliationReport, updateTrade,
+  type Db, type DbOrTrx,
+} from '../adapters/postgres/index.js';

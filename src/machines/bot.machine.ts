@@ -1,0 +1,188 @@
+/**
+ * The bot's lifecycle statechart (issue 3 §3). Machines only declare (STYLE.md practice 5): the two
+ * effects — `reconcile` and `persist` — are named actors supplied with .provide(); the defaults
+ * here fail loudly so a machine nobody wired cannot pretend to work.
+ * Invariants:
+ *  - stopped → running only through `starting`, i.e. only after reconciliation succeeded;
+ *    a failed reconciliation lands back in stopped with the reason in `lastError`.
+ *  - a state is entered only after `persist` succeeded (the `committing` step); if persisting
+ *    fails the machine returns to where it came from, so memory never runs ahead of the database.
+ *  - halted is left only by ACKNOWLEDGE_HALT (→ stopped); then START again.
+ *  - a restored 'running' goes through `starting` (restoring: true) — never straight to running.
+ *  - every invoke has an onError.
+ */
+import { assign, fromPromise, setup, type SnapshotFrom } from 'xstate';
+import type { BotState } from '../domain/bot-config.js';
+
+export type BotEvent =
+  | { type: 'START'; cause: string }
+  | { type: 'PAUSE'; cause: string }
+  | { type: 'RESUME'; cause: string }
+  | { type: 'STOP'; cause: string }
+  | { type: 'HALT'; cause: string; reason: string }
+  | { type: 'ACKNOWLEDGE_HALT'; cause: string };
+
+export interface ReconcileInput {
+  /** true when restoring a persisted 'running' at boot: the effect keeps retrying instead of failing */
+  restoring: boolean;
+  cause: string;
+}
+
+export interface PersistInput {
+  from: BotState;
+  to: BotState;
+  event: BotEvent['type'];
+  cause: string;
+  reason: string | null;
+  restoring: boolean;
+}
+
+interface PendingCommit extends PersistInput {
+  /** where to go back to if persisting fails */
+  revertTo: 'stopped' | 'running' | 'paused' | 'halted';
+}
+
+export interface BotMachineContext {
+  /** the state bot_config held at boot */
+  restored: BotState;
+  pending: PendingCommit | null;
+  restoring: boolean;
+  cause: string;
+  lastError: string | null;
+}
+
+export interface BotMachineInput {
+  /** the state persisted in bot_config */
+  restored: BotState;
+}
+
+const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+export const botMachine = setup({
+  types: {
+    context: {} as BotMachineContext,
+    events: {} as BotEvent,
+    input: {} as BotMachineInput,
+  },
+  actors: {
+    reconcile: fromPromise<void, ReconcileInput>(async () => { throw new Error('reconcile effect not provided'); }),
+    persist: fromPromise<void, PersistInput>(async () => { throw new Error('persist effect not provided'); }),
+  },
+  guards: {
+    restoredIs: ({ context }, params: { state: BotState }) => context.restored === params.state,
+    pendingTo: ({ context }, params: { state: BotState }) => context.pending?.to === params.state,
+    revertTo: ({ context }, params: { state: BotState }) => context.pending?.revertTo === params.state,
+  },
+  actions: {
+    clearError: assign({ lastError: null }),
+    rememberCause: assign({ cause: ({ event }) => event.cause }),
+    finishRestoring: assign({ restoring: false }),
+    /** records the transition to persist; on a persist failure the machine reverts to `revertTo` */
+    commit: assign(({ context, event }, params: { to: BotState; revertTo: PendingCommit['revertTo']; from?: BotState }) => ({
+      pending: {
+        from: params.from ?? (context.restoring ? 'running' : params.revertTo), to: params.to, revertTo: params.revertTo, event: event.type, cause: event.cause,
+        reason: event.type === 'HALT' ? event.reason : null, restoring: context.restoring,
+      } satisfies PendingCommit,
+    })),
+    clearPending: assign({ pending: null }),
+    recordPersistError: assign({ lastError: ({ event }) => `could not persist the transition: ${errorText((event as { error?: unknown }).error)}` }),
+  },
+}).createMachine({
+  id: 'bot',
+  context: ({ input }) => ({ restored: input.restored, pending: null, restoring: input.restored === 'running', cause: 'startup', lastError: null }),
+  initial: 'restoring',
+  states: {
+    /** transient: enter the persisted state; 'running' must earn its way back through reconciliation */
+    restoring: {
+      always: [
+        { guard: { type: 'restoredIs', params: { state: 'running' } }, target: 'starting' },
+        { guard: { type: 'restoredIs', params: { state: 'paused' } }, target: 'paused' },
+        { guard: { type: 'restoredIs', params: { state: 'halted' } }, target: 'halted' },
+        { target: 'stopped' },
+      ],
+    },
+    stopped: {
+      on: {
+        START: { target: 'starting', actions: ['clearError', 'rememberCause'] },
+        HALT: { target: 'committing', actions: ['clearError', { type: 'commit', params: { to: 'halted', revertTo: 'stopped' } }] },
+      },
+    },
+    starting: {
+      invoke: {
+        src: 'reconcile',
+        input: ({ context }) => ({ restoring: context.restoring, cause: context.cause }),
+        onDone: { target: 'committing', actions: assign({
+          pending: ({ context }): PendingCommit => ({
+            from: context.restoring ? 'running' : 'stopped', to: 'running', revertTo: 'stopped', event: 'START',
+            cause: context.cause, reason: null, restoring: context.restoring,
+          }),
+        }) },
+        onError: { target: 'stopped', actions: [assign({ lastError: ({ event }) => errorText(event.error) }), 'finishRestoring'] },
+      },
+      on: {
+        STOP: { target: 'committing', actions: [{ type: 'commit', params: { to: 'stopped', revertTo: 'stopped' } }] },
+        HALT: { target: 'committing', actions: [{ type: 'commit', params: { to: 'halted', revertTo: 'stopped' } }] },
+      },
+    },
+    running: {
+      on: {
+        PAUSE: { target: 'committing', actions: ['clearError', { type: 'commit', params: { to: 'paused', revertTo: 'running' } }] },
+        STOP: { target: 'committing', actions: ['clearError', { type: 'commit', params: { to: 'stopped', revertTo: 'running' } }] },
+        HALT: { target: 'committing', actions: ['clearError', { type: 'commit', params: { to: 'halted', revertTo: 'running' } }] },
+      },
+    },
+    paused: {
+      on: {
+        RESUME: { target: 'committing', actions: ['clearError', { type: 'commit', params: { to: 'running', revertTo: 'paused' } }] },
+        STOP: { target: 'committing', actions: ['clearError', { type: 'commit', params: { to: 'stopped', revertTo: 'paused' } }] },
+        HALT: { target: 'committing', actions: ['clearError', { type: 'commit', params: { to: 'halted', revertTo: 'paused' } }] },
+      },
+    },
+    halted: {
+      on: {
+        ACKNOWLEDGE_HALT: { target: 'committing', actions: ['clearError', { type: 'commit', params: { to: 'stopped', revertTo: 'halted' } }] },
+      },
+    },
+    /** the transition is written (bot_config + journal) before the new state is entered */
+    committing: {
+      invoke: {
+        src: 'persist',
+        input: ({ context }) => {
+          const { revertTo: _r, ...input } = context.pending as PendingCommit;
+          return input;
+        },
+        onDone: [
+          { guard: { type: 'pendingTo', params: { state: 'running' } }, target: 'running', actions: ['finishRestoring', 'clearPending'] },
+          { guard: { type: 'pendingTo', params: { state: 'paused' } }, target: 'paused', actions: ['finishRestoring', 'clearPending'] },
+          { guard: { type: 'pendingTo', params: { state: 'halted' } }, target: 'halted', actions: ['finishRestoring', 'clearPending'] },
+          { target: 'stopped', actions: ['finishRestoring', 'clearPending'] },
+        ],
+        onError: [
+          { guard: { type: 'revertTo', params: { state: 'running' } }, target: 'running', actions: ['recordPersistError', 'clearPending'] },
+          { guard: { type: 'revertTo', params: { state: 'paused' } }, target: 'paused', actions: ['recordPersistError', 'clearPending'] },
+          { guard: { type: 'revertTo', params: { state: 'halted' } }, target: 'halted', actions: ['recordPersistError', 'clearPending'] },
+          { target: 'stopped', actions: ['recordPersistError', 'finishRestoring', 'clearPending'] },
+        ],
+      },
+    },
+  },
+});
+
+export type BotSnapshot = SnapshotFrom<typeof botMachine>;
+
+/** the state the API reports: in-between steps show the state still in force */
+export function reportedState(snapshot: BotSnapshot): BotState {
+  if (snapshot.matches('running')) return 'running';
+  if (snapshot.matches('paused')) return 'paused';
+  if (snapshot.matches('halted')) return 'halted';
+  if (snapshot.matches('committing')) {
+    const from = snapshot.context.pending?.from ?? 'stopped';
+    return snapshot.context.restoring && from === 'running' ? 'stopped' : from;
+  }
+  return 'stopped';
+}
+
+/** true while a transition is in flight (reconciling or persisting) */
+export function isSettling(snapshot: BotSnapshot): boolean {
+  return snapshot.matches('starting') || snapshot.matches('committing') || snapshot.matches('restoring');
+}

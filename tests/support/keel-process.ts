@@ -1,0 +1,60 @@
+/**
+ * Runs Keel as a user does — `src/main.ts` in its own Node process — and reads its banner for
+ * the URL and API token. Used to prove what survives a restart (a new process on the same database).
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface KeelProcess {
+  url: string;
+  token: string;
+  output(): string;
+  /** GET/POST with the bearer token; parsed JSON and status */
+  api(method: 'GET' | 'POST' | 'PUT' | 'PATCH', route: string, body?: unknown): Promise<{ status: number; body: any }>;
+  /** SIGINT, as Ctrl-C; resolves with the exit code */
+  stop(): Promise<number | null>;
+}
+
+export async function startKeelProcess(env: Record<string, string>): Promise<KeelProcess> {
+  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+  });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+  child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+
+  const banner = await new Promise<{ url: string; token: string }>((resolve, reject) => {
+    const onData = () => {
+      const url = /listening on (http:\/\/\S+)/.exec(out)?.[1];
+      const token = /API token (\S+)/.exec(out)?.[1];
+      if (url && token && out.includes('Ctrl-C stops.')) {
+        child.stdout.off('data', onData);
+        resolve({ url, token });
+      }
+    };
+    child.stdout.on('data', onData);
+    void exited.then((code) => reject(new Error(`keel exited (${code}) before it was ready:\n${out}`)));
+  });
+
+  return {
+    ...banner,
+    output: () => out,
+    api: async (method, route, body) => {
+      const res = await fetch(`${banner.url}${route}`, {
+        method,
+        headers: { Authorization: `Bearer ${banner.token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: res.status, body: await res.json() };
+    },
+    stop: async () => {
+      child.kill('SIGINT');
+      return exited;
+    },
+  };
+}
