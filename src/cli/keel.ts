@@ -1,13 +1,15 @@
 /**
  * keel CLI. `keel sim [--port N] [--host H] [--open] [--seed N]` runs the simulated exchange on
- * the system clock, advancing it every 250 ms, until Ctrl-C. (serve/migrate/replay/bench come
- * with their own work.)
+ * the system clock, advancing it every 250 ms, until Ctrl-C. `keel migrate` applies the database
+ * migrations. (The service itself is `npm start`, src/main.ts; replay/bench come with their work.)
  */
 import { parseArgs } from 'node:util';
 import { systemClock } from '../clock/system.clock.js';
 import { startInProcessSim } from '../adapters/sim/in-process.js';
+import { migrateCommand } from './migrate.command.js';
 
-const USAGE = `usage: keel sim [--port N] [--host H] [--open] [--seed N]
+const USAGE = `usage: keel migrate            apply db/migrations (DATABASE_URL or the embedded database)
+       keel sim [--port N] [--host H] [--open] [--seed N]
   --port N   listen port (default 0 = any free port)
   --host H   listen address (default 127.0.0.1)
   --open     keep the simulated market open around the clock
@@ -61,6 +63,10 @@ Ctrl-C stops.`);
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   if (command === 'sim') return sim(rest);
+  if (command === 'migrate') {
+    process.exitCode = await migrateCommand(process.env);
+    return;
+  }
   console.error(command ? `unknown command: ${command}\n${USAGE}` : USAGE);
   process.exitCode = 2;
 }
