@@ -1,6 +1,6 @@
 /**
- * Epoch ms ↔ timestamptz without constructing Dates in our code (house rule: `new Date()` lives in
- * src/clock only). Interval arithmetic on an integer is exact, unlike to_timestamp(double).
+ * Epoch ms ↔ timestamptz without constructing Date objects in our code (house rule: the current
+ * time is read in src/clock only). Interval arithmetic on an integer is exact, unlike to_timestamp(double).
  */
 import { sql, type RawBuilder } from 'kysely';
 import type { EpochMs } from '../../domain/time.js';
