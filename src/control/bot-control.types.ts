@@ -33,13 +33,15 @@ export type ControlErrorCode =
   | 'OPEN_POSITIONS'
   | 'LIVE_CREDENTIALS_MISSING'
   | 'CONFIRMATION_REQUIRED'
-  | 'READ_ONLY';
+  | 'READ_ONLY'
+  | 'NOT_FOUND'
+  | 'SIGNAL_NOT_PENDING';
 
 export interface ControlError {
   code: ControlErrorCode;
   message: string;
-  /** HTTP mapping: 409 for refusals of state, 503 for an unreachable dependency */
-  httpStatus: 409 | 503;
+  /** HTTP mapping: 409 for refusals of state, 404 for an unknown subject, 503 for an unreachable dependency */
+  httpStatus: 404 | 409 | 503;
   details?: Record<string, unknown>;
 }
 

@@ -1,0 +1,42 @@
+/**
+ * CONTRACT: the position supervisor keeps one position actor per live trade (pending_entry, open,
+ * exiting). Actors are NOT children of one parent actor (spawning thousands under one parent grows
+ * quadratically — PERFORMANCE.md); the supervisor holds them in a Map.
+ * The bot machine drives it through the service wiring: running/paused/halted → start();
+ * stopped → stop() (positions stay at the broker; status says how many are unattended).
+ */
+import type { Observable } from 'rxjs';
+import type { ExitReason, Trade } from '../domain/trade.js';
+import type { SubmitOutcome } from '../ports/broker.port.js';
+
+export type PositionEvent =
+  | { type: 'tracked'; tradeId: string; symbol: string; status: Trade['status'] }
+  | { type: 'opened'; tradeId: string; symbol: string; shares: string; entryPrice: string }
+  | { type: 'cancelled'; tradeId: string; symbol: string; reason: string }
+  | { type: 'exit_decided'; tradeId: string; symbol: string; reason: ExitReason; price: number; detail: string }
+  | { type: 'exit_submitted'; tradeId: string; clientOrderId: string }
+  | { type: 'exit_failed'; tradeId: string; error: string }
+  | { type: 'closed'; tradeId: string; symbol: string; reason: ExitReason; exitPrice: string; pnl: string }
+  | { type: 'untracked'; tradeId: string };
+
+export interface ExitAllReport {
+  /** trades whose exit order was sent (or already exiting) */
+  exiting: string[];
+  failed: Array<{ tradeId: string; error: string }>;
+}
+
+export interface PositionSupervisor {
+  /** idempotent: loads live trades from the database, spawns their actors (with persisted peak and
+   *  entry time), subscribes their symbols' prices, schedules the session close */
+  start(): Promise<void>;
+  /** stops every actor and price subscription; trades and broker positions are left as they are */
+  stop(): Promise<void>;
+  readonly active: boolean;
+  /** an entry order was just submitted (trade row already persisted as pending_entry) */
+  entrySubmitted(trade: Trade, outcome: SubmitOutcome): void;
+  /** exit every open position now (kill switch / manual); pending entries are cancelled at the broker */
+  exitAll(reason: ExitReason): Promise<ExitAllReport>;
+  /** live trades with an actor */
+  trackedCount(): number;
+  readonly events$: Observable<PositionEvent>;
+}

@@ -1,0 +1,38 @@
+/**
+ * CONTRACT: exit rules are pure functions of (position view, price, time) → a decision or null
+ * (STYLE.md practice 4). Hot path: prices are numbers; nothing here touches money sums.
+ */
+import type { ExitReason } from '../../domain/trade.js';
+import type { EpochMs } from '../../domain/time.js';
+
+export interface PositionView {
+  tradeId: string;
+  symbol: string;
+  entryPrice: number;
+  entryAt: EpochMs;
+  /** highest price seen since entry (trailing stop); persisted across restarts */
+  peakPrice: number;
+}
+
+export interface ExitSettings {
+  hardStopLossPct: number;
+  profitTargetPct: number;
+  /** null = off */
+  trailingStopPct: number | null;
+  maxHoldDurationSec: number;
+  /** epoch ms of today's forced close (15:45 ET, or close − 15 min on early-close days); null = none */
+  forceCloseAt: EpochMs | null;
+}
+
+export interface ExitDecision {
+  tradeId: string;
+  symbol: string;
+  reason: ExitReason;
+  /** the price that triggered it */
+  price: number;
+  at: EpochMs;
+  /** e.g. "price 92.90 ≤ stop 93.00 (7% below entry 100.00)" */
+  detail: string;
+}
+
+export type ExitRule = (view: PositionView, price: number, now: EpochMs, settings: ExitSettings) => ExitDecision | null;

@@ -1,0 +1,41 @@
+/**
+ * Why Keel did not (or will not) enter: a closed union of codes (STYLE.md practice 3), the same in
+ * the signal log, the API and the journal. Denials are values, never exceptions.
+ * The safety issue adds its codes here (breakers, daily loss, stream gap, ...).
+ */
+export const DENIAL_CODES = [
+  'BOT_NOT_RUNNING',
+  'NOT_RECONCILED',
+  'MARKET_CLOSED',
+  'MARKET_STATE_UNKNOWN',
+  'DUPLICATE_SYMBOL',
+  'MAX_CONCURRENT_POSITIONS',
+  'PER_TRADE_CAP',
+  'INSUFFICIENT_BUYING_POWER',
+  'BUYING_POWER_UNKNOWN',
+  'CATALYST_TIER_DISABLED',
+  'PILLAR_SHARE_PRICE',
+  'PILLAR_FLOAT',
+  'PILLAR_RELATIVE_VOLUME',
+  'NO_STAR_RATING',
+  'STARS_TOO_LOW',
+  'SIZE_NOT_POSITIVE',
+  'PRICE_UNAVAILABLE',
+  'BROKER_REJECTED',
+] as const;
+export type DenialCode = (typeof DENIAL_CODES)[number];
+
+export interface Denial {
+  code: DenialCode;
+  /** one line a trader understands */
+  message: string;
+  /** the numbers behind it, e.g. { limit: 3, open: 3 } (JSON-safe: decimals as strings) */
+  context: Record<string, unknown>;
+}
+
+/** one check's verdict, kept for the what-if view and a trade's provenance */
+export interface CheckVerdict {
+  check: string;
+  passed: boolean;
+  denial: Denial | null;
+}
