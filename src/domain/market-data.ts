@@ -72,3 +72,11 @@ export interface StreamSubscription {
   dailyBars?: string[];
   statuses?: string[];
 }
+
+/** one price observation for the exit path (a stream trade, a snapshot poll, or a fill) */
+export interface PriceTick {
+  symbol: string;
+  price: number;
+  at: EpochMs;
+  source: 'stream' | 'snapshot' | 'fill';
+}
