@@ -1,0 +1,55 @@
+/** Hand-written builders for the pure core's inputs (signals, settings, entry contexts, positions). */
+import type { EntryContext } from '../../src/core/risk/check.types.js';
+import type { ExitSettings, PositionView } from '../../src/core/exits/exit.types.js';
+import { DEFAULT_BOT_SETTINGS, type BotSettings } from '../../src/domain/bot-config.js';
+import { Decimal } from '../../src/domain/money.js';
+import type { SignalInput } from '../../src/domain/signal.js';
+
+export function aSignal(over: Partial<SignalInput> = {}): SignalInput {
+  return {
+    id: 'sig-1',
+    symbol: 'ABCD',
+    side: 'buy',
+    catalystType: 'fda_approval',
+    catalystTier: 1,
+    aiConfidence: null,
+    stars: null,
+    confidence: null,
+    strategy: null,
+    priceAtSignal: null,
+    stopLossPrice: null,
+    takeProfitPrice: null,
+    floatShares: null,
+    relativeVolume: null,
+    ...over,
+  };
+}
+
+export function someSettings(over: Partial<BotSettings> = {}): BotSettings {
+  return { ...DEFAULT_BOT_SETTINGS, ...over };
+}
+
+/** a context every check passes */
+export function anEntryContext(over: Partial<EntryContext> = {}): EntryContext {
+  return {
+    signal: aSignal(),
+    settings: someSettings(),
+    botState: 'running',
+    reconciled: true,
+    marketOpen: true,
+    liveSymbols: new Set<string>(),
+    liveTradeCount: 0,
+    buyingPower: new Decimal(10_000),
+    notional: new Decimal(100),
+    price: 5,
+    ...over,
+  };
+}
+
+export function exitSettings(over: Partial<ExitSettings> = {}): ExitSettings {
+  return { hardStopLossPct: 7, profitTargetPct: 10, trailingStopPct: null, maxHoldDurationSec: 300, forceCloseAt: null, ...over };
+}
+
+export function aPosition(over: Partial<PositionView> = {}): PositionView {
+  return { tradeId: 't-1', symbol: 'ABCD', entryPrice: 100, entryAt: 0, peakPrice: 100, ...over };
+}

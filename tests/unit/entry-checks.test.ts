@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { ENTRY_CHECKS, runEntryChecks } from '../../src/core/risk/gateway.js';
+import type { EntryContext } from '../../src/core/risk/check.types.js';
+import { Decimal } from '../../src/domain/money.js';
+import { aSignal, anEntryContext, someSettings } from './core-builders.js';
+
+function deniedBy(over: Partial<EntryContext>) {
+  const { denial } = runEntryChecks(anEntryContext(over));
+  return denial;
+}
+
+describe('entry gateway', () => {
+  it('passes a clean entry and keeps a passing verdict for every check, in order', () => {
+    const { verdicts, denial } = runEntryChecks(anEntryContext());
+    expect(denial).toBeNull();
+    expect(verdicts.map((v) => v.check)).toEqual([
+      'bot-running', 'reconciled', 'market-open', 'duplicate-symbol', 'max-concurrent-positions', 'per-trade-cap',
+      'buying-power', 'catalyst-tier-enabled', 'pillar-share-price', 'pillar-float', 'pillar-relative-volume',
+    ]);
+    expect(verdicts.every((v) => v.passed && v.denial === null)).toBe(true);
+    expect(ENTRY_CHECKS).toHaveLength(11);
+  });
+
+  it('reports the first denial but still records every verdict', () => {
+    const { verdicts, denial } = runEntryChecks(anEntryContext({ botState: 'paused', marketOpen: false }));
+    expect(denial?.code).toBe('BOT_NOT_RUNNING');
+    expect(verdicts).toHaveLength(11);
+    expect(verdicts.filter((v) => !v.passed).map((v) => v.denial?.code)).toEqual(['BOT_NOT_RUNNING', 'MARKET_CLOSED']);
+  });
+
+  it('keeps denial context JSON-safe', () => {
+    const { verdicts } = runEntryChecks(anEntryContext({ notional: new Decimal(900), buyingPower: new Decimal(10), price: 50 }));
+    const round = JSON.parse(JSON.stringify(verdicts));
+    expect(round).toEqual(verdicts);
+  });
+});
+
+describe('entry checks', () => {
+  it.each(['paused', 'stopped', 'halted'] as const)('denies entries when the bot is %s with BOT_NOT_RUNNING', (state) => {
+    expect(deniedBy({ botState: state })).toMatchObject({ code: 'BOT_NOT_RUNNING', context: { state } });
+  });
+
+  it('denies an unreconciled bot with NOT_RECONCILED', () => {
+    expect(deniedBy({ reconciled: false })?.code).toBe('NOT_RECONCILED');
+  });
+
+  it('denies a closed market with MARKET_CLOSED and an unknown one with MARKET_STATE_UNKNOWN', () => {
+    expect(deniedBy({ marketOpen: false })?.code).toBe('MARKET_CLOSED');
+    expect(deniedBy({ marketOpen: null })?.code).toBe('MARKET_STATE_UNKNOWN');
+  });
+
+  it('denies a symbol with a live trade with DUPLICATE_SYMBOL', () => {
+    expect(deniedBy({ liveSymbols: new Set(['ABCD']) })).toMatchObject({ code: 'DUPLICATE_SYMBOL', context: { symbol: 'ABCD' } });
+    expect(deniedBy({ liveSymbols: new Set(['WXYZ']) })).toBeNull();
+  });
+
+  it('denies at the concurrent-position limit and never when the limit is null', () => {
+    const d = deniedBy({ liveTradeCount: 3, settings: someSettings({ maxConcurrentPositions: 3 }) });
+    expect(d).toMatchObject({ code: 'MAX_CONCURRENT_POSITIONS', context: { limit: 3, open: 3 } });
+    expect(d?.message).toContain('3');
+    expect(deniedBy({ liveTradeCount: 2, settings: someSettings({ maxConcurrentPositions: 3 }) })).toBeNull();
+    expect(deniedBy({ liveTradeCount: 500, settings: someSettings({ maxConcurrentPositions: null }) })).toBeNull();
+  });
+
+  it('denies a notional above maxPerTradeUsd with PER_TRADE_CAP', () => {
+    const d = deniedBy({ notional: new Decimal('500.01'), settings: someSettings({ maxPerTradeUsd: new Decimal(500) }) });
+    expect(d).toMatchObject({ code: 'PER_TRADE_CAP', context: { notional: '500.01', limit: '500' } });
+    expect(d?.message).toBe('notional $500.01 exceeds the per-trade cap $500.00');
+    expect(deniedBy({ notional: new Decimal(500), settings: someSettings({ maxPerTradeUsd: new Decimal(500) }) })).toBeNull();
+  });
+
+  it('denies a notional above buying power with INSUFFICIENT_BUYING_POWER', () => {
+    const d = deniedBy({ notional: new Decimal(100), buyingPower: new Decimal('99.99') });
+    expect(d).toMatchObject({ code: 'INSUFFICIENT_BUYING_POWER', context: { notional: '100', buyingPower: '99.99' } });
+  });
+
+  it('denies unknown buying power with BUYING_POWER_UNKNOWN', () => {
+    expect(deniedBy({ buyingPower: null })?.code).toBe('BUYING_POWER_UNKNOWN');
+  });
+
+  it('denies a disabled catalyst tier with CATALYST_TIER_DISABLED', () => {
+    const d = deniedBy({ signal: aSignal({ catalystTier: 4 }), settings: someSettings({ enabledCatalystTiers: [1, 2] }) });
+    expect(d).toMatchObject({ code: 'CATALYST_TIER_DISABLED', context: { tier: 4, enabled: [1, 2] } });
+  });
+
+  it('denies a price above maxSharePrice with PILLAR_SHARE_PRICE, and skips the pillar without a price', () => {
+    expect(deniedBy({ price: 20.01 })).toMatchObject({ code: 'PILLAR_SHARE_PRICE', context: { price: '20.01', limit: '20' } });
+    expect(deniedBy({ price: 20 })).toBeNull();
+    expect(deniedBy({ price: null })).toBeNull();
+  });
+
+  it('denies a float above maxFloatShares with PILLAR_FLOAT, only when the signal carries it', () => {
+    expect(deniedBy({ signal: aSignal({ floatShares: 25_000_000 }) })).toMatchObject({
+      code: 'PILLAR_FLOAT',
+      context: { floatShares: 25_000_000, limit: 20_000_000 },
+    });
+    expect(deniedBy({ signal: aSignal({ floatShares: 5_000_000 }) })).toBeNull();
+    expect(deniedBy({ signal: aSignal({ floatShares: null }) })).toBeNull();
+  });
+
+  it('denies relative volume below minRelativeVolume with PILLAR_RELATIVE_VOLUME, only when carried', () => {
+    expect(deniedBy({ signal: aSignal({ relativeVolume: 2.5 }) })).toMatchObject({
+      code: 'PILLAR_RELATIVE_VOLUME',
+      context: { relativeVolume: 2.5, limit: 5 },
+    });
+    expect(deniedBy({ signal: aSignal({ relativeVolume: 5 }) })).toBeNull();
+    expect(deniedBy({ signal: aSignal({ relativeVolume: null }) })).toBeNull();
+  });
+});
