@@ -7,17 +7,26 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { BotControl } from '../control/bot-control.types.js';
+import type { PipelineControl } from '../control/pipeline.types.js';
 import { bearerAuth } from './bearer-auth.middleware.js';
 import { ApiError, createErrorHandler, notFoundHandler } from './errors.js';
 import { botRoutes } from './routes/bot.routes.js';
 import { configRoutes } from './routes/config.routes.js';
+import { emergencyRoutes } from './routes/emergency.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { reconciliationRoutes } from './routes/reconciliation.routes.js';
+import { signalsRoutes } from './routes/signals.routes.js';
+import { tradesRoutes } from './routes/trades.routes.js';
 
 const MAX_BODY_BYTES = 64 * 1024;
 
 export interface AppDeps {
   control: BotControl;
+  /**
+   * signals, trades and the kill switch. Optional only so apps built for the lifecycle routes
+   * alone (older tests) still type-check; without it those routes answer 503 PIPELINE_UNAVAILABLE.
+   */
+  pipeline?: PipelineControl;
   apiToken: string;
   /** where unexpected errors go (the response itself never carries them); default console.error */
   logError?: (error: unknown) => void;
@@ -32,8 +41,16 @@ export function createApp(deps: AppDeps): Hono {
   app.use('/api/*', bearerAuth(deps.apiToken));
   // control bodies are a few hundred bytes; refuse anything large before parsing it
   app.use('/api/*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw new ApiError(413, 'PAYLOAD_TOO_LARGE', `body exceeds ${MAX_BODY_BYTES} bytes`); } }));
-  // config before bot: /api/bot/config must not be shadowed by the /api/bot sub-app
+  // config and emergency-stop before bot: they must not be shadowed by the /api/bot sub-app
   app.route('/api/bot/config', configRoutes(deps.control));
+  if (deps.pipeline) {
+    app.route('/api/bot/emergency-stop', emergencyRoutes(deps.pipeline));
+    app.route('/api/signals', signalsRoutes(deps.pipeline));
+    app.route('/api/trades', tradesRoutes(deps.pipeline));
+  } else {
+    const unavailable = (): never => { throw new ApiError(503, 'PIPELINE_UNAVAILABLE', 'the trading pipeline is not wired into this app'); };
+    for (const path of ['/api/bot/emergency-stop', '/api/signals', '/api/signals/*', '/api/trades', '/api/trades/*']) app.all(path, unavailable);
+  }
   app.route('/api/bot', botRoutes(deps.control));
   app.route('/api/reconciliation', reconciliationRoutes(deps.control));
   return app;

@@ -12,3 +12,6 @@ export { insertTrade, updateTrade, getTrade, listTrades } from './trade.repo.js'
 export { appendJournal, listJournal } from './journal.repo.js';
 export { getDailyStats, addToDailyStats, setDailySessionStart, setDailyBreakerLevel } from './daily-stats.repo.js';
 export { saveReconciliationReport, lastReconciliationReport } from './reconciliation.repo.js';
+export { insertSignal, getSignal, updateSignal, listSignals, listExpiredPendingSignals, type SignalPatch } from './signal.repo.js';
+export { listTradesPage, getTradeByClientOrderId, getTradeByOrderId, listJournalForSubjects } from './trade-query.repo.js';
+export { InvalidCursorError, DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from './page-cursor.js';

@@ -1,5 +1,5 @@
 /**
- * Kysely table types for db/migrations/0001_initial.sql. How values arrive from pg (see db.ts):
+ * Kysely table types for db/migrations/0001_initial.sql and 0002_signals.sql. How values arrive from pg (see db.ts):
  * numeric and bigint as exact strings, timestamptz as Date, date as 'YYYY-MM-DD', jsonb parsed,
  * int[] / text[] as arrays. Timestamps are written as SQL expressions built from epoch ms
  * (sql-time.ts), so their insert/update type is Date (the expression's type).
@@ -119,12 +119,34 @@ export interface ReconciliationRunTable {
   report: ColumnType<Record<string, unknown>, string, string>;
 }
 
+/** jsonb written as a JSON string (the mapper stringifies, so decimals are exact strings), read parsed */
+type Jsonb<T> = ColumnType<T, string, string>;
+type NullableJsonb<T> = ColumnType<T | null, string | null, string | null>;
+
+export interface SignalTable {
+  id: string;
+  received_at: Timestamp;
+  symbol: string;
+  input: Jsonb<Record<string, unknown>>;
+  execution_mode: string;
+  stars: number | null;
+  status: string;
+  denial: NullableJsonb<Record<string, unknown>>;
+  verdicts: Jsonb<unknown[]>;
+  size: NullableJsonb<Record<string, unknown>>;
+  trade_id: string | null;
+  expires_at: NullableTimestamp;
+  decided_at: NullableTimestamp;
+  note: string | null;
+}
+
 export interface Database {
   bot_config: BotConfigTable;
   bot_trade: BotTradeTable;
   bot_daily_stats: BotDailyStatsTable;
   event_journal: EventJournalTable;
   reconciliation_run: ReconciliationRunTable;
+  signal: SignalTable;
 }
 
 export type Db = Kysely<Database>;

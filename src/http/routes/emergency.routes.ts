@@ -1,0 +1,19 @@
+/**
+ * POST /api/bot/emergency-stop {closePositions}: the kill switch. `closePositions` is required, not
+ * defaulted: whether to dump every position must be a decision the caller states.
+ */
+import { Hono } from 'hono';
+import type { PipelineControl } from '../../control/pipeline.types.js';
+import { apiCause } from '../control-result.js';
+import { parseJsonBody } from '../request-body.js';
+import { emergencyStopSchema } from '../signal.schema.js';
+import { toJson } from '../to-json.js';
+
+export function emergencyRoutes(pipeline: PipelineControl): Hono {
+  const routes = new Hono();
+  routes.post('/', async (c) => {
+    const body = await parseJsonBody(c, emergencyStopSchema);
+    return c.json(toJson(await pipeline.emergencyStop({ closePositions: body.closePositions }, apiCause(c))));
+  });
+  return routes;
+}

@@ -1,0 +1,169 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { Decimal } from '../../src/domain/money.js';
+import type { SignalInput, SignalRecord } from '../../src/domain/signal.js';
+import { createApp } from '../../src/http/app.js';
+import { FakeBotControl } from '../support/fake-bot-control.js';
+import { FakePipelineControl } from '../support/fake-pipeline-control.js';
+
+const TOKEN = 'test-token-0123456789abcdef';
+const AUTH = { authorization: `Bearer ${TOKEN}` };
+const JSON_AUTH = { ...AUTH, 'content-type': 'application/json' };
+
+const VALID = { symbol: 'abcd', side: 'buy', catalystType: 'fda_approval', catalystTier: 3, aiConfidence: 'high' };
+
+const pendingRecord = (id: string): SignalRecord => ({
+  id, receivedAt: 1_000, executionMode: 'semi_auto', stars: 4, status: 'pending', denial: null, verdicts: [],
+  input: { id, symbol: 'ABCD', side: 'buy', catalystType: 'fda', catalystTier: 3, aiConfidence: 'medium', stars: null,
+    confidence: null, strategy: null, priceAtSignal: new Decimal('0.0000001'), stopLossPrice: null, takeProfitPrice: null,
+    floatShares: null, relativeVolume: null },
+  size: { notional: new Decimal('75'), inputs: { mode: 'star_tiers', stars: 4 } },
+  tradeId: null, expiresAt: 301_000, decidedAt: null, note: null,
+});
+
+describe('signal routes', () => {
+  let pipeline: FakePipelineControl;
+  let app: ReturnType<typeof createApp>;
+
+  beforeEach(() => {
+    pipeline = new FakePipelineControl();
+    app = createApp({ control: new FakeBotControl(), pipeline, apiToken: TOKEN, logError: () => {} });
+  });
+
+  const postSignal = (body: unknown) =>
+    app.request('/api/signals', { method: 'POST', headers: JSON_AUTH, body: typeof body === 'string' ? body : JSON.stringify(body) });
+
+  it('answers 401 on every pipeline route without a token and calls nothing', async () => {
+    const routes: Array<[string, string]> = [
+      ['POST', '/api/signals'], ['GET', '/api/signals'], ['GET', '/api/signals/s1'],
+      ['POST', '/api/signals/s1/approve'], ['POST', '/api/signals/s1/reject'],
+      ['GET', '/api/trades'], ['GET', '/api/trades/t1'], ['POST', '/api/bot/emergency-stop'],
+    ];
+    for (const [method, path] of routes) {
+      const res = await app.request(path, { method, headers: { 'content-type': 'application/json' }, body: method === 'POST' ? '{}' : undefined });
+      expect(res.status, `${method} ${path}`).toBe(401);
+      expect((await res.json()).error.code).toBe('UNAUTHORIZED');
+    }
+    expect(pipeline.calls).toEqual([]);
+  });
+
+  it('accepts a signal with 202 and the answer, passing a normalized input to the pipeline', async () => {
+    pipeline.nextAnswer = { outcome: 'skipped', reason: 'STARS_TOO_LOW' };
+    const res = await postSignal({ ...VALID, id: 'ext-1:a', priceAtSignal: '4.000000001', stopLossPrice: 3.5, stars: 2 });
+    expect(res.status).toBe(202);
+    expect(await res.json()).toEqual({ signalId: 'ext-1:a', outcome: 'skipped', reason: 'STARS_TOO_LOW' });
+    const input = pipeline.callsOf('ingestSignal')[0]!.args[0] as SignalInput;
+    expect(input).toMatchObject({ id: 'ext-1:a', symbol: 'ABCD', catalystTier: 3, aiConfidence: 'high', stars: 2,
+      confidence: null, strategy: null, takeProfitPrice: null, floatShares: null, relativeVolume: null });
+    expect(input.priceAtSignal?.toFixed()).toBe('4.000000001');
+    expect(input.stopLossPrice?.toFixed()).toBe('3.5');
+  });
+
+  it('gives a signal without an id a null id so the pipeline generates one', async () => {
+    const res = await postSignal({ ...VALID, aiConfidence: null, catalystTier: 1 });
+    expect(res.status).toBe(202);
+    expect((await res.json()).signalId).toBe('sig-generated');
+    expect((pipeline.callsOf('ingestSignal')[0]!.args[0] as SignalInput).id).toBeNull();
+  });
+
+  it('rejects an invalid signal with 400 listing every problem at once, and sends nothing', async () => {
+    const res = await postSignal({
+      id: 'has space', symbol: '1BAD', side: 'sell', catalystType: '', catalystTier: 5, aiConfidence: 'very',
+      stars: 2.5, confidence: 101, priceAtSignal: '-1', stopLossPrice: 'abc', extra: true,
+    });
+    expect(res.status).toBe(400);
+    const { error } = await res.json();
+    expect(error.code).toBe('VALIDATION_FAILED');
+    const paths = (error.issues as Array<{ path: string }>).map((i) => i.path);
+    expect(paths).toEqual(expect.arrayContaining([
+      'id', 'symbol', 'side', 'catalystType', 'catalystTier', 'aiConfidence', 'stars', 'confidence', 'priceAtSignal', 'stopLossPrice', 'extra',
+    ]));
+    expect(pipeline.calls).toEqual([]);
+  });
+
+  it('requires symbol, side, catalystType, catalystTier and aiConfidence', async () => {
+    const res = await postSignal({});
+    expect(res.status).toBe(400);
+    const paths = ((await res.json()).error.issues as Array<{ path: string }>).map((i) => i.path);
+    expect(paths).toEqual(expect.arrayContaining(['symbol', 'side', 'catalystType', 'catalystTier', 'aiConfidence']));
+  });
+
+  it('rejects malformed JSON with 400', async () => {
+    const res = await postSignal('{"symbol":');
+    expect(res.status).toBe(400);
+    expect((await res.json()).error.code).toBe('VALIDATION_FAILED');
+  });
+
+  it('passes status, symbol, limit and cursor through to listSignals and returns the page', async () => {
+    pipeline.signalPage = { items: [pendingRecord('s1')], nextCursor: 'abc_-' };
+    const res = await app.request('/api/signals?status=pending&symbol=abcd&limit=25&cursor=abc_-', { headers: AUTH });
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body.nextCursor).toBe('abc_-');
+    expect(body.items[0]).toMatchObject({ id: 's1', status: 'pending', size: { notional: '75' }, input: { priceAtSignal: '0.0000001' } });
+    expect(pipeline.callsOf('listSignals')[0]!.args[0]).toEqual({ status: 'pending', symbol: 'ABCD', limit: 25, cursor: 'abc_-' });
+  });
+
+  it('passes an empty query as no filters', async () => {
+    await app.request('/api/signals', { headers: AUTH });
+    expect(pipeline.callsOf('listSignals')[0]!.args[0]).toEqual({});
+  });
+
+  it('rejects bad list parameters with 400 naming each', async () => {
+    const res = await app.request('/api/signals?status=bogus&limit=501&sort=asc', { headers: AUTH });
+    expect(res.status).toBe(400);
+    const paths = ((await res.json()).error.issues as Array<{ path: string }>).map((i) => i.path);
+    expect(paths).toEqual(expect.arrayContaining(['status', 'limit', 'sort']));
+    expect(pipeline.calls).toEqual([]);
+  });
+
+  it('answers 400 for a cursor the store does not recognise', async () => {
+    pipeline.listError = Object.assign(new Error('invalid cursor'), { name: 'InvalidCursorError' });
+    const res = await app.request('/api/signals?cursor=Zm9v', { headers: AUTH });
+    expect(res.status).toBe(400);
+    expect((await res.json()).error.issues).toEqual([{ path: 'cursor', message: 'is not a cursor from this API' }]);
+  });
+
+  it('returns one signal, or 404 for an unknown or impossible id', async () => {
+    pipeline.signals.set('s1', pendingRecord('s1'));
+    const ok = await app.request('/api/signals/s1', { headers: AUTH });
+    expect(ok.status).toBe(200);
+    expect((await ok.json()).expiresAt).toBe(301_000);
+    expect((await app.request('/api/signals/nope', { headers: AUTH })).status).toBe(404);
+    expect((await app.request(`/api/signals/${'x'.repeat(65)}`, { headers: AUTH })).status).toBe(404);
+  });
+
+  it('approves a pending signal with 200 and the answer, without a body', async () => {
+    pipeline.signals.set('s1', pendingRecord('s1'));
+    const res = await app.request('/api/signals/s1/approve', { method: 'POST', headers: AUTH });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ signalId: 's1', outcome: 'approved' });
+    expect(pipeline.callsOf('approveSignal')[0]!.args[1]).toContain('/api/signals/s1/approve');
+  });
+
+  it('rejects a pending signal passing the note through', async () => {
+    pipeline.signals.set('s1', pendingRecord('s1'));
+    const res = await app.request('/api/signals/s1/reject', { method: 'POST', headers: JSON_AUTH, body: JSON.stringify({ note: 'too late' }) });
+    expect(res.status).toBe(200);
+    expect((await res.json()).outcome).toBe('rejected');
+    expect(pipeline.callsOf('rejectSignal')[0]!.args.slice(0, 2)).toEqual(['s1', 'too late']);
+  });
+
+  it('maps refusals to their status: 404 unknown signal, 409 already decided', async () => {
+    const unknown = await app.request('/api/signals/ghost/approve', { method: 'POST', headers: AUTH });
+    expect(unknown.status).toBe(404);
+    expect((await unknown.json()).error.code).toBe('NOT_FOUND');
+    pipeline.signals.set('s1', { ...pendingRecord('s1'), status: 'expired' });
+    const decided = await app.request('/api/signals/s1/reject', { method: 'POST', headers: AUTH });
+    expect(decided.status).toBe(409);
+    expect((await decided.json()).error).toMatchObject({ code: 'SIGNAL_NOT_PENDING', status: 'expired' });
+  });
+
+  it('rejects unknown keys in an approval or rejection body', async () => {
+    pipeline.signals.set('s1', pendingRecord('s1'));
+    const res = await app.request('/api/signals/s1/reject', { method: 'POST', headers: JSON_AUTH, body: JSON.stringify({ note: 1, why: 'x' }) });
+    expect(res.status).toBe(400);
+    const paths = ((await res.json()).error.issues as Array<{ path: string }>).map((i) => i.path);
+    expect(paths).toEqual(expect.arrayContaining(['note', 'why']));
+    expect(pipeline.callsOf('rejectSignal')).toEqual([]);
+  });
+});

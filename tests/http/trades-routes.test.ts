@@ -1,0 +1,106 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { TradeDetail } from '../../src/control/pipeline.types.js';
+import { Decimal } from '../../src/domain/money.js';
+import type { Trade } from '../../src/domain/trade.js';
+import { createApp } from '../../src/http/app.js';
+import { FakeBotControl } from '../support/fake-bot-control.js';
+import { FakePipelineControl } from '../support/fake-pipeline-control.js';
+
+const TOKEN = 'test-token-0123456789abcdef';
+const AUTH = { authorization: `Bearer ${TOKEN}` };
+const JSON_AUTH = { ...AUTH, 'content-type': 'application/json' };
+const T0 = Date.UTC(2026, 10, 23, 14, 30, 0, 0);
+
+const closedTrade = (id: string): Trade => ({
+  id, symbol: 'ABCD', side: 'buy', status: 'closed', entryPrice: new Decimal('10.01'), exitPrice: new Decimal('11.011'),
+  shares: new Decimal('9.990009990'), notional: new Decimal('100'), pnl: new Decimal('9.99999999'), pnlPct: new Decimal('10'),
+  fees: null, catalystType: 'fda', catalystTier: 1, stars: 5, strategy: null, signalId: 'sig-1',
+  entryClientOrderId: 'keel-e', entryOrderId: 'ord-e', exitClientOrderId: 'keel-x', exitOrderId: 'ord-x',
+  exitReason: 'profit_target', peakPrice: new Decimal('11.02'), notes: null, entryAt: T0, exitAt: T0 + 90_000,
+  createdAt: T0, updatedAt: T0 + 90_000,
+});
+
+describe('trade and emergency-stop routes', () => {
+  let pipeline: FakePipelineControl;
+  let app: ReturnType<typeof createApp>;
+
+  beforeEach(() => {
+    pipeline = new FakePipelineControl();
+    app = createApp({ control: new FakeBotControl(), pipeline, apiToken: TOKEN, logError: () => {} });
+  });
+
+  it('passes every filter through, accepting RFC 3339 and epoch-ms bounds', async () => {
+    pipeline.tradePage = { items: [closedTrade('t1')], nextCursor: 'next_1' };
+    const res = await app.request(
+      `/api/trades?status=closed&symbol=abcd&from=2026-11-23T09:30:00-05:00&to=${T0 + 60_000}&exitReason=profit_target&limit=500&cursor=Y3Vy`,
+      { headers: AUTH },
+    );
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body.nextCursor).toBe('next_1');
+    expect(body.items[0]).toMatchObject({ id: 't1', shares: '9.99000999', pnl: '9.99999999', exitReason: 'profit_target' });
+    expect(pipeline.callsOf('listTrades')[0]!.args[0]).toEqual({
+      status: 'closed', symbol: 'ABCD', from: T0, to: T0 + 60_000, exitReason: 'profit_target', limit: 500, cursor: 'Y3Vy',
+    });
+  });
+
+  it('rejects bad trade filters with 400 listing each, and calls nothing', async () => {
+    const res = await app.request('/api/trades?status=done&from=yesterday&exitReason=panic&limit=0&cursor=%25%25', { headers: AUTH });
+    expect(res.status).toBe(400);
+    const paths = ((await res.json()).error.issues as Array<{ path: string }>).map((i) => i.path);
+    expect(paths).toEqual(expect.arrayContaining(['status', 'from', 'exitReason', 'limit', 'cursor']));
+    expect(pipeline.calls).toEqual([]);
+  });
+
+  it('rejects a window whose end is before its start', async () => {
+    const res = await app.request(`/api/trades?from=${T0}&to=${T0 - 1}`, { headers: AUTH });
+    expect(res.status).toBe(400);
+    expect((await res.json()).error.issues).toEqual([expect.objectContaining({ path: 'to' })]);
+  });
+
+  it('returns a trade with its provenance, decimals as strings', async () => {
+    const detail: TradeDetail = {
+      trade: closedTrade('t1'), signal: null, holdSeconds: 90,
+      verdicts: [{ check: 'bot-running', passed: true, denial: null }],
+      journal: [{ id: 7, at: T0, kind: 'order_submitted', cause: 'pipeline', subject: 'ord-e', message: 'entry sent', data: { notional: '100' } }],
+    };
+    pipeline.trades.set('t1', detail);
+    const res = await app.request('/api/trades/t1', { headers: AUTH });
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body).toMatchObject({ holdSeconds: 90, signal: null, trade: { id: 't1', entryPrice: '10.01' }, verdicts: [{ check: 'bot-running' }] });
+    expect(body.journal[0]).toMatchObject({ kind: 'order_submitted', data: { notional: '100' } });
+  });
+
+  it('answers 404 for an unknown trade', async () => {
+    const res = await app.request('/api/trades/00000000-0000-0000-0000-000000000000', { headers: AUTH });
+    expect(res.status).toBe(404);
+    expect((await res.json()).error.code).toBe('NOT_FOUND');
+  });
+
+  it('runs the emergency stop with closePositions and answers the report', async () => {
+    pipeline.report = { cancelledOrders: [{ orderId: 'o1', status: 204, error: null }], closing: ['t1'], failed: [], state: 'stopped' };
+    const res = await app.request('/api/bot/emergency-stop', { method: 'POST', headers: JSON_AUTH, body: JSON.stringify({ closePositions: true }) });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual(pipeline.report);
+    const call = pipeline.callsOf('emergencyStop')[0]!;
+    expect(call.args[0]).toEqual({ closePositions: true });
+    expect(call.args[1]).toContain('/api/bot/emergency-stop');
+  });
+
+  it('refuses an emergency stop that does not state closePositions', async () => {
+    const res = await app.request('/api/bot/emergency-stop', { method: 'POST', headers: JSON_AUTH, body: JSON.stringify({ closePositions: 'yes', now: true }) });
+    expect(res.status).toBe(400);
+    const paths = ((await res.json()).error.issues as Array<{ path: string }>).map((i) => i.path);
+    expect(paths).toEqual(expect.arrayContaining(['closePositions', 'now']));
+    expect(pipeline.calls).toEqual([]);
+  });
+
+  it('answers 503 on pipeline routes of an app built without a pipeline, still behind auth', async () => {
+    const bare = createApp({ control: new FakeBotControl(), apiToken: TOKEN, logError: () => {} });
+    expect((await bare.request('/api/signals')).status).toBe(401);
+    const res = await bare.request('/api/trades', { headers: AUTH });
+    expect(res.status).toBe(503);
+    expect((await res.json()).error.code).toBe('PIPELINE_UNAVAILABLE');
+  });
+});

@@ -1,0 +1,88 @@
+/**
+ * A hand-written PipelineControl for HTTP tests: in-memory signals and trades, a log of every call
+ * (so tests can assert what the HTTP layer passed through, and that a rejected request called
+ * nothing), and switches for the refusals a real pipeline gives.
+ */
+import type { ControlResult } from '../../src/control/bot-control.types.js';
+import type { EmergencyStopReport, Page, PipelineControl, SignalQuery, TradeDetail, TradeQuery } from '../../src/control/pipeline.types.js';
+import type { SignalAnswer, SignalInput, SignalRecord } from '../../src/domain/signal.js';
+import type { Trade } from '../../src/domain/trade.js';
+
+export interface PipelineCall {
+  method: keyof PipelineControl;
+  args: unknown[];
+}
+
+export class FakePipelineControl implements PipelineControl {
+  readonly calls: PipelineCall[] = [];
+  readonly signals = new Map<string, SignalRecord>();
+  readonly trades = new Map<string, TradeDetail>();
+  /** the answer ingestSignal gives (signalId defaults to the input id or 'sig-generated') */
+  nextAnswer: Omit<SignalAnswer, 'signalId'> = { outcome: 'fired' };
+  signalPage: Page<SignalRecord> = { items: [], nextCursor: null };
+  tradePage: Page<Trade> = { items: [], nextCursor: null };
+  /** when set, list calls reject with it (e.g. an error named InvalidCursorError) */
+  listError: Error | null = null;
+  report: EmergencyStopReport = { cancelledOrders: [], closing: [], failed: [], state: 'stopped' };
+
+  async ingestSignal(input: SignalInput): Promise<SignalAnswer> {
+    this.record('ingestSignal', [input]);
+    return { signalId: input.id ?? 'sig-generated', ...this.nextAnswer };
+  }
+
+  async listSignals(query: SignalQuery): Promise<Page<SignalRecord>> {
+    this.record('listSignals', [query]);
+    if (this.listError) throw this.listError;
+    return this.signalPage;
+  }
+
+  async getSignal(id: string): Promise<SignalRecord | null> {
+    this.record('getSignal', [id]);
+    return this.signals.get(id) ?? null;
+  }
+
+  async approveSignal(id: string, cause: string): Promise<ControlResult<SignalAnswer>> {
+    this.record('approveSignal', [id, cause]);
+    return this.decide(id, 'approved');
+  }
+
+  async rejectSignal(id: string, note: string | null, cause: string): Promise<ControlResult<SignalAnswer>> {
+    this.record('rejectSignal', [id, note, cause]);
+    return this.decide(id, 'rejected');
+  }
+
+  async listTrades(query: TradeQuery): Promise<Page<Trade>> {
+    this.record('listTrades', [query]);
+    if (this.listError) throw this.listError;
+    return this.tradePage;
+  }
+
+  async getTrade(id: string): Promise<TradeDetail | null> {
+    this.record('getTrade', [id]);
+    return this.trades.get(id) ?? null;
+  }
+
+  async emergencyStop(opts: { closePositions: boolean }, cause: string): Promise<EmergencyStopReport> {
+    this.record('emergencyStop', [opts, cause]);
+    return this.report;
+  }
+
+  callsOf(method: keyof PipelineControl): PipelineCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  /** a pending signal can be decided once; anything else is refused like the real pipeline */
+  private decide(id: string, outcome: 'approved' | 'rejected'): ControlResult<SignalAnswer> {
+    const signal = this.signals.get(id);
+    if (!signal) return { ok: false, error: { code: 'NOT_FOUND', message: `no signal ${id}`, httpStatus: 404 } };
+    if (signal.status !== 'pending') {
+      return { ok: false, error: { code: 'SIGNAL_NOT_PENDING', message: `signal is ${signal.status}`, httpStatus: 409, details: { status: signal.status } } };
+    }
+    this.signals.set(id, { ...signal, status: outcome });
+    return { ok: true, value: { signalId: id, outcome } };
+  }
+
+  private record(method: keyof PipelineControl, args: unknown[]): void {
+    this.calls.push({ method, args });
+  }
+}
