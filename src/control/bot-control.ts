@@ -15,7 +15,7 @@ import type { BotConfig, BotSettings, BotState, TradingModeName } from '../domai
 import { etDate } from '../domain/market-time.js';
 import { ZERO } from '../domain/money.js';
 import type { ReconciliationReport } from '../domain/reconciliation.js';
-import { botMachine, isSettling, reportedState, type BotSnapshot } from '../machines/bot.machine.js';
+import { botMachine, isSettling, isStarting, reportedState, type BotSnapshot } from '../machines/bot.machine.js';
 import type { BrokerPort } from '../ports/broker.port.js';
 import type { Clock, Random } from '../ports/clock.port.js';
 import { BOT_ACTIONS, type BotAction, type BotControl, type BotStatus, type ControlResult, type HealthReport } from './bot-control.types.js';
@@ -121,7 +121,7 @@ export function createBotControl(deps: BotControlDeps): KeelBotControl {
       loadBotConfig(db, now), listTrades(db, { statuses: ['open', 'exiting'] }), getDailyStats(db, etDate(now)), marketClock.isOpen(),
     ]);
     return {
-      state: reportedState(snap), starting: snap.matches('starting'), mode: config.mode, executionMode: config.executionMode,
+      state: reportedState(snap), starting: isStarting(snap), mode: config.mode, executionMode: config.executionMode,
       reconciled, openPositionCount: live.length, todayRealizedPnl: stats?.realizedPnl ?? ZERO, todayTradeCount: stats?.tradeCount ?? 0,
       marketOpen, breaker: stats?.breakerLevel ?? 'none', allowedActions: allowedActions(snap),
     };

@@ -182,6 +182,15 @@ export function reportedState(snapshot: BotSnapshot): BotState {
   return 'stopped';
 }
 
+/**
+ * true while the bot is on its way to running: reconciling, or writing the 'running' it earned.
+ * The status must say so through the commit too, or a reader sees a settled 'stopped' for a moment.
+ */
+export function isStarting(snapshot: BotSnapshot): boolean {
+  if (snapshot.matches('starting')) return true;
+  return snapshot.matches('committing') && snapshot.context.pending?.to === 'running' && snapshot.context.pending.event === 'START';
+}
+
 /** true while a transition is in flight (reconciling or persisting) */
 export function isSettling(snapshot: BotSnapshot): boolean {
   return snapshot.matches('starting') || snapshot.matches('committing') || snapshot.matches('restoring');

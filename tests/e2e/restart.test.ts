@@ -37,6 +37,13 @@ async function settledState(keel: KeelProcess): Promise<string> {
   });
 }
 
+/** the settled state, with the process's own output when it is not the expected one */
+async function expectSettled(keel: KeelProcess, expected: string): Promise<void> {
+  const state = await settledState(keel);
+  const journal = state === expected ? '' : JSON.stringify((await keel.api('GET', '/api/reconciliation')).body);
+  expect(state, `${keel.output()}\nlast reconciliation: ${journal}`).toBe(expected);
+}
+
 beforeAll(async () => {
   testDb = await createTestDb();
   dataDir = mkdtempSync(path.join(tmpdir(), 'keel-e2e-'));
@@ -53,7 +60,7 @@ describe('a Keel process, restarted on the same database', () => {
     const first = await start();
     // the token is generated once and kept in the data dir
     expect(readFileSync(path.join(dataDir, 'api-token'), 'utf8').trim()).toBe(first.token);
-    expect(await settledState(first)).toBe('stopped');
+    await expectSettled(first, 'stopped');
     expect((await first.api('POST', '/api/bot/start')).body.state).toBe('running');
     expect((await first.api('POST', '/api/bot/pause')).body.state).toBe('paused');
     expect((await first.api('POST', '/api/bot/resume')).body.state).toBe('running');
@@ -61,14 +68,14 @@ describe('a Keel process, restarted on the same database', () => {
 
     const second = await start();
     expect(second.token).toBe(first.token);
-    expect(await settledState(second)).toBe('running');
+    await expectSettled(second, 'running');
     const status = (await second.api('GET', '/api/bot/status')).body;
     expect(status.reconciled).toBe(true);
     expect((await second.api('POST', '/api/bot/pause')).body.state).toBe('paused');
     await stop(second);
 
     const third = await start();
-    expect(await settledState(third)).toBe('paused');
+    await expectSettled(third, 'paused');
     const refused = await third.api('POST', '/api/bot/start');
     expect(refused.status).toBe(409);
     expect(refused.body.error.code).toBe('INVALID_TRANSITION');
@@ -76,7 +83,7 @@ describe('a Keel process, restarted on the same database', () => {
     await stop(third);
 
     const fourth = await start();
-    expect(await settledState(fourth)).toBe('stopped');
+    await expectSettled(fourth, 'stopped');
     const reconciliation = await fourth.api('GET', '/api/reconciliation');
     expect(reconciliation.status).toBe(200);
     expect(reconciliation.body.ok).toBe(true);

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { createActor, fromPromise, waitFor } from 'xstate';
 import type { BotState } from '../../src/domain/bot-config.js';
-import { botMachine, isSettling, reportedState, type BotEvent, type PersistInput, type ReconcileInput } from '../../src/machines/bot.machine.js';
+import { botMachine, isSettling, isStarting, reportedState, type BotEvent, type PersistInput, type ReconcileInput } from '../../src/machines/bot.machine.js';
 
 interface Deferred { resolve: () => void; reject: (e: unknown) => void; input: ReconcileInput; signal: AbortSignal }
 
@@ -173,5 +173,24 @@ describe('bot machine: refused events change nothing', () => {
     h.actor.send(ev[event]);
     expect(h.actor.getSnapshot().matches('starting')).toBe(true);
     expect(h.reconciles.length).toBe(1);
+  });
+});
+
+describe('bot machine: the status while a start is being written', () => {
+  it('still reports starting after reconciliation, until running is persisted', async () => {
+    let release: () => void = () => undefined;
+    const machine = botMachine.provide({
+      actors: {
+        reconcile: fromPromise<void, ReconcileInput>(async () => undefined),
+        persist: fromPromise<void, PersistInput>(() => new Promise<void>((resolve) => { release = resolve; })),
+      },
+    });
+    const actor = createActor(machine, { input: { restored: 'running' } }).start();
+    const committing = await waitFor(actor, (s) => s.matches('committing'));
+    expect(reportedState(committing)).toBe('stopped');
+    expect(isStarting(committing)).toBe(true);
+    release();
+    const running = await waitFor(actor, (s) => s.matches('running'));
+    expect(isStarting(running)).toBe(false);
   });
 });
