@@ -89,3 +89,7 @@ for (const c of cases) {
   console.log(`${c.name}: ratio ${median(ratios).toFixed(3)} (min ${Math.min(...ratios).toFixed(3)}, max ${Math.max(...ratios).toFixed(3)}); ` +
     `last round ${Math.round(last.cand).toLocaleString('en-US')}/s vs JSON.parse ${Math.round(last.base).toLocaleString('en-US')}/s`);
 }
+
+// B1–B3: the position engine (bench/positions.ts), in the same `npm run bench`
+const { runPositionBenchmarks } = await import('./positions.js');
+runPositionBenchmarks();

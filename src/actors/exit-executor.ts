@@ -1,0 +1,89 @@
+/**
+ * Carrying out an exit decision at the broker.
+ * Invariants:
+ *  - Keel's own open orders on the symbol (the trade's entry order while it may still fill) are
+ *    cancelled BEFORE the sell, so the sell never competes with them for the shares;
+ *  - the sell is a market order for the trade's shares, time in force day, with a client order id
+ *    derived from the trade: `<entry id>-x1`, then `-x2`… only after a terminal rejection of the
+ *    previous one. The same attempt number never produces two different orders;
+ *  - an unknown outcome is settled by client order id (entry-resolver.ts), never by a second sell.
+ */
+import { dec, ZERO, type Decimal } from '../domain/money.js';
+import { isTerminalStatus, type Order, type OrderRequest } from '../domain/order.js';
+import type { Trade } from '../domain/trade.js';
+import type { BrokerPort, SubmitOutcome } from '../ports/broker.port.js';
+import type { Clock } from '../ports/clock.port.js';
+import { resolveByClientOrderId, type ResolveOptions } from './entry-resolver.js';
+
+export const MAX_EXIT_ATTEMPTS = 3;
+
+export function exitClientOrderId(trade: Pick<Trade, 'id' | 'entryClientOrderId'>, attempt: number): string {
+  return `${trade.entryClientOrderId ?? trade.id}-x${attempt}`;
+}
+
+export function exitOrderRequest(trade: Trade, shares: Decimal, attempt: number): OrderRequest {
+  return { symbol: trade.symbol, side: 'sell', type: 'market', timeInForce: 'day', qty: shares, clientOrderId: exitClientOrderId(trade, attempt) };
+}
+
+export type ExitSubmission =
+  | { kind: 'accepted'; order: Order }
+  | { kind: 'rejected'; error: string };
+
+/** cancels the entry order if it may still be working; a cancel that fails is not fatal (it may have just ended) */
+export async function cancelOwnOpenOrders(broker: BrokerPort, orderIds: readonly string[]): Promise<void> {
+  await Promise.all(orderIds.map((id) => broker.cancelOrder(id).catch(() => undefined)));
+}
+
+/** submits the sell; an unknown outcome is looked up by client order id until the broker answers */
+export async function submitExit(broker: BrokerPort, clock: Clock, request: OrderRequest, resolve: ResolveOptions = {}): Promise<ExitSubmission> {
+  for (;;) {
+    const outcome: SubmitOutcome = await broker.submitOrder(request);
+    if (outcome.kind === 'accepted') return { kind: 'accepted', order: outcome.order };
+    if (outcome.kind === 'rejected') return { kind: 'rejected', error: outcome.error.message };
+    const found = await resolveByClientOrderId(broker, clock, request.clientOrderId, resolve);
+    if (found) return { kind: 'accepted', order: found };
+    // the broker answered: no order carries this id, so the POST never landed and sending it
+    // again (same client order id) cannot double the sell
+  }
+}
+
+/** the shares still to sell after earlier exit orders filled part of the position */
+export function remainingShares(shares: Decimal, soldSoFar: Decimal): Decimal {
+  const left = shares.minus(soldSoFar);
+  return left.isNegative() ? dec(0) : left;
+}
+
+/** what the trade's exit orders have sold so far (cumulative per order, so replays change nothing) */
+export class ExitFills {
+  private readonly orders = new Map<string, { qty: Decimal; avg: Decimal | null; terminal: boolean }>();
+
+  /** records the order's state; true only when it has just become terminal */
+  update(order: Order): boolean {
+    if (this.orders.get(order.id)?.terminal) return false;
+    const terminal = isTerminalStatus(order.status);
+    this.orders.set(order.id, { qty: order.filledQty, avg: order.filledAvgPrice, terminal });
+    return terminal;
+  }
+
+  has(orderId: string): boolean {
+    return this.orders.has(orderId);
+  }
+
+  workingIds(): string[] {
+    return [...this.orders].filter(([, s]) => !s.terminal).map(([id]) => id);
+  }
+
+  sold(): Decimal {
+    let sold = ZERO;
+    for (const s of this.orders.values()) sold = sold.plus(s.qty);
+    return sold;
+  }
+
+  /** volume-weighted exit price over every exit order */
+  averagePrice(): Decimal {
+    let qty = ZERO;
+    let value = ZERO;
+    for (const s of this.orders.values()) { qty = qty.plus(s.qty); value = value.plus(s.qty.times(s.avg ?? ZERO)); }
+    return qty.gt(0) ? value.div(qty) : ZERO;
+  }
+}

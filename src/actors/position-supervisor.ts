@@ -1,0 +1,299 @@
+/**
+ * createPositionSupervisor: one root position actor per live trade, kept in a Map (never spawned
+ * children of one parent: that grows quadratically, PERFORMANCE.md §2.3), fed by
+ *  - its symbol's exit DECISIONS: one shared price stream per symbol (price-feed.ts) evaluated by
+ *    that symbol's SymbolBook in plain code (core/exits), so a tick never reaches an actor;
+ *  - its orders' updates (fill-router.ts).
+ * Invariants:
+ *  - start() is idempotent and crash-only: it loads live trades with their persisted peak and entry
+ *    time, re-reads their working orders by REST, and finishes an exit a crash interrupted;
+ *  - a symbol is watched while it has an armed position, released after the last one;
+ *  - peaks are persisted at most once per `peakFlushMs` per trade, and always with the exit intent;
+ *  - stop() leaves trades and broker positions as they are (the status shows them unattended).
+ */
+import { Subject, type SchedulerLike, type Subscription } from 'rxjs';
+import { listTrades, loadBotConfig } from '../adapters/postgres/index.js';
+import type { Db } from '../adapters/postgres/schema.js';
+import type { ExitDecision, ExitSettings, PositionView } from '../core/exits/exit.types.js';
+import { SymbolBook } from '../core/exits/symbol-book.js';
+import { LIVE_TRADE_STATUSES, type ExitReason, type Trade } from '../domain/trade.js';
+import type { BrokerPort, SubmitOutcome } from '../ports/broker.port.js';
+import type { Clock } from '../ports/clock.port.js';
+import type { MarketDataPort, MarketDataStreamPort } from '../ports/market-data.port.js';
+import type { TradeStreamPort } from '../ports/trade-stream.port.js';
+import { clockScheduler } from '../streams/clock-scheduler.js';
+import { exitDecisions } from '../streams/operators/exit-decisions.js';
+import { PriceFeed } from '../streams/price-feed.js';
+import { resolveByClientOrderId } from './entry-resolver.js';
+import { FillRouter } from './fill-router.js';
+import { PositionActor } from './position.actor.js';
+import type { ExitAllReport, PositionEvent, PositionSupervisor } from './position-supervisor.types.js';
+import { toExitSettings } from './exit-settings.js';
+import { SessionCloseScheduler } from './session-close.scheduler.js';
+import { cancelRejectedEntry } from './trade-writes.js';
+
+export interface PositionAdapters {
+  broker: BrokerPort;
+  tradeStream: TradeStreamPort;
+  marketData: MarketDataPort;
+  marketDataStream: MarketDataStreamPort;
+}
+
+export interface PositionTuning {
+  /** snapshot poll period for symbols whose stream is silent (default 5 s) */
+  pollEveryMs?: number;
+  peakFlushMs?: number;
+  exitRetryMs?: number;
+  resolveBaseMs?: number;
+  resolveMaxMs?: number;
+  /** the wall-clock node-cron job (default true) */
+  cron?: boolean;
+}
+
+export interface PositionSupervisorDeps {
+  db: Db;
+  clock: Clock;
+  /** the current mode's adapters, read at start() */
+  adapters: () => PositionAdapters | null;
+  scheduler?: SchedulerLike;
+  warn?: (message: string, error?: unknown) => void;
+  tuning?: PositionTuning;
+}
+
+interface Slot { book: SymbolBook; sub: Subscription }
+
+interface Run {
+  adapters: PositionAdapters;
+  abort: AbortController;
+  feed: PriceFeed;
+  router: FillRouter;
+  session: SessionCloseScheduler;
+  settings: ExitSettings;
+  subs: Subscription[];
+}
+
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+class Supervisor implements PositionSupervisor {
+  readonly events$ = new Subject<PositionEvent>();
+  private readonly actors = new Map<string, PositionActor>();
+  private readonly slots = new Map<string, Slot>();
+  private run: Run | null = null;
+  private starting: Promise<void> | null = null;
+  private readonly scheduler: SchedulerLike;
+  private readonly warn: (message: string, error?: unknown) => void;
+
+  constructor(private readonly deps: PositionSupervisorDeps) {
+    this.scheduler = deps.scheduler ?? clockScheduler(deps.clock);
+    this.warn = deps.warn ?? (() => undefined);
+  }
+
+  get active(): boolean {
+    return this.run !== null;
+  }
+
+  trackedCount(): number {
+    return this.actors.size;
+  }
+
+  start(): Promise<void> {
+    if (this.run) return Promise.resolve();
+    this.starting ??= this.doStart().finally(() => { this.starting = null; });
+    return this.starting;
+  }
+
+  private async doStart(): Promise<void> {
+    const { db, clock } = this.deps;
+    const adapters = this.deps.adapters();
+    if (!adapters) throw new Error('no broker adapters for the current mode');
+    const tuning = this.deps.tuning ?? {};
+    const config = await loadBotConfig(db, clock.now());
+    const feed = new PriceFeed({ stream: adapters.marketDataStream, marketData: adapters.marketData, scheduler: this.scheduler, pollEveryMs: tuning.pollEveryMs, onError: this.warn });
+    const router = new FillRouter({
+      broker: () => adapters.broker, clock,
+      onFillPrice: (symbol, price, at) => feed.push({ symbol, price, at, source: 'fill' }),
+      onError: this.warn,
+    });
+    const run: Run = {
+      adapters, feed, router, abort: new AbortController(), settings: toExitSettings(config, null), subs: [],
+      session: new SessionCloseScheduler({
+        broker: () => adapters.broker, clock, cron: tuning.cron, eodTime: config.eodForceCloseTime, onError: this.warn,
+        onForceCloseAt: (at) => {
+          run.settings = { ...run.settings, forceCloseAt: at };
+          for (const slot of this.slots.values()) slot.book.setSettings(run.settings);
+        },
+        onForceClose: () => { void this.exitAll('force_close_eod'); },
+      }),
+    };
+    this.run = run;
+    run.subs.push(router.attach(adapters.tradeStream.events$, () => this.actors.values()));
+    adapters.tradeStream.start();
+    adapters.marketDataStream.start();
+    await run.session.start();
+    const trades = await listTrades(db, { statuses: LIVE_TRADE_STATUSES });
+    const spawned = trades.reverse().map((trade) => this.spawn(trade));
+    await Promise.all(spawned.map(async (actor) => {
+      await router.refresh(actor);
+      actor.resume();
+    }));
+    void this.peakLoop(run, tuning.peakFlushMs ?? 10_000);
+  }
+
+  async stop(): Promise<void> {
+    await this.starting?.catch(() => undefined);
+    const run = this.run;
+    if (!run) return;
+    this.run = null;
+    run.abort.abort(new Error('position supervisor stopped'));
+    for (const sub of run.subs) sub.unsubscribe();
+    this.flushPeaks(); // a restart resumes from the latest peak, not the last throttled one
+    for (const slot of this.slots.values()) slot.sub.unsubscribe();
+    this.slots.clear();
+    run.feed.stop();
+    await run.session.stop();
+    const actors = [...this.actors.values()];
+    for (const actor of actors) actor.stop();
+    await Promise.allSettled(actors.map((a) => a.idle()));
+    for (const actor of actors) this.events$.next({ type: 'untracked', tradeId: actor.trade.id });
+    this.actors.clear();
+  }
+
+  entrySubmitted(trade: Trade, outcome: SubmitOutcome): void {
+    const run = this.run;
+    if (!run) return; // not running: start() will load the trade from the database
+    if (outcome.kind === 'rejected') {
+      cancelRejectedEntry(this.deps.db, trade, outcome.error.message, this.deps.clock.now()).then(
+        () => this.events$.next({ type: 'cancelled', tradeId: trade.id, symbol: trade.symbol, reason: outcome.error.message }),
+        (error: unknown) => this.warn(`trade ${trade.id}: recording the rejection failed`, error),
+      );
+      return;
+    }
+    const actor = this.actors.get(trade.id) ?? this.spawn(trade);
+    if (outcome.kind === 'accepted') {
+      actor.entryAccepted(outcome.order, this.deps.clock.now());
+      // a fill may have reached the stream before we knew the order id: read it once by REST
+      void run.router.refresh(actor);
+      return;
+    }
+    const coid = outcome.clientOrderId;
+    void resolveByClientOrderId(run.adapters.broker, this.deps.clock, coid, this.resolveOptions(run)).then((order) => {
+      if (order) {
+        actor.entryAccepted(order, this.deps.clock.now());
+        void run.router.refresh(actor);
+      } else {
+        actor.entryFailed(`entry order never reached the broker (${outcome.error.message})`);
+      }
+    }, (error: unknown) => { if (!run.abort.signal.aborted) this.warn(`entry ${coid} could not be resolved`, error); });
+  }
+
+  async exitAll(reason: ExitReason): Promise<ExitAllReport> {
+    const report: ExitAllReport = { exiting: [], failed: [] };
+    const failed = new Map<string, string>();
+    const sub = this.events$.subscribe((e) => { if (e.type === 'exit_failed') failed.set(e.tradeId, e.error); });
+    const targets = [...this.actors.values()];
+    for (const actor of targets) {
+      const price = this.slots.get(actor.trade.symbol)?.book.lastPrice ?? 0;
+      actor.exit({ reason, price: Number.isNaN(price) ? 0 : price, detail: `${reason} of every position` });
+    }
+    await Promise.allSettled(targets.map((a) => a.idle()));
+    sub.unsubscribe();
+    for (const actor of targets) {
+      const error = failed.get(actor.trade.id);
+      if (error) report.failed.push({ tradeId: actor.trade.id, error });
+      else if (actor.state === 'exiting' || actor.state === 'closed') report.exiting.push(actor.trade.id);
+    }
+    return report;
+  }
+
+  private spawn(trade: Trade): PositionActor {
+    const run = this.run!;
+    const actor: PositionActor = new PositionActor(trade, {
+      db: this.deps.db, broker: run.adapters.broker, clock: this.deps.clock,
+      emit: (event) => this.events$.next(event),
+      arm: (view) => this.arm(view),
+      disarm: (view) => this.disarm(view),
+      route: (key) => run.router.route(key, actor),
+      finished: () => this.untrack(actor),
+      failed: (step, error) => this.warn(`trade ${trade.id} (${trade.symbol}): ${step} failed: ${errorText(error)}`, error),
+      resolve: this.resolveOptions(run),
+      exitRetryMs: this.deps.tuning?.exitRetryMs ?? 1_000,
+    });
+    this.actors.set(trade.id, actor);
+    actor.start();
+    this.events$.next({ type: 'tracked', tradeId: trade.id, symbol: trade.symbol, status: trade.status });
+    return actor;
+  }
+
+  private resolveOptions(run: Run) {
+    const t = this.deps.tuning ?? {};
+    return { baseMs: t.resolveBaseMs ?? 1_000, maxMs: t.resolveMaxMs ?? 30_000, signal: run.abort.signal };
+  }
+
+  private untrack(actor: PositionActor): void {
+    if (this.actors.get(actor.trade.id) !== actor) return;
+    this.actors.delete(actor.trade.id);
+    this.run?.router.forget(actor);
+    actor.stop();
+    this.events$.next({ type: 'untracked', tradeId: actor.trade.id });
+  }
+
+  private arm(view: PositionView): void {
+    const run = this.run;
+    if (!run) return;
+    let slot = this.slots.get(view.symbol);
+    if (!slot) {
+      const book = new SymbolBook(view.symbol, run.settings);
+      const sub = run.feed.watch(view.symbol).pipe(exitDecisions(book, this.scheduler)).subscribe((d) => this.onDecision(d));
+      slot = { book, sub };
+      this.slots.set(view.symbol, slot);
+    }
+    slot.book.add(view);
+  }
+
+  private disarm(view: PositionView): void {
+    const slot = this.slots.get(view.symbol);
+    if (!slot) return;
+    slot.book.remove(view.tradeId);
+    // release later: this may run inside the book's own tick, whose other decisions must still arrive
+    queueMicrotask(() => {
+      if (slot.book.size > 0 || this.slots.get(view.symbol) !== slot) return;
+      this.slots.delete(view.symbol);
+      slot.sub.unsubscribe();
+    });
+  }
+
+  private onDecision(decision: ExitDecision): void {
+    const actor = this.actors.get(decision.tradeId);
+    if (!actor) return;
+    if (decision.price > actor.view.peakPrice) actor.view.peakPrice = decision.price;
+    actor.exit(decision);
+  }
+
+  /** throttled peak persistence: at most once per period per trade, only when it rose */
+  private async peakLoop(run: Run, periodMs: number): Promise<void> {
+    try {
+      while (this.run === run) {
+        await this.deps.clock.sleep(periodMs, run.abort.signal);
+        this.flushPeaks();
+      }
+    } catch (error) {
+      if (!run.abort.signal.aborted) this.warn('peak persistence stopped', error);
+    }
+  }
+
+  private flushPeaks(): void {
+    for (const slot of this.slots.values()) {
+      for (const change of slot.book.peakChanges()) {
+        const actor = this.actors.get(change.tradeId);
+        if (!actor) continue;
+        actor.view.peakPrice = Math.max(actor.view.peakPrice, change.peakPrice);
+        actor.flushPeak();
+      }
+    }
+  }
+
+}
+
+export function createPositionSupervisor(deps: PositionSupervisorDeps): PositionSupervisor {
+  return new Supervisor(deps);
+}

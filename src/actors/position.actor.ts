@@ -1,0 +1,311 @@
+/**
+ * One live trade: the position machine (a ROOT actor, created with createActor) plus the effects
+ * it names, fed with the trade's order updates and the exit DECISIONS of its symbol.
+ * Invariants:
+ *  - effects run one at a time in arrival order on the trade's own queue, so the row is never
+ *    written out of order; events$ reports a step only after it is persisted;
+ *  - fills are cumulative (order.filledQty), so a repeated or replayed update changes nothing;
+ *  - after a partial entry fill the broker's position is the truth for shares and average price;
+ *  - the exit client order id is written to the row BEFORE the sell is sent; a sell whose outcome
+ *    is unknown is looked up by that id, never sent twice.
+ * (Just over 300 lines on purpose: every effect of one trade shares one queue and one state.)
+ */
+import { createActor, type Actor } from 'xstate';
+import { appendJournal, listJournalForSubjects } from '../adapters/postgres/index.js';
+import type { Db } from '../adapters/postgres/schema.js';
+import type { ExitDecision, PositionView } from '../core/exits/exit.types.js';
+import type { JournalInput } from '../domain/journal.js';
+import { Decimal, ZERO } from '../domain/money.js';
+import { isTerminalStatus, type Order } from '../domain/order.js';
+import type { ExitReason, Trade, TradePatch } from '../domain/trade.js';
+import type { EpochMs } from '../domain/time.js';
+import { positionMachine, restoredSnapshot, type PositionEffects } from '../machines/position.machine.js';
+import type { BrokerPort } from '../ports/broker.port.js';
+import type { Clock } from '../ports/clock.port.js';
+import type { PositionEvent } from './position-supervisor.types.js';
+import { resolveByClientOrderId, type ResolveOptions } from './entry-resolver.js';
+import { cancelOwnOpenOrders, ExitFills, exitClientOrderId, exitOrderRequest, MAX_EXIT_ATTEMPTS, remainingShares, submitExit } from './exit-executor.js';
+import { closeTrade } from './trade-closer.js';
+import { saveTradeStep } from './trade-writes.js';
+
+export interface PositionActorDeps {
+  db: Db;
+  broker: BrokerPort;
+  clock: Clock;
+  emit(event: PositionEvent): void;
+  /** start / stop evaluating the exit rules of this position on its symbol's prices */
+  arm(view: PositionView): void;
+  disarm(view: PositionView): void;
+  /** route order updates carrying this order id or client order id to this actor */
+  route(key: string): void;
+  /** the trade reached closed or cancelled */
+  finished(): void;
+  failed(step: string, error: unknown): void;
+  resolve: ResolveOptions;
+  /** wait before re-sending a sell after a terminal rejection */
+  exitRetryMs: number;
+}
+
+type ExitIntent = Pick<ExitDecision, 'reason' | 'price' | 'detail'>;
+
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** The PositionEffects methods are called by the machine's actions only. */
+export class PositionActor implements PositionEffects {
+  readonly view: PositionView;
+  private readonly actor: Actor<typeof positionMachine>;
+  private queue: Promise<void> = Promise.resolve();
+  private entryFilled: Decimal;
+  private entryAvg: Decimal | null;
+  private entryDone = false;
+  private entryStatus = '';
+  private readonly exitFills = new ExitFills();
+  private exitAttempt: number;
+  private intent: ExitIntent | null = null;
+  private persistedPeak: number;
+  private exitAt: EpochMs = 0;
+
+  constructor(public trade: Trade, private readonly deps: PositionActorDeps) {
+    const entry = trade.entryPrice?.toNumber() ?? 0;
+    const peak = Math.max(trade.peakPrice?.toNumber() ?? 0, entry);
+    this.view = { tradeId: trade.id, symbol: trade.symbol, entryPrice: entry, entryAt: trade.entryAt ?? 0, peakPrice: peak };
+    this.persistedPeak = peak;
+    this.entryFilled = trade.status === 'pending_entry' ? ZERO : (trade.shares ?? ZERO);
+    this.entryAvg = trade.entryPrice;
+    this.exitAttempt = Number(/-x(\d+)$/.exec(trade.exitClientOrderId ?? '')?.[1] ?? 0);
+    if (trade.exitReason) this.intent = { reason: trade.exitReason, price: 0, detail: 'restored' };
+    const status = trade.status === 'open' || trade.status === 'exiting' ? trade.status : 'pending_entry';
+    const input = { effects: this as PositionEffects };
+    this.actor = createActor(positionMachine, status === 'pending_entry' ? { input } : { input, snapshot: restoredSnapshot(status, input) });
+  }
+
+  get state(): string {
+    return String(this.actor.getSnapshot().value);
+  }
+
+  start(): this {
+    this.actor.start();
+    for (const key of [this.trade.entryOrderId, this.trade.entryClientOrderId, this.trade.exitOrderId, this.trade.exitClientOrderId]) if (key) this.deps.route(key);
+    if (this.state === 'open') this.deps.arm(this.view);
+    return this;
+  }
+
+  stop(): void {
+    this.actor.stop();
+    this.deps.disarm(this.view);
+  }
+
+  /** resolves when every queued effect has run */
+  idle(): Promise<void> {
+    return this.queue;
+  }
+
+  exit(decision: ExitIntent): void {
+    this.actor.send({ type: 'EXIT', reason: decision.reason, price: decision.price, detail: decision.detail });
+  }
+
+  /** the orders of this trade that may still change (refreshed by REST after a gap or a restart) */
+  liveOrders(): { ids: string[]; exitClientOrderId: string | null } {
+    const ids: string[] = [];
+    if (this.trade.entryOrderId && !this.entryDone) ids.push(this.trade.entryOrderId);
+    ids.push(...this.exitFills.workingIds());
+    if (this.trade.exitOrderId && !this.exitFills.has(this.trade.exitOrderId)) ids.push(this.trade.exitOrderId);
+    return { ids, exitClientOrderId: this.state === 'exiting' && !this.trade.exitOrderId ? this.trade.exitClientOrderId : null };
+  }
+
+  /** an order of this trade changed (stream update or REST refresh); idempotent */
+  onOrder(order: Order, at: EpochMs): void {
+    const t = this.trade;
+    if (order.id === t.entryOrderId || order.clientOrderId === t.entryClientOrderId) this.onEntryOrder(order, at);
+    else if (order.side === 'sell') this.onExitOrder(order, at);
+  }
+
+  /** the entry POST came back (entrySubmitted, or a client-order-id lookup after an unknown outcome) */
+  entryAccepted(order: Order, at: EpochMs): void {
+    this.onEntryOrder(order, at);
+  }
+
+  entryFailed(reason: string): void {
+    this.actor.send({ type: 'ENTRY_ENDED', reason });
+  }
+
+  /** persists the peak if it rose since the last write (called on a throttle by the supervisor) */
+  flushPeak(): void {
+    if (this.state !== 'open' || this.view.peakPrice <= this.persistedPeak) return;
+    const peak = this.view.peakPrice;
+    this.persistedPeak = peak;
+    this.enqueue('peak', async () => { this.trade = await saveTradeStep(this.deps.db, this.trade.id, { peakPrice: new Decimal(peak) }, null, this.deps.clock.now()); });
+  }
+
+  /** a restored trade: re-read its orders and finish what a crash interrupted */
+  resume(): void {
+    const t = this.trade;
+    if (this.state === 'exiting' && !this.intent) {
+      // the row carries no exit reason until it is closed (domain/trade.ts); the intent is journaled
+      this.enqueue('resume exit reason', async () => {
+        const entries = await listJournalForSubjects(this.deps.db, [t.id]);
+        const decided = entries.filter((e) => e.data['to'] === 'exiting' && typeof e.data['exitReason'] === 'string').pop();
+        if (decided) this.intent = { reason: decided.data['exitReason'] as ExitReason, price: Number(decided.data['price'] ?? 0), detail: 'restored' };
+      });
+    }
+    if (this.state === 'exiting' && !t.exitOrderId && t.exitClientOrderId) {
+      this.enqueue('resume exit', async () => {
+        const found = await resolveByClientOrderId(this.deps.broker, this.deps.clock, t.exitClientOrderId!, this.deps.resolve);
+        if (found) await this.exitAccepted(found);
+        else await this.sendExit();
+      });
+    }
+  }
+
+  private onEntryOrder(order: Order, at: EpochMs): void {
+    if (!this.trade.entryOrderId) {
+      this.trade.entryOrderId = order.id;
+      this.deps.route(order.id);
+      this.enqueue('entry order id', async () => {
+        this.trade = await saveTradeStep(this.deps.db, this.trade.id, { entryOrderId: order.id }, {
+          kind: 'order_outcome', cause: 'broker', message: `entry order ${order.clientOrderId} accepted as ${order.id}`, data: { orderId: order.id, clientOrderId: order.clientOrderId },
+        }, this.deps.clock.now());
+      });
+    }
+    const terminal = isTerminalStatus(order.status);
+    const wasDone = this.entryDone;
+    this.entryDone = terminal;
+    this.entryStatus = order.status;
+    if (order.filledQty.gt(this.entryFilled) || (terminal && !wasDone && order.filledQty.gt(0))) {
+      this.entryFilled = order.filledQty;
+      this.entryAvg = order.filledAvgPrice ?? this.entryAvg;
+      if (this.view.entryAt === 0) this.view.entryAt = at;
+      this.actor.send({ type: 'ENTRY_FILLED', done: terminal });
+    } else if (terminal && !wasDone && order.filledQty.isZero()) {
+      this.actor.send({ type: 'ENTRY_ENDED', reason: `entry order ${order.statusRaw}` });
+    }
+  }
+
+  private onExitOrder(order: Order, at: EpochMs): void {
+    if (!this.exitFills.update(order)) return;
+    const sold = this.exitFills.sold();
+    if (sold.gte(this.trade.shares ?? this.entryFilled) && sold.gt(0)) {
+      this.exitAt = order.filledAt ?? at;
+      this.actor.send({ type: 'EXIT_FILLED' });
+    } else {
+      // the sell ended short of the position (rejected, canceled, expired): sell the rest
+      this.enqueue('exit retry', () => this.retryExit(`exit order ${order.statusRaw}`));
+    }
+  }
+
+  recordEntry(): void {
+    const fullyFilled = this.entryStatus === 'filled';
+    this.enqueue('entry fill', async () => {
+      let shares = this.entryFilled;
+      let price = this.entryAvg ?? ZERO;
+      if (!fullyFilled) {
+        // after a partial fill the position endpoint is the truth (PROTOCOL.md; issue 4 §3)
+        const position = await this.deps.broker.getPosition(this.trade.symbol).catch(() => null);
+        if (position && position.qty.gt(0)) { shares = position.qty; price = position.avgEntryPrice; }
+      }
+      const first = this.trade.status === 'pending_entry';
+      const entryAt = this.trade.entryAt ?? this.view.entryAt ?? this.deps.clock.now();
+      const peak = Math.max(this.view.peakPrice, price.toNumber());
+      const patch: TradePatch = { shares, entryPrice: price, entryAt, peakPrice: new Decimal(peak), ...(first ? { status: 'open' } : {}) };
+      this.trade = await saveTradeStep(this.deps.db, this.trade.id, patch, {
+        kind: 'trade_update', cause: 'broker', message: `entry ${this.entryDone ? 'filled' : 'partially filled'}: ${shares.toFixed()} ${this.trade.symbol} @ ${price.toFixed()}`,
+        data: { tradeId: this.trade.id, shares: shares.toFixed(), entryPrice: price.toFixed(), done: this.entryDone },
+      }, this.deps.clock.now());
+      Object.assign(this.view, { entryPrice: price.toNumber(), entryAt, peakPrice: peak });
+      this.persistedPeak = peak;
+      if (this.state === 'open') this.deps.arm(this.view);
+      if (first) this.deps.emit({ type: 'opened', tradeId: this.trade.id, symbol: this.trade.symbol, shares: shares.toFixed(), entryPrice: price.toFixed() });
+    });
+  }
+
+  recordCancelled(reason: string): void {
+    this.enqueue('cancelled', async () => {
+      this.trade = await saveTradeStep(this.deps.db, this.trade.id, { status: 'cancelled', notes: reason }, {
+        kind: 'state_transition', cause: 'broker', message: `trade ${this.trade.symbol} cancelled: ${reason}`, data: { tradeId: this.trade.id, from: 'pending_entry', to: 'cancelled', reason },
+      }, this.deps.clock.now());
+      this.deps.emit({ type: 'cancelled', tradeId: this.trade.id, symbol: this.trade.symbol, reason });
+      this.deps.finished();
+    });
+  }
+
+  cancelEntry(): void {
+    this.enqueue('cancel entry', () => cancelOwnOpenOrders(this.deps.broker, this.trade.entryOrderId ? [this.trade.entryOrderId] : []));
+  }
+
+  startExit(decision: ExitIntent): void {
+    this.intent = decision;
+    this.deps.disarm(this.view);
+    this.enqueue('exit', async () => {
+      this.exitAttempt = Math.max(1, this.exitAttempt);
+      const coid = exitClientOrderId(this.trade, this.exitAttempt);
+      this.persistedPeak = this.view.peakPrice;
+      this.trade = await saveTradeStep(this.deps.db, this.trade.id, { status: 'exiting', exitClientOrderId: coid, peakPrice: new Decimal(this.view.peakPrice) }, {
+        kind: 'state_transition', cause: 'position', message: `exit ${decision.reason}: ${decision.detail}`,
+        data: { tradeId: this.trade.id, from: 'open', to: 'exiting', exitReason: decision.reason, price: decision.price, detail: decision.detail },
+      }, this.deps.clock.now());
+      this.deps.emit({ type: 'exit_decided', tradeId: this.trade.id, symbol: this.trade.symbol, reason: decision.reason, price: decision.price, detail: decision.detail });
+      await this.sendExit();
+    });
+  }
+
+  /** cancel the trade's own working entry order, then the market sell of what is held */
+  private async sendExit(): Promise<void> {
+    const { broker, clock } = this.deps;
+    if (this.trade.entryOrderId && !this.entryDone) await cancelOwnOpenOrders(broker, [this.trade.entryOrderId]);
+    const shares = remainingShares(this.trade.shares ?? this.entryFilled, this.exitFills.sold());
+    if (!shares.gt(0)) return this.fail('nothing to sell');
+    const request = exitOrderRequest(this.trade, shares, Math.max(1, this.exitAttempt));
+    this.deps.route(request.clientOrderId);
+    const result = await submitExit(broker, clock, request, this.deps.resolve);
+    if (result.kind === 'accepted') return this.exitAccepted(result.order);
+    this.fail(result.error);
+    await this.retryExit(result.error);
+  }
+
+  private async exitAccepted(order: Order): Promise<void> {
+    this.deps.route(order.id);
+    this.trade = await saveTradeStep(this.deps.db, this.trade.id, { exitOrderId: order.id, exitClientOrderId: order.clientOrderId }, {
+      kind: 'order_submitted', cause: 'position', message: `exit sell ${order.qty?.toFixed() ?? ''} ${order.symbol} sent as ${order.clientOrderId}`,
+      data: { tradeId: this.trade.id, orderId: order.id, clientOrderId: order.clientOrderId, qty: order.qty?.toFixed() ?? null },
+    }, this.deps.clock.now());
+    this.deps.emit({ type: 'exit_submitted', tradeId: this.trade.id, clientOrderId: order.clientOrderId });
+    this.onOrder(order, this.deps.clock.now());
+  }
+
+  private async retryExit(why: string): Promise<void> {
+    if (this.exitAttempt >= MAX_EXIT_ATTEMPTS) return this.fail(`exit gave up after ${this.exitAttempt} attempts: ${why}`);
+    await this.deps.clock.sleep(this.deps.exitRetryMs, this.deps.resolve.signal);
+    this.exitAttempt += 1;
+    const coid = exitClientOrderId(this.trade, this.exitAttempt);
+    this.trade = await saveTradeStep(this.deps.db, this.trade.id, { exitClientOrderId: coid }, null, this.deps.clock.now());
+    await this.sendExit();
+  }
+
+  private fail(error: string): void {
+    this.deps.emit({ type: 'exit_failed', tradeId: this.trade.id, error });
+    this.journal({ kind: 'warning', cause: 'position', message: `exit of ${this.trade.symbol} failed: ${error}`, data: { tradeId: this.trade.id } });
+  }
+
+  recordClosed(): void {
+    this.enqueue('close', async () => {
+      const qty = this.exitFills.sold();
+      const price = this.exitFills.averagePrice();
+      const reason: ExitReason = this.intent?.reason ?? this.trade.exitReason ?? 'manual';
+      this.trade = await closeTrade(this.deps.db, this.trade, { price, shares: qty, at: this.exitAt || this.deps.clock.now(), reason }, this.deps.clock.now());
+      this.deps.emit({ type: 'closed', tradeId: this.trade.id, symbol: this.trade.symbol, reason, exitPrice: price.toFixed(), pnl: this.trade.pnl?.toFixed() ?? '0' });
+      this.deps.finished();
+    });
+  }
+
+  private journal(entry: JournalInput): void {
+    this.enqueue('journal', () => appendJournal(this.deps.db, { subject: this.trade.id, ...entry }, this.deps.clock.now()));
+  }
+
+  private enqueue(step: string, work: () => Promise<unknown>): void {
+    this.queue = this.queue.then(work).then(() => undefined, (error: unknown) => {
+      if (this.deps.resolve.signal?.aborted) return;
+      this.deps.failed(step, error);
+      if (step === 'exit' || step === 'exit retry') this.deps.emit({ type: 'exit_failed', tradeId: this.trade.id, error: errorText(error) });
+    });
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * The session close: every open position is force-closed at 15:45 ET on trading days, and 15
+ * minutes before the close on early-close days (broker calendar). Two triggers, one effect:
+ *  - node-cron '45 15 * * 1-5' in America/New_York (the wall-clock guarantee in production);
+ *  - a timer on the injected Clock at today's forceCloseAt (early closes; ManualClock in tests).
+ * Invariants: forceCloseAt is computed once per ET day from the calendar (pure helper below);
+ * nothing fires on a day that is not a trading day; stop() destroys the cron task and the timer.
+ */
+import cron, { type ScheduledTask } from 'node-cron';
+import type { CalendarDay } from '../domain/account.js';
+import { addDays, etDate, etWallToEpoch, parseHhMm } from '../domain/market-time.js';
+import type { EpochMs } from '../domain/time.js';
+import type { BrokerPort } from '../ports/broker.port.js';
+import type { Clock } from '../ports/clock.port.js';
+
+export const FORCE_CLOSE_CRON = '45 15 * * 1-5';
+const BEFORE_CLOSE_MS = 15 * 60_000;
+
+/** pure: the forced close of `date` (null when the calendar has no session that day) */
+export function forceCloseAtFor(date: string, calendar: readonly CalendarDay[], eodTime = '15:45'): EpochMs | null {
+  const day = calendar.find((d) => d.date === date);
+  if (!day) return null;
+  const close = etWallToEpoch(date, ...parseHhMm(day.close));
+  return Math.min(etWallToEpoch(date, ...parseHhMm(eodTime)), close - BEFORE_CLOSE_MS);
+}
+
+export interface SessionCloseDeps {
+  broker: () => BrokerPort;
+  clock: Clock;
+  /** today's forceCloseAt changed (feeds the exit settings' session-close rule) */
+  onForceCloseAt(at: EpochMs | null): void;
+  /** send EXIT force_close_eod to every open position */
+  onForceClose(): void;
+  onError(message: string, error: unknown): void;
+  /** default true; the wall-clock cron job */
+  cron?: boolean;
+  eodTime?: string;
+}
+
+export class SessionCloseScheduler {
+  private task: ScheduledTask | null = null;
+  private abort: AbortController | null = null;
+  private today: { date: string; at: EpochMs | null } | null = null;
+
+  constructor(private readonly deps: SessionCloseDeps) {}
+
+  get forceCloseAt(): EpochMs | null {
+    return this.today?.at ?? null;
+  }
+
+  async start(): Promise<void> {
+    if (this.abort) return;
+    const abort = new AbortController();
+    this.abort = abort;
+    await this.refresh();
+    if (this.deps.cron !== false) {
+      this.task = cron.schedule(FORCE_CLOSE_CRON, () => {
+        if (this.today?.at !== null && this.today?.date === etDate(this.deps.clock.now())) this.deps.onForceClose();
+      }, { timezone: 'America/New_York', name: 'keel-force-close' });
+    }
+    void this.timerLoop(abort.signal);
+  }
+
+  async stop(): Promise<void> {
+    this.abort?.abort(new Error('stopped'));
+    this.abort = null;
+    const task = this.task;
+    this.task = null;
+    await task?.destroy();
+  }
+
+  private async refresh(): Promise<void> {
+    const date = etDate(this.deps.clock.now());
+    if (this.today?.date === date) return;
+    let at: EpochMs | null = null;
+    try {
+      at = forceCloseAtFor(date, await this.deps.broker().getCalendar({ start: date, end: date }), this.deps.eodTime);
+    } catch (error) {
+      this.deps.onError('session close: calendar unavailable; 15:45 ET assumed', error);
+      at = etWallToEpoch(date, ...parseHhMm(this.deps.eodTime ?? '15:45'));
+    }
+    this.today = { date, at };
+    this.deps.onForceCloseAt(at);
+  }
+
+  /** today's timer, then tomorrow's: sleeps on the injected clock */
+  private async timerLoop(signal: AbortSignal): Promise<void> {
+    try {
+      for (;;) {
+        await this.refresh();
+        const now = this.deps.clock.now();
+        const at = this.today?.at ?? null;
+        if (at !== null && now < at + BEFORE_CLOSE_MS) {
+          await this.deps.clock.sleep(Math.max(0, at - now), signal);
+          this.deps.onForceClose();
+        }
+        const tomorrow = etWallToEpoch(addDays(etDate(this.deps.clock.now()), 1), 0, 1);
+        await this.deps.clock.sleep(Math.max(0, tomorrow - this.deps.clock.now()), signal);
+      }
+    } catch (error) {
+      if (!signal.aborted) this.deps.onError('session close timer failed', error);
+    }
+  }
+}

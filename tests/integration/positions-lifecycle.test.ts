@@ -1,0 +1,165 @@
+import { filter, firstValueFrom, take } from 'rxjs';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { getDailyStats, saveBotSettings } from '../../src/adapters/postgres/index.js';
+import { etDate } from '../../src/domain/market-time.js';
+import { eventually } from '../support/eventually.js';
+import { createTestDb, type TestDb } from '../support/test-db.js';
+import { reload, startPositionsHarness, type PositionsHarness } from '../support/positions-harness.js';
+
+let t: TestDb;
+let h: PositionsHarness;
+
+beforeAll(async () => { t = await createTestDb(); });
+afterAll(async () => { await t.close(); });
+beforeEach(async () => {
+  await t.truncate();
+  h = await startPositionsHarness(t);
+  await h.supervisor.start();
+});
+afterEach(async () => { await h.close(); });
+
+async function openPosition(symbol: string) {
+  const subscribed = h.subscribed(symbol);
+  const trade = await h.enter(symbol);
+  const opened = await h.next('opened', (e) => e.tradeId === trade.id);
+  await subscribed;
+  return { trade, opened };
+}
+
+describe('position supervisor on the simulated exchange', () => {
+  it('opens a trade when the entry fills, with shares and average price from the fill', async () => {
+    const { trade, opened } = await openPosition('AAPL');
+    const row = await reload(t, trade.id);
+    expect(row.status).toBe('open');
+    expect(row.shares?.gt(0)).toBe(true);
+    expect(row.entryPrice?.toFixed()).toBe(opened.entryPrice);
+    expect(row.entryOrderId).not.toBeNull();
+    expect(row.entryAt).not.toBeNull();
+    expect(h.supervisor.trackedCount()).toBe(1);
+  });
+
+  it('closes at the hard stop with the exact P&L and the day counted in bot_daily_stats', async () => {
+    const { trade } = await openPosition('AAPL');
+    const entry = (await reload(t, trade.id)).entryPrice!.toNumber();
+    const closed = h.next('closed', (e) => e.tradeId === trade.id);
+    h.sim.core.market.setPrice('AAPL', entry * 0.9);
+    const event = await closed;
+    const row = await reload(t, trade.id);
+    expect(event.reason).toBe('hard_stop');
+    expect(row.status).toBe('closed');
+    expect(row.exitReason).toBe('hard_stop');
+    expect(row.pnl!.toFixed()).toBe(row.exitPrice!.minus(row.entryPrice!).times(row.shares!).toFixed());
+    expect(row.pnl!.isNegative()).toBe(true);
+    const stats = await getDailyStats(t.db, etDate(h.sim.clock.now()));
+    expect(stats?.tradeCount).toBe(1);
+    expect(stats?.roundTripCount).toBe(1);
+    expect(stats?.realizedPnl.toFixed()).toBe(row.pnl!.toFixed());
+    expect(row.exitClientOrderId).toBe(`${trade.entryClientOrderId}-x1`);
+  });
+
+  it('closes at the profit target', async () => {
+    const { trade } = await openPosition('MSFT');
+    const entry = (await reload(t, trade.id)).entryPrice!.toNumber();
+    const closed = h.next('closed', (e) => e.tradeId === trade.id);
+    h.sim.core.market.setPrice('MSFT', entry * 1.2);
+    expect((await closed).reason).toBe('profit_target');
+    expect((await reload(t, trade.id)).pnl!.isPositive()).toBe(true);
+  });
+
+  it('exits only once: a kill switch during an exit in flight sends no second sell', async () => {
+    const { trade } = await openPosition('AAPL');
+    const entry = (await reload(t, trade.id)).entryPrice!.toNumber();
+    const submitted: string[] = [];
+    const sub = h.supervisor.events$.subscribe((e) => { if (e.type === 'exit_submitted') submitted.push(e.clientOrderId); });
+    const decided = h.next('exit_decided', (e) => e.tradeId === trade.id);
+    const closed = h.next('closed', (e) => e.tradeId === trade.id);
+    h.sim.core.market.setPrice('AAPL', entry * 0.9);
+    await decided;
+    await h.supervisor.exitAll('manual');
+    await closed;
+    sub.unsubscribe();
+    expect(submitted).toHaveLength(1);
+    expect((await reload(t, trade.id)).exitReason).toBe('hard_stop');
+    const sells = await h.alpaca.broker.listOrders({ status: 'all', side: 'sell' });
+    expect(sells).toHaveLength(1);
+  });
+
+  it('settles an exit whose POST got no answer by client order id, without a second sell', async () => {
+    const { trade } = await openPosition('AAPL');
+    h.sim.server.faults.failNext({ method: 'POST', path: '/v2/orders' }, { kind: 'timeout' });
+    const withheld = firstValueFrom(h.sim.server.faults.requests$.pipe(filter((r) => r.fault === 'timeout'), take(1)));
+    const closed = h.next('closed', (e) => e.tradeId === trade.id);
+    const report = h.supervisor.exitAll('manual');
+    await withheld;
+    h.timeouts.advance(60_000);
+    await report;
+    expect((await closed).reason).toBe('manual');
+    const posts = h.sim.server.faults.requests.filter((r) => r.method === 'POST' && r.path === '/v2/orders');
+    expect(posts).toHaveLength(2); // the entry and ONE sell
+    expect((await h.alpaca.broker.listOrders({ status: 'all', side: 'sell' }))).toHaveLength(1);
+  });
+
+  it('cancels the trade with the broker message when the entry is rejected', async () => {
+    h.sim.core.faults.rejectNextOrder({ status: 403, code: 40310000, message: 'insufficient buying power' });
+    const cancelled = h.next('cancelled');
+    const trade = await h.enter('AAPL');
+    expect((await cancelled).reason).toContain('insufficient buying power');
+    const row = await reload(t, trade.id);
+    expect(row.status).toBe('cancelled');
+    expect(row.notes).toContain('insufficient buying power');
+  });
+
+  it('takes the position endpoint as the truth after partial fills and opens with the whole fill', async () => {
+    h.sim.core.faults.partialFills(3);
+    const trade = await h.enter('AAPL');
+    await h.next('opened', (e) => e.tradeId === trade.id);
+    const filled = await h.alpaca.broker.getPosition('AAPL');
+    // the later partial fills keep updating the row; it settles on the broker's position
+    const row = await eventually(async () => {
+      await h.alpaca.broker.getOrderByClientOrderId(trade.entryClientOrderId!);
+      const r = await reload(t, trade.id);
+      if (!r.shares!.eq(filled!.qty)) throw new Error('not settled yet');
+      return r;
+    });
+    expect(row.status).toBe('open');
+    expect(row.shares!.toFixed()).toBe(filled!.qty.toFixed());
+  });
+
+  it('exitAll(kill_switch) closes every open position with exit reason kill_switch', async () => {
+    const a = await openPosition('AAPL');
+    const b = await openPosition('MSFT');
+    const closedA = h.next('closed', (e) => e.tradeId === a.trade.id);
+    const closedB = h.next('closed', (e) => e.tradeId === b.trade.id);
+    const report = await h.supervisor.exitAll('kill_switch');
+    expect(report.exiting.sort()).toEqual([a.trade.id, b.trade.id].sort());
+    expect(report.failed).toEqual([]);
+    await Promise.all([closedA, closedB]);
+    expect((await reload(t, a.trade.id)).exitReason).toBe('kill_switch');
+    expect((await reload(t, b.trade.id)).exitReason).toBe('kill_switch');
+    expect(h.supervisor.trackedCount()).toBe(0);
+  });
+
+
+  it('resumes after a restart with the persisted peak and trails from it', async () => {
+    await saveBotSettings(t.db, { trailingStopPct: 2, profitTargetPct: 50 }, h.sim.clock.now());
+    await h.supervisor.stop();
+    await h.supervisor.start();
+    const { trade } = await openPosition('AAPL');
+    const entry = (await reload(t, trade.id)).entryPrice!.toNumber();
+    const high = Math.round(entry * 105) / 100;
+    const seen = firstValueFrom(h.alpaca.marketDataStream.events$.pipe(filter((e) => e.type === 'trade' && e.trade.price === high)));
+    h.sim.core.market.setPrice('AAPL', high);
+    await seen;
+    await h.supervisor.stop();
+    expect((await reload(t, trade.id)).peakPrice!.toNumber()).toBe(high);
+
+    const restarted = h.newSupervisor();
+    const subscribed = h.subscribed('AAPL');
+    await restarted.start();
+    await subscribed;
+    expect(restarted.trackedCount()).toBe(1);
+    const closed = h.next('closed', (e) => e.tradeId === trade.id, restarted);
+    h.sim.core.market.setPrice('AAPL', Math.round(high * 97) / 100); // 3 % under the peak, still above entry
+    expect((await closed).reason).toBe('trailing_stop');
+  });
+});
