@@ -27,6 +27,11 @@ export class BrokerSwitch {
     return this.current?.adapters.broker ?? null;
   }
 
+  /** all four adapters of the current mode (the position supervisor and the pipeline read them) */
+  get adapters(): AlpacaAdapters | null {
+    return this.current?.adapters ?? null;
+  }
+
   get mode(): TradingModeName | null {
     return this.current?.mode ?? null;
   }

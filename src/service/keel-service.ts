@@ -1,9 +1,12 @@
 /**
  * Starts the whole service from a validated configuration, and stops it in reverse order.
  * Order matters: database (embedded or DATABASE_URL) → migrations → persisted config → broker
- * (the in-process simulated exchange when no paper keys) → control facade → HTTP → boot
- * (restores the persisted state; 'running' only after reconciliation). The HTTP server is up
- * before boot, so the API answers even while the broker is unreachable.
+ * (the in-process simulated exchange when no paper keys) → position supervisor → control facade
+ * (its state events drive the supervisor: running/paused/halted start it, stopped stops it) →
+ * trading pipeline → HTTP → boot (restores the persisted state; 'running' only after
+ * reconciliation). The HTTP server is up before boot, so the API answers even while the broker is
+ * unreachable. Shutdown runs in reverse: HTTP, the pipeline (its in-flight POSTs finish), the
+ * supervisor, the control, the broker streams, the database.
  * Invariant: whatever was started is stopped again if a later step fails.
  */
 import { mkdir } from 'node:fs/promises';
@@ -14,12 +17,16 @@ import { appendJournal, createDb, loadBotConfig, migrateToLatest, startEmbeddedP
 import { startInProcessSim } from '../adapters/sim/in-process.js';
 import { resolveApiToken, type ResolvedApiToken } from '../config/api-token.js';
 import type { KeelConfig } from '../config/config.js';
+import { createPositionSupervisor } from '../actors/position-supervisor.js';
 import { createBotControl, type KeelBotControl } from '../control/bot-control.js';
+import { createPipeline, type KeelPipeline } from '../control/pipeline/signal-service.js';
 import type { TradingModeName } from '../domain/bot-config.js';
 import { createApp } from '../http/app.js';
 import type { Clock, Random } from '../ports/clock.port.js';
 import { journalTradeStream } from '../streams/trade-stream-journal.js';
+import { withUnattendedCount } from './attended-control.js';
 import { BrokerSwitch } from './broker-switch.js';
+import { driveSupervisor } from './supervisor-lifecycle.js';
 
 export interface KeelServiceDeps {
   clock: Clock;
@@ -37,6 +44,7 @@ export interface KeelService {
   mode: TradingModeName;
   migrationsApplied: string[];
   control: KeelBotControl;
+  pipeline: KeelPipeline;
   stop(): Promise<void>;
 }
 
@@ -91,7 +99,8 @@ export async function startKeel(config: KeelConfig, deps: KeelServiceDeps): Prom
     stack.push(() => brokers.stop());
     await brokers.switchTo(botConfig.mode);
 
-    const control = createBotControl({
+    const supervisor = createPositionSupervisor({ db, clock, adapters: () => brokers.adapters, warn: deps.warn });
+    const bare = createBotControl({
       db,
       clock,
       random: deps.random,
@@ -99,9 +108,23 @@ export async function startKeel(config: KeelConfig, deps: KeelServiceDeps): Prom
       switchBroker: (mode) => brokers.switchTo(mode),
       reconcileRetry: { baseMs: 1_000, maxMs: 60_000 },
     });
-    stack.push(() => control.shutdown());
+    stack.push(() => bare.shutdown());
+    const control = withUnattendedCount(bare, supervisor);
+    // subscribed before boot: the restored state's first event starts the supervisor
+    const lifecycle = driveSupervisor(control.events$, supervisor, deps.warn);
+    stack.push(async () => {
+      lifecycle.unsubscribe();
+      await supervisor.stop();
+    });
+    const pipeline = createPipeline({
+      db, clock, control, supervisor, warn: deps.warn,
+      broker: () => brokers.broker,
+      marketData: () => brokers.adapters?.marketData ?? null,
+    });
+    pipeline.start();
+    stack.push(() => pipeline.stop());
 
-    const app = createApp({ control, apiToken: token.token, logError: (error) => deps.warn('http: unexpected error', error) });
+    const app = createApp({ control, pipeline, apiToken: token.token, logError: (error) => deps.warn('http: unexpected error', error) });
     const server = await listen(app.fetch, config.port, config.host);
     stack.push(() => closeServer(server));
     const address = server.address() as AddressInfo;
@@ -115,6 +138,7 @@ export async function startKeel(config: KeelConfig, deps: KeelServiceDeps): Prom
       mode: botConfig.mode,
       migrationsApplied,
       control,
+      pipeline,
       stop: stopAll,
     };
   } catch (error) {

@@ -1,0 +1,91 @@
+/**
+ * Entry execution in two halves, so ingestion can answer before the broker is asked:
+ *  - persistEntry (inside the caller's transaction): the trade row (pending_entry, with its
+ *    deterministic client order id) and the 'order_submitted' intent, BEFORE any POST;
+ *  - submitEntry (after the answer, never awaited by ingestion): one notional market buy, day;
+ *    the outcome is handed to the position supervisor, then journaled.
+ * Invariants: exactly one POST per trade row (a repeated signal id never reaches here: the signal
+ * insert is idempotent); an ambiguous POST is left 'unknown' for the supervisor to resolve by client
+ * order id, never re-sent; a submission that throws is reported as unknown, never swallowed.
+ */
+import { BrokerError } from '../../domain/broker-error.js';
+import type { SignalRecord } from '../../domain/signal.js';
+import type { Trade } from '../../domain/trade.js';
+import type { OrderRequest } from '../../domain/order.js';
+import type { SubmitOutcome } from '../../ports/broker.port.js';
+import { entryClientOrderId } from './client-order-id.js';
+import type { PipelineDeps } from './pipeline-deps.js';
+import { appendJournal, insertTrade, type DbOrTrx } from './repos.js';
+
+export async function persistEntry(trx: DbOrTrx, record: SignalRecord, cause: string, now: number): Promise<Trade> {
+  if (!record.size) throw new Error(`signal ${record.id} has no size`);
+  const clientOrderId = entryClientOrderId(record.id);
+  const trade = await insertTrade(trx, {
+    symbol: record.input.symbol,
+    side: 'buy',
+    status: 'pending_entry',
+    entryClientOrderId: clientOrderId,
+    notional: record.size.notional,
+    stars: record.stars,
+    catalystType: record.input.catalystType,
+    catalystTier: record.input.catalystTier,
+    strategy: record.input.strategy,
+    signalId: record.id,
+  }, now);
+  await appendJournal(trx, {
+    kind: 'order_submitted', cause, subject: trade.id,
+    message: `entry: notional market buy $${record.size.notional.toFixed(2)} ${trade.symbol} (day), client order id ${clientOrderId}`,
+    data: { intent: true, tradeId: trade.id, signalId: record.id, clientOrderId, symbol: trade.symbol, notional: record.size.notional.toFixed(), sizeInputs: record.size.inputs },
+  }, now);
+  return trade;
+}
+
+export function entryOrder(trade: Trade): OrderRequest {
+  if (!trade.entryClientOrderId || !trade.notional) throw new Error(`trade ${trade.id} is not an entry`);
+  return { symbol: trade.symbol, side: 'buy', type: 'market', timeInForce: 'day', notional: trade.notional, clientOrderId: trade.entryClientOrderId };
+}
+
+export async function submitEntry(deps: PipelineDeps, trade: Trade, cause: string): Promise<SubmitOutcome> {
+  const request = entryOrder(trade);
+  const outcome = await submitOnce(deps, request);
+  deps.supervisor.entrySubmitted(trade, outcome);
+  try {
+    await appendJournal(deps.db, {
+      kind: 'order_outcome', cause, subject: trade.id,
+      message: describe(outcome, trade),
+      data: outcomeData(outcome, trade),
+    }, deps.clock.now());
+  } catch (error) {
+    deps.warn?.(`journal write failed for the entry outcome of trade ${trade.id}`, error);
+  }
+  return outcome;
+}
+
+async function submitOnce(deps: PipelineDeps, request: OrderRequest): Promise<SubmitOutcome> {
+  const broker = deps.broker();
+  if (!broker) return unknown(request.clientOrderId, 'no broker adapter for the current mode');
+  try {
+    return await broker.submitOrder(request);
+  } catch (error) {
+    // submitOrder classifies every wire failure itself; reaching here means we cannot tell
+    return unknown(request.clientOrderId, error instanceof Error ? error.message : String(error));
+  }
+}
+
+const unknown = (clientOrderId: string, message: string): SubmitOutcome => ({
+  kind: 'unknown', clientOrderId, error: new BrokerError({ category: 'network', operation: 'POST /v2/orders', message }),
+});
+
+function describe(outcome: SubmitOutcome, trade: Trade): string {
+  switch (outcome.kind) {
+    case 'accepted': return `entry order ${outcome.order.id} accepted (${outcome.order.status})${outcome.recovered ? ', found by client order id' : ''}`;
+    case 'rejected': return `entry order for ${trade.symbol} rejected: ${outcome.error.brokerMessage}`;
+    case 'unknown': return `entry order for ${trade.symbol}: outcome unknown (${outcome.error.brokerMessage}); resolving by client order id`;
+  }
+}
+
+function outcomeData(outcome: SubmitOutcome, trade: Trade): Record<string, unknown> {
+  const base = { tradeId: trade.id, signalId: trade.signalId, clientOrderId: trade.entryClientOrderId, outcome: outcome.kind };
+  if (outcome.kind === 'accepted') return { ...base, orderId: outcome.order.id, status: outcome.order.status, recovered: outcome.recovered };
+  return { ...base, status: outcome.error.status, code: outcome.error.code, error: outcome.error.brokerMessage, category: outcome.error.category };
+}

@@ -1,0 +1,26 @@
+/** What the pipeline needs from the rest of Keel, all injected (tests pass the same real pieces). */
+import type { PositionSupervisor } from '../../actors/position-supervisor.types.js';
+import type { Db } from './repos.js';
+import type { BrokerPort } from '../../ports/broker.port.js';
+import type { Clock } from '../../ports/clock.port.js';
+import type { MarketDataPort } from '../../ports/market-data.port.js';
+import type { BotControl } from '../bot-control.types.js';
+
+export interface PipelineDeps {
+  db: Db;
+  clock: Clock;
+  /** bot state, reconciled, market open, settings; act('stop') for the emergency stop */
+  control: Pick<BotControl, 'status' | 'getConfig' | 'act'>;
+  /** the current mode's adapters; null when that mode has none */
+  broker: () => BrokerPort | null;
+  marketData: () => MarketDataPort | null;
+  supervisor: PositionSupervisor;
+  /** ids for signals posted without one (default: crypto.randomUUID) */
+  newId?: () => string;
+  /** operator-facing problems of background work (the POST after the answer, the expiry sweep) */
+  warn?: (message: string, error?: unknown) => void;
+  /** how often pending signals are checked for expiry (default 1 s of the injected clock) */
+  expirySweepMs?: number;
+  /** how long an emergency stop waits for kill-switch exits to close before stopping the bot */
+  emergencyCloseWaitMs?: number;
+}

@@ -1,0 +1,6 @@
+/** The pipeline repositories in one import (their home is the postgres adapter's index). */
+export {
+  insertSignal, getSignal, updateSignal, listSignals, listExpiredPendingSignals,
+  listTradesPage, listJournalForSubjects,
+} from '../../adapters/postgres/index.js';
+export { appendJournal, insertTrade, getTrade, listTrades, type Db, type DbOrTrx } from '../../adapters/postgres/index.js';

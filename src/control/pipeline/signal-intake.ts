@@ -1,0 +1,104 @@
+/**
+ * Signal ingestion: store first, answer at once, send after the answer.
+ * Invariants:
+ *  - a repeated id gets the stored answer and never a second order (looked up first, and the
+ *    insert itself is ON CONFLICT DO NOTHING inside the transaction that creates the trade);
+ *  - the emergency flag is read before anything else;
+ *  - rating failures → skipped; a live trade on the symbol → skipped_duplicate (no trade row);
+ *    signal_only → logged with its verdicts; semi_auto → pending (denied → skipped);
+ *    full_auto → fired: signal + trade (pending_entry) + journal in ONE transaction, then the POST.
+ */
+import type { Denial } from '../../domain/denial.js';
+import type { SignalAnswer, SignalInput, SignalRecord, SignalStatus } from '../../domain/signal.js';
+import { persistEntry } from './entry-executor.js';
+import { evaluateSignal, type Evaluation } from './evaluate-signal.js';
+import type { PipelineRuntime } from './pipeline-runtime.js';
+import { appendJournal, getSignal, insertSignal, updateSignal, type DbOrTrx } from './repos.js';
+import { randomUUID } from 'node:crypto';
+
+const CAUSE = 'signal';
+
+export const EMERGENCY_DENIAL: Denial = { code: 'BOT_NOT_RUNNING', message: 'emergency stop in progress: no new entries', context: { emergencyStop: true } };
+
+export const answerOf = (r: SignalRecord): SignalAnswer =>
+  (r.denial ? { signalId: r.id, outcome: r.status, reason: r.denial.code } : { signalId: r.id, outcome: r.status });
+
+export function ingestSignal(rt: PipelineRuntime, input: SignalInput): Promise<SignalAnswer> {
+  return rt.exclusive(async () => {
+    const { deps } = rt;
+    if (input.id !== null) {
+      const stored = await getSignal(deps.db, input.id);
+      if (stored) return answerOf(stored);
+    }
+    const signal: SignalInput = { ...input, id: input.id ?? (deps.newId ?? randomUUID)() };
+    const now = deps.clock.now();
+    if (rt.emergency) {
+      const config = await deps.control.getConfig();
+      return store(rt, baseRecord(signal, now, config.executionMode, null), { status: 'skipped', denial: EMERGENCY_DENIAL });
+    }
+    const ev = await evaluateSignal(deps, signal);
+    const record = { ...baseRecord(signal, now, ev.config.executionMode, ev.stars), verdicts: ev.verdicts, size: ev.size };
+    const status = statusFor(ev);
+    if (status !== 'fired') {
+      const expiresAt = status === 'pending' ? now + ev.config.approvalTtlMinutes * 60_000 : null;
+      return store(rt, record, { status, denial: ev.denial, expiresAt, decidedAt: status === 'pending' ? null : now });
+    }
+    return fire(rt, { ...record, status: 'fired', decidedAt: now });
+  });
+}
+
+function statusFor(ev: Evaluation): SignalStatus {
+  if (ev.unrated) return 'skipped';
+  if (ev.duplicate) return 'skipped_duplicate';
+  if (ev.config.executionMode === 'signal_only') return 'logged';
+  if (ev.denial) return 'skipped';
+  return ev.config.executionMode === 'semi_auto' ? 'pending' : 'fired';
+}
+
+function baseRecord(input: SignalInput, now: number, mode: SignalRecord['executionMode'], stars: number | null): SignalRecord {
+  return {
+    id: input.id as string, receivedAt: now, input, executionMode: mode, stars, status: 'skipped', denial: null,
+    verdicts: [], size: null, tradeId: null, expiresAt: null, decidedAt: now, note: null,
+  };
+}
+
+async function store(rt: PipelineRuntime, record: SignalRecord, patch: Partial<SignalRecord>): Promise<SignalAnswer> {
+  const full = { ...record, ...patch };
+  const saved = await rt.deps.db.transaction().execute(async (trx) => {
+    const { inserted, record: stored } = await insertSignal(trx, full);
+    if (inserted) await journalSignal(trx, stored, rt.deps.clock.now());
+    return stored;
+  });
+  rt.emit({ type: 'signal', signalId: saved.id, outcome: saved.status, tradeId: saved.tradeId });
+  return answerOf(saved);
+}
+
+async function fire(rt: PipelineRuntime, record: SignalRecord): Promise<SignalAnswer> {
+  const { db, clock } = rt.deps;
+  const now = clock.now();
+  const result = await db.transaction().execute(async (trx) => {
+    const { inserted, record: stored } = await insertSignal(trx, record);
+    if (!inserted) return { record: stored, trade: null };
+    const trade = await persistEntry(trx, stored, CAUSE, now);
+    const fired = await updateSignal(trx, stored.id, { tradeId: trade.id });
+    if (!fired) throw new Error(`signal ${stored.id} vanished while firing`);
+    await journalSignal(trx, fired, now);
+    return { record: fired, trade };
+  });
+  if (result.trade) rt.submitInBackground(result.trade, CAUSE);
+  rt.emit({ type: 'signal', signalId: result.record.id, outcome: result.record.status, tradeId: result.record.tradeId });
+  return answerOf(result.record);
+}
+
+export async function journalSignal(db: DbOrTrx, r: SignalRecord, now: number, cause = CAUSE): Promise<void> {
+  const reason = r.denial ? ` (${r.denial.code}: ${r.denial.message})` : '';
+  await appendJournal(db, {
+    kind: 'signal', cause, subject: r.id,
+    message: `signal ${r.id} ${r.input.symbol} ${r.stars ?? '?'}★ → ${r.status}${reason}`,
+    data: {
+      signalId: r.id, symbol: r.input.symbol, status: r.status, stars: r.stars, executionMode: r.executionMode,
+      denial: r.denial, verdicts: r.verdicts, size: r.size ? { notional: r.size.notional.toFixed(), inputs: r.size.inputs } : null,
+      tradeId: r.tradeId, expiresAt: r.expiresAt, note: r.note,
+    },
+  }, now);
+}

@@ -1,0 +1,59 @@
+/**
+ * createPipeline: the PipelineControl facade (signals in, trades out, kill switch) over the
+ * intake queue, the entry executor, approvals and the emergency stop.
+ * Lifecycle: start() begins the expiry sweep on the injected Clock; stop() ends it and waits for
+ * the background submissions in flight (an answered signal's POST is never abandoned mid-way).
+ */
+import type { Observable } from 'rxjs';
+import type { PipelineControl } from '../pipeline.types.js';
+import { approveSignal, expirePending, rejectSignal, runExpirySweep } from './approvals.js';
+import { emergencyStop, type KeelEmergencyStopReport } from './emergency-stop.js';
+import type { PipelineDeps } from './pipeline-deps.js';
+import { PipelineRuntime, type PipelineEvent } from './pipeline-runtime.js';
+import { ingestSignal } from './signal-intake.js';
+import { tradeDetail } from './trade-detail.js';
+import * as repos from './repos.js';
+
+export type { PipelineDeps } from './pipeline-deps.js';
+export type { PipelineEvent } from './pipeline-runtime.js';
+
+export interface KeelPipeline extends PipelineControl {
+  readonly events$: Observable<PipelineEvent>;
+  emergencyStop(opts: { closePositions: boolean }, cause: string): Promise<KeelEmergencyStopReport>;
+  /** one expiry pass now (the sweep calls the same) */
+  expirePending(): Promise<number>;
+  /** resolves once the intake queue and every background submission have settled */
+  idle(): Promise<void>;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+export function createPipeline(deps: PipelineDeps): KeelPipeline {
+  const rt = new PipelineRuntime(deps);
+  let sweep: { abort: AbortController; done: Promise<void> } | null = null;
+  return {
+    events$: rt.events$,
+    ingestSignal: (input) => ingestSignal(rt, input),
+    listSignals: (query) => repos.listSignals(deps.db, query),
+    getSignal: (id) => repos.getSignal(deps.db, id),
+    approveSignal: (id, cause) => approveSignal(rt, id, cause),
+    rejectSignal: (id, note, cause) => rejectSignal(rt, id, note, cause),
+    listTrades: (query) => repos.listTradesPage(deps.db, query),
+    getTrade: (id) => tradeDetail(deps, id),
+    emergencyStop: (opts, cause) => emergencyStop(rt, opts, cause),
+    expirePending: () => expirePending(rt),
+    idle: () => rt.idle(),
+    start() {
+      if (sweep) return;
+      const abort = new AbortController();
+      sweep = { abort, done: runExpirySweep(rt, abort.signal) };
+    },
+    async stop() {
+      const running = sweep;
+      sweep = null;
+      running?.abort.abort();
+      await running?.done;
+      await rt.idle();
+    },
+  };
+}

@@ -1,0 +1,35 @@
+/**
+ * The control facade as the service exposes it: status() also says how many live trades have no
+ * position actor watching them (the bot is stopped, or the supervisor has not started yet), so a
+ * trader sees that stop leaves positions at the broker unattended.
+ * Everything else is the wrapped facade, unchanged.
+ */
+import type { PositionSupervisor } from '../actors/position-supervisor.types.js';
+import type { KeelBotControl } from '../control/bot-control.js';
+import type { BotStatus } from '../control/bot-control.types.js';
+
+export interface AttendedStatus extends BotStatus {
+  /** live trades (pending_entry, open, exiting) no actor is watching: exits will not fire for them */
+  unattendedPositions: number;
+}
+
+export function withUnattendedCount(control: KeelBotControl, supervisor: Pick<PositionSupervisor, 'active' | 'trackedCount'>): KeelBotControl {
+  const status = async (): Promise<AttendedStatus> => {
+    const base = await control.status();
+    const watched = supervisor.active ? supervisor.trackedCount() : 0;
+    return { ...base, unattendedPositions: Math.max(0, base.openPositionCount - watched) };
+  };
+  return {
+    get events$() { return control.events$; },
+    boot: () => control.boot(),
+    shutdown: () => control.shutdown(),
+    status,
+    act: (action, cause) => control.act(action, cause),
+    halt: (reason, cause) => control.halt(reason, cause),
+    getConfig: () => control.getConfig(),
+    patchConfig: (patch, cause) => control.patchConfig(patch, cause),
+    setMode: (mode, confirm, cause) => control.setMode(mode, confirm, cause),
+    lastReconciliation: () => control.lastReconciliation(),
+    health: () => control.health(),
+  };
+}
