@@ -80,11 +80,18 @@ describe('signal routes', () => {
     expect(pipeline.calls).toEqual([]);
   });
 
-  it('requires symbol, side, catalystType, catalystTier and aiConfidence', async () => {
+  it('requires symbol, side, catalystType and catalystTier', async () => {
     const res = await postSignal({});
     expect(res.status).toBe(400);
     const paths = ((await res.json()).error.issues as Array<{ path: string }>).map((i) => i.path);
-    expect(paths).toEqual(expect.arrayContaining(['symbol', 'side', 'catalystType', 'catalystTier', 'aiConfidence']));
+    expect(paths.sort()).toEqual(['catalystTier', 'catalystType', 'side', 'symbol']);
+  });
+
+  it('takes an absent aiConfidence as null (the star rule then decides)', async () => {
+    const { aiConfidence: _omit, ...withoutConfidence } = VALID;
+    const res = await postSignal({ ...withoutConfidence, id: 'no-confidence' });
+    expect(res.status).toBe(202);
+    expect(pipeline.callsOf('ingestSignal').at(-1)?.args[0]).toMatchObject({ id: 'no-confidence', aiConfidence: null });
   });
 
   it('rejects malformed JSON with 400', async () => {

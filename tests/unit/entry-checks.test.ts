@@ -83,10 +83,11 @@ describe('entry checks', () => {
     expect(d).toMatchObject({ code: 'CATALYST_TIER_DISABLED', context: { tier: 4, enabled: [1, 2] } });
   });
 
-  it('denies a price above maxSharePrice with PILLAR_SHARE_PRICE, and skips the pillar without a price', () => {
-    expect(deniedBy({ price: 20.01 })).toMatchObject({ code: 'PILLAR_SHARE_PRICE', context: { price: '20.01', limit: '20' } });
-    expect(deniedBy({ price: 20 })).toBeNull();
-    expect(deniedBy({ price: null })).toBeNull();
+  it('denies a signal price above maxSharePrice with PILLAR_SHARE_PRICE, only when the signal carries a price', () => {
+    expect(deniedBy({ signal: aSignal({ priceAtSignal: new Decimal('20.01') }) })).toMatchObject({ code: 'PILLAR_SHARE_PRICE', context: { priceAtSignal: '20.01', limit: '20' } });
+    expect(deniedBy({ signal: aSignal({ priceAtSignal: new Decimal('20') }) })).toBeNull();
+    // no price on the signal: the pillar is not judged, whatever the market trades at
+    expect(deniedBy({ signal: aSignal({ priceAtSignal: null }), price: 232.5 })).toBeNull();
   });
 
   it('denies a float above maxFloatShares with PILLAR_FLOAT, only when the signal carries it', () => {
