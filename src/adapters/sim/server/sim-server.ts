@@ -6,7 +6,7 @@
  * cause follow the HTTP response, as Alpaca's do.
  */
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
 import { Hono } from 'hono';
 import { WebSocketServer } from 'ws';
@@ -37,6 +37,9 @@ export interface SimServerOptions {
   symbolLimit?: number;
   /** failures of core.sync() or serialisation; default: console.error */
   onError?: (error: unknown) => void;
+  /** called synchronously when a request's head arrives, before any routing: latency probes
+   *  (bench B6) stamp the moment the exchange first sees an order; must not throw */
+  onRequest?: (request: IncomingMessage) => void;
 }
 
 export interface SimServerFaults extends TradeStreamFaults {
@@ -102,6 +105,8 @@ export async function createSimServer(opts: SimServerOptions): Promise<SimServer
   const transport = new TransportFaults(opts.clock);
   const app = buildApp(opts, transport, onError);
   const server = createAdaptorServer({ fetch: app.fetch, hostname: host }) as Server;
+  // prepended: the stamp is taken before Hono starts on the request
+  if (opts.onRequest) server.prependListener('request', opts.onRequest);
   const trades = new TradeStreamHub({
     updates$: opts.core.tradeUpdates$,
     credentials: opts.credentials,
