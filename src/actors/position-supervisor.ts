@@ -9,7 +9,12 @@
  *    time, re-reads their working orders by REST, and finishes an exit a crash interrupted;
  *  - a symbol is watched while it has an armed position, released after the last one;
  *  - peaks are persisted at most once per `peakFlushMs` per trade, and always with the exit intent;
- *  - stop() leaves trades and broker positions as they are (the status shows them unattended).
+ *  - stop() leaves trades and broker positions as they are (the status shows them unattended);
+ *  - applySettings() re-arms every book at once and re-evaluates it at its last price, so a
+ *    tightened stop or a shorter max hold fires now; a change racing start() is not lost (a
+ *    sequence number tells start() the config it read may be older than the latest applied).
+ * Over 300 lines because the actors Map, the symbol slots and the run share these invariants;
+ * the pieces that need none of them live beside it (price-feed, fill-router, session-close, exit-settings).
  */
 import { Subject, type SchedulerLike, type Subscription } from 'rxjs';
 import { listTrades, loadBotConfig } from '../adapters/postgres/index.js';
@@ -27,8 +32,8 @@ import { PriceFeed } from '../streams/price-feed.js';
 import { resolveByClientOrderId } from './entry-resolver.js';
 import { FillRouter } from './fill-router.js';
 import { PositionActor } from './position.actor.js';
-import type { ExitAllReport, PositionEvent, PositionSupervisor } from './position-supervisor.types.js';
-import { toExitSettings } from './exit-settings.js';
+import type { ExitAllReport, ExitRuleSettings, PositionEvent, PositionSupervisor } from './position-supervisor.types.js';
+import { rearmBooks, toExitSettings } from './exit-settings.js';
 import { SessionCloseScheduler } from './session-close.scheduler.js';
 import { cancelRejectedEntry } from './trade-writes.js';
 
@@ -69,6 +74,7 @@ interface Run {
   router: FillRouter;
   session: SessionCloseScheduler;
   settings: ExitSettings;
+  eodTime: string;
   subs: Subscription[];
 }
 
@@ -82,6 +88,9 @@ class Supervisor implements PositionSupervisor {
   private starting: Promise<void> | null = null;
   private readonly scheduler: SchedulerLike;
   private readonly warn: (message: string, error?: unknown) => void;
+  /** bumped by every applySettings(): start() compares it to see whether its config read is stale */
+  private settingsSeq = 0;
+  private latestSettings: ExitRuleSettings | null = null;
 
   constructor(private readonly deps: PositionSupervisorDeps) {
     this.scheduler = deps.scheduler ?? clockScheduler(deps.clock);
@@ -107,6 +116,7 @@ class Supervisor implements PositionSupervisor {
     const adapters = this.deps.adapters();
     if (!adapters) throw new Error('no broker adapters for the current mode');
     const tuning = this.deps.tuning ?? {};
+    const seqAtLoad = this.settingsSeq;
     const config = await loadBotConfig(db, clock.now());
     const feed = new PriceFeed({ stream: adapters.marketDataStream, marketData: adapters.marketData, scheduler: this.scheduler, pollEveryMs: tuning.pollEveryMs, onError: this.warn });
     const router = new FillRouter({
@@ -114,17 +124,13 @@ class Supervisor implements PositionSupervisor {
       onFillPrice: (symbol, price, at) => feed.push({ symbol, price, at, source: 'fill' }),
       onError: this.warn,
     });
+    const latest = this.settingsSeq !== seqAtLoad ? this.latestSettings : null;
+    const rules = latest ?? config;
     const run: Run = {
-      adapters, feed, router, abort: new AbortController(), settings: toExitSettings(config, null), subs: [],
-      session: new SessionCloseScheduler({
-        broker: () => adapters.broker, clock, cron: tuning.cron, eodTime: config.eodForceCloseTime, onError: this.warn,
-        onForceCloseAt: (at) => {
-          run.settings = { ...run.settings, forceCloseAt: at };
-          for (const slot of this.slots.values()) slot.book.setSettings(run.settings);
-        },
-        onForceClose: () => { void this.exitAll('force_close_eod'); },
-      }),
+      adapters, feed, router, abort: new AbortController(), settings: toExitSettings(rules, null), eodTime: rules.eodForceCloseTime, subs: [],
+      session: null as unknown as SessionCloseScheduler, // set just below: its callbacks need `run`
     };
+    run.session = this.sessionClose(run);
     this.run = run;
     run.subs.push(router.attach(adapters.tradeStream.events$, () => this.actors.values()));
     adapters.tradeStream.start();
@@ -156,6 +162,18 @@ class Supervisor implements PositionSupervisor {
     await Promise.allSettled(actors.map((a) => a.idle()));
     for (const actor of actors) this.events$.next({ type: 'untracked', tradeId: actor.trade.id });
     this.actors.clear();
+  }
+
+  applySettings(settings: ExitRuleSettings): void {
+    this.settingsSeq++;
+    this.latestSettings = settings;
+    const run = this.run;
+    if (!run) return; // stopped: start() reads the persisted config; starting: it sees the sequence moved
+    run.settings = toExitSettings(settings, run.settings.forceCloseAt);
+    const { armed, decisions } = rearmBooks([...this.slots.values()].map((slot) => slot.book), run.settings, this.scheduler.now());
+    if (settings.eodForceCloseTime !== run.eodTime) this.rescheduleSessionClose(run, settings.eodForceCloseTime);
+    this.events$.next({ type: 'settings_applied', settings, armed, exits: decisions.length });
+    for (const decision of decisions) this.onDecision(decision);
   }
 
   entrySubmitted(trade: Trade, outcome: SubmitOutcome): void {
@@ -203,6 +221,29 @@ class Supervisor implements PositionSupervisor {
       else if (actor.state === 'exiting' || actor.state === 'closed') report.exiting.push(actor.trade.id);
     }
     return report;
+  }
+
+  private sessionClose(run: Run): SessionCloseScheduler {
+    const tuning = this.deps.tuning ?? {};
+    return new SessionCloseScheduler({
+      broker: () => run.adapters.broker, clock: this.deps.clock, cron: tuning.cron, eodTime: run.eodTime, onError: this.warn,
+      onForceCloseAt: (at) => {
+        run.settings = { ...run.settings, forceCloseAt: at };
+        for (const slot of this.slots.values()) slot.book.setSettings(run.settings);
+        this.events$.next({ type: 'session_close_scheduled', forceCloseAt: at });
+      },
+      onForceClose: () => { void this.exitAll('force_close_eod'); },
+    });
+  }
+
+  /** a new eodForceCloseTime: today's forced close is recomputed by a fresh scheduler */
+  private rescheduleSessionClose(run: Run, eodTime: string): void {
+    run.eodTime = eodTime;
+    const old = run.session;
+    run.session = this.sessionClose(run);
+    void old.stop()
+      .then(() => (this.run === run ? run.session.start() : undefined))
+      .catch((error: unknown) => this.warn('session close: rescheduling failed', error));
   }
 
   private spawn(trade: Trade): PositionActor {

@@ -4,8 +4,11 @@
  * quadratically — PERFORMANCE.md); the supervisor holds them in a Map.
  * The bot machine drives it through the service wiring: running/paused/halted → start();
  * stopped → stop() (positions stay at the broker; status says how many are unattended).
+ * A config change reaches it through applySettings(): the exit rules of every armed position
+ * change at once (a tightened stop applies NOW, not after a restart).
  */
 import type { Observable } from 'rxjs';
+import type { BotSettings } from '../domain/bot-config.js';
 import type { ExitReason, Trade } from '../domain/trade.js';
 import type { SubmitOutcome } from '../ports/broker.port.js';
 
@@ -17,7 +20,14 @@ export type PositionEvent =
   | { type: 'exit_submitted'; tradeId: string; clientOrderId: string }
   | { type: 'exit_failed'; tradeId: string; error: string }
   | { type: 'closed'; tradeId: string; symbol: string; reason: ExitReason; exitPrice: string; pnl: string }
-  | { type: 'untracked'; tradeId: string };
+  | { type: 'untracked'; tradeId: string }
+  /** new exit settings reached the armed positions; `exits` of them decided to exit at once */
+  | { type: 'settings_applied'; settings: ExitRuleSettings; armed: number; exits: number }
+  /** today's forced session close (epoch ms; null = no session today) is armed in every book */
+  | { type: 'session_close_scheduled'; forceCloseAt: number | null };
+
+/** the bot settings the exit rules read (the session-close time included) */
+export type ExitRuleSettings = Pick<BotSettings, 'hardStopLossPct' | 'profitTargetPct' | 'trailingStopPct' | 'maxHoldDurationSec' | 'eodForceCloseTime'>;
 
 export interface ExitAllReport {
   /** trades whose exit order was sent (or already exiting) */
@@ -36,6 +46,11 @@ export interface PositionSupervisor {
   entrySubmitted(trade: Trade, outcome: SubmitOutcome): void;
   /** exit every open position now (kill switch / manual); pending entries are cancelled at the broker */
   exitAll(reason: ExitReason): Promise<ExitAllReport>;
+  /** the bot's exit settings changed (PATCH /api/bot/config): every armed position's stop, target,
+   *  trail and max hold (still measured from its own entry) follow at once, re-evaluated at the
+   *  symbol's last price; positions already exiting are unaffected. While stopped it does nothing
+   *  (start() reads the persisted config). */
+  applySettings(settings: ExitRuleSettings): void;
   /** live trades with an actor */
   trackedCount(): number;
   readonly events$: Observable<PositionEvent>;

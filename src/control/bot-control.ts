@@ -6,7 +6,9 @@
  *  - an accepted one is persisted (bot_config + journal, one transaction) before act() resolves;
  *  - start and a restored 'running' pass through reconciliation first; boot never waits for the
  *    broker: a failed reconciliation retries with backoff on the injected Clock until shutdown;
- *  - the mode changes only while stopped with no live trade, live only with confirm and credentials.
+ *  - the mode changes only while stopped with no live trade, live only with confirm and credentials;
+ *  - a patch that changed something announces the saved config ({type:'config'}) after it is
+ *    committed, so the running parts (the position supervisor's exits) follow without a restart.
  */
 import { Subject, type Observable } from 'rxjs';
 import { sql } from 'kysely';
@@ -42,7 +44,9 @@ export interface BotControlDeps {
 export type ControlEvent =
   | { type: 'reconciled'; report: ReconciliationReport }
   | { type: 'reconcile_failed'; report: ReconciliationReport; retryInMs: number | null }
-  | { type: 'state'; state: BotState };
+  | { type: 'state'; state: BotState }
+  /** a PATCH changed the settings (committed); `changed` names the keys that differ */
+  | { type: 'config'; config: BotConfig; changed: (keyof BotSettings)[] };
 
 export interface KeelBotControl extends BotControl {
   /** what happened, for tests and the (future) dashboard stream: await an event, never sleep */
@@ -189,15 +193,16 @@ export function createBotControl(deps: BotControlDeps): KeelBotControl {
 
     patchConfig: (patch, cause) => exclusive(async () => {
       const now = clock.now();
-      const after = await db.transaction().execute(async (trx) => {
+      const { saved: after, changed } = await db.transaction().execute(async (trx) => {
         const before = await loadBotConfig(trx, now);
         const saved = await saveBotSettings(trx, patch, now);
         const changes = changedKeys(before, saved, Object.keys(patch) as (keyof BotSettings)[]);
         if (Object.keys(changes).length > 0) {
           await appendJournal(trx, { kind: 'config_changed', cause, message: `config changed: ${Object.keys(changes).join(', ')}`, data: { changes } }, now);
         }
-        return saved;
+        return { saved, changed: Object.keys(changes) as (keyof BotSettings)[] };
       });
+      if (changed.length > 0) events.next({ type: 'config', config: after, changed });
       return ok(after);
     }),
 

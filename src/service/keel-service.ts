@@ -2,7 +2,8 @@
  * Starts the whole service from a validated configuration, and stops it in reverse order.
  * Order matters: database (embedded or DATABASE_URL) → migrations → persisted config → broker
  * (the in-process simulated exchange when no paper keys) → position supervisor → control facade
- * (its state events drive the supervisor: running/paused/halted start it, stopped stops it) →
+ * (its state events drive the supervisor: running/paused/halted start it, stopped stops it; its config
+ * events re-arm the open positions' exits at once) →
  * trading pipeline → HTTP → boot (restores the persisted state; 'running' only after
  * reconciliation). The HTTP server is up before boot, so the API answers even while the broker is
  * unreachable. Shutdown runs in reverse: HTTP, the pipeline (its in-flight POSTs finish), the

@@ -2,36 +2,50 @@
  * The bot lifecycle drives the position supervisor: running / paused / halted → start() (pause and
  * halt refuse NEW entries, but open positions keep their exits); stopped → stop() (positions stay
  * at the broker, unattended).
- * Invariants: start and stop run one at a time in the order the states arrived (concatMap), so a
- * quick stop → start can never leave the supervisor stopped; a failure is reported, never thrown
- * into the control's event stream.
+ * A committed config change that touches the exit rules reaches the supervisor too
+ * (applySettings), so a tightened stop applies to open positions at once.
+ * Invariants: start, stop and settings run one at a time in the order they arrived (concatMap), so
+ * a quick stop → start can never leave the supervisor stopped, and a change during start() is
+ * applied after it; a failure is reported, never thrown into the control's event stream.
  */
 import { concatMap, defer, EMPTY, filter, map, type Observable, type Subscription } from 'rxjs';
-import type { PositionSupervisor } from '../actors/position-supervisor.types.js';
+import type { ExitRuleSettings, PositionSupervisor } from '../actors/position-supervisor.types.js';
 import type { ControlEvent } from '../control/bot-control.js';
 import type { BotState } from '../domain/bot-config.js';
 
-export type SupervisorCommand = 'start' | 'stop';
+export type SupervisorCommand = 'start' | 'stop' | 'settings';
 
-export const commandFor = (state: BotState): SupervisorCommand => (state === 'stopped' ? 'stop' : 'start');
+export const commandFor = (state: BotState): 'start' | 'stop' => (state === 'stopped' ? 'stop' : 'start');
+
+/** the settings the exit rules read; a change to any other key does not concern the supervisor */
+export const EXIT_RULE_KEYS: readonly (keyof ExitRuleSettings)[] = ['hardStopLossPct', 'profitTargetPct', 'trailingStopPct', 'maxHoldDurationSec', 'eodForceCloseTime'];
+
+type Step = { command: 'start' | 'stop' } | { command: 'settings'; settings: ExitRuleSettings };
+
+function stepFor(e: ControlEvent): Step | null {
+  if (e.type === 'state') return { command: commandFor(e.state) };
+  if (e.type === 'config' && e.changed.some((k) => (EXIT_RULE_KEYS as readonly string[]).includes(k))) return { command: 'settings', settings: e.config };
+  return null;
+}
 
 export function driveSupervisor(
   events$: Observable<ControlEvent>,
-  supervisor: Pick<PositionSupervisor, 'start' | 'stop'>,
+  supervisor: Pick<PositionSupervisor, 'start' | 'stop' | 'applySettings'>,
   warn: (message: string, error?: unknown) => void,
   /** after each command settles (tests await this instead of sleeping) */
   onApplied: (command: SupervisorCommand) => void = () => undefined,
 ): Subscription {
   return events$.pipe(
-    filter((e): e is Extract<ControlEvent, { type: 'state' }> => e.type === 'state'),
-    map((e) => commandFor(e.state)),
-    concatMap((command) => defer(async () => {
+    map(stepFor),
+    filter((step): step is Step => step !== null),
+    concatMap((step) => defer(async () => {
       try {
-        await (command === 'start' ? supervisor.start() : supervisor.stop());
+        if (step.command === 'settings') supervisor.applySettings(step.settings);
+        else await (step.command === 'start' ? supervisor.start() : supervisor.stop());
       } catch (error) {
-        warn(`position supervisor ${command} failed`, error);
+        warn(`position supervisor ${step.command} failed`, error);
       }
-      onApplied(command);
+      onApplied(step.command);
     }).pipe(concatMap(() => EMPTY))),
   ).subscribe();
 }

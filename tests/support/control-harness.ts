@@ -1,8 +1,9 @@
 /**
  * A control facade on real PostgreSQL (test-db.ts) against the real simulated exchange through
- * the real Alpaca adapter. Three clocks, none of them sleeping: the sim's, the adapter's (auto-
- * advancing, so its own HTTP retries against a faulted sim finish at once) and the control's
- * (the reconciliation backoff the test advances by hand).
+ * the real Alpaca adapter. Three clocks, none of them sleeping: the sim's, the adapter's REST one
+ * (auto-advancing, so its own HTTP retries against a faulted sim finish at once) and the control's
+ * (the reconciliation backoff the test advances by hand). The stream clients get the sim's clock,
+ * never the auto-advancing one: their heartbeat / handshake / reconnect loops would spin on it.
  */
 import { filter, firstValueFrom } from 'rxjs';
 import { createAlpacaAdapters, type AlpacaAdapters } from '../../src/adapters/alpaca/index.js';
@@ -35,7 +36,9 @@ export async function startControlHarness(t: TestDb): Promise<ControlHarness> {
     ALPACA_PAPER_URL: sim.server.tradingUrl, ALPACA_DATA_URL: sim.server.dataUrl, ALPACA_DATA_STREAM_URL: sim.server.dataStreamUrl('iex'),
     ALPACA_API_KEY: 'PKSIMKEY', ALPACA_API_SECRET: 'sim-secret',
   }, 'paper');
-  const alpaca = createAlpacaAdapters(resolved, { clock: new ManualClock(SESSION_OPEN, true), random: () => 0.5, timeoutClock: new ManualClock(SESSION_OPEN) });
+  const rest = createAlpacaAdapters(resolved, { clock: new ManualClock(SESSION_OPEN, true), random: () => 0.5, timeoutClock: new ManualClock(SESSION_OPEN) });
+  const streams = createAlpacaAdapters(resolved, { clock: sim.clock, random: () => 0.5, timeoutClock: new ManualClock(SESSION_OPEN) });
+  const alpaca: AlpacaAdapters = { ...rest, tradeStream: streams.tradeStream, marketDataStream: streams.marketDataStream };
   const clock = new ManualClock(SESSION_OPEN);
   const liveCredentials = { value: true };
   const switched: TradingModeName[] = [];

@@ -7,7 +7,7 @@
  */
 import { filter, firstValueFrom, ReplaySubject, Subject, type Observable } from 'rxjs';
 import type { Subscription } from 'rxjs';
-import type { ExitAllReport, PositionEvent, PositionSupervisor } from '../../src/actors/position-supervisor.types.js';
+import type { ExitAllReport, ExitRuleSettings, PositionEvent, PositionSupervisor } from '../../src/actors/position-supervisor.types.js';
 import { createPositionSupervisor } from '../../src/actors/position-supervisor.js';
 import { createAlpacaAdapters, type AlpacaAdapters } from '../../src/adapters/alpaca/index.js';
 import { resolveAlpacaUrls } from '../../src/adapters/alpaca/urls.js';
@@ -131,6 +131,7 @@ export class FakeSupervisor implements PositionSupervisor {
   /** replays: a test may look after the (background) hand-over already happened */
   readonly submitted$ = new ReplaySubject<{ trade: Trade; outcome: SubmitOutcome }>();
   readonly exitAllCalls: string[] = [];
+  readonly appliedSettings: ExitRuleSettings[] = [];
   exitAllReport: ExitAllReport = { exiting: [], failed: [] };
   private readonly events = new Subject<PositionEvent>();
   readonly events$: Observable<PositionEvent> = this.events.asObservable();
@@ -145,6 +146,7 @@ export class FakeSupervisor implements PositionSupervisor {
     this.exitAllCalls.push(reason);
     return this.exitAllReport;
   }
+  applySettings(settings: ExitRuleSettings) { this.appliedSettings.push(settings); }
   trackedCount() { return 0; }
   emit(event: PositionEvent) { this.events.next(event); }
 }
