@@ -34,6 +34,8 @@ export class ManualClock implements Clock {
       this.fireDue();
       return Promise.resolve();
     }
+    // already due (like setTimeout(fn, 0) on the system clock): resolve without waiting for a tick
+    if (ms <= 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       const timer: Timer = { due: this.current + Math.max(0, ms), seq: this.seq++, resolve };
       this.timers.push(timer);
