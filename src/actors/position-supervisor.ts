@@ -105,6 +105,12 @@ class Supervisor implements PositionSupervisor {
     return this.actors.size;
   }
 
+  /** the symbol's last price seen by its book (watched symbols only); intake sizes with it */
+  lastPrice(symbol: string): number | null {
+    const price = this.slots.get(symbol)?.book.lastPrice;
+    return price === undefined || Number.isNaN(price) ? null : price;
+  }
+
   start(): Promise<void> {
     if (this.run) return Promise.resolve();
     this.starting ??= this.doStart().finally(() => { this.starting = null; });
@@ -335,6 +341,6 @@ class Supervisor implements PositionSupervisor {
 
 }
 
-export function createPositionSupervisor(deps: PositionSupervisorDeps): PositionSupervisor {
+export function createPositionSupervisor(deps: PositionSupervisorDeps): PositionSupervisor & { lastPrice(symbol: string): number | null } {
   return new Supervisor(deps);
 }

@@ -121,6 +121,7 @@ export async function startKeel(config: KeelConfig, deps: KeelServiceDeps): Prom
       db, clock, control, supervisor, warn: deps.warn,
       broker: () => brokers.broker,
       marketData: () => brokers.adapters?.marketData ?? null,
+      lastPrice: (symbol) => supervisor.lastPrice(symbol),
     });
     pipeline.start();
     stack.push(() => pipeline.stop());

@@ -22,7 +22,7 @@ export function approveSignal(rt: PipelineRuntime, id: string, cause: string): P
     if (!found.ok) return found;
     const record = found.value;
     if (rt.emergency) return decide(rt, record, { status: 'rejected', denial: EMERGENCY_DENIAL, note: EMERGENCY_DENIAL.message }, cause);
-    const ev = await evaluateSignal(rt.deps, record.input);
+    const ev = await evaluateSignal(rt.deps, rt.account, record.input);
     if (ev.denial || !ev.size) {
       const denial: Denial = ev.denial ?? { code: 'SIZE_NOT_POSITIVE', message: 'no size', context: {} };
       return decide(rt, record, { status: 'rejected', denial, verdicts: ev.verdicts, note: `denied at approval: ${denial.message}` }, cause);

@@ -1,9 +1,11 @@
 /**
- * The facts an entry decision needs, gathered at once from the bot control (state, reconciled,
- * market clock), the database (live trades) and the broker (account, latest trade).
+ * The facts an entry decision needs, gathered from the bot control (state, reconciled, market
+ * clock), the database (live trades), the account snapshot cache and the freshest known price.
+ * Nothing here waits on the broker when the cache is warm (B6b): the account is read by REST only
+ * on a cold start, and the latest trade only when no price is known AND the sizing mode needs one.
  * A broker that cannot be asked yields nulls, never a throw: the checks turn unknowns into
  * denials (BUYING_POWER_UNKNOWN, MARKET_STATE_UNKNOWN, PRICE_UNAVAILABLE), so an outage blocks
- * entries instead of guessing.
+ * entries instead of guessing; a snapshot older than the cache's bound is unknown too.
  */
 import { listTrades } from './repos.js';
 import type { BotConfig } from '../../domain/bot-config.js';
@@ -11,6 +13,7 @@ import type { Decimal } from '../../domain/money.js';
 import type { SignalInput } from '../../domain/signal.js';
 import { LIVE_TRADE_STATUSES } from '../../domain/trade.js';
 import type { EntryContext } from '../../core/risk/check.types.js';
+import type { AccountCache } from './account-cache.js';
 import type { PipelineDeps } from './pipeline-deps.js';
 
 export interface EntryFacts {
@@ -25,14 +28,17 @@ export interface EntryFacts {
   price: number | null;
 }
 
-export async function gatherEntryFacts(deps: PipelineDeps, signal: SignalInput): Promise<EntryFacts> {
-  const [config, status, live, account, latest] = await Promise.all([
+export async function gatherEntryFacts(deps: PipelineDeps, account: AccountCache, signal: SignalInput): Promise<EntryFacts> {
+  const [config, status, live, snapshot] = await Promise.all([
     deps.control.getConfig(),
     deps.control.status(),
     listTrades(deps.db, { statuses: LIVE_TRADE_STATUSES }),
-    accountOrNull(deps),
-    latestPriceOrNull(deps, signal.symbol),
+    account.lookupOrRead(),
   ]);
+  const known = deps.lastPrice?.(signal.symbol) ?? (signal.priceAtSignal ? signal.priceAtSignal.toNumber() : null);
+  // only risk_based sizing reads a price (the share-price pillar judges the signal's own price)
+  const price = known ?? (config.sizingMode === 'risk_based' ? await latestPriceOrNull(deps, signal.symbol) : null);
+  const fresh = snapshot.kind === 'fresh' ? snapshot : null;
   return {
     config,
     botState: status.state,
@@ -40,9 +46,9 @@ export async function gatherEntryFacts(deps: PipelineDeps, signal: SignalInput):
     marketOpen: status.marketOpen,
     liveSymbols: new Set(live.map((t) => t.symbol)),
     liveTradeCount: live.length,
-    buyingPower: account?.buyingPower ?? null,
-    equity: account?.equity ?? null,
-    price: latest ?? (signal.priceAtSignal ? signal.priceAtSignal.toNumber() : null),
+    buyingPower: fresh?.buyingPower ?? null,
+    equity: fresh?.equity ?? null,
+    price,
   };
 }
 
@@ -59,16 +65,6 @@ export function toEntryContext(facts: EntryFacts, signal: SignalInput, notional:
     notional,
     price: facts.price,
   };
-}
-
-async function accountOrNull(deps: PipelineDeps) {
-  const broker = deps.broker();
-  if (!broker) return null;
-  try {
-    return await broker.getAccount();
-  } catch {
-    return null;
-  }
 }
 
 async function latestPriceOrNull(deps: PipelineDeps, symbol: string): Promise<number | null> {

@@ -11,6 +11,7 @@ import { runEntryChecks } from '../../core/risk/gateway.js';
 import { rateStars } from '../../core/signals/rate-stars.js';
 import { sizeEntry } from '../../core/sizing/size-entry.js';
 import { gatherEntryFacts, toEntryContext, type EntryFacts } from './entry-context.js';
+import type { AccountCache } from './account-cache.js';
 import type { PipelineDeps } from './pipeline-deps.js';
 
 const MIN_STARS = 3;
@@ -29,14 +30,14 @@ export interface Evaluation {
   facts: EntryFacts | null;
 }
 
-export async function evaluateSignal(deps: PipelineDeps, signal: SignalInput): Promise<Evaluation> {
+export async function evaluateSignal(deps: PipelineDeps, account: AccountCache, signal: SignalInput): Promise<Evaluation> {
   const stars = rateStars(signal);
   const ratingDenial = starDenial(signal, stars);
   if (ratingDenial) {
     const config = await deps.control.getConfig();
     return { config, stars, denial: ratingDenial, duplicate: false, unrated: true, verdicts: [verdict('star-rating', ratingDenial)], size: null, facts: null };
   }
-  const facts = await gatherEntryFacts(deps, signal);
+  const facts = await gatherEntryFacts(deps, account, signal);
   const base = { config: facts.config, stars, unrated: false, facts };
   if (facts.liveSymbols.has(signal.symbol)) {
     const denial: Denial = { code: 'DUPLICATE_SYMBOL', message: `${signal.symbol} already has a live trade`, context: { symbol: signal.symbol } };

@@ -15,6 +15,12 @@ export interface PipelineDeps {
   broker: () => BrokerPort | null;
   marketData: () => MarketDataPort | null;
   supervisor: PositionSupervisor;
+  /** the freshest price Keel already holds for a symbol (the position supervisor's price feed); null = none */
+  lastPrice?: (symbol: string) => number | null;
+  /** account snapshot: background refresh period while the supervisor runs (default 5 s) and the
+   *  age beyond which it counts as unknown (default 60 s) */
+  accountRefreshMs?: number;
+  accountMaxAgeMs?: number;
   /** ids for signals posted without one (default: crypto.randomUUID) */
   newId?: () => string;
   /** operator-facing problems of background work (the POST after the answer, the expiry sweep) */

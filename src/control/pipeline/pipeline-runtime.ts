@@ -4,7 +4,8 @@
  * Invariants: every decision that can create a trade (ingestion, approval, expiry) runs through the
  * ONE queue, so two signals for a symbol can never both see it free; background submissions are
  * tracked until they settle, so shutdown (and tests) can wait for them; the emergency flag is read
- * first by every entry path.
+ * first by every entry path; an entry's notional is reserved in the account cache from its commit
+ * until a snapshot read after its POST settled (account-cache.ts).
  */
 import { Subject, type Observable } from 'rxjs';
 import type { SubmitOutcome } from '../../ports/broker.port.js';
@@ -12,6 +13,7 @@ import type { SignalStatus } from '../../domain/signal.js';
 import type { PipelineDeps } from './pipeline-deps.js';
 import { submitEntry } from './entry-executor.js';
 import type { Trade } from '../../domain/trade.js';
+import { AccountCache } from './account-cache.js';
 
 export type PipelineEvent =
   | { type: 'signal'; signalId: string; outcome: SignalStatus; tradeId: string | null }
@@ -27,7 +29,11 @@ export class PipelineRuntime {
   /** set while an emergency stop runs: every entry path refuses before doing anything else */
   emergency = false;
 
-  constructor(readonly deps: PipelineDeps) {}
+  readonly account: AccountCache;
+
+  constructor(readonly deps: PipelineDeps) {
+    this.account = new AccountCache({ clock: deps.clock, broker: deps.broker, maxAgeMs: deps.accountMaxAgeMs, warn: deps.warn });
+  }
 
   emit(event: PipelineEvent): void {
     this.events.next(event);
@@ -41,9 +47,16 @@ export class PipelineRuntime {
 
   /** sends the entry after the caller has answered; never awaited by it */
   submitInBackground(trade: Trade, cause: string): void {
+    if (trade.notional) this.account.reserve(trade.id, trade.notional);
     const work = submitEntry(this.deps, trade, cause).then(
-      (outcome) => this.emit({ type: 'entry_submitted', signalId: trade.signalId, tradeId: trade.id, outcome: outcome.kind }),
-      (error: unknown) => this.deps.warn?.(`entry submission for trade ${trade.id} failed`, error),
+      (outcome) => {
+        this.account.settled(trade.id, outcome.kind);
+        this.emit({ type: 'entry_submitted', signalId: trade.signalId, tradeId: trade.id, outcome: outcome.kind });
+      },
+      (error: unknown) => {
+        this.account.settled(trade.id, 'unknown');
+        this.deps.warn?.(`entry submission for trade ${trade.id} failed`, error);
+      },
     );
     this.track(work);
   }

@@ -36,7 +36,7 @@ export function ingestSignal(rt: PipelineRuntime, input: SignalInput): Promise<S
       const config = await deps.control.getConfig();
       return store(rt, baseRecord(signal, now, config.executionMode, null), { status: 'skipped', denial: EMERGENCY_DENIAL });
     }
-    const ev = await evaluateSignal(deps, signal);
+    const ev = await evaluateSignal(deps, rt.account, signal);
     const record = { ...baseRecord(signal, now, ev.config.executionMode, ev.stars), verdicts: ev.verdicts, size: ev.size };
     const status = statusFor(ev);
     if (status !== 'fired') {

@@ -1,10 +1,12 @@
 /**
  * createPipeline: the PipelineControl facade (signals in, trades out, kill switch) over the
  * intake queue, the entry executor, approvals and the emergency stop.
- * Lifecycle: start() begins the expiry sweep on the injected Clock; stop() ends it and waits for
- * the background submissions in flight (an answered signal's POST is never abandoned mid-way).
+ * Lifecycle: start() begins the expiry sweep and the account snapshot refresh (every
+ * accountRefreshMs while the supervisor runs, and after every entry or exit fill) on the injected
+ * Clock; stop() ends them and waits for the background submissions in flight (an answered
+ * signal's POST is never abandoned mid-way).
  */
-import type { Observable } from 'rxjs';
+import type { Observable, Subscription } from 'rxjs';
 import type { PipelineControl } from '../pipeline.types.js';
 import { approveSignal, expirePending, rejectSignal, runExpirySweep } from './approvals.js';
 import { emergencyStop, type KeelEmergencyStopReport } from './emergency-stop.js';
@@ -13,6 +15,7 @@ import { PipelineRuntime, type PipelineEvent } from './pipeline-runtime.js';
 import { ingestSignal } from './signal-intake.js';
 import { tradeDetail } from './trade-detail.js';
 import * as repos from './repos.js';
+import type { PositionEvent } from '../../actors/position-supervisor.types.js';
 
 export type { PipelineDeps } from './pipeline-deps.js';
 export type { PipelineEvent } from './pipeline-runtime.js';
@@ -28,9 +31,11 @@ export interface KeelPipeline extends PipelineControl {
   stop(): Promise<void>;
 }
 
+const REREAD_ON: ReadonlySet<PositionEvent['type']> = new Set(['opened', 'closed', 'cancelled']);
+
 export function createPipeline(deps: PipelineDeps): KeelPipeline {
   const rt = new PipelineRuntime(deps);
-  let sweep: { abort: AbortController; done: Promise<void> } | null = null;
+  let sweep: { abort: AbortController; done: Promise<void>; fills: Subscription } | null = null;
   return {
     events$: rt.events$,
     ingestSignal: (input) => ingestSignal(rt, input),
@@ -46,12 +51,16 @@ export function createPipeline(deps: PipelineDeps): KeelPipeline {
     start() {
       if (sweep) return;
       const abort = new AbortController();
-      sweep = { abort, done: runExpirySweep(rt, abort.signal) };
+      const refresh = rt.account.runPeriodic(deps.accountRefreshMs ?? 5_000, () => deps.supervisor.active, abort.signal);
+      // fills move cash and buying power: re-read at once rather than trust the snapshot
+      const fills = deps.supervisor.events$.subscribe((e) => { if (REREAD_ON.has(e.type)) void rt.account.refresh(); });
+      sweep = { abort, fills, done: Promise.all([runExpirySweep(rt, abort.signal), refresh]).then(() => undefined) };
     },
     async stop() {
       const running = sweep;
       sweep = null;
       running?.abort.abort();
+      running?.fills.unsubscribe();
       await running?.done;
       await rt.idle();
     },

@@ -22,7 +22,7 @@ export interface EntryContext {
   buyingPower: Decimal | null;
   /** the notional this entry would send */
   notional: Decimal;
-  /** freshest known price (latest trade, else priceAtSignal); null = none */
+  /** freshest known price (the price feed's last tick, else priceAtSignal; one latest-trade read only when risk_based sizing needs it); null = none */
   price: number | null;
 }
 

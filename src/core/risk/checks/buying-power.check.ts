@@ -6,7 +6,7 @@ export const buyingPowerCheck: EntryCheck = {
   name: 'buying-power',
   check: ({ notional, buyingPower }) => {
     if (buyingPower === null) {
-      return deny('BUYING_POWER_UNKNOWN', 'buying power unknown: the account could not be read', { notional: notional.toFixed() });
+      return deny('BUYING_POWER_UNKNOWN', 'buying power unknown: no fresh account snapshot (the broker could not be read recently)', { notional: notional.toFixed() });
     }
     if (notional.lte(buyingPower)) return null;
     return deny('INSUFFICIENT_BUYING_POWER', `notional ${usd(notional)} exceeds buying power ${usd(buyingPower)}`, {

@@ -1,0 +1,130 @@
+/**
+ * The account snapshot (equity, buying power) that intake reads without waiting on the broker
+ * (issue 4 §1 "execution never blocks ingestion"; B6b: a GET /v2/account costs ≈20 ms against
+ * Alpaca, four times the whole signal → order budget). The broker stays the final check: a 403 on
+ * the POST still cancels the trade with Alpaca's message.
+ * Invariants:
+ *  - a snapshot belongs to the broker adapter it was read from: after a mode switch there is none;
+ *  - available buying power = snapshot − the notional of every entry reserved since, until a read
+ *    that STARTED after that entry's POST settled (an earlier read may predate the broker's own
+ *    reservation), so two quick signals cannot both spend the same dollars;
+ *  - older than maxAgeMs → unknown (BUYING_POWER_UNKNOWN downstream), never a guess; asking for a
+ *    stale snapshot starts a refresh in the background;
+ *  - reads never overlap; one asked for while one runs runs once more afterwards (the fill that
+ *    asked may postdate the running read); a failed read keeps the old snapshot, which ages out.
+ */
+import type { Decimal } from '../../domain/money.js';
+import type { BrokerPort } from '../../ports/broker.port.js';
+import type { Clock } from '../../ports/clock.port.js';
+
+export interface AccountView {
+  buyingPower: Decimal;
+  equity: Decimal;
+  /** when the snapshot was read (clock ms, at the start of the read) */
+  at: number;
+}
+
+export type AccountLookup = { kind: 'none' } | { kind: 'stale'; at: number } | ({ kind: 'fresh' } & AccountView);
+
+interface Snapshot extends AccountView { broker: BrokerPort; read: number }
+/** settledAfter: the read count when the POST settled; null while it is in flight */
+interface Reservation { notional: Decimal; settledAfter: number | null }
+
+export interface AccountCacheDeps {
+  clock: Clock;
+  broker: () => BrokerPort | null;
+  /** default 60 s */
+  maxAgeMs?: number;
+  warn?: (message: string, error?: unknown) => void;
+}
+
+export class AccountCache {
+  private snapshot: Snapshot | null = null;
+  private readonly reservations = new Map<string, Reservation>();
+  private reads = 0;
+  private running: Promise<void> | null = null;
+  private again = false;
+
+  constructor(private readonly deps: AccountCacheDeps) {}
+
+  /** synchronous: what intake may use now, with the reserved notional already subtracted */
+  lookup(): AccountLookup {
+    const snap = this.snapshot;
+    if (!snap || snap.broker !== this.deps.broker()) return { kind: 'none' };
+    if (this.deps.clock.now() - snap.at > (this.deps.maxAgeMs ?? 60_000)) {
+      void this.refresh();
+      return { kind: 'stale', at: snap.at };
+    }
+    let buyingPower = snap.buyingPower;
+    for (const r of this.reservations.values()) buyingPower = buyingPower.minus(r.notional);
+    return { kind: 'fresh', buyingPower, equity: snap.equity, at: snap.at };
+  }
+
+  /** cold start only: awaits one read when there is no snapshot for the current broker */
+  async lookupOrRead(): Promise<AccountLookup> {
+    const first = this.lookup();
+    if (first.kind !== 'none') return first;
+    await this.refresh();
+    return this.lookup();
+  }
+
+  /** an entry was decided (its trade row committed): its notional is spoken for */
+  reserve(tradeId: string, notional: Decimal): void {
+    this.reservations.set(tradeId, { notional, settledAfter: null });
+  }
+
+  /** the entry's POST settled: a rejected order spends nothing; otherwise re-read the account */
+  settled(tradeId: string, outcome: 'accepted' | 'rejected' | 'unknown'): void {
+    const r = this.reservations.get(tradeId);
+    if (outcome === 'rejected') this.reservations.delete(tradeId);
+    else if (r) r.settledAfter = this.reads;
+    void this.refresh();
+  }
+
+  /** one read now (or once more after the running one); never throws */
+  refresh(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = this.readLoop().finally(() => { this.running = null; });
+    return this.running;
+  }
+
+  /** refreshes every `everyMs` of the injected clock while `active()`, until `signal` aborts */
+  async runPeriodic(everyMs: number, active: () => boolean, signal: AbortSignal): Promise<void> {
+    let wake = this.deps.clock.sleep(everyMs, signal);
+    while (!signal.aborted) {
+      try {
+        await wake;
+      } catch {
+        return; // aborted
+      }
+      // registered before the read, so time advanced while it runs still wakes the next one
+      wake = this.deps.clock.sleep(everyMs, signal);
+      wake.catch(() => undefined);
+      if (active()) void this.refresh();
+    }
+  }
+
+  private async readLoop(): Promise<void> {
+    do {
+      this.again = false;
+      await this.readOnce();
+    } while (this.again);
+  }
+
+  private async readOnce(): Promise<void> {
+    const broker = this.deps.broker();
+    if (!broker) return;
+    const read = ++this.reads;
+    const at = this.deps.clock.now();
+    try {
+      const account = await broker.getAccount();
+      this.snapshot = { broker, read, at, buyingPower: account.buyingPower, equity: account.equity };
+      for (const [id, r] of this.reservations) if (r.settledAfter !== null && read > r.settledAfter) this.reservations.delete(id);
+    } catch (error) {
+      this.deps.warn?.('account snapshot refresh failed; the previous snapshot ages out', error);
+    }
+  }
+}
