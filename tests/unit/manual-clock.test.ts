@@ -24,8 +24,9 @@ describe('ManualClock', () => {
 
   it('with autoAdvance, moves time by each sleep and records it', async () => {
     const clock = new ManualClock('2026-11-23T15:00:00Z', true);
-    await clock.sleep(500);
-    await clock.sleep(1_500);
+    const [first, second] = [500, 1_500]; // virtual: autoAdvance moves the clock, nothing waits
+    await clock.sleep(first);
+    await clock.sleep(second);
     expect(clock.sleeps).toEqual([500, 1_500]);
     expect(clock.now() - Date.parse('2026-11-23T15:00:00Z')).toBe(2_000);
   });
