@@ -1,10 +1,16 @@
 /**
  * The B6 rig (bench/latency.ts): the real Keel pipeline, position supervisor, control facade and
  * HTTP app on an embedded PostgreSQL (temp dir, durable: false), against the simulated exchange
- * over loopback through the real Alpaca adapter. Three probes, all performance.now():
+ * over loopback through the real Alpaca adapter. The sim runs in a CHILD process (bench/sim-process.ts),
+ * as real Alpaca is another machine: in-process, its request handling, fills and stream frames ran
+ * on Keel's event loop inside the measured path. The child is killed on close, on a failed start,
+ * and on this process's exit. Probes, all on this process's performance.now() timeline:
  *  - `ticks`: the price feed's entry point (a market-data stream whose events$ we drive);
  *  - `fetches$`: the adapter's fetch, when it is called for POST /v2/orders;
- *  - `orderPosts$`: the sim's HTTP server, when the head of a POST /v2/orders arrives.
+ *  - `orderPosts$`: the sim's HTTP server, when the head of a POST /v2/orders arrives (stamped in
+ *    the child as epoch ms = timeOrigin + now, mapped back here);
+ *  - `probeArrivals$` + `probeUrl`: a plain HTTP server in the child, stamped the same way, so the
+ *    bench can check the cross-process stamps against a plain loopback round trip.
  * Time: real time anchored at a Monday 10:00 ET (the sim is pinned open too), so the session
  * close, max hold and the calendar never interfere however long the run takes or when it starts.
  */
@@ -21,8 +27,10 @@ import { createAlpacaAdapters, resolveAlpacaUrls } from '../src/adapters/alpaca/
 import { createDb, type DbHandle } from '../src/adapters/postgres/db.js';
 import { startEmbeddedPostgres } from '../src/adapters/postgres/embedded.js';
 import { migrateToLatest } from '../src/adapters/postgres/migrate.js';
-import { createSimExchange } from '../src/adapters/sim/engine/sim-exchange.js';
-import { createSimServer } from '../src/adapters/sim/server/sim-server.js';
+import { fork, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { systemClock } from '../src/clock/system.clock.js';
 import { createBotControl, type KeelBotControl } from '../src/control/bot-control.js';
 import { createPipeline, type KeelPipeline } from '../src/control/pipeline/signal-service.js';
@@ -32,15 +40,64 @@ import { createApp } from '../src/http/app.js';
 import type { Clock } from '../src/ports/clock.port.js';
 import type { MarketDataEvent, MarketDataStreamPort } from '../src/ports/market-data.port.js';
 import { driveSupervisor, type SupervisorCommand } from '../src/service/supervisor-lifecycle.js';
+import type { SimArrival, SimProcessConfig, SimProcessReady, SimStats } from './sim-process.js';
 
 export const API_TOKEN = 'bench-token-0123456789abcdef';
 const SESSION = Date.parse('2026-11-23T15:00:00Z');
 const BIG = 1_000_000_000;
 
-/** real elapsed time, starting at a regular session's open */
-function sessionClock(): Clock {
+/** real elapsed time, starting at a regular session's open; anchorWallMs lets the sim child share it */
+function sessionClock(): { clock: Clock; anchorWallMs: number } {
   const start = performance.now();
-  return { now: () => SESSION + Math.floor(performance.now() - start), sleep: systemClock.sleep };
+  return { clock: { now: () => SESSION + Math.floor(performance.now() - start), sleep: systemClock.sleep }, anchorWallMs: performance.timeOrigin + start };
+}
+
+const SIM_PROCESS = fileURLToPath(new URL('./sim-process.ts', import.meta.url));
+const SIM_START_MS = 30_000;
+
+interface SimChild { ready: SimProcessReady; child: ChildProcess; stats(): Promise<SimStats>; stop(): Promise<void> }
+
+/** forks bench/sim-process.ts and waits for its URL line; the child never outlives this process */
+async function startSimChild(cfg: SimProcessConfig, onArrival: (a: SimArrival) => void): Promise<SimChild> {
+  // explicit execArgv: the parent's own (tsx's loader flags) are not inherited blindly
+  const child = fork(SIM_PROCESS, [JSON.stringify(cfg)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const killOnExit = () => { child.kill('SIGKILL'); };
+  process.once('exit', killOnExit);
+  const exited = once(child, 'exit');
+  const stop = async () => {
+    process.off('exit', killOnExit);
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const hard = setTimeout(() => child.kill('SIGKILL'), 3_000);
+      await exited.finally(() => clearTimeout(hard));
+    }
+  };
+  const stats$ = new Subject<SimStats>();
+  child.on('message', (m) => {
+    const msg = m as SimArrival | SimStats;
+    if (msg.kind === 'stats') stats$.next(msg);
+    else onArrival(msg);
+  });
+  const stats = () => {
+    const answer = firstValueFrom(stats$);
+    child.send('stats');
+    return answer;
+  };
+  try {
+    const lines = createInterface({ input: child.stdout! });
+    let timer: NodeJS.Timeout | undefined;
+    const line = await Promise.race([
+      once(lines, 'line').then(([l]) => l as string),
+      exited.then(([code, signal]) => { throw new Error(`B6 sim child exited before it was ready (${String(code ?? signal)})`); }),
+      new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`B6 sim child not ready within ${SIM_START_MS} ms`)), SIM_START_MS); }),
+    ]).finally(() => clearTimeout(timer));
+    lines.close();
+    child.stdout!.resume(); // anything else it prints must not fill the pipe
+    return { ready: JSON.parse(line) as SimProcessReady, child, stats, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
 }
 
 /** `count` letter-only symbols (the signal schema refuses digits), all at $50 */
@@ -62,6 +119,12 @@ export interface LatencyRig {
   ticks: Subject<MarketDataEvent>;
   fetches$: Subject<OrderFetch>;
   orderPosts$: Subject<number>;
+  /** arrivals at the child's plain probe server, same timeline as orderPosts$ */
+  probeArrivals$: Subject<number>;
+  /** the child's plain HTTP server (answers 'ok') */
+  probeUrl: string;
+  /** the sim child's own service times and event-loop delay so far */
+  simStats(): Promise<SimStats>;
   /** every REST call the adapters made, appended when its response head arrived */
   restCalls: RestCall[];
   clock: Clock;
@@ -92,21 +155,23 @@ export async function startLatencyRig(symbols: string[]): Promise<LatencyRig> {
     cleanups.push(() => handle.close());
     await migrateToLatest(handle.db);
 
-    const clock = sessionClock();
+    const { clock, anchorWallMs } = sessionClock();
     const orderPosts$ = new Subject<number>();
+    const probeArrivals$ = new Subject<number>();
     const fetches$ = new Subject<OrderFetch>();
     const ticks = new Subject<MarketDataEvent>();
     const restCalls: RestCall[] = [];
-    const core = createSimExchange({
-      clock, seed: 7, pinnedOpen: true, startingCash: 100_000_000, symbols: Object.fromEntries(symbols.map((s) => [s, 50])),
+    const sim = await startSimChild({
+      sessionStart: SESSION, anchorWallMs, seed: 7, startingCash: 100_000_000, rateLimitPerMinute: BIG,
+      symbols: Object.fromEntries(symbols.map((s) => [s, 50])),
+    }, (a) => {
+      // the child's epoch-ms stamp on this process's performance.now() timeline
+      const t = a.t - performance.timeOrigin;
+      (a.kind === 'order' ? orderPosts$ : probeArrivals$).next(t);
     });
-    const sim = await createSimServer({
-      core, clock, rateLimitPerMinute: BIG, onError: (e) => console.error('[bench sim]', e),
-      onRequest: (req) => { if (req.method === 'POST' && req.url === '/v2/orders') orderPosts$.next(performance.now()); },
-    });
-    cleanups.push(() => sim.close());
+    cleanups.push(() => sim.stop());
     const resolved = resolveAlpacaUrls({
-      ALPACA_PAPER_URL: sim.tradingUrl, ALPACA_DATA_URL: sim.dataUrl, ALPACA_DATA_STREAM_URL: sim.dataStreamUrl('iex'),
+      ALPACA_PAPER_URL: sim.ready.tradingUrl, ALPACA_DATA_URL: sim.ready.dataUrl, ALPACA_DATA_STREAM_URL: sim.ready.dataStreamUrl,
       ALPACA_API_KEY: 'PKBENCHKEY', ALPACA_API_SECRET: 'bench-secret',
     }, 'paper');
     // the limiter stays in the path (its cost counts), with a budget the run cannot exhaust
@@ -158,7 +223,7 @@ export async function startLatencyRig(symbols: string[]): Promise<LatencyRig> {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     cleanups.push(() => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }));
     const keelUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    return { ticks, fetches$, orderPosts$, restCalls, clock, supervisor, pipeline, control, db: handle.db, keelUrl, close };
+    return { ticks, fetches$, orderPosts$, probeArrivals$, probeUrl: sim.ready.probeUrl, simStats: sim.stats, restCalls, clock, supervisor, pipeline, control, db: handle.db, keelUrl, close };
   } catch (error) {
     await close();
     throw error;

@@ -5,7 +5,10 @@
  *  - B6b signal POST /api/signals (Keel's HTTP API on loopback) → entry order POST first byte at
  *    the sim. Target p99 ≤ 5 ms. Its entries are the positions B6a then exits, so each round
  *    re-opens what the previous one closed.
- *  - Baseline, same run: a node:http loopback round trip; ratios are p99 ÷ loopback p50.
+ *  - Baseline, same run: a node:http loopback round trip to a plain server in the sim's child
+ *    process (the same hop Keel → sim makes); ratios are p99 ÷ its p50. Its request head is stamped
+ *    in the child the same way as order POSTs, which checks the cross-process stamps: the one-way
+ *    times must lie inside the round trip (never negative). An in-process loopback is shown too.
  * Rounds interleave baseline, entries and exits; a warm-up round is discarded. One sample at a
  * time (the next starts after the previous trade opened / closed), and a sample counts only after
  * its outputs were checked: the right symbol and side reached the adapter, the trade opened /
@@ -61,7 +64,22 @@ async function loopbackRound(url: string, s: Samples): Promise<void> {
     const res = await request(url, 'GET');
     const t1 = performance.now();
     if (res.status !== 200 || res.body !== 'ok') throw new Error('B6 baseline: wrong loopback answer');
+    push(s, 'loopback in-process', t1 - t0);
+  }
+}
+
+/** round trips to the child's probe server, with its head-arrival stamp from the child */
+async function childLoopbackRound(rig: LatencyRig, s: Samples): Promise<void> {
+  for (let i = 0; i < PER_ROUND; i++) {
+    const arrived = next(rig.probeArrivals$, () => true, 'probe arrival');
+    const t0 = performance.now();
+    const res = await request(rig.probeUrl, 'GET');
+    const t1 = performance.now();
+    const tChild = await arrived;
+    if (res.status !== 200 || res.body !== 'ok') throw new Error('B6 baseline: wrong answer from the sim child');
     push(s, 'loopback', t1 - t0);
+    push(s, 'loopback send → child first byte', tChild - t0);
+    push(s, 'loopback child first byte → answer', t1 - tChild);
   }
 }
 
@@ -117,6 +135,11 @@ async function exitRound(rig: LatencyRig, open: Map<string, { tradeId: string; e
     push(s, 'b6a tick → exit_decided (rules, actor, exit-intent DB write)', tDecided - t0);
     push(s, 'b6a exit_decided → adapter fetch(POST /v2/orders)', f.t - tDecided);
     push(s, 'b6a fetch → sim first byte', tSim - f.t);
+    // Keel's own follow-up REST traffic (e.g. account re-reads after the previous fill) that overlapped
+    // the sample: its responses are handled on the event loop the exit also needs
+    const others = rig.restCalls.filter((c) => !(c.method === 'POST' && c.start === f.t) && c.start < tSim && c.end > t0);
+    push(s, 'b6a   of which other broker REST calls in flight', covered(others.map((c) => [Math.max(c.start, t0), Math.min(c.end, tSim)] as const)));
+    rig.restCalls.length = 0;
   }
 }
 
@@ -161,13 +184,21 @@ export async function runLatencyBenchmarks(): Promise<void> {
     for (let round = 0; round <= ROUNDS; round++) {
       const r: Samples = round === 0 ? {} : s; // round 0 warms up and is discarded
       await loopbackRound(baseUrl, r);
+      await childLoopbackRound(rig, r);
       const open = await entryRound(rig, symbols, round, r);
       await exitRound(rig, open, r);
       await dbSteps(rig, [...open.values()][0]!.tradeId, r);
     }
     const loop50 = pct(s['loopback']!, 0.5);
     console.log(`B6 latency (${ROUNDS} rounds × ${PER_ROUND}, ${((performance.now() - started) / 1000).toFixed(1)} s incl. PostgreSQL start):`);
-    console.log(`  loopback HTTP round trip: p50 ${ms(loop50)}, p99 ${ms(pct(s['loopback']!, 0.99))}`);
+    console.log(`  loopback HTTP round trip to the sim's child process: p50 ${ms(loop50)}, p99 ${ms(pct(s['loopback']!, 0.99))}`);
+    for (const key of ['loopback send → child first byte', 'loopback child first byte → answer']) {
+      console.log(`    ${key.slice('loopback '.length)}: p50 ${ms(pct(s[key]!, 0.5))}, p99 ${ms(pct(s[key]!, 0.99))}, min ${ms(Math.min(...s[key]!))}`);
+    }
+    // a negative one-way time means the two processes' timeOrigins disagree: then B6's figures are off by that much
+    const skew = Math.min(...s['loopback send → child first byte']!, ...s['loopback child first byte → answer']!);
+    console.log(`    cross-process stamps: ${skew >= 0 ? 'consistent (every one-way time ≥ 0)' : `INCONSISTENT by up to ${ms(-skew)}`}`);
+    console.log(`  loopback HTTP round trip in-process: p50 ${ms(pct(s['loopback in-process']!, 0.5))}, p99 ${ms(pct(s['loopback in-process']!, 0.99))}`);
     for (const [key, label, target] of [['b6a', 'B6a tick → exit POST first byte', 1], ['b6b', 'B6b signal POST → entry POST first byte', 5]] as const) {
       const p99 = pct(s[key]!, 0.99);
       console.log(`${label}: n=${s[key]!.length} p50 ${ms(pct(s[key]!, 0.5))}, p99 ${ms(p99)} (target ≤ ${target} ms: ${p99 <= target ? 'met' : 'MISSED'}); ` +
@@ -178,6 +209,13 @@ export async function runLatencyBenchmarks(): Promise<void> {
     }
     for (const key of ['db exit-intent write alone', 'db floor (BEGIN; SELECT; COMMIT)']) {
       console.log(`  ${key}: p50 ${ms(pct(s[key]!, 0.5))}, p99 ${ms(pct(s[key]!, 0.99))}`);
+    }
+    // the sim's side (whole run incl. warm-up): what of "fetch → sim first byte" and of the REST
+    // waits is the sim being busy rather than Keel
+    const sim = await within(rig.simStats(), 'sim stats');
+    console.log(`  sim child event-loop delay: p50 ${ms(sim.loopDelayMs.p50)}, p99 ${ms(sim.loopDelayMs.p99)}, max ${ms(sim.loopDelayMs.max)}`);
+    for (const [route, v] of Object.entries(sim.serviceMs)) {
+      console.log(`  sim child service time ${route}: n=${v.n} p50 ${ms(v.p50)}, p99 ${ms(v.p99)}`);
     }
   } finally {
     await rig.close();

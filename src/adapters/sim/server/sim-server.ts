@@ -6,7 +6,7 @@
  * cause follow the HTTP response, as Alpaca's do.
  */
 import type { AddressInfo } from 'node:net';
-import type { IncomingMessage, Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
 import { Hono } from 'hono';
 import { WebSocketServer } from 'ws';
@@ -38,8 +38,9 @@ export interface SimServerOptions {
   /** failures of core.sync() or serialisation; default: console.error */
   onError?: (error: unknown) => void;
   /** called synchronously when a request's head arrives, before any routing: latency probes
-   *  (bench B6) stamp the moment the exchange first sees an order; must not throw */
-  onRequest?: (request: IncomingMessage) => void;
+   *  (bench B6) stamp the moment the exchange first sees an order, and may watch the response
+   *  (its 'finish') to time the sim's own service; must not throw */
+  onRequest?: (request: IncomingMessage, response: ServerResponse) => void;
 }
 
 export interface SimServerFaults extends TradeStreamFaults {
