@@ -17,9 +17,9 @@ import type { MarketDataEvent, MarketDataStreamPort } from '../../ports/market-d
 import { CONNECTION_LIMIT_BACKOFF, STREAM_BACKOFF, type BackoffPolicy } from './backoff.js';
 import type { Credentials } from './credentials.js';
 import { parseDataStreamFrame, type DataStreamMessage } from './parse.js';
-import { runReconnectLoop } from './reconnect.js';
+import { ReconnectingSocket } from './reconnect.js';
 import { SubscriptionSet, isEmpty, type SubscriptionDelta } from './subscription-set.js';
-import { resolveTimings, runWsSession, type SessionContext } from './ws-session.js';
+import type { SessionContext } from './ws-session.js';
 
 const FATAL_CODES = new Set([402, 409, 411]);
 const CONNECTION_LIMIT = 406;
@@ -44,8 +44,7 @@ export class AlpacaMarketDataStream implements MarketDataStreamPort {
   private readonly wanted = new SubscriptionSet();
   private session: SessionContext | null = null;
   private authenticated = false;
-  private stopController: AbortController | null = null;
-  private loop: Promise<void> | null = null;
+  private readonly socket = new ReconnectingSocket();
 
   constructor(private readonly o: MarketDataStreamOptions) {
     this.events$ = new Observable<MarketDataEvent>((subscriber) => this.subject.subscribe(subscriber));
@@ -60,37 +59,31 @@ export class AlpacaMarketDataStream implements MarketDataStreamPort {
   }
 
   start(): void {
-    if (this.loop) return;
-    const stop = new AbortController();
-    this.stopController = stop;
-    this.loop = runReconnectLoop({
+    this.socket.start({
+      url: this.o.url,
       clock: this.o.clock,
       random: this.o.random,
+      pingIntervalMs: this.o.pingIntervalMs,
+      pongTimeoutMs: this.o.pongTimeoutMs,
+      handshakeTimeoutMs: this.o.handshakeTimeoutMs,
       policy: this.o.backoff ?? STREAM_BACKOFF,
       connectionLimitPolicy: this.o.connectionLimitBackoff ?? CONNECTION_LIMIT_BACKOFF,
-      stopSignal: stop.signal,
-      connect: (attempt) => {
+      onOpen: (ctx) => {
         this.authenticated = false;
-        return runWsSession({
-          url: this.o.url,
-          clock: this.o.clock,
-          ...resolveTimings(this.o),
-          stopSignal: stop.signal,
-          onOpen: (ctx) => { this.session = ctx; },
-          onText: (ctx, text) => this.onText(ctx, text, attempt),
-        }).finally(() => { this.session = null; this.authenticated = false; });
+        this.session = ctx;
+      },
+      onText: (ctx, text, attempt) => this.onText(ctx, text, attempt),
+      onSessionEnd: () => {
+        this.session = null;
+        this.authenticated = false;
       },
       onDisconnected: (reason, retryInMs) => this.emit({ type: 'disconnected', at: this.o.clock.now(), reason, retryInMs }),
       onFatal: (error) => this.emit({ type: 'fatal', at: this.o.clock.now(), error }),
-    }).finally(() => {
-      if (this.stopController === stop) { this.loop = null; this.stopController = null; }
     });
   }
 
-  async stop(): Promise<void> {
-    const loop = this.loop;
-    this.stopController?.abort(new Error('stopped'));
-    await loop;
+  stop(): Promise<void> {
+    return this.socket.stop();
   }
 
   private sendDelta(action: 'subscribe' | 'unsubscribe', delta: SubscriptionDelta): void {

@@ -17,8 +17,8 @@ import type { TradeUpdate } from '../../domain/trade-update.js';
 import { STREAM_BACKOFF, type BackoffPolicy } from './backoff.js';
 import type { Credentials } from './credentials.js';
 import { parseTradeStreamMessage, type TradeStreamMessage } from './parse.js';
-import { runReconnectLoop } from './reconnect.js';
-import { resolveTimings, runWsSession, type SessionContext } from './ws-session.js';
+import { ReconnectingSocket } from './reconnect.js';
+import type { SessionContext } from './ws-session.js';
 
 export type TradeStreamAuthForm = 'auth' | 'authenticate';
 
@@ -44,8 +44,7 @@ export interface TradeStreamOptions {
 export class AlpacaTradeStream implements TradeStreamPort {
   readonly events$: Observable<TradeStreamEvent>;
   private readonly subject = new Subject<TradeStreamEvent>();
-  private stopController: AbortController | null = null;
-  private loop: Promise<void> | null = null;
+  private readonly socket = new ReconnectingSocket();
   private startedAt: number | null = null;
   private lastEventAt: number | null = null;
 
@@ -59,34 +58,25 @@ export class AlpacaTradeStream implements TradeStreamPort {
   }
 
   start(): void {
-    if (this.loop) return;
+    if (this.socket.running) return;
     this.startedAt ??= this.o.clock.now();
-    const stop = new AbortController();
-    this.stopController = stop;
-    this.loop = runReconnectLoop({
+    this.socket.start({
+      url: this.o.url,
       clock: this.o.clock,
       random: this.o.random,
+      pingIntervalMs: this.o.pingIntervalMs,
+      pongTimeoutMs: this.o.pongTimeoutMs,
+      handshakeTimeoutMs: this.o.handshakeTimeoutMs,
       policy: this.o.backoff ?? STREAM_BACKOFF,
-      stopSignal: stop.signal,
-      connect: (attempt) => runWsSession({
-        url: this.o.url,
-        clock: this.o.clock,
-        ...resolveTimings(this.o),
-        stopSignal: stop.signal,
-        onOpen: (ctx) => ctx.send(this.authMessage()),
-        onText: (ctx, text) => this.onText(ctx, text, attempt),
-      }),
+      onOpen: (ctx) => ctx.send(this.authMessage()),
+      onText: (ctx, text, attempt) => this.onText(ctx, text, attempt),
       onDisconnected: (reason, retryInMs) => this.emit({ type: 'disconnected', at: this.o.clock.now(), reason, retryInMs }),
       onFatal: (error) => this.emit({ type: 'fatal', at: this.o.clock.now(), error }),
-    }).finally(() => {
-      if (this.stopController === stop) { this.loop = null; this.stopController = null; }
     });
   }
 
-  async stop(): Promise<void> {
-    const loop = this.loop;
-    this.stopController?.abort(new Error('stopped'));
-    await loop;
+  stop(): Promise<void> {
+    return this.socket.stop();
   }
 
   private authMessage(): unknown {
