@@ -9,7 +9,8 @@
  * Alpaca URL rules are urls.ts's (resolveAlpacaUrls); this module does not re-implement them.
  */
 import path from 'node:path';
-import { resolveAlpacaUrls, type ResolvedAlpaca } from '../adapters/alpaca/urls.js';
+import { Credentials } from '../adapters/alpaca/credentials.js';
+import { CREDENTIAL_KEYS, readAlpacaUrls, type ResolvedAlpaca } from '../adapters/alpaca/urls.js';
 import type { TradingMode } from '../ports/broker.port.js';
 import type { KeelConfig } from './config.types.js';
 
@@ -31,10 +32,6 @@ export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_DATA_DIR = './.keel';
 export const MIN_API_TOKEN_LENGTH = 16;
 
-const KEY_PAIRS: Record<TradingMode, { key: string; secret: string }> = {
-  paper: { key: 'ALPACA_API_KEY', secret: 'ALPACA_API_SECRET' },
-  live: { key: 'ALPACA_LIVE_API_KEY', secret: 'ALPACA_LIVE_API_SECRET' },
-};
 
 export function loadConfig(env: Env, opts: { cwd?: string } = {}): ConfigResult {
   const problems: string[] = [];
@@ -90,19 +87,18 @@ function readApiToken(raw: string | undefined, problems: string[]): string | nul
   return value;
 }
 
-/** URL checks come from resolveAlpacaUrls; its "key required" problems are replaced by both-or-neither. */
+/** URLs checked by the adapter's own rules; keys are both-or-neither (neither = no such mode here). */
 function readAlpaca(env: Env, mode: TradingMode, problems: string[]): ResolvedAlpaca | null {
-  const names = KEY_PAIRS[mode];
-  const resolved = resolveAlpacaUrls(env, mode);
-  problems.push(...resolved.problems.filter((p) => !p.startsWith(`${names.key} `) && !p.startsWith(`${names.secret} `)));
-  const hasKey = text(env[names.key]) !== null;
-  const hasSecret = text(env[names.secret]) !== null;
-  if (hasKey !== hasSecret) {
-    const [set, missing] = hasKey ? [names.key, names.secret] : [names.secret, names.key];
+  const names = CREDENTIAL_KEYS[mode];
+  const urls = readAlpacaUrls(env, mode, problems);
+  const key = text(env[names.key]);
+  const secret = text(env[names.secret]);
+  if ((key === null) !== (secret === null)) {
+    const [set, missing] = key !== null ? [names.key, names.secret] : [names.secret, names.key];
     problems.push(`${set} is set but ${missing} is not: set both or neither`);
   }
-  if (!resolved.credentials) return null;
-  return { ...resolved, problems: [] };
+  if (key === null || secret === null) return null;
+  return { mode, urls, credentials: new Credentials(key, secret), problems: [] };
 }
 
 function unknownKeelVariables(env: Env): string[] {

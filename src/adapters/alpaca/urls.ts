@@ -33,7 +33,7 @@ export const DEFAULT_URLS = {
   dataStream: 'wss://stream.data.alpaca.markets/v2/iex',
 } as const;
 
-const CREDENTIAL_KEYS = {
+export const CREDENTIAL_KEYS = {
   paper: { key: 'ALPACA_API_KEY', secret: 'ALPACA_API_SECRET' },
   live: { key: 'ALPACA_LIVE_API_KEY', secret: 'ALPACA_LIVE_API_SECRET' },
 } as const;
@@ -42,12 +42,7 @@ type EnvLike = Readonly<Record<string, string | undefined>>;
 
 export function resolveAlpacaUrls(env: EnvLike, mode: TradingMode): ResolvedAlpaca {
   const problems: string[] = [];
-  const tradingVar = mode === 'paper' ? 'ALPACA_PAPER_URL' : 'ALPACA_LIVE_URL';
-  const trading = readUrl(env, tradingVar, DEFAULT_URLS[mode], ['http:', 'https:'], problems);
-  const data = readUrl(env, 'ALPACA_DATA_URL', DEFAULT_URLS.data, ['http:', 'https:'], problems);
-  const dataStream = readUrl(env, 'ALPACA_DATA_STREAM_URL', DEFAULT_URLS.dataStream, ['ws:', 'wss:'], problems);
-  const urls: AlpacaUrls = { trading, tradeStream: toStreamUrl(trading), data, dataStream };
-
+  const urls = readAlpacaUrls(env, mode, problems);
   const names = CREDENTIAL_KEYS[mode];
   const key = nonEmpty(env[names.key]);
   const secret = nonEmpty(env[names.secret]);
@@ -55,6 +50,15 @@ export function resolveAlpacaUrls(env: EnvLike, mode: TradingMode): ResolvedAlpa
   if (!secret) problems.push(`${names.secret} is required for ${mode} trading`);
   const credentials = key && secret ? new Credentials(key, secret) : null;
   return { mode, urls, credentials, problems };
+}
+
+/** the URLs alone (no credentials), their problems appended to `problems` */
+export function readAlpacaUrls(env: EnvLike, mode: TradingMode, problems: string[]): AlpacaUrls {
+  const tradingVar = mode === 'paper' ? 'ALPACA_PAPER_URL' : 'ALPACA_LIVE_URL';
+  const trading = readUrl(env, tradingVar, DEFAULT_URLS[mode], ['http:', 'https:'], problems);
+  const data = readUrl(env, 'ALPACA_DATA_URL', DEFAULT_URLS.data, ['http:', 'https:'], problems);
+  const dataStream = readUrl(env, 'ALPACA_DATA_STREAM_URL', DEFAULT_URLS.dataStream, ['ws:', 'wss:'], problems);
+  return { trading, tradeStream: toStreamUrl(trading), data, dataStream };
 }
 
 /** https://host/base → wss://host/base/stream (http → ws for loopback and the simulator) */
