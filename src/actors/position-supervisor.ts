@@ -13,21 +13,15 @@
  *  - applySettings() re-arms every book at once and re-evaluates it at its last price, so a
  *    tightened stop or a shorter max hold fires now; a change racing start() is not lost (a
  *    sequence number tells start() the config it read may be older than the latest applied).
- * Over 300 lines because the actors Map, the symbol slots and the run share these invariants;
- * the pieces that need none of them live beside it (price-feed, fill-router, session-close, exit-settings).
+ * The pieces that need none of the actors Map live beside it (symbol-slots, price-feed,
+ * fill-router, session-close, exit-settings).
  */
 import { Subject, type SchedulerLike, type Subscription } from 'rxjs';
 import { listTrades, loadBotConfig } from '../adapters/postgres/index.js';
-import type { Db } from '../adapters/postgres/schema.js';
 import type { ExitDecision, ExitSettings, PositionView } from '../core/exits/exit.types.js';
-import { SymbolBook } from '../core/exits/symbol-book.js';
 import { LIVE_TRADE_STATUSES, type ExitReason, type Trade } from '../domain/trade.js';
-import type { BrokerPort, SubmitOutcome } from '../ports/broker.port.js';
-import type { Clock } from '../ports/clock.port.js';
-import type { MarketDataPort, MarketDataStreamPort } from '../ports/market-data.port.js';
-import type { TradeStreamPort } from '../ports/trade-stream.port.js';
+import type { SubmitOutcome } from '../ports/broker.port.js';
 import { clockScheduler } from '../streams/clock-scheduler.js';
-import { exitDecisions } from '../streams/operators/exit-decisions.js';
 import { PriceFeed } from '../streams/price-feed.js';
 import { resolveByClientOrderId } from './entry-resolver.js';
 import { FillRouter } from './fill-router.js';
@@ -35,37 +29,12 @@ import { PositionActor } from './position.actor.js';
 import type { ExitAllReport, ExitRuleSettings, PositionEvent, PositionSupervisor } from './position-supervisor.types.js';
 import { rearmBooks, toExitSettings } from './exit-settings.js';
 import { SessionCloseScheduler } from './session-close.scheduler.js';
+import { SymbolSlots } from './symbol-slots.js';
+import { flushPeaks, runPeakLoop } from './peak-persistence.js';
 import { cancelRejectedEntry } from './trade-writes.js';
+import type { PositionAdapters, PositionSupervisorDeps } from './position-supervisor.deps.js';
 
-export interface PositionAdapters {
-  broker: BrokerPort;
-  tradeStream: TradeStreamPort;
-  marketData: MarketDataPort;
-  marketDataStream: MarketDataStreamPort;
-}
-
-export interface PositionTuning {
-  /** snapshot poll period for symbols whose stream is silent (default 5 s) */
-  pollEveryMs?: number;
-  peakFlushMs?: number;
-  exitRetryMs?: number;
-  resolveBaseMs?: number;
-  resolveMaxMs?: number;
-  /** the wall-clock node-cron job (default true) */
-  cron?: boolean;
-}
-
-export interface PositionSupervisorDeps {
-  db: Db;
-  clock: Clock;
-  /** the current mode's adapters, read at start() */
-  adapters: () => PositionAdapters | null;
-  scheduler?: SchedulerLike;
-  warn?: (message: string, error?: unknown) => void;
-  tuning?: PositionTuning;
-}
-
-interface Slot { book: SymbolBook; sub: Subscription }
+export type { PositionAdapters, PositionSupervisorDeps, PositionTuning } from './position-supervisor.deps.js';
 
 interface Run {
   adapters: PositionAdapters;
@@ -83,7 +52,7 @@ const errorText = (error: unknown) => (error instanceof Error ? error.message : 
 class Supervisor implements PositionSupervisor {
   readonly events$ = new Subject<PositionEvent>();
   private readonly actors = new Map<string, PositionActor>();
-  private readonly slots = new Map<string, Slot>();
+  private readonly slots: SymbolSlots;
   private run: Run | null = null;
   private starting: Promise<void> | null = null;
   private readonly scheduler: SchedulerLike;
@@ -94,6 +63,7 @@ class Supervisor implements PositionSupervisor {
 
   constructor(private readonly deps: PositionSupervisorDeps) {
     this.scheduler = deps.scheduler ?? clockScheduler(deps.clock);
+    this.slots = new SymbolSlots(this.scheduler, (decision) => this.onDecision(decision));
     this.warn = deps.warn ?? (() => undefined);
   }
 
@@ -107,8 +77,7 @@ class Supervisor implements PositionSupervisor {
 
   /** the symbol's last price seen by its book (watched symbols only); intake sizes with it */
   lastPrice(symbol: string): number | null {
-    const price = this.slots.get(symbol)?.book.lastPrice;
-    return price === undefined || Number.isNaN(price) ? null : price;
+    return this.slots.lastPrice(symbol);
   }
 
   start(): Promise<void> {
@@ -148,7 +117,10 @@ class Supervisor implements PositionSupervisor {
       await router.refresh(actor);
       actor.resume();
     }));
-    void this.peakLoop(run, tuning.peakFlushMs ?? 10_000);
+    void runPeakLoop({
+      clock, periodMs: tuning.peakFlushMs ?? 10_000, signal: run.abort.signal, current: () => this.run === run,
+      flush: () => this.flushPeaks(), warn: this.warn,
+    });
   }
 
   async stop(): Promise<void> {
@@ -159,7 +131,6 @@ class Supervisor implements PositionSupervisor {
     run.abort.abort(new Error('position supervisor stopped'));
     for (const sub of run.subs) sub.unsubscribe();
     this.flushPeaks(); // a restart resumes from the latest peak, not the last throttled one
-    for (const slot of this.slots.values()) slot.sub.unsubscribe();
     this.slots.clear();
     run.feed.stop();
     await run.session.stop();
@@ -176,7 +147,7 @@ class Supervisor implements PositionSupervisor {
     const run = this.run;
     if (!run) return; // stopped: start() reads the persisted config; starting: it sees the sequence moved
     run.settings = toExitSettings(settings, run.settings.forceCloseAt);
-    const { armed, decisions } = rearmBooks([...this.slots.values()].map((slot) => slot.book), run.settings, this.scheduler.now());
+    const { armed, decisions } = rearmBooks(this.slots.books(), run.settings, this.scheduler.now());
     if (settings.eodForceCloseTime !== run.eodTime) this.rescheduleSessionClose(run, settings.eodForceCloseTime);
     this.events$.next({ type: 'settings_applied', settings, armed, exits: decisions.length });
     for (const decision of decisions) this.onDecision(decision);
@@ -216,8 +187,8 @@ class Supervisor implements PositionSupervisor {
     const sub = this.events$.subscribe((e) => { if (e.type === 'exit_failed') failed.set(e.tradeId, e.error); });
     const targets = [...this.actors.values()];
     for (const actor of targets) {
-      const price = this.slots.get(actor.trade.symbol)?.book.lastPrice ?? 0;
-      actor.exit({ reason, price: Number.isNaN(price) ? 0 : price, detail: `${reason} of every position` });
+      const price = this.slots.lastPrice(actor.trade.symbol) ?? 0;
+      actor.exit({ reason, price, detail: `${reason} of every position` });
     }
     await Promise.allSettled(targets.map((a) => a.idle()));
     sub.unsubscribe();
@@ -235,7 +206,7 @@ class Supervisor implements PositionSupervisor {
       broker: () => run.adapters.broker, clock: this.deps.clock, cron: tuning.cron, eodTime: run.eodTime, onError: this.warn,
       onForceCloseAt: (at) => {
         run.settings = { ...run.settings, forceCloseAt: at };
-        for (const slot of this.slots.values()) slot.book.setSettings(run.settings);
+        for (const book of this.slots.books()) book.setSettings(run.settings);
         this.events$.next({ type: 'session_close_scheduled', forceCloseAt: at });
       },
       onForceClose: () => { void this.exitAll('force_close_eod'); },
@@ -286,27 +257,11 @@ class Supervisor implements PositionSupervisor {
 
   private arm(view: PositionView): void {
     const run = this.run;
-    if (!run) return;
-    let slot = this.slots.get(view.symbol);
-    if (!slot) {
-      const book = new SymbolBook(view.symbol, run.settings);
-      const sub = run.feed.watch(view.symbol).pipe(exitDecisions(book, this.scheduler)).subscribe((d) => this.onDecision(d));
-      slot = { book, sub };
-      this.slots.set(view.symbol, slot);
-    }
-    slot.book.add(view);
+    if (run) this.slots.arm(view, run.settings, (symbol) => run.feed.watch(symbol));
   }
 
   private disarm(view: PositionView): void {
-    const slot = this.slots.get(view.symbol);
-    if (!slot) return;
-    slot.book.remove(view.tradeId);
-    // release later: this may run inside the book's own tick, whose other decisions must still arrive
-    queueMicrotask(() => {
-      if (slot.book.size > 0 || this.slots.get(view.symbol) !== slot) return;
-      this.slots.delete(view.symbol);
-      slot.sub.unsubscribe();
-    });
+    this.slots.disarm(view);
   }
 
   private onDecision(decision: ExitDecision): void {
@@ -316,29 +271,9 @@ class Supervisor implements PositionSupervisor {
     actor.exit(decision);
   }
 
-  /** throttled peak persistence: at most once per period per trade, only when it rose */
-  private async peakLoop(run: Run, periodMs: number): Promise<void> {
-    try {
-      while (this.run === run) {
-        await this.deps.clock.sleep(periodMs, run.abort.signal);
-        this.flushPeaks();
-      }
-    } catch (error) {
-      if (!run.abort.signal.aborted) this.warn('peak persistence stopped', error);
-    }
-  }
-
   private flushPeaks(): void {
-    for (const slot of this.slots.values()) {
-      for (const change of slot.book.peakChanges()) {
-        const actor = this.actors.get(change.tradeId);
-        if (!actor) continue;
-        actor.view.peakPrice = Math.max(actor.view.peakPrice, change.peakPrice);
-        actor.flushPeak();
-      }
-    }
+    flushPeaks(this.slots.books(), (tradeId) => this.actors.get(tradeId));
   }
-
 }
 
 export function createPositionSupervisor(deps: PositionSupervisorDeps): PositionSupervisor & { lastPrice(symbol: string): number | null } {

@@ -1,0 +1,35 @@
+/** What createPositionSupervisor is built from: the database, the clock, the current mode's adapters, tuning. */
+import type { SchedulerLike } from 'rxjs';
+import type { Db } from '../adapters/postgres/schema.js';
+import type { BrokerPort } from '../ports/broker.port.js';
+import type { Clock } from '../ports/clock.port.js';
+import type { MarketDataPort, MarketDataStreamPort } from '../ports/market-data.port.js';
+import type { TradeStreamPort } from '../ports/trade-stream.port.js';
+
+export interface PositionAdapters {
+  broker: BrokerPort;
+  tradeStream: TradeStreamPort;
+  marketData: MarketDataPort;
+  marketDataStream: MarketDataStreamPort;
+}
+
+export interface PositionTuning {
+  /** snapshot poll period for symbols whose stream is silent (default 5 s) */
+  pollEveryMs?: number;
+  peakFlushMs?: number;
+  exitRetryMs?: number;
+  resolveBaseMs?: number;
+  resolveMaxMs?: number;
+  /** the wall-clock node-cron job (default true) */
+  cron?: boolean;
+}
+
+export interface PositionSupervisorDeps {
+  db: Db;
+  clock: Clock;
+  /** the current mode's adapters, read at start() */
+  adapters: () => PositionAdapters | null;
+  scheduler?: SchedulerLike;
+  warn?: (message: string, error?: unknown) => void;
+  tuning?: PositionTuning;
+}
