@@ -14,7 +14,7 @@ import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { resolveAlpacaUrls, type ResolvedAlpaca } from '../adapters/alpaca/urls.js';
-import { appendJournal, createDb, loadBotConfig, migrateToLatest, startEmbeddedPostgres } from '../adapters/postgres/index.js';
+import { appendJournal, loadBotConfig, openDatabase } from '../adapters/postgres/index.js';
 import { startInProcessSim } from '../adapters/sim/in-process.js';
 import { resolveApiToken, type ResolvedApiToken } from '../config/api-token.js';
 import type { KeelConfig } from '../config/config.js';
@@ -65,17 +65,10 @@ export async function startKeel(config: KeelConfig, deps: KeelServiceDeps): Prom
     await mkdir(config.dataDir, { recursive: true });
     const token = await resolveApiToken({ envToken: config.apiToken, dataDir: config.dataDir });
 
-    let dbUrl = config.databaseUrl;
-    let database = dbUrl ? describeUrl(dbUrl) : '';
-    if (!dbUrl) {
-      const pg = await startEmbeddedPostgres({ dataDir: config.dataDir });
-      stack.push(() => pg.stop());
-      dbUrl = pg.url;
-      database = `embedded PostgreSQL, data in ${config.dataDir}/pg, port ${pg.port}`;
-    }
-    const { db, close } = createDb(dbUrl, { onPoolError: (err) => deps.warn('postgres connection error', err) });
+    const { db, description: database, migrationsApplied, close } = await openDatabase({
+      databaseUrl: config.databaseUrl, dataDir: config.dataDir, onPoolError: (err) => deps.warn('postgres connection error', err),
+    });
     stack.push(close);
-    const migrationsApplied = await migrateToLatest(db);
     const botConfig = await loadBotConfig(db, clock.now());
 
     let paper: ResolvedAlpaca | null = config.alpaca.paper;
@@ -162,10 +155,4 @@ function closeServer(server: ServerType): Promise<void> {
     // idle keep-alive sockets would hold close() open
     (server as { closeAllConnections?: () => void }).closeAllConnections?.();
   });
-}
-
-/** host, port and database of a URL; never the user's password */
-function describeUrl(url: string): string {
-  const u = new URL(url);
-  return `PostgreSQL at ${u.hostname}:${u.port || '5432'}${u.pathname}`;
 }

@@ -6,6 +6,7 @@
 export type { Database, Db, DbOrTrx } from './schema.js';
 export { createDb, type CreateDbOptions, type DbHandle } from './db.js';
 export { migrateToLatest, migrationsDir, createMigrator } from './migrate.js';
+export { openDatabase, type OpenedDatabase } from './open-database.js';
 export { startEmbeddedPostgres, type EmbeddedPostgresHandle, type EmbeddedPostgresOptions } from './embedded.js';
 export { loadBotConfig, saveBotSettings, saveBotState, saveBotMode } from './bot-config.repo.js';
 export { insertTrade, updateTrade, getTrade, listTrades } from './trade.repo.js';
