@@ -19,21 +19,17 @@ import type { Credentials } from './credentials.js';
 import { parseDataStreamFrame, type DataStreamMessage } from './parse.js';
 import { ReconnectingSocket } from './reconnect.js';
 import { SubscriptionSet, isEmpty, type SubscriptionDelta } from './subscription-set.js';
-import type { SessionContext } from './ws-session.js';
+import type { SessionContext, SessionTimings } from './ws-session.js';
 
 const FATAL_CODES = new Set([402, 409, 411]);
 const CONNECTION_LIMIT = 406;
 
-export interface MarketDataStreamOptions {
+/** keep-alive timings (SessionTimings): ping every 10 s, pong within 10 s, handshake within 15 s by default */
+export interface MarketDataStreamOptions extends SessionTimings {
   url: string;
   credentials: Credentials;
   clock: Clock;
   random: Random;
-  /** default 10 s; null disables keep-alive pings */
-  pingIntervalMs?: number | null;
-  pongTimeoutMs?: number;
-  /** Alpaca closes unauthenticated sockets after 10 s; default 15 s; null disables */
-  handshakeTimeoutMs?: number | null;
   backoff?: BackoffPolicy;
   connectionLimitBackoff?: BackoffPolicy;
 }

@@ -18,11 +18,12 @@ import { STREAM_BACKOFF, type BackoffPolicy } from './backoff.js';
 import type { Credentials } from './credentials.js';
 import { parseTradeStreamMessage, type TradeStreamMessage } from './parse.js';
 import { ReconnectingSocket } from './reconnect.js';
-import type { SessionContext } from './ws-session.js';
+import type { SessionContext, SessionTimings } from './ws-session.js';
 
 export type TradeStreamAuthForm = 'auth' | 'authenticate';
 
-export interface TradeStreamOptions {
+/** keep-alive timings (SessionTimings): ping every 10 s, pong within 10 s, handshake within 15 s by default */
+export interface TradeStreamOptions extends SessionTimings {
   url: string;
   credentials: Credentials;
   broker: Pick<BrokerPort, 'listAllOrders' | 'listFillActivities'>;
@@ -32,12 +33,6 @@ export interface TradeStreamOptions {
   authForm?: TradeStreamAuthForm;
   /** fills are re-read from (last event time − margin); default 2 min for clock skew */
   resyncMarginMs?: number;
-  /** default 10 s; null disables keep-alive pings */
-  pingIntervalMs?: number | null;
-  /** default 10 s */
-  pongTimeoutMs?: number;
-  /** default 15 s; null disables */
-  handshakeTimeoutMs?: number | null;
   backoff?: BackoffPolicy;
 }
 

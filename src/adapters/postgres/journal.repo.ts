@@ -10,7 +10,7 @@ import { toMs, ts } from './sql-time.js';
 
 const DEFAULT_LIMIT = 500;
 
-function entryFromRow(row: Selectable<EventJournalTable>): JournalEntry {
+export function entryFromRow(row: Selectable<EventJournalTable>): JournalEntry {
   return {
     id: Number(row.id), // bigserial arrives as a string; stays exact below 2^53
     at: toMs(row.at),

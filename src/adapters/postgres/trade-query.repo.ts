@@ -4,13 +4,14 @@
  * in trade.repo.ts. Paging is newest first by (created_at, id), stable under equal timestamps.
  */
 import { sql } from 'kysely';
-import type { JournalEntry, JournalKind } from '../../domain/journal.js';
+import type { JournalEntry } from '../../domain/journal.js';
 import type { Trade } from '../../domain/trade.js';
 import type { Page, TradeQuery } from '../../control/pipeline.types.js';
 import { decodeCursor, InvalidCursorError, pageLimit, toPage } from './page-cursor.js';
 import type { DbOrTrx } from './schema.js';
 import { toMs, ts } from './sql-time.js';
 import { tradeFromRow } from './trade.mapper.js';
+import { entryFromRow } from './journal.repo.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DEFAULT_JOURNAL_LIMIT = 500;
@@ -56,13 +57,5 @@ export async function listJournalForSubjects(db: DbOrTrx, subjects: readonly str
   if (wanted.length === 0) return [];
   const rows = await db.selectFrom('event_journal').selectAll()
     .where('subject', 'in', wanted).orderBy('id', 'asc').limit(limit).execute();
-  return rows.map((row) => ({
-    id: Number(row.id),
-    at: toMs(row.at),
-    kind: row.kind as JournalKind,
-    cause: row.cause,
-    subject: row.subject,
-    message: row.message,
-    data: row.data,
-  }));
+  return rows.map(entryFromRow);
 }
