@@ -1,7 +1,6 @@
 /**
  * Why Keel did not (or will not) enter: a closed union of codes (STYLE.md practice 3), the same in
  * the signal log, the API and the journal. Denials are values, never exceptions.
- * The safety issue adds its codes here (breakers, daily loss, stream gap, ...).
  */
 export const DENIAL_CODES = [
   'BOT_NOT_RUNNING',
@@ -22,6 +21,21 @@ export const DENIAL_CODES = [
   'SIZE_NOT_POSITIVE',
   'PRICE_UNAVAILABLE',
   'BROKER_REJECTED',
+  // the safety layer (issue 5)
+  'CIRCUIT_BREAKER',
+  'MAX_TRADES_PER_DAY',
+  'DAILY_LOSS_LIMIT',
+  'EQUITY_UNKNOWN',
+  'MAX_POSITION_ALLOCATION',
+  'MAX_TOTAL_INVESTED',
+  'MIN_CONFIDENCE',
+  'STRATEGY_DISABLED',
+  'MAX_ROUND_TRIPS',
+  'ACCOUNT_BLOCKED',
+  'INTRADAY_MARGIN',
+  'WASH_TRADE_RISK',
+  'STREAM_RECONCILING',
+  'ANOTHER_INSTANCE_ACTIVE',
 ] as const;
 export type DenialCode = (typeof DENIAL_CODES)[number];
 

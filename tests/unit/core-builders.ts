@@ -1,5 +1,5 @@
 /** Hand-written builders for the pure core's inputs (signals, settings, entry contexts, positions). */
-import type { EntryContext } from '../../src/core/risk/check.types.js';
+import type { EntryContext, SafetyFacts } from '../../src/core/risk/check.types.js';
 import type { ExitSettings, PositionView } from '../../src/core/exits/exit.types.js';
 import { DEFAULT_BOT_SETTINGS, type BotSettings } from '../../src/domain/bot-config.js';
 import { Decimal } from '../../src/domain/money.js';
@@ -42,6 +42,21 @@ export function anEntryContext(over: Partial<EntryContext> = {}): EntryContext {
     buyingPower: new Decimal(10_000),
     notional: new Decimal(100),
     price: 5,
+    safety: someSafetyFacts(),
+    ...over,
+  };
+}
+
+export function someSafetyFacts(over: Partial<SafetyFacts> = {}): SafetyFacts {
+  return {
+    today: { date: '2026-11-23', realizedPnl: new Decimal(0), tradeCount: 0, roundTripCount: 0, breakerLevel: 'none' },
+    equity: new Decimal(100_000),
+    unrealizedPnl: new Decimal(0),
+    investedValue: new Decimal(0),
+    marginMultiplier: new Decimal(1),
+    accountBlocked: false,
+    tradeStreamLive: true,
+    openSellSymbols: new Set<string>(),
     ...over,
   };
 }

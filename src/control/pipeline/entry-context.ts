@@ -9,10 +9,10 @@
  */
 import { listTrades } from './repos.js';
 import type { BotConfig } from '../../domain/bot-config.js';
-import type { Decimal } from '../../domain/money.js';
+import { Decimal } from '../../domain/money.js';
 import type { SignalInput } from '../../domain/signal.js';
 import { LIVE_TRADE_STATUSES } from '../../domain/trade.js';
-import type { EntryContext } from '../../core/risk/check.types.js';
+import type { EntryContext, SafetyFacts } from '../../core/risk/check.types.js';
 import type { AccountCache } from './account-cache.js';
 import type { PipelineDeps } from './pipeline-deps.js';
 
@@ -26,6 +26,7 @@ export interface EntryFacts {
   buyingPower: Decimal | null;
   equity: Decimal | null;
   price: number | null;
+  safety: SafetyFacts;
 }
 
 export async function gatherEntryFacts(deps: PipelineDeps, account: AccountCache, signal: SignalInput): Promise<EntryFacts> {
@@ -49,6 +50,12 @@ export async function gatherEntryFacts(deps: PipelineDeps, account: AccountCache
     buyingPower: fresh?.buyingPower ?? null,
     equity: fresh?.equity ?? null,
     price,
+    // PLACEHOLDER until the safety layer's facts are wired (issue 5): nothing here denies yet
+    safety: {
+      today: { date: '', realizedPnl: new Decimal(0), tradeCount: 0, roundTripCount: 0, breakerLevel: 'none' },
+      equity: fresh?.equity ?? null, unrealizedPnl: null, investedValue: null, marginMultiplier: null,
+      accountBlocked: null, tradeStreamLive: true, openSellSymbols: new Set<string>(),
+    },
   };
 }
 
@@ -64,6 +71,7 @@ export function toEntryContext(facts: EntryFacts, signal: SignalInput, notional:
     buyingPower: facts.buyingPower,
     notional,
     price: facts.price,
+    safety: facts.safety,
   };
 }
 

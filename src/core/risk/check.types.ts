@@ -2,7 +2,7 @@
  * CONTRACT: an entry check is a small pure function of the entry context → Denial | null.
  * The gateway runs them in a fixed order and keeps every verdict (the what-if view).
  */
-import type { BotSettings, BotState } from '../../domain/bot-config.js';
+import type { BotSettings, BotState, BreakerLevel } from '../../domain/bot-config.js';
 import type { Denial } from '../../domain/denial.js';
 import type { Decimal } from '../../domain/money.js';
 import type { SignalInput } from '../../domain/signal.js';
@@ -24,6 +24,37 @@ export interface EntryContext {
   notional: Decimal;
   /** freshest known price (the price feed's last tick, else priceAtSignal; one latest-trade read only when risk_based sizing needs it); null = none */
   price: number | null;
+  /** the safety layer's facts (issue 5) */
+  safety: SafetyFacts;
+}
+
+/** Today's counters (bot_daily_stats of the America/New_York trading date; zeros when no row yet). */
+export interface TodayFacts {
+  /** YYYY-MM-DD America/New_York */
+  date: string;
+  realizedPnl: Decimal;
+  /** entries fired today (trades created today, whatever became of them) */
+  tradeCount: number;
+  roundTripCount: number;
+  breakerLevel: BreakerLevel;
+}
+
+export interface SafetyFacts {
+  today: TodayFacts;
+  /** account equity from a fresh snapshot; null = unknown */
+  equity: Decimal | null;
+  /** unrealized P&L of Keel's open positions now (negative = loss); null = unknown */
+  unrealizedPnl: Decimal | null;
+  /** what is invested now: the broker's long market value plus Keel's entries in flight; null = unknown */
+  investedValue: Decimal | null;
+  /** the account's margin multiplier (1 = cash account); null = unknown (treated as 1) */
+  marginMultiplier: Decimal | null;
+  /** the broker flags trading_blocked / account_blocked / trade_suspended_by_user; null = unknown */
+  accountBlocked: boolean | null;
+  /** false while the trade_updates stream is down, stale or catching up after a reconnect */
+  tradeStreamLive: boolean;
+  /** symbols with an open SELL order at the broker (any owner): a buy would be refused as a wash trade */
+  openSellSymbols: ReadonlySet<string>;
 }
 
 export interface EntryCheck {
