@@ -1,5 +1,5 @@
 /**
- * Kysely table types for db/migrations/0001_initial.sql and 0002_signals.sql. How values arrive from pg (see db.ts):
+ * Kysely table types for db/migrations/0001_initial.sql, 0002_signals.sql and 0003_safety.sql. How values arrive from pg (see db.ts):
  * numeric and bigint as exact strings, timestamptz as Date, date as 'YYYY-MM-DD', jsonb parsed,
  * int[] / text[] as arrays. Timestamps are written as SQL expressions built from epoch ms
  * (sql-time.ts), so their insert/update type is Date (the expression's type).
@@ -54,6 +54,10 @@ export interface BotConfigTable {
   circuit_breaker_halt_pct: DefaultedNumeric;
   auto_resume_next_day: Defaulted<boolean>;
   max_round_trips_per_day: Defaulted<number | null>;
+  /** why the bot is in its state (0003): manual | breaker_pause | breaker_halt | daily_loss | watchdog | kill_switch | startup */
+  state_reason: Defaulted<string | null>;
+  state_reason_detail: Defaulted<string | null>;
+  flatten_queued_at: Defaulted<Date | null>;
   approval_ttl_minutes: Defaulted<number>;
   updated_at: Timestamp;
 }
@@ -96,6 +100,9 @@ export interface BotDailyStatsTable {
   round_trip_count: Defaulted<number>;
   session_start_equity: DefaultedNullableNumeric;
   breaker_level: Defaulted<string>;
+  daily_loss_tripped: Defaulted<boolean>;
+  max_drawdown_pct: DefaultedNullableNumeric;
+  last_equity: DefaultedNullableNumeric;
   updated_at: Timestamp;
 }
 
