@@ -17,6 +17,10 @@ export type SizingMode = (typeof SIZING_MODES)[number];
 export const TRADING_MODES = ['paper', 'live'] as const;
 export type TradingModeName = (typeof TRADING_MODES)[number];
 
+/** why the bot is in its state (bot_config.state_reason, 0003): a breaker's pause may auto-resume next session, the trader's never */
+export const STATE_REASONS = ['manual', 'breaker_pause', 'breaker_halt', 'daily_loss', 'watchdog', 'kill_switch', 'startup'] as const;
+export type StateReason = (typeof STATE_REASONS)[number];
+
 export const BREAKER_LEVELS = ['none', 'warn', 'pause', 'halt'] as const;
 export type BreakerLevel = (typeof BREAKER_LEVELS)[number];
 
