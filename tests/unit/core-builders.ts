@@ -1,5 +1,5 @@
 /** Hand-written builders for the pure core's inputs (signals, settings, entry contexts, positions). */
-import type { EntryContext, SafetyFacts } from '../../src/core/risk/check.types.js';
+import type { EntryContext, SafetyFacts, TodayFacts } from '../../src/core/risk/check.types.js';
 import type { ExitSettings, PositionView } from '../../src/core/exits/exit.types.js';
 import { DEFAULT_BOT_SETTINGS, type BotSettings } from '../../src/domain/bot-config.js';
 import { Decimal } from '../../src/domain/money.js';
@@ -59,6 +59,11 @@ export function someSafetyFacts(over: Partial<SafetyFacts> = {}): SafetyFacts {
     openSellSymbols: new Set<string>(),
     ...over,
   };
+}
+
+/** today's counters: someSafetyFacts()'s defaults with overrides */
+export function someTodayFacts(over: Partial<TodayFacts> = {}): TodayFacts {
+  return { ...someSafetyFacts().today, ...over };
 }
 
 export function exitSettings(over: Partial<ExitSettings> = {}): ExitSettings {

@@ -7,17 +7,29 @@
  */
 import type { CheckVerdict, Denial } from '../../domain/denial.js';
 import type { EntryCheck, EntryContext } from './check.types.js';
+import { accountBlockedCheck } from './checks/account-blocked.check.js';
 import { botRunningCheck } from './checks/bot-running.check.js';
 import { buyingPowerCheck } from './checks/buying-power.check.js';
 import { catalystTierEnabledCheck } from './checks/catalyst-tier-enabled.check.js';
+import { circuitBreakerCheck } from './checks/circuit-breaker.check.js';
+import { dailyLossCheck } from './checks/daily-loss.check.js';
 import { duplicateSymbolCheck } from './checks/duplicate-symbol.check.js';
+import { intradayMarginCheck } from './checks/intraday-margin.check.js';
 import { marketOpenCheck } from './checks/market-open.check.js';
 import { maxConcurrentPositionsCheck } from './checks/max-concurrent-positions.check.js';
+import { maxTradesPerDayCheck } from './checks/max-trades-per-day.check.js';
+import { minConfidenceCheck } from './checks/min-confidence.check.js';
 import { perTradeCapCheck } from './checks/per-trade-cap.check.js';
 import { pillarFloatCheck } from './checks/pillar-float.check.js';
 import { pillarRelativeVolumeCheck } from './checks/pillar-relative-volume.check.js';
 import { pillarSharePriceCheck } from './checks/pillar-share-price.check.js';
+import { positionAllocationCheck } from './checks/position-allocation.check.js';
 import { reconciledCheck } from './checks/reconciled.check.js';
+import { roundTripCapCheck } from './checks/round-trip-cap.check.js';
+import { strategyEnabledCheck } from './checks/strategy-enabled.check.js';
+import { streamReconcilingCheck } from './checks/stream-reconciling.check.js';
+import { totalInvestedCheck } from './checks/total-invested.check.js';
+import { washTradeCheck } from './checks/wash-trade.check.js';
 
 export const ENTRY_CHECKS: readonly EntryCheck[] = Object.freeze([
   botRunningCheck,
@@ -28,6 +40,39 @@ export const ENTRY_CHECKS: readonly EntryCheck[] = Object.freeze([
   perTradeCapCheck,
   buyingPowerCheck,
   catalystTierEnabledCheck,
+  pillarSharePriceCheck,
+  pillarFloatCheck,
+  pillarRelativeVolumeCheck,
+]);
+
+/**
+ * The complete gateway with the safety layer (issue 5), same invariants as ENTRY_CHECKS: bot-wide
+ * state (running, breaker, reconciled, trade stream) → market → account (blocked) → Keel's own
+ * exposure and today's counters → money against the account (caps, allocation, buying power,
+ * margin) → what the broker would refuse (wash trade) → the signal itself (tier, strategy,
+ * confidence, pillars). Replaces ENTRY_CHECKS once the safety facts are wired.
+ */
+export const FULL_ENTRY_CHECKS: readonly EntryCheck[] = Object.freeze([
+  botRunningCheck,
+  circuitBreakerCheck,
+  reconciledCheck,
+  streamReconcilingCheck,
+  marketOpenCheck,
+  accountBlockedCheck,
+  duplicateSymbolCheck,
+  maxConcurrentPositionsCheck,
+  maxTradesPerDayCheck,
+  roundTripCapCheck,
+  dailyLossCheck,
+  perTradeCapCheck,
+  positionAllocationCheck,
+  totalInvestedCheck,
+  buyingPowerCheck,
+  intradayMarginCheck,
+  washTradeCheck,
+  catalystTierEnabledCheck,
+  strategyEnabledCheck,
+  minConfidenceCheck,
   pillarSharePriceCheck,
   pillarFloatCheck,
   pillarRelativeVolumeCheck,
