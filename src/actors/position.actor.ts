@@ -24,7 +24,7 @@ import type { BrokerPort } from '../ports/broker.port.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { PositionEvent } from './position-supervisor.types.js';
 import { resolveByClientOrderId, type ResolveOptions } from './entry-resolver.js';
-import { cancelOwnOpenOrders, ExitFills, exitClientOrderId, exitOrderRequest, MAX_EXIT_ATTEMPTS, remainingShares, submitExit } from './exit-executor.js';
+import { cancelOwnOpenOrders, ExitFills, exitClientOrderId, exitOrderRequest, MAX_EXIT_ATTEMPTS, remainingShares, submitExit, type ExitSubmission } from './exit-executor.js';
 import { closeTrade } from './trade-closer.js';
 import { saveTradeStep } from './trade-writes.js';
 
@@ -64,6 +64,8 @@ export class PositionActor implements PositionEffects {
   private intent: ExitIntent | null = null;
   private persistedPeak: number;
   private exitAt: EpochMs = 0;
+  /** an exit order found at the broker on restore (sent before a crash), to adopt instead of sending */
+  private adopted: Order | null = null;
 
   constructor(public trade: Trade, private readonly deps: PositionActorDeps) {
     const entry = trade.entryPrice?.toNumber() ?? 0;
@@ -140,6 +142,17 @@ export class PositionActor implements PositionEffects {
   /** a restored trade: re-read its orders and finish what a crash interrupted */
   resume(): void {
     const t = this.trade;
+    if (this.state === 'open' && t.exitClientOrderId && !t.exitOrderId) {
+      // the exit id is persisted at the open and the sell goes out before 'exiting' is written:
+      // a sell that reached the broker before a crash is found here and adopted, never re-sent
+      this.enqueue('resume open', async () => {
+        const found = await resolveByClientOrderId(this.deps.broker, this.deps.clock, t.exitClientOrderId!, this.deps.resolve);
+        if (!found) return;
+        // adopted by the exit step: the one EXIT sends now, or one a tick already queued behind this
+        this.adopted = found;
+        if (this.state === 'open') this.exit({ reason: 'manual', price: found.filledAvgPrice?.toNumber() ?? 0, detail: `restored: exit order ${found.clientOrderId} was sent before a restart (the rule that fired was not recorded)` });
+      });
+    }
     if (this.state === 'exiting' && !this.intent) {
       // the row carries no exit reason until it is closed (domain/trade.ts); the intent is journaled
       this.enqueue('resume exit reason', async () => {
@@ -207,6 +220,8 @@ export class PositionActor implements PositionEffects {
       const entryAt = this.trade.entryAt ?? this.view.entryAt ?? this.deps.clock.now();
       const peak = Math.max(this.view.peakPrice, price.toNumber());
       const patch: TradePatch = { shares, entryPrice: price, entryAt, peakPrice: new Decimal(peak), ...(first ? { status: 'open' } : {}) };
+      // the first exit's client order id, persisted now so the exit can send before it writes (B6a)
+      if (!this.trade.exitClientOrderId) patch.exitClientOrderId = exitClientOrderId(this.trade, 1);
       this.trade = await saveTradeStep(this.deps.db, this.trade.id, patch, {
         kind: 'trade_update', cause: 'broker', message: `entry ${this.entryDone ? 'filled' : 'partially filled'}: ${shares.toFixed()} ${this.trade.symbol} @ ${price.toFixed()}`,
         data: { tradeId: this.trade.id, shares: shares.toFixed(), entryPrice: price.toFixed(), done: this.entryDone },
@@ -238,25 +253,59 @@ export class PositionActor implements PositionEffects {
     this.enqueue('exit', async () => {
       this.exitAttempt = Math.max(1, this.exitAttempt);
       const coid = exitClientOrderId(this.trade, this.exitAttempt);
-      this.persistedPeak = this.view.peakPrice;
-      this.trade = await saveTradeStep(this.deps.db, this.trade.id, { status: 'exiting', exitClientOrderId: coid, peakPrice: new Decimal(this.view.peakPrice) }, {
+      const peak = this.view.peakPrice;
+      this.persistedPeak = peak;
+      const adopted = this.adopted;
+      this.adopted = null;
+      const record = () => saveTradeStep(this.deps.db, this.trade.id, { status: 'exiting', exitClientOrderId: coid, peakPrice: new Decimal(peak) }, {
         kind: 'state_transition', cause: 'position', message: `exit ${decision.reason}: ${decision.detail}`,
         data: { tradeId: this.trade.id, from: 'open', to: 'exiting', exitReason: decision.reason, price: decision.price, detail: decision.detail },
       }, this.deps.clock.now());
       this.deps.emit({ type: 'exit_decided', tradeId: this.trade.id, symbol: this.trade.symbol, reason: decision.reason, price: decision.price, detail: decision.detail });
-      await this.sendExit();
+      if (adopted) {
+        this.trade = await record();
+        return this.exitAccepted(adopted);
+      }
+      if (this.trade.exitClientOrderId !== coid) {
+        // the id was not persisted at the open (a trade from before it was): write it first
+        this.trade = await record();
+        return this.sendExit();
+      }
+      // B6a: the sell's client order id was persisted when the position opened, so the POST goes
+      // out first and the 'exiting' record follows; a crash in between leaves an open trade whose
+      // exit id the restore looks up at the broker (resume()) — never a second, unrecorded sell
+      const sending = this.postExit();
+      const recorded = record();
+      recorded.catch(() => undefined); // awaited below; never an unhandled rejection if the POST throws first
+      const result = await sending;
+      try {
+        this.trade = await recorded;
+      } catch (error) {
+        // the sell is out and its id is on the row: carry on (the fill still closes the trade)
+        this.deps.failed('exit record', error);
+        this.trade = { ...this.trade, status: 'exiting' };
+      }
+      return this.afterPost(result);
     });
   }
 
   /** cancel the trade's own working entry order, then the market sell of what is held */
   private async sendExit(): Promise<void> {
+    return this.afterPost(await this.postExit());
+  }
+
+  private async postExit(): Promise<ExitSubmission | { kind: 'nothing' }> {
     const { broker, clock } = this.deps;
     if (this.trade.entryOrderId && !this.entryDone) await cancelOwnOpenOrders(broker, [this.trade.entryOrderId]);
     const shares = remainingShares(this.trade.shares ?? this.entryFilled, this.exitFills.sold());
-    if (!shares.gt(0)) return this.fail('nothing to sell');
+    if (!shares.gt(0)) return { kind: 'nothing' };
     const request = exitOrderRequest(this.trade, shares, Math.max(1, this.exitAttempt));
     this.deps.route(request.clientOrderId);
-    const result = await submitExit(broker, clock, request, this.deps.resolve);
+    return submitExit(broker, clock, request, this.deps.resolve);
+  }
+
+  private async afterPost(result: ExitSubmission | { kind: 'nothing' }): Promise<void> {
+    if (result.kind === 'nothing') return this.fail('nothing to sell');
     if (result.kind === 'accepted') return this.exitAccepted(result.order);
     this.fail(result.error);
     await this.retryExit(result.error);

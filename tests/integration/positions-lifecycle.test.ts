@@ -36,6 +36,9 @@ describe('position supervisor on the simulated exchange', () => {
     expect(row.entryOrderId).not.toBeNull();
     expect(row.entryAt).not.toBeNull();
     expect(h.supervisor.trackedCount()).toBe(1);
+    // the first exit's id is on the row before any exit is decided (the exit sends, then records)
+    expect(row.exitClientOrderId).toBe(`${trade.entryClientOrderId}-x1`);
+    expect(row.exitOrderId).toBeNull();
   });
 
   it('closes at the hard stop with the exact P&L and the day counted in bot_daily_stats', async () => {
@@ -161,5 +164,45 @@ describe('position supervisor on the simulated exchange', () => {
     const closed = h.next('closed', (e) => e.tradeId === trade.id, restarted);
     h.sim.core.market.setPrice('AAPL', Math.round(high * 97) / 100); // 3 % under the peak, still above entry
     expect((await closed).reason).toBe('trailing_stop');
+  });
+
+  it('adopts a sell that reached the broker before a crash (open row, persisted exit id) instead of sending a second', async () => {
+    const { trade } = await openPosition('AAPL');
+    await h.supervisor.stop();
+    const row = await reload(t, trade.id);
+    expect(row.status).toBe('open');
+    // what a crash between the exit POST and the 'exiting' write leaves: the sell is at the broker
+    const sent = await h.alpaca.broker.submitOrder({ symbol: 'AAPL', side: 'sell', type: 'market', timeInForce: 'day', qty: row.shares!, clientOrderId: row.exitClientOrderId! });
+    expect(sent.kind).toBe('accepted');
+
+    const restarted = h.newSupervisor();
+    const closed = h.next('closed', (e) => e.tradeId === trade.id, restarted);
+    await restarted.start();
+    const event = await closed;
+    expect(event.reason).toBe('manual');
+    const after = await reload(t, trade.id);
+    expect(after.status).toBe('closed');
+    expect(after.exitClientOrderId).toBe(row.exitClientOrderId);
+    expect(after.exitOrderId).toBe(sent.kind === 'accepted' ? sent.order.id : null);
+    expect(await h.alpaca.broker.listOrders({ status: 'all', side: 'sell' })).toHaveLength(1);
+  });
+
+  it('keeps a restored position open when its persisted exit id is unknown at the broker, and exits it with that id', async () => {
+    const { trade } = await openPosition('AAPL');
+    await h.supervisor.stop();
+    const restarted = h.newSupervisor();
+    const lookedUp = firstValueFrom(h.sim.server.faults.requests$.pipe(filter((r) => r.method === 'GET' && r.path.includes('by_client_order_id')), take(1)));
+    const subscribed = h.subscribed('AAPL');
+    await restarted.start();
+    await Promise.all([lookedUp, subscribed]);
+    await eventually(async () => expect((await reload(t, trade.id)).status).toBe('open'));
+    expect(await h.alpaca.broker.listOrders({ status: 'all', side: 'sell' })).toHaveLength(0);
+
+    const entry = (await reload(t, trade.id)).entryPrice!.toNumber();
+    const closed = h.next('closed', (e) => e.tradeId === trade.id, restarted);
+    h.sim.core.market.setPrice('AAPL', entry * 0.9);
+    expect((await closed).reason).toBe('hard_stop');
+    const sells = await h.alpaca.broker.listOrders({ status: 'all', side: 'sell' });
+    expect(sells.map((o) => o.clientOrderId)).toEqual([`${trade.entryClientOrderId}-x1`]);
   });
 });

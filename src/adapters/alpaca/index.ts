@@ -10,6 +10,7 @@ import type { MarketDataPort, MarketDataStreamPort } from '../../ports/market-da
 import type { TradeStreamPort } from '../../ports/trade-stream.port.js';
 import { AlpacaBroker } from './alpaca-broker.js';
 import { AlpacaHttpClient, type FetchLike } from './http-client.js';
+import { sharedNodeHttpFetch } from './node-http-fetch.js';
 import { AlpacaMarketDataStream } from './market-data-stream.client.js';
 import { AlpacaMarketData } from './market-data.client.js';
 import { RateLimiter } from './rate-limiter.js';
@@ -19,6 +20,7 @@ import type { ResolvedAlpaca } from './urls.js';
 export interface AlpacaAdapterDeps {
   clock: Clock;
   random: Random;
+  /** default: node:http with a keep-alive pool (node-http-fetch.ts) */
   fetch?: FetchLike;
   /** request timeouts; defaults to `clock` (tests pass a separate ManualClock) */
   timeoutClock?: Clock;
@@ -47,7 +49,7 @@ export function createAlpacaAdapters(config: ResolvedAlpaca & { tuning?: AlpacaA
   const tuning = config.tuning ?? {};
   const limit = tuning.maxRequestsPerMinute === undefined ? 190 : tuning.maxRequestsPerMinute;
   const http = (baseUrl: string) => new AlpacaHttpClient({
-    baseUrl, credentials, clock: deps.clock, random: deps.random, fetch: deps.fetch, timeoutMs: tuning.timeoutMs, timeoutClock: deps.timeoutClock,
+    baseUrl, credentials, clock: deps.clock, random: deps.random, fetch: deps.fetch ?? sharedNodeHttpFetch(), timeoutMs: tuning.timeoutMs, timeoutClock: deps.timeoutClock,
     limiter: limit === null ? null : new RateLimiter({ clock: deps.clock, maxPerWindow: limit }),
   });
   const broker = new AlpacaBroker({ mode: config.mode, http: http(config.urls.trading) });

@@ -77,11 +77,30 @@ export function createSimExchange(opts: SimExchangeOptions): SimExchangeCore {
 
   const priceDec = (symbol: string): Decimal => new Decimal(market.price(symbol) ?? 0);
 
+  /** the previous session's close per symbol, memoised per ET date (the calendar walk is the costly part) */
+  let closeDay = '';
+  let previousSessionClose = 0;
+  const closes = new Map<string, Decimal>();
+  const previousClose = (symbol: string): Decimal => {
+    const today = etDate(clock.now());
+    if (today !== closeDay) {
+      closeDay = today;
+      previousSessionClose = sessionTimes(calendarDay(previousTradingDay(today))!).close;
+      closes.clear();
+    }
+    let close = closes.get(symbol);
+    if (!close) {
+      close = new Decimal(market.priceAt(symbol, previousSessionClose) ?? 0);
+      closes.set(symbol, close);
+    }
+    return close;
+  };
+
   const positionOf = (symbol: string): Position | null => {
     const h = book.holding(symbol);
     if (!h) return null;
     const current = priceDec(symbol);
-    const lastday = new Decimal(market.priceAt(symbol, sessionTimes(calendarDay(previousTradingDay(etDate(clock.now())))!).close) ?? 0);
+    const lastday = previousClose(symbol);
     const marketValue = h.qty.mul(current);
     const pl = marketValue.sub(h.cost);
     return {
@@ -147,7 +166,8 @@ export function createSimExchange(opts: SimExchangeOptions): SimExchangeCore {
 
   return {
     account(): Account {
-      const longMarketValue = positions().reduce((sum, p) => sum.add(p.marketValue ?? ZERO), ZERO);
+      // qty × last price per holding: the same figure as the positions' market values, without them
+      const longMarketValue = book.symbols().reduce((sum, symbol) => sum.add(book.qtyOf(symbol).mul(priceDec(symbol))), ZERO);
       const equity = book.cash.add(longMarketValue);
       const bp = engine.buyingPower();
       return {
