@@ -203,7 +203,7 @@ export async function startLatencyRig(symbols: string[]): Promise<LatencyRig> {
     const wiring: Subscription = driveSupervisor(control.events$, supervisor, (m, e) => console.error('[bench supervisor]', m, e), (c) => applied.next(c));
     cleanups.push(() => wiring.unsubscribe());
     const pipeline = createPipeline({
-      db: handle.db, clock, control, supervisor, broker: () => alpaca.broker, marketData: () => alpaca.marketData,
+      db: handle.db, clock, control, supervisor, broker: () => alpaca.broker, marketData: () => alpaca.marketData, entryGate: () => control.entryGate(),
       warn: (m, e) => console.error('[bench pipeline]', m, e),
     });
     pipeline.start();

@@ -53,6 +53,14 @@ export interface KeelBotControl extends BotControl {
   readonly events$: Observable<ControlEvent>;
   /** breakers and fatal faults (safety issue): any state → halted, persisted before it resolves */
   halt(reason: string, cause: string): Promise<ControlResult<BotStatus>>;
+  /** what an entry decision needs of the bot, from memory (no database read: B6b) */
+  entryGate(): Promise<EntryGate>;
+}
+
+export interface EntryGate {
+  state: BotStatus['state'];
+  reconciled: boolean;
+  marketOpen: boolean | null;
 }
 
 export function createBotControl(deps: BotControlDeps): KeelBotControl {
@@ -184,6 +192,8 @@ export function createBotControl(deps: BotControlDeps): KeelBotControl {
     },
 
     status: () => status(),
+
+    entryGate: async () => ({ state: reportedState(snapshot()), reconciled, marketOpen: await marketClock.isOpen() }),
 
     act: (action, cause) => exclusive(() => transition(actionEvent(action, cause), action, ACTION_TARGET[action])),
 

@@ -111,7 +111,7 @@ export async function startKeel(config: KeelConfig, deps: KeelServiceDeps): Prom
       await supervisor.stop();
     });
     const pipeline = createPipeline({
-      db, clock, control, supervisor, warn: deps.warn,
+      db, clock, control, supervisor, warn: deps.warn, entryGate: () => control.entryGate(),
       broker: () => brokers.broker,
       marketData: () => brokers.adapters?.marketData ?? null,
       lastPrice: (symbol) => supervisor.lastPrice(symbol),

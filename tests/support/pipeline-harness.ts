@@ -86,6 +86,7 @@ export async function startPipelineHarness(
       const wiring: Subscription = driveSupervisor(control.events$, supervisor, (m, e) => { throw e ?? new Error(m); }, (c) => applied.next(c));
       const deps: PipelineDeps = {
         db: t.db, clock, control, supervisor, broker: () => alpaca.broker, marketData: () => alpaca.marketData, newId: sequentialIds(),
+        entryGate: () => control.entryGate(),
       };
       const pipeline = createPipeline(deps);
       pipeline.start();

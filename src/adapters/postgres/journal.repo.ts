@@ -35,6 +35,19 @@ export async function appendJournal(db: DbOrTrx, entry: JournalInput, now: numbe
   return entryFromRow(row);
 }
 
+/** several entries in ONE statement, in the given order (ids ascend with it) */
+export async function appendJournalEntries(db: DbOrTrx, entries: readonly JournalInput[], now: number): Promise<void> {
+  if (entries.length === 0) return;
+  await db.insertInto('event_journal').values(entries.map((entry) => ({
+    at: ts(now),
+    kind: entry.kind,
+    cause: entry.cause,
+    subject: entry.subject ?? null,
+    message: entry.message,
+    data: JSON.stringify(entry.data ?? {}),
+  }))).execute();
+}
+
 /** oldest first, after `afterId` (exclusive); at most `limit` (default 500) entries */
 export async function listJournal(
   db: DbOrTrx,

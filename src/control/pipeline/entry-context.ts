@@ -32,7 +32,7 @@ export interface EntryFacts {
 export async function gatherEntryFacts(deps: PipelineDeps, account: AccountCache, signal: SignalInput): Promise<EntryFacts> {
   const [config, status, live, snapshot] = await Promise.all([
     deps.control.getConfig(),
-    deps.control.status(),
+    deps.entryGate ? deps.entryGate() : deps.control.status(),
     listTrades(deps.db, { statuses: LIVE_TRADE_STATUSES }),
     account.lookupOrRead(),
   ]);

@@ -12,12 +12,20 @@ import { BrokerError } from '../../domain/broker-error.js';
 import type { SignalRecord } from '../../domain/signal.js';
 import type { Trade } from '../../domain/trade.js';
 import type { OrderRequest } from '../../domain/order.js';
+import type { JournalInput } from '../../domain/journal.js';
 import type { SubmitOutcome } from '../../ports/broker.port.js';
 import { entryClientOrderId } from './client-order-id.js';
 import type { PipelineDeps } from './pipeline-deps.js';
 import { appendJournal, insertTrade, type DbOrTrx } from './repos.js';
 
 export async function persistEntry(trx: DbOrTrx, record: SignalRecord, cause: string, now: number): Promise<Trade> {
+  const { trade, journal } = await persistEntryTrade(trx, record, cause, now);
+  await appendJournal(trx, journal, now);
+  return trade;
+}
+
+/** the trade row only; the caller journals `journal` in the same transaction (with its own entries) */
+export async function persistEntryTrade(trx: DbOrTrx, record: SignalRecord, cause: string, now: number): Promise<{ trade: Trade; journal: JournalInput }> {
   if (!record.size) throw new Error(`signal ${record.id} has no size`);
   const clientOrderId = entryClientOrderId(record.id);
   const trade = await insertTrade(trx, {
@@ -32,12 +40,12 @@ export async function persistEntry(trx: DbOrTrx, record: SignalRecord, cause: st
     strategy: record.input.strategy,
     signalId: record.id,
   }, now);
-  await appendJournal(trx, {
+  const journal: JournalInput = {
     kind: 'order_submitted', cause, subject: trade.id,
     message: `entry: notional market buy $${record.size.notional.toFixed(2)} ${trade.symbol} (day), client order id ${clientOrderId}`,
     data: { intent: true, tradeId: trade.id, signalId: record.id, clientOrderId, symbol: trade.symbol, notional: record.size.notional.toFixed(), sizeInputs: record.size.inputs },
-  }, now);
-  return trade;
+  };
+  return { trade, journal };
 }
 
 export function entryOrder(trade: Trade): OrderRequest {

@@ -3,14 +3,17 @@ import type { PositionSupervisor } from '../../actors/position-supervisor.types.
 import type { Db } from './repos.js';
 import type { BrokerPort } from '../../ports/broker.port.js';
 import type { Clock } from '../../ports/clock.port.js';
+import type { EntryGate } from '../bot-control.js';
 import type { MarketDataPort } from '../../ports/market-data.port.js';
-import type { BotControl } from '../bot-control.types.js';
+import type { KeelBotControl } from '../bot-control.js';
 
 export interface PipelineDeps {
   db: Db;
   clock: Clock;
-  /** bot state, reconciled, market open, settings; act('stop') for the emergency stop */
-  control: Pick<BotControl, 'status' | 'getConfig' | 'act'>;
+  /** bot state, reconciled, market open, settings; halt() latches the kill switch */
+  control: Pick<KeelBotControl, 'status' | 'getConfig' | 'act' | 'halt'>;
+  /** bot state, reconciled and market open from memory (KeelBotControl.entryGate); default: control.status() */
+  entryGate?: () => Promise<EntryGate>;
   /** the current mode's adapters; null when that mode has none */
   broker: () => BrokerPort | null;
   marketData: () => MarketDataPort | null;

@@ -3,4 +3,4 @@ export {
   insertSignal, getSignal, updateSignal, listSignals, listExpiredPendingSignals,
   listTradesPage, listJournalForSubjects,
 } from '../../adapters/postgres/index.js';
-export { appendJournal, insertTrade, getTrade, listTrades, type Db, type DbOrTrx } from '../../adapters/postgres/index.js';
+export { appendJournal, appendJournalEntries, insertTrade, getTrade, listTrades, type Db, type DbOrTrx } from '../../adapters/postgres/index.js';

@@ -10,10 +10,12 @@
  */
 import type { Denial } from '../../domain/denial.js';
 import type { SignalAnswer, SignalInput, SignalRecord, SignalStatus } from '../../domain/signal.js';
-import { persistEntry } from './entry-executor.js';
+import { persistEntryTrade } from './entry-executor.js';
 import { evaluateSignal, type Evaluation } from './evaluate-signal.js';
 import type { PipelineRuntime } from './pipeline-runtime.js';
-import { appendJournal, getSignal, insertSignal, updateSignal, type DbOrTrx } from './repos.js';
+import { appendJournal, appendJournalEntries, getSignal, insertSignal, type DbOrTrx } from './repos.js';
+import type { JournalInput } from '../../domain/journal.js';
+import type { Trade } from '../../domain/trade.js';
 import { randomUUID } from 'node:crypto';
 
 const CAUSE = 'signal';
@@ -26,17 +28,20 @@ export const answerOf = (r: SignalRecord): SignalAnswer =>
 export function ingestSignal(rt: PipelineRuntime, input: SignalInput): Promise<SignalAnswer> {
   return rt.exclusive(async () => {
     const { deps } = rt;
-    if (input.id !== null) {
-      const stored = await getSignal(deps.db, input.id);
-      if (stored) return answerOf(stored);
-    }
     const signal: SignalInput = { ...input, id: input.id ?? (deps.newId ?? randomUUID)() };
     const now = deps.clock.now();
     if (rt.emergency) {
+      const stored = input.id !== null ? await getSignal(deps.db, input.id) : null;
+      if (stored) return answerOf(stored);
       const config = await deps.control.getConfig();
       return store(rt, baseRecord(signal, now, config.executionMode, null), { status: 'skipped', denial: EMERGENCY_DENIAL });
     }
-    const ev = await evaluateSignal(deps, rt.account, signal);
+    // the repeat lookup runs beside the evaluation's reads (B6b); a stored answer wins
+    const [stored, ev] = await Promise.all([
+      input.id !== null ? getSignal(deps.db, input.id) : Promise.resolve(null),
+      evaluateSignal(deps, rt.account, signal),
+    ]);
+    if (stored) return answerOf(stored);
     const record = { ...baseRecord(signal, now, ev.config.executionMode, ev.stars), verdicts: ev.verdicts, size: ev.size };
     const status = statusFor(ev);
     if (status !== 'fired') {
@@ -73,26 +78,42 @@ async function store(rt: PipelineRuntime, record: SignalRecord, patch: Partial<S
   return answerOf(saved);
 }
 
+/** the trade row, the signal (carrying the trade id) and both journal entries in ONE transaction of
+ *  four statements, then the POST after the answer */
 async function fire(rt: PipelineRuntime, record: SignalRecord): Promise<SignalAnswer> {
   const { db, clock } = rt.deps;
   const now = clock.now();
-  const result = await db.transaction().execute(async (trx) => {
-    const { inserted, record: stored } = await insertSignal(trx, record);
-    if (!inserted) return { record: stored, trade: null };
-    const trade = await persistEntry(trx, stored, CAUSE, now);
-    const fired = await updateSignal(trx, stored.id, { tradeId: trade.id });
-    if (!fired) throw new Error(`signal ${stored.id} vanished while firing`);
-    await journalSignal(trx, fired, now);
-    return { record: fired, trade };
-  });
+  let result: { record: SignalRecord; trade: Trade | null };
+  try {
+    result = await db.transaction().execute(async (trx) => {
+      const entry = await persistEntryTrade(trx, record, CAUSE, now);
+      const { inserted, record: stored } = await insertSignal(trx, { ...record, tradeId: entry.trade.id });
+      if (!inserted) throw new AlreadyStored(stored); // rolls the trade back
+      await appendJournalEntries(trx, [entry.journal, signalJournal(stored, CAUSE)], now);
+      return { record: stored, trade: entry.trade };
+    });
+  } catch (error) {
+    // another writer stored this id first (the entry client order id, derived from it, is unique too)
+    const stored = error instanceof AlreadyStored ? error.record : await getSignal(db, record.id).catch(() => null);
+    if (!stored) throw error;
+    result = { record: stored, trade: null };
+  }
   if (result.trade) rt.submitInBackground(result.trade, CAUSE);
   rt.emit({ type: 'signal', signalId: result.record.id, outcome: result.record.status, tradeId: result.record.tradeId });
   return answerOf(result.record);
 }
 
+class AlreadyStored extends Error {
+  constructor(readonly record: SignalRecord) { super(`signal ${record.id} is already stored`); }
+}
+
 export async function journalSignal(db: DbOrTrx, r: SignalRecord, now: number, cause = CAUSE): Promise<void> {
+  await appendJournal(db, signalJournal(r, cause), now);
+}
+
+export function signalJournal(r: SignalRecord, cause: string): JournalInput {
   const reason = r.denial ? ` (${r.denial.code}: ${r.denial.message})` : '';
-  await appendJournal(db, {
+  return {
     kind: 'signal', cause, subject: r.id,
     message: `signal ${r.id} ${r.input.symbol} ${r.stars ?? '?'}★ → ${r.status}${reason}`,
     data: {
@@ -100,5 +121,5 @@ export async function journalSignal(db: DbOrTrx, r: SignalRecord, now: number, c
       denial: r.denial, verdicts: r.verdicts, size: r.size ? { notional: r.size.notional.toFixed(), inputs: r.size.inputs } : null,
       tradeId: r.tradeId, expiresAt: r.expiresAt, note: r.note,
     },
-  }, now);
+  };
 }
