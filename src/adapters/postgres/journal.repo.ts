@@ -38,14 +38,19 @@ export async function appendJournal(db: DbOrTrx, entry: JournalInput, now: numbe
 /** several entries in ONE statement, in the given order (ids ascend with it) */
 export async function appendJournalEntries(db: DbOrTrx, entries: readonly JournalInput[], now: number): Promise<void> {
   if (entries.length === 0) return;
-  await db.insertInto('event_journal').values(entries.map((entry) => ({
+  await db.insertInto('event_journal').values(entries.map((entry) => journalRow(entry, now))).execute();
+}
+
+export function journalRow(entry: JournalInput, now: number) {
+  return {
     at: ts(now),
     kind: entry.kind,
     cause: entry.cause,
     subject: entry.subject ?? null,
     message: entry.message,
+    // stringified here: Decimals become their exact strings (toJSON) and arrays stay JSON arrays
     data: JSON.stringify(entry.data ?? {}),
-  }))).execute();
+  };
 }
 
 /** oldest first, after `afterId` (exclusive); at most `limit` (default 500) entries */

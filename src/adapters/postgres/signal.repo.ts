@@ -16,7 +16,17 @@ export type SignalPatch = Partial<Pick<SignalRecord, 'status' | 'denial' | 'verd
 
 /** INSERT … ON CONFLICT (id) DO NOTHING: a repeated id returns the stored record with inserted=false */
 export async function insertSignal(db: DbOrTrx, record: SignalRecord): Promise<{ inserted: boolean; record: SignalRecord }> {
-  const row = await db.insertInto('signal').values({
+  const row = await db.insertInto('signal').values(signalToRow(record))
+    .onConflict((oc) => oc.column('id').doNothing()).returningAll().executeTakeFirst();
+  if (row) return { inserted: true, record: signalFromRow(row) };
+  const stored = await getSignal(db, record.id);
+  // a conflict means the row exists; it cannot vanish (signals are never deleted)
+  if (!stored) throw new Error(`signal ${record.id} conflicted but could not be read back`);
+  return { inserted: false, record: stored };
+}
+
+export function signalToRow(record: SignalRecord) {
+  return {
     id: record.id,
     received_at: ts(record.receivedAt),
     symbol: record.input.symbol,
@@ -31,12 +41,7 @@ export async function insertSignal(db: DbOrTrx, record: SignalRecord): Promise<{
     expires_at: tsOrNull(record.expiresAt),
     decided_at: tsOrNull(record.decidedAt),
     note: record.note,
-  }).onConflict((oc) => oc.column('id').doNothing()).returningAll().executeTakeFirst();
-  if (row) return { inserted: true, record: signalFromRow(row) };
-  const stored = await getSignal(db, record.id);
-  // a conflict means the row exists; it cannot vanish (signals are never deleted)
-  if (!stored) throw new Error(`signal ${record.id} conflicted but could not be read back`);
-  return { inserted: false, record: stored };
+  };
 }
 
 export async function getSignal(db: DbOrTrx, id: string): Promise<SignalRecord | null> {

@@ -10,25 +10,28 @@
  */
 import { BrokerError } from '../../domain/broker-error.js';
 import type { SignalRecord } from '../../domain/signal.js';
-import type { Trade } from '../../domain/trade.js';
+import type { NewTrade, Trade } from '../../domain/trade.js';
 import type { OrderRequest } from '../../domain/order.js';
 import type { JournalInput } from '../../domain/journal.js';
 import type { SubmitOutcome } from '../../ports/broker.port.js';
 import { entryClientOrderId } from './client-order-id.js';
 import type { PipelineDeps } from './pipeline-deps.js';
-import { appendJournal, insertTrade, type DbOrTrx } from './repos.js';
+import { appendJournal, appendJournalEntries, insertTrade, type DbOrTrx } from './repos.js';
+import { randomUUID } from 'node:crypto';
 
 export async function persistEntry(trx: DbOrTrx, record: SignalRecord, cause: string, now: number): Promise<Trade> {
-  const { trade, journal } = await persistEntryTrade(trx, record, cause, now);
-  await appendJournal(trx, journal, now);
+  const plan = entryPlan(record, cause, randomUUID());
+  const trade = await insertTrade(trx, { ...plan.trade, id: plan.tradeId } as NewTrade, now);
+  await appendJournalEntries(trx, plan.journal, now);
   return trade;
 }
 
-/** the trade row only; the caller journals `journal` in the same transaction (with its own entries) */
-export async function persistEntryTrade(trx: DbOrTrx, record: SignalRecord, cause: string, now: number): Promise<{ trade: Trade; journal: JournalInput }> {
+/** what firing a signal writes: the trade row (pending_entry, deterministic client order id) and the
+ *  'order_submitted' intent, keyed by a trade id chosen here so one statement can write them all */
+export function entryPlan(record: SignalRecord, cause: string, tradeId: string): { tradeId: string; trade: NewTrade; journal: JournalInput[] } {
   if (!record.size) throw new Error(`signal ${record.id} has no size`);
   const clientOrderId = entryClientOrderId(record.id);
-  const trade = await insertTrade(trx, {
+  const trade: NewTrade = {
     symbol: record.input.symbol,
     side: 'buy',
     status: 'pending_entry',
@@ -39,13 +42,13 @@ export async function persistEntryTrade(trx: DbOrTrx, record: SignalRecord, caus
     catalystTier: record.input.catalystTier,
     strategy: record.input.strategy,
     signalId: record.id,
-  }, now);
-  const journal: JournalInput = {
-    kind: 'order_submitted', cause, subject: trade.id,
-    message: `entry: notional market buy $${record.size.notional.toFixed(2)} ${trade.symbol} (day), client order id ${clientOrderId}`,
-    data: { intent: true, tradeId: trade.id, signalId: record.id, clientOrderId, symbol: trade.symbol, notional: record.size.notional.toFixed(), sizeInputs: record.size.inputs },
   };
-  return { trade, journal };
+  const journal: JournalInput = {
+    kind: 'order_submitted', cause, subject: tradeId,
+    message: `entry: notional market buy $${record.size.notional.toFixed(2)} ${trade.symbol} (day), client order id ${clientOrderId}`,
+    data: { intent: true, tradeId, signalId: record.id, clientOrderId, symbol: trade.symbol, notional: record.size.notional.toFixed(), sizeInputs: record.size.inputs },
+  };
+  return { tradeId, trade, journal: [journal] };
 }
 
 export function entryOrder(trade: Trade): OrderRequest {

@@ -4,3 +4,4 @@ export {
   listTradesPage, listJournalForSubjects,
 } from '../../adapters/postgres/index.js';
 export { appendJournal, appendJournalEntries, insertTrade, getTrade, listTrades, type Db, type DbOrTrx } from '../../adapters/postgres/index.js';
+export { insertFiredEntry, isUniqueViolation } from '../../adapters/postgres/fired-entry.repo.js';

@@ -10,10 +10,10 @@
  */
 import type { Denial } from '../../domain/denial.js';
 import type { SignalAnswer, SignalInput, SignalRecord, SignalStatus } from '../../domain/signal.js';
-import { persistEntryTrade } from './entry-executor.js';
+import { entryPlan } from './entry-executor.js';
 import { evaluateSignal, type Evaluation } from './evaluate-signal.js';
 import type { PipelineRuntime } from './pipeline-runtime.js';
-import { appendJournal, appendJournalEntries, getSignal, insertSignal, type DbOrTrx } from './repos.js';
+import { appendJournal, getSignal, insertFiredEntry, insertSignal, isUniqueViolation, type DbOrTrx } from './repos.js';
 import type { JournalInput } from '../../domain/journal.js';
 import type { Trade } from '../../domain/trade.js';
 import { randomUUID } from 'node:crypto';
@@ -78,33 +78,25 @@ async function store(rt: PipelineRuntime, record: SignalRecord, patch: Partial<S
   return answerOf(saved);
 }
 
-/** the trade row, the signal (carrying the trade id) and both journal entries in ONE transaction of
- *  four statements, then the POST after the answer */
+/** the trade row, the signal (carrying the trade id) and both journal entries in ONE statement
+ *  (fired-entry.repo.ts), then the POST after the answer */
 async function fire(rt: PipelineRuntime, record: SignalRecord): Promise<SignalAnswer> {
   const { db, clock } = rt.deps;
   const now = clock.now();
-  let result: { record: SignalRecord; trade: Trade | null };
+  const plan = entryPlan(record, CAUSE, randomUUID());
+  const fired: SignalRecord = { ...record, tradeId: plan.tradeId };
+  let trade: Trade;
   try {
-    result = await db.transaction().execute(async (trx) => {
-      const entry = await persistEntryTrade(trx, record, CAUSE, now);
-      const { inserted, record: stored } = await insertSignal(trx, { ...record, tradeId: entry.trade.id });
-      if (!inserted) throw new AlreadyStored(stored); // rolls the trade back
-      await appendJournalEntries(trx, [entry.journal, signalJournal(stored, CAUSE)], now);
-      return { record: stored, trade: entry.trade };
-    });
+    trade = await insertFiredEntry(db, { tradeId: plan.tradeId, trade: plan.trade, signal: fired, journal: [...plan.journal, signalJournal(fired, CAUSE)] }, now);
   } catch (error) {
-    // another writer stored this id first (the entry client order id, derived from it, is unique too)
-    const stored = error instanceof AlreadyStored ? error.record : await getSignal(db, record.id).catch(() => null);
+    // another writer stored this id first (its entry client order id, derived from it, is unique too): nothing was written
+    const stored = isUniqueViolation(error) ? await getSignal(db, record.id) : null;
     if (!stored) throw error;
-    result = { record: stored, trade: null };
+    return answerOf(stored);
   }
-  if (result.trade) rt.submitInBackground(result.trade, CAUSE);
-  rt.emit({ type: 'signal', signalId: result.record.id, outcome: result.record.status, tradeId: result.record.tradeId });
-  return answerOf(result.record);
-}
-
-class AlreadyStored extends Error {
-  constructor(readonly record: SignalRecord) { super(`signal ${record.id} is already stored`); }
+  rt.submitInBackground(trade, CAUSE);
+  rt.emit({ type: 'signal', signalId: fired.id, outcome: fired.status, tradeId: fired.tradeId });
+  return answerOf(fired);
 }
 
 export async function journalSignal(db: DbOrTrx, r: SignalRecord, now: number, cause = CAUSE): Promise<void> {
