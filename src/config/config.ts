@@ -4,13 +4,17 @@
  *  - every problem is reported at once (a trader fixes them in one go, not one per restart);
  *  - unknown KEEL_* variables are problems (a typo like KEEL_DATADIR must not silently fall back);
  *  - Alpaca key pairs are both-or-neither; no paper pair means "use the simulated exchange";
- *  - the result is deeply frozen, and secrets are reachable only through Credentials / apiToken,
- *    never through redact().
+ *  - the Telegram bot token and chat id are both-or-neither; a problem never echoes a token or a
+ *    webhook URL (its path may be the secret);
+ *  - the result is deeply frozen, and secrets are reachable only through Credentials / BotToken /
+ *    apiToken, never through redact().
  * Alpaca URL rules are urls.ts's (resolveAlpacaUrls); this module does not re-implement them.
  */
 import path from 'node:path';
 import { Credentials } from '../adapters/alpaca/credentials.js';
 import { CREDENTIAL_KEYS, readAlpacaUrls, type ResolvedAlpaca } from '../adapters/alpaca/urls.js';
+import { BotToken } from '../adapters/notify/bot-token.js';
+import { DEFAULT_TELEGRAM_API_URL, type NotifySettings, type TelegramSettings } from '../adapters/notify/notify-settings.js';
 import type { TradingMode } from '../ports/broker.port.js';
 import type { KeelConfig } from './config.types.js';
 
@@ -20,7 +24,10 @@ export type Env = Readonly<Record<string, string | undefined>>;
 
 export type ConfigResult = { ok: true; config: KeelConfig } | { ok: false; problems: string[] };
 
-export const KNOWN_KEEL_VARIABLES = ['KEEL_DATA_DIR', 'KEEL_API_TOKEN'] as const;
+export const KNOWN_KEEL_VARIABLES = [
+  'KEEL_DATA_DIR', 'KEEL_API_TOKEN',
+  'KEEL_WEBHOOK_URL', 'KEEL_TELEGRAM_BOT_TOKEN', 'KEEL_TELEGRAM_CHAT_ID', 'KEEL_TELEGRAM_API_URL',
+] as const;
 /** read by the test suite, not the service; accepted so a CI environment still starts */
 const TEST_ONLY_KEEL_VARIABLES = ['KEEL_SHARED_DIR'];
 /** variables an earlier Keel read, with what replaced them */
@@ -42,11 +49,12 @@ export function loadConfig(env: Env, opts: { cwd?: string } = {}): ConfigResult 
   const apiToken = readApiToken(env.KEEL_API_TOKEN, problems);
   const paper = readAlpaca(env, 'paper', problems);
   const live = readAlpaca(env, 'live', problems);
+  const notify = readNotify(env, problems);
   problems.push(...unknownKeelVariables(env));
   if (problems.length > 0) return { ok: false, problems: [...new Set(problems)] };
   return {
     ok: true,
-    config: deepFreeze({ port, host, databaseUrl, dataDir, apiToken, alpaca: { paper, live, useSimulator: paper === null } }),
+    config: deepFreeze({ port, host, databaseUrl, dataDir, apiToken, alpaca: { paper, live, useSimulator: paper === null }, notify }),
   };
 }
 
@@ -99,6 +107,49 @@ function readAlpaca(env: Env, mode: TradingMode, problems: string[]): ResolvedAl
   }
   if (key === null || secret === null) return null;
   return { mode, urls, credentials: new Credentials(key, secret), problems: [] };
+}
+
+function readNotify(env: Env, problems: string[]): NotifySettings {
+  const webhookUrl = readHttpUrl('KEEL_WEBHOOK_URL', env.KEEL_WEBHOOK_URL, problems);
+  return { webhookUrl, telegram: readTelegram(env, problems) };
+}
+
+/** Token and chat id both-or-neither; the API URL only makes sense with them. */
+function readTelegram(env: Env, problems: string[]): TelegramSettings | null {
+  const token = text(env.KEEL_TELEGRAM_BOT_TOKEN);
+  const chatId = text(env.KEEL_TELEGRAM_CHAT_ID);
+  const apiUrl = readHttpUrl('KEEL_TELEGRAM_API_URL', env.KEEL_TELEGRAM_API_URL, problems);
+  if ((token === null) !== (chatId === null)) {
+    const [set, missing] = token !== null ? ['KEEL_TELEGRAM_BOT_TOKEN', 'KEEL_TELEGRAM_CHAT_ID'] : ['KEEL_TELEGRAM_CHAT_ID', 'KEEL_TELEGRAM_BOT_TOKEN'];
+    problems.push(`${set} is set but ${missing} is not: set both or neither`);
+  }
+  if (apiUrl !== null && token === null && chatId === null) {
+    problems.push('KEEL_TELEGRAM_API_URL is set but KEEL_TELEGRAM_BOT_TOKEN and KEEL_TELEGRAM_CHAT_ID are not');
+  }
+  if (token === null || chatId === null) return null;
+  // never echo the token: a typo'd token is still most of a secret
+  if (!/^\d+:[\w-]+$/.test(token)) problems.push('KEEL_TELEGRAM_BOT_TOKEN does not look like a bot token (expected 123456789:AA…, as BotFather prints it)');
+  if (!/^(-?\d+|@\w+)$/.test(chatId)) problems.push(`KEEL_TELEGRAM_CHAT_ID must be a numeric chat id or @channelname (got ${JSON.stringify(chatId)})`);
+  return { chatId, apiUrl: (apiUrl ?? DEFAULT_TELEGRAM_API_URL).replace(/\/+$/, ''), token: new BotToken(token) };
+}
+
+/** An http(s) URL. Problems name only the scheme: the path or query may be the secret. */
+function readHttpUrl(name: string, raw: string | undefined, problems: string[]): string | null {
+  const value = text(raw);
+  if (value === null) return null;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    problems.push(`${name} is not a URL (expected https://host/path)`);
+    return null;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    problems.push(`${name} must start with http:// or https:// (got ${url.protocol}//)`);
+  } else if (url.username || url.password) {
+    problems.push(`${name} must not carry user:password@ (fetch refuses it): put the secret in the path or query`);
+  }
+  return value;
 }
 
 function unknownKeelVariables(env: Env): string[] {

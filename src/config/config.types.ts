@@ -1,5 +1,6 @@
 /** The validated, frozen process configuration (built by loadConfig in config.ts). */
 import type { ResolvedAlpaca } from '../adapters/alpaca/urls.js';
+import type { NotifySettings } from '../adapters/notify/notify-settings.js';
 
 export interface KeelConfig {
   port: number;
@@ -17,4 +18,6 @@ export interface KeelConfig {
     live: ResolvedAlpaca | null;
     useSimulator: boolean;
   };
+  /** where notifications go; both null = nowhere (nullNotifier) */
+  notify: NotifySettings;
 }

@@ -1,7 +1,8 @@
 /**
  * A printable copy of KeelConfig for logs and the startup banner.
- * Invariant: the API token, Alpaca secrets and the database password never appear in the output;
- * key ids are masked the way Credentials masks them (first four characters).
+ * Invariant: the API token, Alpaca secrets, the database password, the Telegram bot token and the
+ * webhook URL's path and query never appear in the output; key ids are masked the way Credentials
+ * masks them (first four characters), the bot token the way BotToken masks it (bot id only).
  */
 import { maskKeyId } from '../adapters/alpaca/credentials.js';
 import type { ResolvedAlpaca } from '../adapters/alpaca/urls.js';
@@ -22,6 +23,11 @@ export interface RedactedConfig {
   dataDir: string;
   apiToken: typeof MASK | null;
   alpaca: { paper: RedactedAlpaca | null; live: RedactedAlpaca | null; useSimulator: boolean };
+  notify: {
+    /** origin only, e.g. "https://hooks.slack.com" */
+    webhookUrl: string | null;
+    telegram: { chatId: string; apiUrl: string; token: string } | null;
+  };
 }
 
 export function redact(config: KeelConfig): RedactedConfig {
@@ -36,7 +42,24 @@ export function redact(config: KeelConfig): RedactedConfig {
       live: redactAlpaca(config.alpaca.live),
       useSimulator: config.alpaca.useSimulator,
     },
+    notify: {
+      webhookUrl: config.notify.webhookUrl === null ? null : originOnly(config.notify.webhookUrl),
+      telegram: config.notify.telegram === null ? null : {
+        chatId: config.notify.telegram.chatId,
+        apiUrl: originOnly(config.notify.telegram.apiUrl),
+        token: config.notify.telegram.token.masked(),
+      },
+    },
   };
+}
+
+/** the path and query of a webhook URL are often its secret (Slack, Discord) */
+function originOnly(raw: string): string {
+  try {
+    return new URL(raw).origin;
+  } catch {
+    return MASK;
+  }
 }
 
 function redactAlpaca(resolved: ResolvedAlpaca | null): RedactedAlpaca | null {

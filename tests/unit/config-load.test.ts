@@ -6,6 +6,9 @@ import { loadConfig, redact, type KeelConfig } from '../../src/config/config.js'
 const CWD = '/srv/keel';
 const PAPER = { ALPACA_API_KEY: 'PKPAPERKEY123', ALPACA_API_SECRET: 'paper-secret-value-xyz' };
 const LIVE = { ALPACA_LIVE_API_KEY: 'AKLIVEKEY456', ALPACA_LIVE_API_SECRET: 'live-secret-value-xyz' };
+const BOT_TOKEN = '123456789:AAHbotSecretPart_xyz-0123456789';
+const TELEGRAM = { KEEL_TELEGRAM_BOT_TOKEN: BOT_TOKEN, KEEL_TELEGRAM_CHAT_ID: '-1001234567890' };
+const WEBHOOK = 'https://hooks.example.com/services/T0/B0/hookSecretPath?sig=hookSecretQuery';
 
 function ok(env: Record<string, string | undefined>): KeelConfig {
   const result = loadConfig(env, { cwd: CWD });
@@ -24,6 +27,7 @@ describe('loadConfig', () => {
     const config = ok({});
     expect(config).toMatchObject({ port: 3000, host: '127.0.0.1', databaseUrl: null, apiToken: null, dataDir: path.join(CWD, '.keel') });
     expect(config.alpaca).toEqual({ paper: null, live: null, useSimulator: true });
+    expect(config.notify).toEqual({ webhookUrl: null, telegram: null });
   });
 
   it('reads every variable when they are valid', () => {
@@ -98,19 +102,66 @@ describe('loadConfig', () => {
     expect(found.find((p) => p.startsWith('KEEL_DATADIR'))).toContain('KEEL_DATA_DIR');
   });
 
+  it('reads the notification targets: webhook URL and Telegram bot with the default API URL', () => {
+    const config = ok({ KEEL_WEBHOOK_URL: WEBHOOK, ...TELEGRAM });
+    expect(config.notify.webhookUrl).toBe(WEBHOOK);
+    expect(config.notify.telegram).toMatchObject({ chatId: '-1001234567890', apiUrl: 'https://api.telegram.org' });
+    expect(config.notify.telegram?.token.value()).toBe(BOT_TOKEN);
+    expect(ok({ ...TELEGRAM, KEEL_TELEGRAM_API_URL: 'http://127.0.0.1:8081/' }).notify.telegram?.apiUrl).toBe('http://127.0.0.1:8081');
+    expect(ok({ ...TELEGRAM, KEEL_TELEGRAM_CHAT_ID: '@keel_alerts' }).notify.telegram?.chatId).toBe('@keel_alerts');
+  });
+
+  it('requires the Telegram token and chat id both-or-neither', () => {
+    expect(problems({ KEEL_TELEGRAM_BOT_TOKEN: BOT_TOKEN })).toEqual([expect.stringContaining('KEEL_TELEGRAM_CHAT_ID')]);
+    expect(problems({ KEEL_TELEGRAM_CHAT_ID: '42' })).toEqual([expect.stringContaining('KEEL_TELEGRAM_BOT_TOKEN')]);
+    expect(problems({ KEEL_TELEGRAM_API_URL: 'https://tg.example.com' })).toEqual([expect.stringContaining('KEEL_TELEGRAM_API_URL')]);
+  });
+
+  it.each([
+    ['KEEL_WEBHOOK_URL', 'not a url /hookSecretPath'],
+    ['KEEL_WEBHOOK_URL', 'ftp://hooks.example.com/hookSecretPath'],
+    ['KEEL_WEBHOOK_URL', 'https://user:pw@hooks.example.com/hookSecretPath'],
+    ['KEEL_TELEGRAM_API_URL', 'ws://tg.example.com/hookSecretPath'],
+  ])('rejects %s=%s without echoing the URL', (name, value) => {
+    const found = problems({ ...TELEGRAM, [name]: value });
+    expect(found).toEqual([expect.stringContaining(name)]);
+    expect(found[0]).not.toContain('hookSecretPath');
+  });
+
+  it('rejects a malformed bot token without echoing it, and a malformed chat id', () => {
+    const found = problems({ KEEL_TELEGRAM_BOT_TOKEN: 'botSecretPart only', KEEL_TELEGRAM_CHAT_ID: 'my chat' });
+    expect(found).toHaveLength(2);
+    expect(found.join('\n')).not.toContain('botSecretPart');
+    expect(found.join('\n')).toContain('KEEL_TELEGRAM_CHAT_ID');
+  });
+
   it('accepts the test-only KEEL_SHARED_DIR so CI environments start', () => {
     expect(ok({ KEEL_SHARED_DIR: '../shared' }).port).toBe(3000);
   });
 });
 
 describe('redact', () => {
-  const config = ok({ ...PAPER, ...LIVE, KEEL_API_TOKEN: 'super-secret-api-token', DATABASE_URL: 'postgres://keel:dbpass123@db/keel' });
+  const config = ok({
+    ...PAPER, ...LIVE, KEEL_API_TOKEN: 'super-secret-api-token', DATABASE_URL: 'postgres://keel:dbpass123@db/keel',
+    KEEL_WEBHOOK_URL: WEBHOOK, ...TELEGRAM,
+  });
+  const secrets = ['super-secret-api-token', PAPER.ALPACA_API_SECRET, LIVE.ALPACA_LIVE_API_SECRET, 'dbpass123', 'AAHbotSecretPart', 'hookSecretPath', 'hookSecretQuery'];
 
-  it('never prints the API token, the Alpaca secrets or the database password', () => {
+  it('never prints the API token, the Alpaca secrets, the database password, the bot token or the webhook path', () => {
     const printed = [JSON.stringify(redact(config)), inspect(redact(config), { depth: 10 })].join('\n');
-    for (const secret of ['super-secret-api-token', PAPER.ALPACA_API_SECRET, LIVE.ALPACA_LIVE_API_SECRET, 'dbpass123']) {
-      expect(printed).not.toContain(secret);
-    }
+    for (const secret of secrets) expect(printed).not.toContain(secret);
+  });
+
+  it('keeps the bot token out of the config itself when it is logged or serialised by accident', () => {
+    const printed = [JSON.stringify(config), inspect(config, { depth: 10 }), String(config.notify.telegram?.token)].join('\n');
+    expect(printed).not.toContain('AAHbotSecretPart');
+  });
+
+  it('shows the webhook by its origin and the bot by its id', () => {
+    const printed = redact(config);
+    expect(printed.notify.webhookUrl).toBe('https://hooks.example.com');
+    expect(printed.notify.telegram).toEqual({ chatId: '-1001234567890', apiUrl: 'https://api.telegram.org', token: '123456789:****' });
+    expect(redact(ok({})).notify).toEqual({ webhookUrl: null, telegram: null });
   });
 
   it('masks key ids like the adapter does and keeps the useful parts', () => {
