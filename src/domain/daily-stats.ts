@@ -9,6 +9,13 @@ export interface DailyStats {
   tradeCount: number;
   roundTripCount: number;
   sessionStartEquity: Decimal | null;
+  /** only ever goes up within the day (the database keeps it escalate-only) */
   breakerLevel: BreakerLevel;
+  /** the daily loss limit tripped today; never cleared within the day */
+  dailyLossTripped: boolean;
+  /** the worst drawdown seen today, in percent; null until one was computed */
+  maxDrawdownPct: Decimal | null;
+  /** the equity of the latest observation */
+  lastEquity: Decimal | null;
   updatedAt: number;
 }
