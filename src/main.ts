@@ -20,11 +20,13 @@ async function main(): Promise<void> {
     warn: (message, error) => console.error(`keel: ${message}${error ? `: ${error instanceof Error ? error.message : String(error)}` : ''}`),
   });
   const status = await keel.control.status();
+  const readOnly = keel.writerRole() !== 'writer';
   console.log(`Keel is listening on ${keel.url}
   mode      ${keel.mode}
-  broker    ${keel.broker}
+  broker    ${readOnly ? 'not connected (read-only)' : keel.broker}
   database  ${keel.database}${keel.migrationsApplied.length ? ` (migrations applied: ${keel.migrationsApplied.join(', ')})` : ''}
-  state     ${status.state}${status.starting ? ' (restoring running: reconciling first)' : ''}, reconciled ${status.reconciled}
+  state     ${status.state}${readOnly ? ' (as the writing instance persisted it)' : ''}${status.starting ? ' (restoring running: reconciling first)' : ''}, reconciled ${status.reconciled}
+  writer    ${readOnly ? `read-only: another instance holds the writer lease (${keel.lease}); this one takes over when it stops` : `this instance (lease ${keel.lease})`}
   API token ${keel.token.token}  (${keel.token.source === 'env' ? 'from KEEL_API_TOKEN' : `${keel.token.source === 'generated' ? 'generated, saved in' : 'from'} ${keel.token.file}`})
 Try: curl -H 'Authorization: Bearer ${keel.token.token}' ${keel.url}/api/bot/status
 Ctrl-C stops.`);

@@ -12,21 +12,25 @@
  *  - stop() leaves trades and broker positions as they are (the status shows them unattended);
  *  - applySettings() re-arms every book at once and re-evaluates it at its last price, so a
  *    tightened stop or a shorter max hold fires now; a change racing start() is not lost (a
- *    sequence number tells start() the config it read may be older than the latest applied).
+ *    sequence number tells start() the config it read may be older than the latest applied);
+ *  - ensureTracked() (the watchdog's repair) re-reads each trade and spawns only a live one with no
+ *    actor, after any start in progress (start() spawns unconditionally, so the two never overlap).
  * The pieces that need none of the actors Map live beside it (symbol-slots, price-feed,
  * fill-router, session-close, exit-settings).
  */
 import { Subject, type SchedulerLike, type Subscription } from 'rxjs';
-import { listTrades, loadBotConfig } from '../adapters/postgres/index.js';
+import { getTrade, listTrades, loadBotConfig } from '../adapters/postgres/index.js';
 import type { ExitDecision, ExitSettings, PositionView } from '../core/exits/exit.types.js';
 import { LIVE_TRADE_STATUSES, type ExitReason, type Trade } from '../domain/trade.js';
 import type { SubmitOutcome } from '../ports/broker.port.js';
 import { clockScheduler } from '../streams/clock-scheduler.js';
 import { PriceFeed } from '../streams/price-feed.js';
+import { GATE_CLOSED, tradeStreamGate, type StreamGate } from '../streams/operators/trade-stream-gate.js';
+import { Decimal, ZERO } from '../domain/money.js';
 import { resolveByClientOrderId } from './entry-resolver.js';
 import { FillRouter } from './fill-router.js';
 import { PositionActor } from './position.actor.js';
-import type { ExitAllReport, ExitRuleSettings, PositionEvent, PositionSupervisor } from './position-supervisor.types.js';
+import type { ExitAllReport, ExitRuleSettings, PositionEvent, PositionSupervisor, SupervisorProtection } from './position-supervisor.types.js';
 import { rearmBooks, toExitSettings } from './exit-settings.js';
 import { SessionCloseScheduler } from './session-close.scheduler.js';
 import { SymbolSlots } from './symbol-slots.js';
@@ -49,11 +53,12 @@ interface Run {
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-class Supervisor implements PositionSupervisor {
+class Supervisor implements PositionSupervisor, SupervisorProtection {
   readonly events$ = new Subject<PositionEvent>();
   private readonly actors = new Map<string, PositionActor>();
   private readonly slots: SymbolSlots;
   private run: Run | null = null;
+  private gate: StreamGate = GATE_CLOSED;
   private starting: Promise<void> | null = null;
   private readonly scheduler: SchedulerLike;
   private readonly warn: (message: string, error?: unknown) => void;
@@ -76,8 +81,52 @@ class Supervisor implements PositionSupervisor {
   }
 
   /** the symbol's last price seen by its book (watched symbols only); intake sizes with it */
+  streamGate(): StreamGate {
+    return this.run ? this.gate : GATE_CLOSED;
+  }
+
+  unrealizedPnl(): Decimal | null {
+    let total = ZERO;
+    for (const actor of this.actors.values()) {
+      if (actor.state !== 'open' || !actor.trade.shares || !actor.trade.entryPrice) continue;
+      // no tick yet since the open: the last known trade is the entry fill itself
+      const last = this.slots.lastPrice(actor.trade.symbol);
+      if (last !== null) total = total.plus(actor.trade.shares.times(new Decimal(last).minus(actor.trade.entryPrice)));
+    }
+    return total;
+  }
+
   lastPrice(symbol: string): number | null {
     return this.slots.lastPrice(symbol);
+  }
+
+  trackedTradeIds(): string[] {
+    return [...this.actors.keys()];
+  }
+
+  lastPriceAt(symbol: string): number | null {
+    return this.run?.feed.freshAt(symbol) ?? null;
+  }
+
+  refreshPrices(symbols: readonly string[]): Promise<void> {
+    return this.run?.feed.refresh(symbols) ?? Promise.resolve();
+  }
+
+  async ensureTracked(tradeIds: readonly string[]): Promise<string[]> {
+    await this.starting?.catch(() => undefined);
+    const run = this.run;
+    const wanted = tradeIds.filter((id) => !this.actors.has(id));
+    if (!run || wanted.length === 0) return [];
+    const trades = await Promise.all(wanted.map((id) => getTrade(this.deps.db, id)));
+    if (this.run !== run) return []; // stopped (or restarted: that start loaded them) meanwhile
+    const adopted = trades
+      .filter((t): t is Trade => t !== null && LIVE_TRADE_STATUSES.includes(t.status) && !this.actors.has(t.id))
+      .map((trade) => this.spawn(trade));
+    await Promise.all(adopted.map(async (actor) => {
+      await run.router.refresh(actor);
+      actor.resume();
+    }));
+    return adopted.map((actor) => actor.trade.id);
   }
 
   start(): Promise<void> {
@@ -107,6 +156,8 @@ class Supervisor implements PositionSupervisor {
     };
     run.session = this.sessionClose(run);
     this.run = run;
+    this.gate = GATE_CLOSED;
+    run.subs.push(adapters.tradeStream.events$.pipe(tradeStreamGate()).subscribe((gate) => { this.gate = gate; }));
     run.subs.push(router.attach(adapters.tradeStream.events$, () => this.actors.values()));
     adapters.tradeStream.start();
     adapters.marketDataStream.start();
@@ -276,6 +327,6 @@ class Supervisor implements PositionSupervisor {
   }
 }
 
-export function createPositionSupervisor(deps: PositionSupervisorDeps): PositionSupervisor & { lastPrice(symbol: string): number | null } {
+export function createPositionSupervisor(deps: PositionSupervisorDeps): PositionSupervisor & SupervisorProtection & { lastPrice(symbol: string): number | null } {
   return new Supervisor(deps);
 }

@@ -8,6 +8,8 @@
  * change at once (a tightened stop applies NOW, not after a restart).
  */
 import type { Observable } from 'rxjs';
+import type { Decimal } from '../domain/money.js';
+import type { StreamGate } from '../streams/operators/trade-stream-gate.js';
 import type { BotSettings } from '../domain/bot-config.js';
 import type { ExitReason, Trade } from '../domain/trade.js';
 import type { SubmitOutcome } from '../ports/broker.port.js';
@@ -53,5 +55,30 @@ export interface PositionSupervisor {
   applySettings(settings: ExitRuleSettings): void;
   /** live trades with an actor */
   trackedCount(): number;
+  /** the stream-gap gate: entries only while the trade stream is live and caught up (GATE_CLOSED while stopped) */
+  streamGate(): StreamGate;
+  /** unrealized P&L of the open positions at their symbols' last prices (a position with no tick
+   *  since its open counts at its entry fill); null = unknown */
+  unrealizedPnl(): Decimal | null;
   readonly events$: Observable<PositionEvent>;
+}
+
+/**
+ * What the safety watchdog and the health job read and repair (issue 5 §4), apart from
+ * PositionSupervisor so the existing implementations and fakes stay whole.
+ * Invariants: the reads are synchronous and cheap (called every few seconds); the repairs are
+ * idempotent and do nothing while the supervisor is stopped.
+ */
+export interface SupervisorProtection {
+  /** ids of the trades that have a position actor now */
+  trackedTradeIds(): string[];
+  /** when the symbol's price feed last confirmed a price (epoch ms of the injected clock);
+   *  null when the symbol is not watched or the supervisor is stopped */
+  lastPriceAt(symbol: string): number | null;
+  /** spawns an actor for each of these trades that is live in the database and has none (as start()
+   *  does: orders re-read by REST, an interrupted exit finished); waits for a start in progress;
+   *  resolves with the ids it adopted */
+  ensureTracked(tradeIds: readonly string[]): Promise<string[]>;
+  /** polls these watched symbols' snapshots now (one request); resolves when answered or failed */
+  refreshPrices(symbols: readonly string[]): Promise<void>;
 }

@@ -34,6 +34,8 @@ export type ControlErrorCode =
   | 'LIVE_CREDENTIALS_MISSING'
   | 'CONFIRMATION_REQUIRED'
   | 'READ_ONLY'
+  /** another Keel instance holds the writer lease on this database: this one is read-only (409) */
+  | 'ANOTHER_INSTANCE_ACTIVE'
   | 'NOT_FOUND'
   | 'SIGNAL_NOT_PENDING';
 

@@ -2,8 +2,10 @@
  * CONTRACT: the trading pipeline as the HTTP layer sees it (signals in, trades out, kill switch).
  * Like BotControl: answers are values; refusals carry a code and change nothing.
  */
+import type { BotState } from '../domain/bot-config.js';
 import type { CheckVerdict } from '../domain/denial.js';
 import type { JournalEntry } from '../domain/journal.js';
+import type { Decimal } from '../domain/money.js';
 import type { SignalAnswer, SignalInput, SignalRecord, SignalStatus } from '../domain/signal.js';
 import type { ExitReason, Trade, TradeStatus } from '../domain/trade.js';
 import type { ControlResult } from './bot-control.types.js';
@@ -43,14 +45,44 @@ export interface TradeDetail {
   journal: JournalEntry[];
 }
 
+/** what became of the flatten an emergency stop was asked for */
+export type FlattenOutcome = 'done' | 'queued_for_open' | 'not_requested' | 'incomplete';
+
+/** a broker position still there when the kill switch finished */
+export interface PositionLeft {
+  symbol: string;
+  /** shares of this owner (a symbol Keel and someone else both hold appears twice) */
+  qty: Decimal;
+  /** 'external': bought outside Keel; the kill switch reports it and never closes it */
+  owner: 'keel' | 'external';
+  /** the Keel trade the shares belong to ('keel' only) */
+  tradeId?: string;
+}
+
+/**
+ * The kill switch's answer (also journaled): exactly what was cancelled, closed and left.
+ * The bot is halted before anything else happens and stays halted until acknowledged.
+ */
 export interface EmergencyStopReport {
-  /** open orders Keel asked the broker to cancel, with the broker's per-order answer */
+  /** every open order Keel asked the broker to cancel, with the broker's per-order answer */
   cancelledOrders: Array<{ orderId: string; status: number; error: string | null }>;
-  /** trades whose exit (kill_switch) was sent */
+  /** order ids the broker confirmed are no longer open (cancelled, or filled before the cancel landed) */
+  cancelled: string[];
+  /** order ids still open at the broker when the wait for acknowledgements ended */
+  stillOpen: string[];
+  /** trades closed (kill_switch) by this stop */
+  closed: string[];
+  /** trades whose exit was sent but had not closed by the deadline */
   closing: string[];
+  /** trades whose exit could not be sent */
   failed: Array<{ tradeId: string; error: string }>;
-  /** the state the bot was left in */
-  state: string;
+  flatten: FlattenOutcome;
+  /** broker positions at the end: Keel's (not flat yet) and external ones (never touched) */
+  left: PositionLeft[];
+  /** 'halted' unless the halt itself failed (then `problems` says why) */
+  state: BotState;
+  /** what went wrong on the way (broker unreachable, halt not persisted, ...); empty when nothing did */
+  problems: string[];
 }
 
 export interface PipelineControl {

@@ -1,13 +1,21 @@
 /**
  * Starts the whole service from a validated configuration, and stops it in reverse order.
- * Order matters: database (embedded or DATABASE_URL) → migrations → persisted config → broker
- * (the in-process simulated exchange when no paper keys) → position supervisor → control facade
- * (its state events drive the supervisor: running/paused/halted start it, stopped stops it; its config
- * events re-arm the open positions' exits at once) →
- * trading pipeline → HTTP → boot (restores the persisted state; 'running' only after
- * reconciliation). The HTTP server is up before boot, so the API answers even while the broker is
+ * Order matters: database (embedded or DATABASE_URL) → migrations → persisted config → the writer
+ * lease (one per database: bot_config, trades and the journal are shared by every instance on it)
+ * → position supervisor, control facade (swappable: read-only until this instance writes),
+ * trading pipeline → HTTP → the writer guard. The guard's first try decides the role:
+ *  - acquired → this instance writes: the broker of the persisted mode is connected, the real
+ *    control is created, its events drive the supervisor (running/paused/halted start it, stopped
+ *    stops it; config events re-arm the open positions' exits), boot restores the persisted state
+ *    ('running' only after reconciliation), then the pipeline's background work starts;
+ *  - refused → read-only: the API and the journal are readable, every change is refused with
+ *    ANOTHER_INSTANCE_ACTIVE, no entry passes the gate, the supervisor and the broker stay off;
+ *    the guard polls and takes over (exactly like a restart) when the other instance lets go;
+ *  - a lost lease → read-only at once, everything that writes stopped (writer-role.ts).
+ * The HTTP server is up before the role is decided, so the API answers even while the broker is
  * unreachable. Shutdown runs in reverse: HTTP, the pipeline (its in-flight POSTs finish), the
- * supervisor, the control, the broker streams, the database.
+ * writer's supervisor and control, the guard and the lease (released only after every write), the
+ * broker streams, the database.
  * Invariant: whatever was started is stopped again if a later step fails.
  */
 import { mkdir } from 'node:fs/promises';
@@ -19,15 +27,24 @@ import { startInProcessSim } from '../adapters/sim/in-process.js';
 import { resolveApiToken, type ResolvedApiToken } from '../config/api-token.js';
 import type { KeelConfig } from '../config/config.js';
 import { createPositionSupervisor } from '../actors/position-supervisor.js';
+import { createPostgresWriterLease, leaseName } from '../adapters/postgres/writer-lease.js';
 import { createBotControl, type KeelBotControl } from '../control/bot-control.js';
 import { createPipeline, type KeelPipeline } from '../control/pipeline/signal-service.js';
+import { createReadOnlyControl } from '../control/read-only-control.js';
+import { createSwappableControl } from '../control/swappable-control.js';
+import { startWriterGuard, type WriterGuard, type WriterRole as GuardRole } from '../control/writer-guard.js';
 import type { TradingModeName } from '../domain/bot-config.js';
 import { createApp } from '../http/app.js';
 import type { Clock, Random } from '../ports/clock.port.js';
 import { journalTradeStream } from '../streams/trade-stream-journal.js';
 import { withUnattendedCount } from './attended-control.js';
 import { BrokerSwitch } from './broker-switch.js';
-import { driveSupervisor } from './supervisor-lifecycle.js';
+import { createWriterRole } from './writer-role.js';
+
+/** one lease per database, whatever the mode or account: bot_config, trades and the journal are
+ *  per database, so a paper↔live switch must not let a second instance write beside this one */
+export const WRITER_LEASE = { mode: 'db', accountKey: 'writer' } as const;
+export const WRITER_LEASE_NAME = leaseName(WRITER_LEASE.mode, WRITER_LEASE.accountKey);
 
 export interface KeelServiceDeps {
   clock: Clock;
@@ -44,8 +61,14 @@ export interface KeelService {
   broker: string;
   mode: TradingModeName;
   migrationsApplied: string[];
+  /** the facade HTTP serves: the real control while this instance writes, read-only otherwise */
   control: KeelBotControl;
   pipeline: KeelPipeline;
+  /** printable name of the single-writer lease */
+  lease: string;
+  /** 'writer' while this instance holds the lease and has reconciled; 'read_only' while another
+   *  instance writes; 'lost' between a lost lease and its return */
+  writerRole(): GuardRole;
   stop(): Promise<void>;
 }
 
@@ -65,7 +88,7 @@ export async function startKeel(config: KeelConfig, deps: KeelServiceDeps): Prom
     await mkdir(config.dataDir, { recursive: true });
     const token = await resolveApiToken({ envToken: config.apiToken, dataDir: config.dataDir });
 
-    const { db, description: database, migrationsApplied, close } = await openDatabase({
+    const { db, description: database, url: databaseUrl, migrationsApplied, close } = await openDatabase({
       databaseUrl: config.databaseUrl, dataDir: config.dataDir, onPoolError: (err) => deps.warn('postgres connection error', err),
     });
     stack.push(close);
@@ -91,32 +114,39 @@ export async function startKeel(config: KeelConfig, deps: KeelServiceDeps): Prom
         ),
     });
     stack.push(() => brokers.stop());
-    await brokers.switchTo(botConfig.mode);
+
+    // its own connection (the URL carries the password: it goes to pg, never to a log)
+    const lease = createPostgresWriterLease({ ...WRITER_LEASE, connection: databaseUrl, clock, warn: deps.warn });
+    let guard: WriterGuard | null = null;
+    // released only after everything that writes has stopped (the steps pushed later run first)
+    stack.push(async () => {
+      await guard?.stop();
+      await lease.close();
+    });
 
     const supervisor = createPositionSupervisor({ db, clock, adapters: () => brokers.adapters, warn: deps.warn });
-    const bare = createBotControl({
-      db,
-      clock,
-      random: deps.random,
-      broker: () => brokers.broker,
-      switchBroker: (mode) => brokers.switchTo(mode),
-      reconcileRetry: { baseMs: 1_000, maxMs: 60_000 },
-    });
-    stack.push(() => bare.shutdown());
-    const control = withUnattendedCount(bare, supervisor);
-    // subscribed before boot: the restored state's first event starts the supervisor
-    const lifecycle = driveSupervisor(control.events$, supervisor, deps.warn);
-    stack.push(async () => {
-      lifecycle.unsubscribe();
-      await supervisor.stop();
-    });
+    const readOnly = createReadOnlyControl({ db, clock });
+    const control = createSwappableControl(readOnly);
     const pipeline = createPipeline({
       db, clock, control, supervisor, warn: deps.warn, entryGate: () => control.entryGate(),
       broker: () => brokers.broker,
       marketData: () => brokers.adapters?.marketData ?? null,
       lastPrice: (symbol) => supervisor.lastPrice(symbol),
     });
-    pipeline.start();
+    const role = createWriterRole({
+      db, clock, warn: deps.warn, leaseName: lease.name, control, readOnly, supervisor, pipeline,
+      connect: async () => { await brokers.switchTo((await loadBotConfig(db, clock.now())).mode); },
+      disconnect: () => brokers.stop(),
+      createControl: () => withUnattendedCount(createBotControl({
+        db,
+        clock,
+        random: deps.random,
+        broker: () => brokers.broker,
+        switchBroker: (mode) => brokers.switchTo(mode),
+        reconcileRetry: { baseMs: 1_000, maxMs: 60_000 },
+      }), supervisor),
+    });
+    stack.push(() => role.stop());
     stack.push(() => pipeline.stop());
 
     const app = createApp({ control, pipeline, apiToken: token.token, logError: (error) => deps.warn('http: unexpected error', error) });
@@ -124,7 +154,10 @@ export async function startKeel(config: KeelConfig, deps: KeelServiceDeps): Prom
     stack.push(() => closeServer(server));
     const address = server.address() as AddressInfo;
 
-    await control.boot();
+    // the first try decides: writer (boot and reconcile, like a restart) or read-only (poll)
+    guard = await startWriterGuard({ lease, clock, warn: deps.warn, onAcquired: (signal) => role.acquired(signal), onLost: (reason) => role.lost(reason) });
+    role.startupDone();
+    const writerGuard = guard;
     return {
       url: `http://${config.host}:${address.port}`,
       token,
@@ -134,6 +167,8 @@ export async function startKeel(config: KeelConfig, deps: KeelServiceDeps): Prom
       migrationsApplied,
       control,
       pipeline,
+      lease: lease.name,
+      writerRole: () => writerGuard.role(),
       stop: stopAll,
     };
   } catch (error) {

@@ -7,7 +7,14 @@
  *    the last one leaves (reference counted);
  *  - live ticks always pass; a snapshot tick passes only if newer than every tick of its symbol;
  *  - a symbol with no live tick during a whole poll period (default 5 s) is polled; ALL stale
- *    symbols share ONE getSnapshots request per period, and polls never overlap.
+ *    symbols share ONE getSnapshots request per period, and polls never overlap;
+ *  - freshAt(symbol) is when the feed last CONFIRMED a price for the symbol (the watchdog's
+ *    staleness, issue 5 §4): a snapshot that answered for it (now), or a live tick during a poll
+ *    period (the period's start: conservative by at most one period, and it keeps the tick path
+ *    free of clock reads); a newly watched symbol counts from when its watch began. A quiet
+ *    market whose snapshot still answers is fresh: staleness means the feed is broken, not idle;
+ *  - refresh(symbols) is an on-demand poll of those watched symbols (the watchdog's repair); it
+ *    shares the no-overlap rule with the periodic poll (one in flight answers both).
  * Why not CORE's per-symbol withSnapshotFallback operator: it allocates a freshness wrapper and
  * reads the clock on every tick and polls each symbol separately — with 100 symbols that is
  * 1,200 requests a minute against Alpaca's 200 (PROTOCOL.md §1.4), and it halves the tick path's
@@ -31,6 +38,8 @@ interface Channel {
   /** a live tick arrived during the current poll period */
   heard: boolean;
   newestAt: number;
+  /** scheduler time the feed last confirmed a price (see freshAt) */
+  confirmedAt: number;
 }
 
 export class PriceFeed {
@@ -38,6 +47,8 @@ export class PriceFeed {
   private dispatch: Subscription | null = null;
   private poller: Subscription | null = null;
   private polling = false;
+  /** scheduler time the current poll period began */
+  private periodStart = 0;
 
   constructor(private readonly deps: PriceFeedDeps) {}
 
@@ -53,6 +64,18 @@ export class PriceFeed {
       channel.watchers.push(subscriber);
       return () => this.release(symbol, channel, subscriber);
     });
+  }
+
+  /** when the feed last confirmed a price of the symbol (scheduler time); null when not watched */
+  freshAt(symbol: string): number | null {
+    return this.channels.get(symbol)?.confirmedAt ?? null;
+  }
+
+  /** polls these watched symbols' snapshots now (one request); resolves when it answered or failed.
+   *  Does nothing while a poll is in flight: that poll answers for them. */
+  refresh(symbols: readonly string[]): Promise<void> {
+    const watched = symbols.filter((symbol) => this.channels.has(symbol));
+    return watched.length === 0 || this.polling ? Promise.resolve() : this.poll(watched);
   }
 
   /** a fill is a price of its symbol (only delivered while the symbol is watched) */
@@ -89,7 +112,7 @@ export class PriceFeed {
     });
     let channel = this.channels.get(symbol);
     if (!channel) {
-      channel = { watchers: [], heard: false, newestAt: -Infinity };
+      channel = { watchers: [], heard: false, newestAt: -Infinity, confirmedAt: this.deps.scheduler.now() };
       this.channels.set(symbol, channel);
       this.deps.stream.subscribe({ trades: [symbol] });
     }
@@ -112,6 +135,7 @@ export class PriceFeed {
   private schedulePolls(): Subscription {
     const period = this.deps.pollEveryMs ?? 5_000;
     const feed = this;
+    this.periodStart = this.deps.scheduler.now();
     return this.deps.scheduler.schedule(function tick(this: { schedule(state?: unknown, delay?: number): unknown }) {
       feed.pollStale();
       this.schedule(undefined, period);
@@ -120,17 +144,27 @@ export class PriceFeed {
 
   private pollStale(): void {
     const stale: string[] = [];
+    const heardSince = this.periodStart;
+    this.periodStart = this.deps.scheduler.now();
     for (const [symbol, channel] of this.channels) {
       if (!channel.heard) stale.push(symbol);
+      else if (heardSince > channel.confirmedAt) channel.confirmedAt = heardSince;
       channel.heard = false;
     }
     if (stale.length === 0 || this.polling) return;
+    void this.poll(stale);
+  }
+
+  private poll(symbols: string[]): Promise<void> {
     this.polling = true;
-    this.deps.marketData.getSnapshots(stale).then((snapshots) => {
-      for (const symbol of stale) {
+    return this.deps.marketData.getSnapshots(symbols).then((snapshots) => {
+      const now = this.deps.scheduler.now();
+      for (const symbol of symbols) {
         const trade = snapshots[symbol]?.latestTrade;
         const channel = this.channels.get(symbol);
-        if (trade && channel && trade.t > channel.newestAt) this.emit(channel, { symbol, price: trade.price, at: trade.t, source: 'snapshot' });
+        if (!trade || !channel) continue;
+        channel.confirmedAt = now;
+        if (trade.t > channel.newestAt) this.emit(channel, { symbol, price: trade.price, at: trade.t, source: 'snapshot' });
       }
     }, (error: unknown) => this.deps.onError?.('snapshot poll failed; next period retries', error)).finally(() => { this.polling = false; });
   }

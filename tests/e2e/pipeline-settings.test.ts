@@ -26,6 +26,7 @@ async function runningWithPosition(symbol: string) {
   const started = keel.applied('start');
   expect((await keel.control.act('start', 'test')).ok).toBe(true);
   await started;
+  await keel.streamLive();
   const watching = firstValueFrom(h.alpaca.marketDataStream.events$.pipe(filter((e) => e.type === 'subscription' && e.subscription.trades.includes(symbol))));
   expect(await keel.pipeline.ingestSignal(signal({ id: `sig-${symbol}`, symbol }))).toMatchObject({ outcome: 'fired' });
   const tradeId = (await keel.pipeline.getSignal(`sig-${symbol}`))!.tradeId!;

@@ -78,11 +78,19 @@ describe('trade and emergency-stop routes', () => {
     expect((await res.json()).error.code).toBe('NOT_FOUND');
   });
 
-  it('runs the emergency stop with closePositions and answers the report', async () => {
-    pipeline.report = { cancelledOrders: [{ orderId: 'o1', status: 204, error: null }], closing: ['t1'], failed: [], state: 'stopped' };
+  it('runs the emergency stop with closePositions and answers the report: cancelled, closed and left', async () => {
+    pipeline.report = {
+      cancelledOrders: [{ orderId: 'o1', status: 200, error: null }, { orderId: 'o2', status: 200, error: null }], cancelled: ['o1'], stillOpen: ['o2'],
+      closed: ['t1'], closing: ['t2'], failed: [], flatten: 'incomplete',
+      left: [{ symbol: 'ABCD', qty: new Decimal('2.50'), owner: 'keel', tradeId: 't2' }, { symbol: 'XYZ', qty: new Decimal('7'), owner: 'external' }],
+      state: 'halted', problems: [],
+    };
     const res = await app.request('/api/bot/emergency-stop', { method: 'POST', headers: JSON_AUTH, body: JSON.stringify({ closePositions: true }) });
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual(pipeline.report);
+    expect(await res.json()).toEqual({
+      ...pipeline.report,
+      left: [{ symbol: 'ABCD', qty: '2.5', owner: 'keel', tradeId: 't2' }, { symbol: 'XYZ', qty: '7', owner: 'external' }],
+    });
     const call = pipeline.callsOf('emergencyStop')[0]!;
     expect(call.args[0]).toEqual({ closePositions: true });
     expect(call.args[1]).toContain('/api/bot/emergency-stop');

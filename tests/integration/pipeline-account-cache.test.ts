@@ -56,7 +56,11 @@ describe('intake: account snapshot cache', () => {
   });
 
   it('subtracts an in-flight entry from the cached buying power, so a second signal cannot spend the same dollars', async () => {
-    const keel = await bootRunning({ sizingMode: 'fixed_dollar', positionSizeUsd: dec(60_000), maxPerTradeUsd: dec(60_000) });
+    // the allocation, exposure and loss limits opened wide: this is about buying power alone
+    const keel = await bootRunning({
+      sizingMode: 'fixed_dollar', positionSizeUsd: dec(60_000), maxPerTradeUsd: dec(60_000),
+      maxPortfolioAllocationPct: 100, maxTotalInvestedPct: 100, dailyLossLimitUsd: dec(1_000_000),
+    });
     // the first POST's answer is withheld: no read after it can have settled the reservation
     h.sim.server.faults.failNext({ method: 'POST', path: '/v2/orders' }, { kind: 'timeout' });
     expect(await keel.pipeline.ingestSignal(signal({ id: 'first', symbol: 'AAPL' }))).toMatchObject({ outcome: 'fired' });

@@ -92,7 +92,7 @@ describe('semi_auto approvals', () => {
 });
 
 describe('emergency stop', () => {
-  it('cancels every open order, leaves positions, refuses entries at once and ends stopped', async () => {
+  it('cancels every open order, leaves positions, refuses entries at once and ends halted', async () => {
     h.sim.core.faults.holdFills(true);
     await keel.pipeline.ingestSignal(signal({ id: 'resting', symbol: 'AAPL' }));
     await firstValueFrom(supervisor.submitted$);
@@ -104,10 +104,10 @@ describe('emergency stop', () => {
 
     expect(during).toMatchObject({ outcome: 'skipped', reason: 'BOT_NOT_RUNNING' });
     expect(report.cancelledOrders).toEqual([{ orderId: order!.id, status: 200, error: null }]);
-    expect(report.closing).toEqual([]);
-    expect(report.state).toBe('stopped');
+    expect(report).toMatchObject({ cancelled: [order!.id], stillOpen: [], closed: [], closing: [], flatten: 'not_requested', left: [], state: 'halted', problems: [] });
     expect(supervisor.exitAllCalls).toEqual([]);
-    expect((await keel.control.status()).state).toBe('stopped');
+    expect((await keel.control.status()).state).toBe('halted');
+    expect((await ordersAtExchange()).map((o) => o.status)).toEqual(['canceled']);
     const journaled = await listJournal(t.db, { kinds: ['warning'] });
     expect(journaled.filter((e) => e.subject === 'emergency-stop').length).toBeGreaterThanOrEqual(3);
   });
@@ -116,12 +116,14 @@ describe('emergency stop', () => {
     supervisor.exitAllReport = { exiting: ['t-1'], failed: [{ tradeId: 't-2', error: 'no position' }] };
     const report = await keel.pipeline.emergencyStop({ closePositions: true }, 'api');
     expect(supervisor.exitAllCalls).toEqual(['kill_switch']);
-    expect(report).toMatchObject({ closing: ['t-1'], failed: [{ tradeId: 't-2', error: 'no position' }], state: 'stopped' });
+    // t-1 is no trade of the database: not live, so counted closed; the broker holds nothing
+    expect(report).toMatchObject({ closed: ['t-1'], closing: [], failed: [{ tradeId: 't-2', error: 'no position' }], flatten: 'done', left: [], state: 'halted' });
   });
 
   it('leaves a halted bot halted', async () => {
     await keel.control.halt('breaker', 'test');
     const report = await keel.pipeline.emergencyStop({ closePositions: false }, 'api');
     expect(report.state).toBe('halted');
+    expect(report.problems).toEqual([]);
   });
 });

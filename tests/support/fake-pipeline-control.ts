@@ -23,7 +23,9 @@ export class FakePipelineControl implements PipelineControl {
   tradePage: Page<Trade> = { items: [], nextCursor: null };
   /** when set, list calls reject with it (e.g. an error named InvalidCursorError) */
   listError: Error | null = null;
-  report: EmergencyStopReport = { cancelledOrders: [], closing: [], failed: [], state: 'stopped' };
+  report: EmergencyStopReport = {
+    cancelledOrders: [], cancelled: [], stillOpen: [], closed: [], closing: [], failed: [], flatten: 'not_requested', left: [], state: 'halted', problems: [],
+  };
 
   async ingestSignal(input: SignalInput): Promise<SignalAnswer> {
     this.record('ingestSignal', [input]);

@@ -5,7 +5,9 @@
  * exchange, Keel and its adapters, which the test advances; the adapter's request timeouts have
  * their own (`timeouts`), so a withheld response times out only when the test says so.
  */
-import { filter, firstValueFrom, ReplaySubject, Subject, type Observable } from 'rxjs';
+import type { StreamGate } from '../../src/streams/operators/trade-stream-gate.js';
+import { Decimal } from '../../src/domain/money.js';
+import { filter, firstValueFrom, ReplaySubject, startWith, Subject, type Observable } from 'rxjs';
 import type { Subscription } from 'rxjs';
 import type { ExitAllReport, ExitRuleSettings, PositionEvent, PositionSupervisor } from '../../src/actors/position-supervisor.types.js';
 import { createPositionSupervisor } from '../../src/actors/position-supervisor.js';
@@ -39,6 +41,8 @@ export interface Keel {
   supervisor: PositionSupervisor;
   /** every supervisor event since boot, replayed: await one without racing it */
   position<T extends PositionEvent['type']>(type: T, match?: (e: Extract<PositionEvent, { type: T }>) => boolean): Promise<Extract<PositionEvent, { type: T }>>;
+  /** resolves once the supervisor's trade stream is live and caught up (entries pass the stream-gap gate) */
+  streamLive(): Promise<void>;
   /** the next supervisor command the lifecycle wiring applied */
   applied(command: SupervisorCommand): Promise<SupervisorCommand>;
   /** shuts this instance down (a restart then builds a new one on the same database) */
@@ -100,6 +104,8 @@ export async function startPipelineHarness(
         position: (type, match = () => true) =>
           firstValueFrom(positionEvents.pipe(filter((e): e is never => e.type === type && match(e as never)))) as never,
         applied: (command) => firstValueFrom(applied.pipe(filter((c) => c === command))),
+        // a started supervisor takes entries only once its trade stream has caught up (the stream-gap gate)
+        streamLive: () => firstValueFrom(alpaca.tradeStream.events$.pipe(startWith(null), filter(() => supervisor.streamGate().live))).then(() => undefined),
         async shutdown() {
           instances.splice(instances.indexOf(keel), 1);
           await pipeline.stop();
@@ -149,6 +155,11 @@ export class FakeSupervisor implements PositionSupervisor {
   }
   applySettings(settings: ExitRuleSettings) { this.appliedSettings.push(settings); }
   trackedCount() { return 0; }
+  /** the trade stream as the fake reports it: live unless a test says otherwise */
+  gate: StreamGate = { live: true, phase: 'live', since: 0, openSellSymbols: new Set() };
+  streamGate() { return this.gate; }
+  unrealized: Decimal | null = new Decimal(0);
+  unrealizedPnl() { return this.unrealized; }
   emit(event: PositionEvent) { this.events.next(event); }
 }
 

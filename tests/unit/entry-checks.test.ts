@@ -13,18 +13,15 @@ describe('entry gateway', () => {
   it('passes a clean entry and keeps a passing verdict for every check, in order', () => {
     const { verdicts, denial } = runEntryChecks(anEntryContext());
     expect(denial).toBeNull();
-    expect(verdicts.map((v) => v.check)).toEqual([
-      'bot-running', 'reconciled', 'market-open', 'duplicate-symbol', 'max-concurrent-positions', 'per-trade-cap',
-      'buying-power', 'catalyst-tier-enabled', 'pillar-share-price', 'pillar-float', 'pillar-relative-volume',
-    ]);
+    expect(verdicts.map((v) => v.check)).toEqual(ENTRY_CHECKS.map((c) => c.name));
     expect(verdicts.every((v) => v.passed && v.denial === null)).toBe(true);
-    expect(ENTRY_CHECKS).toHaveLength(11);
+    expect(ENTRY_CHECKS).toHaveLength(23);
   });
 
   it('reports the first denial but still records every verdict', () => {
     const { verdicts, denial } = runEntryChecks(anEntryContext({ botState: 'paused', marketOpen: false }));
     expect(denial?.code).toBe('BOT_NOT_RUNNING');
-    expect(verdicts).toHaveLength(11);
+    expect(verdicts).toHaveLength(23);
     expect(verdicts.filter((v) => !v.passed).map((v) => v.denial?.code)).toEqual(['BOT_NOT_RUNNING', 'MARKET_CLOSED']);
   });
 

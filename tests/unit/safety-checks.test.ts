@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ENTRY_CHECKS, FULL_ENTRY_CHECKS, runEntryChecks } from '../../src/core/risk/gateway.js';
+import { ENTRY_CHECKS, runEntryChecks } from '../../src/core/risk/gateway.js';
 import type { EntryContext, SafetyFacts, TodayFacts } from '../../src/core/risk/check.types.js';
 import type { BotSettings } from '../../src/domain/bot-config.js';
 import type { Denial } from '../../src/domain/denial.js';
@@ -23,40 +23,40 @@ function contextWith(over: Over = {}): EntryContext {
 
 /** the first denial of the complete gateway */
 function deniedBy(over: Over = {}): Denial | null {
-  return runEntryChecks(contextWith(over), FULL_ENTRY_CHECKS).denial;
+  return runEntryChecks(contextWith(over), ENTRY_CHECKS).denial;
 }
 
 /** one check's own verdict, whatever the checks before it say */
 function verdictOf(check: string, over: Over = {}): Denial | null {
-  const verdict = runEntryChecks(contextWith(over), FULL_ENTRY_CHECKS).verdicts.find((v) => v.check === check);
+  const verdict = runEntryChecks(contextWith(over), ENTRY_CHECKS).verdicts.find((v) => v.check === check);
   if (!verdict) throw new Error(`no check named ${check}`);
   return verdict.denial;
 }
 
 const d = (v: Decimal.Value) => new Decimal(v);
 
-describe('the complete entry gateway (FULL_ENTRY_CHECKS)', () => {
+describe('the complete entry gateway (ENTRY_CHECKS)', () => {
   it('runs every check in order, from bot-wide state to market to account to the signal', () => {
-    const { verdicts, denial } = runEntryChecks(contextWith(), FULL_ENTRY_CHECKS);
+    const { verdicts, denial } = runEntryChecks(contextWith(), ENTRY_CHECKS);
     expect(denial).toBeNull();
     expect(verdicts.map((v) => v.check)).toEqual([
       'bot-running', 'circuit-breaker', 'reconciled', 'stream-reconciling', 'market-open', 'account-blocked',
-      'duplicate-symbol', 'max-concurrent-positions', 'max-trades-per-day', 'round-trip-cap', 'daily-loss',
-      'per-trade-cap', 'position-allocation', 'total-invested', 'buying-power', 'intraday-margin', 'wash-trade',
+      'buying-power', 'duplicate-symbol', 'max-concurrent-positions', 'max-trades-per-day', 'round-trip-cap', 'daily-loss',
+      'per-trade-cap', 'position-allocation', 'total-invested', 'intraday-margin', 'wash-trade',
       'catalyst-tier-enabled', 'strategy-enabled', 'min-confidence', 'pillar-share-price', 'pillar-float',
       'pillar-relative-volume',
     ]);
     expect(verdicts.every((v) => v.passed && v.denial === null)).toBe(true);
   });
 
-  it('keeps every ENTRY_CHECKS check, in the same relative order, and leaves ENTRY_CHECKS as it was', () => {
-    const full = FULL_ENTRY_CHECKS.map((c) => c.name);
-    const positions = ENTRY_CHECKS.map((c) => full.indexOf(c.name));
+  it('keeps the pipeline issue checks in their relative order inside the complete list', () => {
+    const full = ENTRY_CHECKS.map((c) => c.name);
+    const pipeline = ['bot-running', 'reconciled', 'market-open', 'buying-power', 'duplicate-symbol', 'max-concurrent-positions',
+      'per-trade-cap', 'catalyst-tier-enabled', 'pillar-share-price', 'pillar-float', 'pillar-relative-volume'];
+    const positions = pipeline.map((name) => full.indexOf(name));
     expect(positions.every((p) => p >= 0)).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
     expect(new Set(full).size).toBe(full.length);
-    expect(ENTRY_CHECKS).toHaveLength(11);
-    expect(ENTRY_CHECKS.map((c) => c.name)).not.toContain('daily-loss');
   });
 
   it('reports the most general reason first but records every failing check', () => {
@@ -66,10 +66,10 @@ describe('the complete entry gateway (FULL_ENTRY_CHECKS)', () => {
         safety: { tradeStreamLive: false, openSellSymbols: new Set(['ABCD']) },
         ctx: { marketOpen: false, signal: aSignal({ confidence: 10 }) },
       }),
-      FULL_ENTRY_CHECKS,
+      ENTRY_CHECKS,
     );
     expect(denial?.code).toBe('CIRCUIT_BREAKER');
-    expect(verdicts).toHaveLength(FULL_ENTRY_CHECKS.length);
+    expect(verdicts).toHaveLength(ENTRY_CHECKS.length);
     expect(verdicts.filter((v) => !v.passed).map((v) => v.denial?.code)).toEqual([
       'CIRCUIT_BREAKER', 'STREAM_RECONCILING', 'MARKET_CLOSED', 'WASH_TRADE_RISK', 'MIN_CONFIDENCE',
     ]);
@@ -86,7 +86,7 @@ describe('the complete entry gateway (FULL_ENTRY_CHECKS)', () => {
         },
         ctx: { notional: d('900.55'), signal: aSignal({ confidence: 10, strategy: 'gap' }) },
       }),
-      FULL_ENTRY_CHECKS,
+      ENTRY_CHECKS,
     );
     const codes = verdicts.flatMap((v) => (v.denial ? [v.denial.code] : []));
     expect(codes).toEqual(expect.arrayContaining([
@@ -99,7 +99,7 @@ describe('the complete entry gateway (FULL_ENTRY_CHECKS)', () => {
   it('keeps EQUITY_UNKNOWN verdicts JSON-safe', () => {
     const { verdicts } = runEntryChecks(
       contextWith({ safety: { equity: null, unrealizedPnl: null, investedValue: null }, ctx: { liveTradeCount: 1 } }),
-      FULL_ENTRY_CHECKS,
+      ENTRY_CHECKS,
     );
     const unknown = verdicts.filter((v) => v.denial?.code === 'EQUITY_UNKNOWN').map((v) => v.check);
     expect(unknown).toEqual(['daily-loss', 'position-allocation', 'total-invested', 'intraday-margin']);

@@ -9,7 +9,7 @@ export { migrateToLatest, migrationsDir, createMigrator } from './migrate.js';
 export { openDatabase, type OpenedDatabase } from './open-database.js';
 export { startEmbeddedPostgres, type EmbeddedPostgresHandle, type EmbeddedPostgresOptions } from './embedded.js';
 export { loadBotConfig, saveBotSettings, saveBotState, saveBotMode } from './bot-config.repo.js';
-export { insertTrade, updateTrade, getTrade, listTrades } from './trade.repo.js';
+export { insertTrade, updateTrade, getTrade, listTrades, countEntriesSince } from './trade.repo.js';
 export { appendJournal, appendJournalEntries, listJournal } from './journal.repo.js';
 export { getDailyStats, addToDailyStats, setDailySessionStart, setDailyBreakerLevel } from './daily-stats.repo.js';
 export { saveReconciliationReport, lastReconciliationReport } from './reconciliation.repo.js';

@@ -13,6 +13,11 @@ export interface OpenedDatabase {
   db: Db;
   /** printable: never contains a password */
   description: string;
+  /**
+   * the connection URL (DATABASE_URL, or the embedded server's), for a component that needs its own
+   * connection to the same database (the writer lease). It carries the password: never log it.
+   */
+  url: string;
   migrationsApplied: string[];
   close(): Promise<void>;
 }
@@ -38,7 +43,7 @@ export async function openDatabase(opts: {
     const description = embedded
       ? `embedded PostgreSQL, data in ${opts.dataDir}/pg, port ${embedded.port}`
       : describeUrl(url);
-    return { db, description, migrationsApplied, close: closeAll };
+    return { db, description, url, migrationsApplied, close: closeAll };
   } catch (error) {
     await closeAll();
     throw error;

@@ -18,6 +18,13 @@ export async function insertTrade(db: DbOrTrx, trade: NewTrade, now: number): Pr
   return tradeFromRow(row);
 }
 
+/** entries created at or after `since` (epoch ms) that were not cancelled before reaching the market */
+export async function countEntriesSince(db: DbOrTrx, since: number): Promise<number> {
+  const row = await db.selectFrom('bot_trade').select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('created_at', '>=', ts(since)).where('status', '<>', 'cancelled').executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 /** throws when no trade has this id */
 export async function updateTrade(db: DbOrTrx, id: string, patch: TradePatch, now: number): Promise<Trade> {
   const set = { ...(tradeToRow(patch) as Updateable<BotTradeTable>), updated_at: ts(now) };

@@ -13,20 +13,29 @@
  *  - reads never overlap; one asked for while one runs runs once more afterwards (the fill that
  *    asked may postdate the running read); a failed read keeps the old snapshot, which ages out.
  */
-import type { Decimal } from '../../domain/money.js';
+import { ZERO, type Decimal } from '../../domain/money.js';
+import type { Account } from '../../domain/account.js';
 import type { BrokerPort } from '../../ports/broker.port.js';
 import type { Clock } from '../../ports/clock.port.js';
 
 export interface AccountView {
   buyingPower: Decimal;
   equity: Decimal;
+  /** the broker's equity at the previous close (the session anchor); null = not reported */
+  lastEquity: Decimal | null;
+  longMarketValue: Decimal | null;
+  multiplier: Decimal | null;
+  /** trading_blocked / account_blocked / trade_suspended_by_user */
+  blocked: boolean;
+  /** notional of entries decided but not yet reflected by a read (already subtracted from buyingPower) */
+  reserved: Decimal;
   /** when the snapshot was read (clock ms, at the start of the read) */
   at: number;
 }
 
 export type AccountLookup = { kind: 'none' } | { kind: 'stale'; at: number } | ({ kind: 'fresh' } & AccountView);
 
-interface Snapshot extends AccountView { broker: BrokerPort; read: number }
+interface Snapshot extends Omit<AccountView, 'reserved'> { broker: BrokerPort; read: number }
 /** settledAfter: the read count when the POST settled; null while it is in flight */
 interface Reservation { notional: Decimal; settledAfter: number | null }
 
@@ -36,6 +45,8 @@ export interface AccountCacheDeps {
   /** default 60 s */
   maxAgeMs?: number;
   warn?: (message: string, error?: unknown) => void;
+  /** every successful read (the circuit breakers observe equity here) */
+  onSnapshot?: (account: Account, at: number) => void;
 }
 
 export class AccountCache {
@@ -55,9 +66,9 @@ export class AccountCache {
       void this.refresh();
       return { kind: 'stale', at: snap.at };
     }
-    let buyingPower = snap.buyingPower;
-    for (const r of this.reservations.values()) buyingPower = buyingPower.minus(r.notional);
-    return { kind: 'fresh', buyingPower, equity: snap.equity, at: snap.at };
+    let reserved = ZERO;
+    for (const r of this.reservations.values()) reserved = reserved.plus(r.notional);
+    return { ...snap, kind: 'fresh', buyingPower: snap.buyingPower.minus(reserved), reserved };
   }
 
   /** cold start only: awaits one read when there is no snapshot for the current broker */
@@ -121,7 +132,12 @@ export class AccountCache {
     const at = this.deps.clock.now();
     try {
       const account = await broker.getAccount();
-      this.snapshot = { broker, read, at, buyingPower: account.buyingPower, equity: account.equity };
+      this.snapshot = {
+        broker, read, at, buyingPower: account.buyingPower, equity: account.equity, lastEquity: account.lastEquity,
+        longMarketValue: account.longMarketValue, multiplier: account.multiplier,
+        blocked: account.tradingBlocked || account.accountBlocked || account.tradeSuspendedByUser,
+      };
+      this.deps.onSnapshot?.(account, at);
       for (const [id, r] of this.reservations) if (r.settledAfter !== null && read > r.settledAfter) this.reservations.delete(id);
     } catch (error) {
       this.deps.warn?.('account snapshot refresh failed; the previous snapshot ages out', error);

@@ -1,49 +1,49 @@
 /**
- * The kill switch: refuse new entries → cancel every open order → optionally exit every position
- * (kill_switch) → the bot ends stopped (halted stays halted).
- * Invariants: the refusal is the first thing that happens (the flag every entry path reads before
- * anything else); every cancel answer is reported element by element (a 207 hides failures);
- * with closePositions the bot is stopped only after the exits have closed (or a deadline on the
- * injected clock passed), because stopping the supervisor would orphan the exit fills; every
- * step is journaled.
+ * The kill switch (POST /api/bot/emergency-stop): halt → cancel every open order and await the
+ * broker's acknowledgements → optionally flatten (outside market hours: queued for the open) →
+ * poll the broker until Keel is flat, or report what is left. Steps live in ./kill-switch/.
+ * Invariants:
+ *  - nothing can race it: the in-process emergency flag (read first by every entry path) is set
+ *    synchronously before the first await, then the halt is persisted (the latch), then whatever
+ *    intake or POST was already in flight settles (rt.idle()) BEFORE the cancel, so an entry sent
+ *    a moment earlier is cancelled with the rest;
+ *  - the bot stays halted: only acknowledge-halt (→ stopped) and start leave it; halted keeps the
+ *    position supervisor running, so kill_switch exits fill and close their trades;
+ *  - positions Keel does not own are reported ('external'), never closed;
+ *  - every step is journaled (kind 'warning', subject 'emergency-stop'); waits are bounded by
+ *    emergencyCloseWaitMs on the injected Clock; the report says exactly what was cancelled,
+ *    closed and left, and every problem on the way.
  */
-import { filter, firstValueFrom, take } from 'rxjs';
-import type { CancelOrderResult } from '../../ports/broker.port.js';
+import type { EpochMs } from '../../domain/time.js';
 import type { EmergencyStopReport } from '../pipeline.types.js';
+import { clearFlattenQueue, getFlattenQueue } from '../../adapters/postgres/flatten-queue.repo.js';
 import type { PipelineRuntime } from './pipeline-runtime.js';
-import { appendJournal, listTrades } from './repos.js';
-import { LIVE_TRADE_STATUSES } from '../../domain/trade.js';
+import { cancelAndAwait, type CancelPhase } from './kill-switch/cancel-orders.js';
+import { flattenOrQueue, positionsNow, type FlattenPart } from './kill-switch/flatten.js';
+import { journalStep, waitBudgetMs } from './kill-switch/kill-switch-journal.js';
+import { errorText } from './kill-switch/poll-until.js';
 
-export interface KeelEmergencyStopReport extends EmergencyStopReport {
-  /** live trades left at the broker (not closed by this stop) */
-  left: string[];
-}
+/** @deprecated the report is EmergencyStopReport; kept for existing imports */
+export type KeelEmergencyStopReport = EmergencyStopReport;
 
-export async function emergencyStop(rt: PipelineRuntime, opts: { closePositions: boolean }, cause: string): Promise<KeelEmergencyStopReport> {
+export async function emergencyStop(rt: PipelineRuntime, opts: { closePositions: boolean }, cause: string): Promise<EmergencyStopReport> {
   rt.emergency = true;
   rt.emit({ type: 'emergency_stop', phase: 'started' });
   const { deps } = rt;
   try {
-    await journal(rt, cause, `emergency stop: refusing new entries${opts.closePositions ? ', closing every position' : ''}`, { closePositions: opts.closePositions });
-    // whatever intake or approval was mid-decision, and its POST, finishes BEFORE the cancel:
-    // otherwise an entry sent a moment later would survive the kill switch
+    const problems = await latchHalt(rt, cause);
+    await journalStep(deps, cause, `emergency stop: halted, refusing new entries${opts.closePositions ? ', closing every position' : ''}`, { closePositions: opts.closePositions, problems });
     await rt.idle();
-    const cancelledOrders = await cancelAll(rt);
-    await journal(rt, cause, `emergency stop: ${cancelledOrders.length} open order(s) cancelled`, { cancelledOrders });
-
-    let closing: string[] = [];
-    let failed: Array<{ tradeId: string; error: string }> = [];
-    if (opts.closePositions) {
-      const exits = await deps.supervisor.exitAll('kill_switch');
-      closing = exits.exiting;
-      failed = exits.failed;
-      await journal(rt, cause, `emergency stop: exits sent for ${closing.length} trade(s), ${failed.length} failed`, { closing, failed });
-      await waitForClosed(rt, closing);
-    }
-    const state = await stopBot(rt, cause);
-    const left = (await listTrades(deps.db, { statuses: LIVE_TRADE_STATUSES })).map((t) => t.id);
-    const report: KeelEmergencyStopReport = { cancelledOrders, closing, failed, state, left };
-    await journal(rt, cause, `emergency stop finished: bot ${state}, ${left.length} live trade(s) left`, { ...report });
+    const cancel = await cancelPhase(rt);
+    await journalStep(deps, cause, `emergency stop: ${cancel.cancelled.length} order(s) cancelled, ${cancel.stillOpen.length} still open`, { ...cancel });
+    const flat = opts.closePositions ? await flattenOrQueue(rt, cause) : await notRequested(rt);
+    const state = (await deps.control.status()).state;
+    const report: EmergencyStopReport = {
+      cancelledOrders: cancel.cancelledOrders, cancelled: cancel.cancelled, stillOpen: cancel.stillOpen,
+      closed: flat.closed, closing: flat.closing, failed: flat.failed, flatten: flat.flatten, left: flat.left,
+      state, problems: [...problems, ...cancel.problems, ...flat.problems],
+    };
+    await journalStep(deps, cause, `emergency stop finished: bot ${state}, flatten ${report.flatten}, ${report.left.length} position(s) left`, { ...report });
     return report;
   } finally {
     rt.emergency = false;
@@ -51,44 +51,48 @@ export async function emergencyStop(rt: PipelineRuntime, opts: { closePositions:
   }
 }
 
-async function cancelAll(rt: PipelineRuntime): Promise<EmergencyStopReport['cancelledOrders']> {
-  const broker = rt.deps.broker();
-  if (!broker) return [];
-  let results: CancelOrderResult[];
+export interface QueuedFlattenReport extends FlattenPart {
+  queuedAt: EpochMs;
+}
+
+/**
+ * For the session-open job: carries out a flatten an emergency stop queued while the market was
+ * closed, and clears the queue. null when none is queued. If the market is still closed it stays
+ * queued (flatten: 'queued_for_open'). It runs whatever the bot's state: acknowledging the halt
+ * does not withdraw a flatten the trader asked for.
+ */
+export async function runQueuedFlatten(rt: PipelineRuntime, cause: string): Promise<QueuedFlattenReport | null> {
+  const queuedAt = await getFlattenQueue(rt.deps.db);
+  if (queuedAt === null) return null;
+  await journalStep(rt.deps, cause, 'queued flatten: running at the session open', { queuedAt });
+  const part = await flattenOrQueue(rt, cause);
+  // a flatten that failed outright keeps the queue; give it up here rather than retry forever
+  if (part.flatten !== 'queued_for_open') await clearFlattenQueue(rt.deps.db);
+  const report: QueuedFlattenReport = { queuedAt, ...part };
+  await journalStep(rt.deps, cause, `queued flatten finished: ${part.flatten}, ${part.left.length} position(s) left`, { ...report });
+  return report;
+}
+
+/** the persisted latch; an already halted bot stays halted. Problems are reported, not thrown. */
+async function latchHalt(rt: PipelineRuntime, cause: string): Promise<string[]> {
   try {
-    results = await broker.cancelAllOrders();
+    const result = await rt.deps.control.halt('kill_switch', cause);
+    if (result.ok || (await rt.deps.control.status()).state === 'halted') return [];
+    return [`the halt was refused: ${result.error.message}`];
   } catch (error) {
-    return [{ orderId: '*', status: 0, error: error instanceof Error ? error.message : String(error) }];
+    return [`the halt could not be persisted: ${errorText(error)}`];
   }
-  return results.map((r) => ({ orderId: r.orderId, status: r.status, error: r.error?.message ?? null }));
 }
 
-/** each exiting trade's 'closed' (or 'exit_failed'), or the deadline on the injected clock */
-async function waitForClosed(rt: PipelineRuntime, tradeIds: string[]): Promise<void> {
-  if (tradeIds.length === 0) return;
-  const waiting = new Set(tradeIds);
-  const abort = new AbortController();
-  const done = firstValueFrom(rt.deps.supervisor.events$.pipe(
-    filter((e) => (e.type === 'closed' || e.type === 'exit_failed' || e.type === 'untracked') && waiting.delete(e.tradeId) && waiting.size === 0),
-    take(1),
-  ), { defaultValue: undefined });
-  const deadline = rt.deps.clock.sleep(rt.deps.emergencyCloseWaitMs ?? 30_000, abort.signal).catch(() => undefined);
-  // trades may have closed before we subscribed: the database is the truth
-  const stillLive = await listTrades(rt.deps.db, { statuses: ['exiting', 'open'] });
-  for (const id of [...waiting]) if (!stillLive.some((t) => t.id === id)) waiting.delete(id);
-  if (waiting.size > 0) await Promise.race([done, deadline]);
-  abort.abort();
+async function cancelPhase(rt: PipelineRuntime): Promise<CancelPhase> {
+  const broker = rt.deps.broker();
+  if (!broker) return { cancelledOrders: [], cancelled: [], stillOpen: [], problems: ['no broker for the current mode: no order could be cancelled'] };
+  return cancelAndAwait(broker, rt.deps.clock, rt.deps.clock.now() + waitBudgetMs(rt.deps));
 }
 
-async function stopBot(rt: PipelineRuntime, cause: string): Promise<string> {
-  const status = await rt.deps.control.status();
-  if (status.state === 'running' || status.state === 'paused') {
-    const result = await rt.deps.control.act('stop', cause);
-    return result.ok ? result.value.state : (await rt.deps.control.status()).state;
-  }
-  return status.state;
-}
-
-async function journal(rt: PipelineRuntime, cause: string, message: string, data: Record<string, unknown>) {
-  await appendJournal(rt.deps.db, { kind: 'warning', cause, subject: 'emergency-stop', message, data }, rt.deps.clock.now());
+async function notRequested(rt: PipelineRuntime): Promise<FlattenPart> {
+  const broker = rt.deps.broker();
+  const problems: string[] = [];
+  const left = broker ? await positionsNow(rt, broker, problems) : [];
+  return { flatten: 'not_requested', closed: [], closing: [], failed: [], left, problems };
 }

@@ -7,9 +7,10 @@
  * denials (BUYING_POWER_UNKNOWN, MARKET_STATE_UNKNOWN, PRICE_UNAVAILABLE), so an outage blocks
  * entries instead of guessing; a snapshot older than the cache's bound is unknown too.
  */
-import { listTrades } from './repos.js';
+import { countEntriesSince, getDailyStats, listTrades } from './repos.js';
+import { etDate, etWallToEpoch } from '../../domain/market-time.js';
 import type { BotConfig } from '../../domain/bot-config.js';
-import { Decimal } from '../../domain/money.js';
+import { ZERO, type Decimal } from '../../domain/money.js';
 import type { SignalInput } from '../../domain/signal.js';
 import { LIVE_TRADE_STATUSES } from '../../domain/trade.js';
 import type { EntryContext, SafetyFacts } from '../../core/risk/check.types.js';
@@ -30,16 +31,21 @@ export interface EntryFacts {
 }
 
 export async function gatherEntryFacts(deps: PipelineDeps, account: AccountCache, signal: SignalInput): Promise<EntryFacts> {
-  const [config, status, live, snapshot] = await Promise.all([
+  const now = deps.clock.now();
+  const today = etDate(now);
+  const [config, status, live, snapshot, stats, entriesToday] = await Promise.all([
     deps.control.getConfig(),
     deps.entryGate ? deps.entryGate() : deps.control.status(),
     listTrades(deps.db, { statuses: LIVE_TRADE_STATUSES }),
     account.lookupOrRead(),
+    getDailyStats(deps.db, today),
+    countEntriesSince(deps.db, etWallToEpoch(today, 0)),
   ]);
   const known = deps.lastPrice?.(signal.symbol) ?? (signal.priceAtSignal ? signal.priceAtSignal.toNumber() : null);
   // only risk_based sizing reads a price (the share-price pillar judges the signal's own price)
   const price = known ?? (config.sizingMode === 'risk_based' ? await latestPriceOrNull(deps, signal.symbol) : null);
   const fresh = snapshot.kind === 'fresh' ? snapshot : null;
+  const gate = deps.supervisor.streamGate();
   return {
     config,
     botState: status.state,
@@ -50,11 +56,19 @@ export async function gatherEntryFacts(deps: PipelineDeps, account: AccountCache
     buyingPower: fresh?.buyingPower ?? null,
     equity: fresh?.equity ?? null,
     price,
-    // PLACEHOLDER until the safety layer's facts are wired (issue 5): nothing here denies yet
     safety: {
-      today: { date: '', realizedPnl: new Decimal(0), tradeCount: 0, roundTripCount: 0, breakerLevel: 'none' },
-      equity: fresh?.equity ?? null, unrealizedPnl: null, investedValue: null, marginMultiplier: null,
-      accountBlocked: null, tradeStreamLive: true, openSellSymbols: new Set<string>(),
+      today: {
+        date: today, realizedPnl: stats?.realizedPnl ?? ZERO, tradeCount: entriesToday,
+        roundTripCount: stats?.roundTripCount ?? 0, breakerLevel: stats?.breakerLevel ?? 'none',
+      },
+      equity: fresh?.equity ?? null,
+      unrealizedPnl: deps.supervisor.unrealizedPnl(),
+      // what the broker holds plus Keel's entries it has not yet reported
+      investedValue: fresh?.longMarketValue ? fresh.longMarketValue.plus(fresh.reserved) : null,
+      marginMultiplier: fresh?.multiplier ?? null,
+      accountBlocked: fresh ? fresh.blocked : null,
+      tradeStreamLive: gate.live,
+      openSellSymbols: gate.openSellSymbols,
     },
   };
 }

@@ -5,3 +5,4 @@ export {
 } from '../../adapters/postgres/index.js';
 export { appendJournal, appendJournalEntries, insertTrade, getTrade, listTrades, type Db, type DbOrTrx } from '../../adapters/postgres/index.js';
 export { insertFiredEntry, isUniqueViolation } from '../../adapters/postgres/fired-entry.repo.js';
+export { countEntriesSince, getDailyStats } from '../../adapters/postgres/index.js';

@@ -31,34 +31,21 @@ import { streamReconcilingCheck } from './checks/stream-reconciling.check.js';
 import { totalInvestedCheck } from './checks/total-invested.check.js';
 import { washTradeCheck } from './checks/wash-trade.check.js';
 
-export const ENTRY_CHECKS: readonly EntryCheck[] = Object.freeze([
-  botRunningCheck,
-  reconciledCheck,
-  marketOpenCheck,
-  duplicateSymbolCheck,
-  maxConcurrentPositionsCheck,
-  perTradeCapCheck,
-  buyingPowerCheck,
-  catalystTierEnabledCheck,
-  pillarSharePriceCheck,
-  pillarFloatCheck,
-  pillarRelativeVolumeCheck,
-]);
-
 /**
- * The complete gateway with the safety layer (issue 5), same invariants as ENTRY_CHECKS: bot-wide
- * state (running, breaker, reconciled, trade stream) → market → account (blocked) → Keel's own
- * exposure and today's counters → money against the account (caps, allocation, buying power,
- * margin) → what the broker would refuse (wash trade) → the signal itself (tier, strategy,
- * confidence, pillars). Replaces ENTRY_CHECKS once the safety facts are wired.
+ * The complete gateway (issues 4 and 5): bot-wide state (running, breaker, reconciled, trade
+ * stream) → market → the account (blocked, then buying power: a missing snapshot reads as
+ * BUYING_POWER_UNKNOWN, the plainest reason) → Keel's own exposure and today's counters → money
+ * against the account (caps, allocation, margin) → what the broker would refuse (wash trade) →
+ * the signal itself (tier, strategy, confidence, pillars).
  */
-export const FULL_ENTRY_CHECKS: readonly EntryCheck[] = Object.freeze([
+export const ENTRY_CHECKS: readonly EntryCheck[] = Object.freeze([
   botRunningCheck,
   circuitBreakerCheck,
   reconciledCheck,
   streamReconcilingCheck,
   marketOpenCheck,
   accountBlockedCheck,
+  buyingPowerCheck,
   duplicateSymbolCheck,
   maxConcurrentPositionsCheck,
   maxTradesPerDayCheck,
@@ -67,7 +54,6 @@ export const FULL_ENTRY_CHECKS: readonly EntryCheck[] = Object.freeze([
   perTradeCapCheck,
   positionAllocationCheck,
   totalInvestedCheck,
-  buyingPowerCheck,
   intradayMarginCheck,
   washTradeCheck,
   catalystTierEnabledCheck,

@@ -1,6 +1,10 @@
 /**
  * POST /api/bot/emergency-stop {closePositions}: the kill switch. `closePositions` is required, not
  * defaulted: whether to dump every position must be a decision the caller states.
+ * The answer (200) is the kill switch's report (EmergencyStopReport): what was cancelled, what is
+ * still open, what was closed, whether the flatten is done or queued for the open, and every
+ * position left — an incomplete kill switch is said in the body, not hidden behind a status code.
+ * The bot is left halted: POST /api/bot/acknowledge-halt, then start.
  */
 import { Hono } from 'hono';
 import type { PipelineControl } from '../../control/pipeline.types.js';

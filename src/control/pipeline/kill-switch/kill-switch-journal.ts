@@ -1,0 +1,12 @@
+/** Every kill-switch step is journaled under one subject, so one query tells the whole story. */
+import type { PipelineDeps } from '../pipeline-deps.js';
+import { appendJournal } from '../repos.js';
+
+export const KILL_SWITCH_SUBJECT = 'emergency-stop';
+
+export async function journalStep(deps: Pick<PipelineDeps, 'db' | 'clock'>, cause: string, message: string, data: Record<string, unknown>): Promise<void> {
+  await appendJournal(deps.db, { kind: 'warning', cause, subject: KILL_SWITCH_SUBJECT, message, data }, deps.clock.now());
+}
+
+/** how long each wait of the kill switch (acknowledgements; closes and flat) may last */
+export const waitBudgetMs = (deps: Pick<PipelineDeps, 'emergencyCloseWaitMs'>): number => deps.emergencyCloseWaitMs ?? 30_000;

@@ -1,0 +1,81 @@
+/**
+ * The control facade of an instance that does NOT hold the writer lease (issue 5 §4, "one writer
+ * per account"): another Keel instance writes to this database; this one only reads it.
+ * Invariants:
+ *  - nothing here writes: every change (act, halt, patchConfig, setMode) is refused with
+ *    ANOTHER_INSTANCE_ACTIVE (409) and leaves no trace, not even a transition_refused entry — the
+ *    journal belongs to the writer (the one exception is loadBotConfig's idempotent creation of
+ *    the default row on a database that has none, which any instance may do);
+ *  - status() is the database's view: the state the writer persisted, reconciled false (this
+ *    instance reconciled nothing), no allowed action, readOnly true; the market clock is unknown
+ *    (this instance has no broker connection);
+ *  - entryGate() reads 'stopped', so no entry can pass the gate here;
+ *  - events$ never carries an event (nothing changes here) and completes on shutdown();
+ *  - health() is ok when the database answers: a standby is healthy at what it does (a probe must
+ *    not restart it); the broker part says why it is not connected.
+ */
+import { sql } from 'kysely';
+import { Subject } from 'rxjs';
+import type { BotConfig } from '../domain/bot-config.js';
+import { etDate } from '../domain/market-time.js';
+import { ZERO } from '../domain/money.js';
+import type { Clock } from '../ports/clock.port.js';
+import type { ControlEvent, EntryGate, KeelBotControl } from './bot-control.js';
+import type { BotStatus, ControlResult, HealthReport } from './bot-control.types.js';
+import { refuse } from './control-results.js';
+import { getDailyStats, lastReconciliationReport, listTrades, loadBotConfig, type Db } from './persistence.js';
+
+export const ANOTHER_INSTANCE_MESSAGE = 'another Keel instance holds the writer lease on this database; this one is read-only until it stops';
+
+/** BotStatus of a read-only instance: the same fields, plus who writes */
+export interface ReadOnlyStatus extends BotStatus {
+  readOnly: true;
+  writer: 'another instance';
+}
+
+export interface ReadOnlyControlDeps {
+  db: Db;
+  clock: Clock;
+}
+
+const refused = <T>(): ControlResult<T> => refuse<T>('ANOTHER_INSTANCE_ACTIVE', ANOTHER_INSTANCE_MESSAGE, { readOnly: true });
+
+export function createReadOnlyControl(deps: ReadOnlyControlDeps): KeelBotControl {
+  const { db, clock } = deps;
+  const events = new Subject<ControlEvent>();
+
+  async function status(): Promise<ReadOnlyStatus> {
+    const now = clock.now();
+    const [config, live, stats] = await Promise.all([
+      loadBotConfig(db, now), listTrades(db, { statuses: ['open', 'exiting'] }), getDailyStats(db, etDate(now)),
+    ]);
+    return {
+      state: config.state, starting: false, mode: config.mode, executionMode: config.executionMode, reconciled: false,
+      openPositionCount: live.length, todayRealizedPnl: stats?.realizedPnl ?? ZERO, todayTradeCount: stats?.tradeCount ?? 0,
+      marketOpen: null, breaker: stats?.breakerLevel ?? 'none', allowedActions: [], readOnly: true, writer: 'another instance',
+    };
+  }
+
+  async function health(): Promise<HealthReport> {
+    const database = await sql`select 1`.execute(db).then(
+      () => ({ ok: true, error: null }),
+      (e: unknown) => ({ ok: false, error: e instanceof Error ? e.message : String(e) }),
+    );
+    return { ok: database.ok, database, broker: { ok: false, error: `not connected: ${ANOTHER_INSTANCE_MESSAGE}` } };
+  }
+
+  return {
+    events$: events.asObservable(),
+    boot: async () => undefined,
+    shutdown: async () => { events.complete(); },
+    status,
+    act: async () => refused(),
+    halt: async () => refused(),
+    entryGate: async (): Promise<EntryGate> => ({ state: 'stopped', reconciled: false, marketOpen: null }),
+    getConfig: (): Promise<BotConfig> => loadBotConfig(db, clock.now()),
+    patchConfig: async () => refused(),
+    setMode: async () => refused(),
+    lastReconciliation: () => lastReconciliationReport(db),
+    health,
+  };
+}
