@@ -18,6 +18,9 @@
  * broker streams, the database.
  * Invariant: whatever was started is stopped again if a later step fails.
  */
+import { createNotifier } from '../adapters/notify/index.js';
+import type { NotifierPort } from '../ports/notifier.port.js';
+import { createSafetyJobs, type SafetyJobs } from './safety-jobs.js';
 import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
@@ -127,14 +130,25 @@ export async function startKeel(config: KeelConfig, deps: KeelServiceDeps): Prom
     const supervisor = createPositionSupervisor({ db, clock, adapters: () => brokers.adapters, warn: deps.warn });
     const readOnly = createReadOnlyControl({ db, clock });
     const control = createSwappableControl(readOnly);
+    const notifier = createNotifier(config.notify, { clock, random: deps.random, warn: deps.warn });
+    stack.push(() => drainWithin(notifier, clock, 5_000));
+    let safety: SafetyJobs | null = null;
     const pipeline = createPipeline({
       db, clock, control, supervisor, warn: deps.warn, entryGate: () => control.entryGate(),
+      onAccount: (account) => safety?.observeAccount(account),
       broker: () => brokers.broker,
       marketData: () => brokers.adapters?.marketData ?? null,
       lastPrice: (symbol) => supervisor.lastPrice(symbol),
     });
+    safety = createSafetyJobs({ db, clock, control, pipeline, supervisor, notifier, warn: deps.warn });
+    const jobs = safety;
+    // the safety jobs run exactly while the pipeline's background work does: while this instance writes
+    const writerWork = {
+      start: () => { pipeline.start(); jobs.start().catch((error: unknown) => deps.warn('safety jobs failed to start', error)); },
+      stop: async () => { await jobs.stop(); await pipeline.stop(); },
+    };
     const role = createWriterRole({
-      db, clock, warn: deps.warn, leaseName: lease.name, control, readOnly, supervisor, pipeline,
+      db, clock, warn: deps.warn, leaseName: lease.name, control, readOnly, supervisor, pipeline: writerWork,
       connect: async () => { await brokers.switchTo((await loadBotConfig(db, clock.now())).mode); },
       disconnect: () => brokers.stop(),
       createControl: () => withUnattendedCount(createBotControl({
@@ -175,6 +189,13 @@ export async function startKeel(config: KeelConfig, deps: KeelServiceDeps): Prom
     await stopAll();
     throw error;
   }
+}
+
+/** a notification still retrying must not hold the shutdown for minutes */
+async function drainWithin(notifier: NotifierPort, clock: Clock, ms: number): Promise<void> {
+  const abort = new AbortController();
+  await Promise.race([notifier.drain(), clock.sleep(ms, abort.signal).catch(() => undefined)]);
+  abort.abort();
 }
 
 function listen(fetch: Parameters<typeof serve>[0]['fetch'], port: number, hostname: string): Promise<ServerType> {

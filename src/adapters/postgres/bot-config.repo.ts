@@ -2,7 +2,7 @@
  * The single bot_config row (id = 1). Its column defaults are the seeds' defaults, so creating
  * the row is inserting just the id and the timestamp. Writers take `now` from the Clock.
  */
-import type { BotConfig, BotSettings, BotState, TradingModeName } from '../../domain/bot-config.js';
+import type { BotConfig, BotSettings, BotState, StateReason, TradingModeName } from '../../domain/bot-config.js';
 import { botConfigFromRow, botSettingsToRow } from './bot-config.mapper.js';
 import type { DbOrTrx } from './schema.js';
 import { ts } from './sql-time.js';
@@ -33,8 +33,14 @@ export async function saveBotSettings(db: DbOrTrx, patch: Partial<BotSettings>, 
   return update(db, botSettingsToRow(patch), now);
 }
 
-export async function saveBotState(db: DbOrTrx, state: BotState, now: number): Promise<void> {
-  await update(db, { state }, now);
+/** the state and why (0003): a safety pause/halt names itself; anything else is the trader's ('manual') */
+export async function saveBotState(db: DbOrTrx, state: BotState, now: number, reason: StateReason = 'manual', detail: string | null = null): Promise<void> {
+  await update(db, { state, state_reason: reason, state_reason_detail: detail } as ReturnType<typeof botSettingsToRow>, now);
+}
+
+export async function loadStateReason(db: DbOrTrx): Promise<{ reason: StateReason | null; detail: string | null }> {
+  const row = await db.selectFrom('bot_config').select(['state_reason', 'state_reason_detail']).where('id', '=', 1).executeTakeFirst();
+  return { reason: (row?.state_reason ?? null) as StateReason | null, detail: row?.state_reason_detail ?? null };
 }
 
 export async function saveBotMode(db: DbOrTrx, mode: TradingModeName, now: number): Promise<void> {

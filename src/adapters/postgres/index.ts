@@ -8,7 +8,7 @@ export { createDb, type CreateDbOptions, type DbHandle } from './db.js';
 export { migrateToLatest, migrationsDir, createMigrator } from './migrate.js';
 export { openDatabase, type OpenedDatabase } from './open-database.js';
 export { startEmbeddedPostgres, type EmbeddedPostgresHandle, type EmbeddedPostgresOptions } from './embedded.js';
-export { loadBotConfig, saveBotSettings, saveBotState, saveBotMode } from './bot-config.repo.js';
+export { loadBotConfig, loadStateReason, saveBotSettings, saveBotState, saveBotMode } from './bot-config.repo.js';
 export { insertTrade, updateTrade, getTrade, listTrades, countEntriesSince } from './trade.repo.js';
 export { appendJournal, appendJournalEntries, listJournal } from './journal.repo.js';
 export { getDailyStats, addToDailyStats, setDailySessionStart, setDailyBreakerLevel } from './daily-stats.repo.js';

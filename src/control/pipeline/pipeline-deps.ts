@@ -3,6 +3,7 @@ import type { PositionSupervisor } from '../../actors/position-supervisor.types.
 import type { Db } from './repos.js';
 import type { BrokerPort } from '../../ports/broker.port.js';
 import type { Clock } from '../../ports/clock.port.js';
+import type { Account } from '../../domain/account.js';
 import type { EntryGate } from '../bot-control.js';
 import type { MarketDataPort } from '../../ports/market-data.port.js';
 import type { KeelBotControl } from '../bot-control.js';
@@ -26,6 +27,8 @@ export interface PipelineDeps {
   accountMaxAgeMs?: number;
   /** ids for signals posted without one (default: crypto.randomUUID) */
   newId?: () => string;
+  /** every account snapshot read (the circuit breakers observe equity here) */
+  onAccount?: (account: Account, at: number) => void;
   /** operator-facing problems of background work (the POST after the answer, the expiry sweep) */
   warn?: (message: string, error?: unknown) => void;
   /** how often pending signals are checked for expiry (default 1 s of the injected clock) */

@@ -32,7 +32,7 @@ export class PipelineRuntime {
   readonly account: AccountCache;
 
   constructor(readonly deps: PipelineDeps) {
-    this.account = new AccountCache({ clock: deps.clock, broker: deps.broker, maxAgeMs: deps.accountMaxAgeMs, warn: deps.warn });
+    this.account = new AccountCache({ clock: deps.clock, broker: deps.broker, maxAgeMs: deps.accountMaxAgeMs, warn: deps.warn, onSnapshot: deps.onAccount });
   }
 
   emit(event: PipelineEvent): void {

@@ -9,7 +9,7 @@
 import type { Observable, Subscription } from 'rxjs';
 import type { PipelineControl } from '../pipeline.types.js';
 import { approveSignal, expirePending, rejectSignal, runExpirySweep } from './approvals.js';
-import { emergencyStop, type KeelEmergencyStopReport } from './emergency-stop.js';
+import { emergencyStop, runQueuedFlatten, type KeelEmergencyStopReport } from './emergency-stop.js';
 import type { PipelineDeps } from './pipeline-deps.js';
 import { PipelineRuntime, type PipelineEvent } from './pipeline-runtime.js';
 import { ingestSignal } from './signal-intake.js';
@@ -23,6 +23,8 @@ export type { PipelineEvent } from './pipeline-runtime.js';
 export interface KeelPipeline extends PipelineControl {
   readonly events$: Observable<PipelineEvent>;
   emergencyStop(opts: { closePositions: boolean }, cause: string): Promise<KeelEmergencyStopReport>;
+  /** the session-open job: carries out a kill switch's flatten queued outside market hours (null = none queued) */
+  runQueuedFlatten(cause: string): ReturnType<typeof runQueuedFlatten>;
   /** one expiry pass now (the sweep calls the same) */
   expirePending(): Promise<number>;
   /** resolves once the intake queue and every background submission have settled */
@@ -47,6 +49,7 @@ export function createPipeline(deps: PipelineDeps): KeelPipeline {
     getTrade: (id) => tradeDetail(deps, id),
     emergencyStop: (opts, cause) => emergencyStop(rt, opts, cause),
     expirePending: () => expirePending(rt),
+    runQueuedFlatten: (cause) => runQueuedFlatten(rt, cause),
     idle: () => rt.idle(),
     start() {
       if (sweep) return;

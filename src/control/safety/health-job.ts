@@ -1,0 +1,156 @@
+/**
+ * The health job (issue 5 §4): every 5 minutes of the injected clock, Keel's live trades vs the
+ * broker's positions vs the live position actors (health-compare.ts decides). Mismatches are
+ * journaled, reconciled and notified. It also publishes the symbols with an open SELL order at the
+ * broker, which the risk gateway's wash-trade check reads.
+ * Invariants:
+ *  - a mismatch counts only if two snapshots taken back to back both show it (a fill landing
+ *    between the broker read and the database read is not a mismatch); the second snapshot is
+ *    read only when the first shows something, so a healthy run costs one positions request;
+ *  - every confirmed mismatch is journaled (subject: its trade or symbol) BEFORE reconciliation
+ *    runs, so it is on record even if reconciling fails; then ONE reconcile(cause 'health_check')
+ *    and ONE notification saying what was found and what reconciliation did;
+ *  - the open-sell symbols are published on every run whose order read succeeds, whatever the
+ *    comparison finds; a failed read keeps the last published set (and says so via onError);
+ *  - no broker adapter for the mode: nothing is compared;
+ *  - runs are serialized, in call order.
+ */
+import type { SupervisorProtection } from '../../actors/position-supervisor.types.js';
+import { compareHealth, confirmMismatches, describeMismatch, type HealthMismatch, type HealthSnapshot } from '../../core/safety/health-compare.js';
+import type { JournalInput } from '../../domain/journal.js';
+import { LIVE_TRADE_STATUSES } from '../../domain/trade.js';
+import type { BrokerPort } from '../../ports/broker.port.js';
+import type { Clock } from '../../ports/clock.port.js';
+import type { NotifierPort } from '../../ports/notifier.port.js';
+import { appendJournalEntries } from '../../adapters/postgres/index.js';
+import { listTrades, type Db } from '../persistence.js';
+
+export const HEALTH_EVERY_MS = 5 * 60_000;
+
+/** what the injected reconciliation reports back (the bot control runs it) */
+export interface HealthReconcileResult {
+  ok: boolean;
+  /** findings applied */
+  corrections: number;
+  error: string | null;
+}
+
+export interface HealthJobDeps {
+  db: Db;
+  clock: Clock;
+  notifier: NotifierPort;
+  broker: () => Pick<BrokerPort, 'listPositions' | 'listAllOrders'> | null;
+  /** actors are compared only while `active` */
+  supervisor: { readonly active: boolean } & Pick<SupervisorProtection, 'trackedTradeIds'>;
+  reconcile(cause: string): Promise<HealthReconcileResult>;
+  onOpenSellSymbols(symbols: ReadonlySet<string>): void;
+  /** default HEALTH_EVERY_MS */
+  everyMs?: number;
+  onError(message: string, error: unknown): void;
+  onRun?(report: HealthReport): void;
+}
+
+export type HealthReport =
+  | { ran: false; why: 'no_broker' }
+  | { ran: true; mismatches: HealthMismatch[]; reconciled: HealthReconcileResult | null; openSellSymbols: ReadonlySet<string> | null };
+
+const CAUSE = 'health';
+
+export class HealthJob {
+  private queue: Promise<unknown> = Promise.resolve();
+  private abort: AbortController | null = null;
+  private loop: Promise<void> = Promise.resolve();
+
+  constructor(private readonly deps: HealthJobDeps) {}
+
+  /** runs every everyMs (the first after one period) until stop() or the signal aborts */
+  start(signal?: AbortSignal): void {
+    if (this.abort) return;
+    const abort = new AbortController();
+    this.abort = abort;
+    signal?.addEventListener('abort', () => { void this.stop(); }, { once: true });
+    this.loop = this.timerLoop(abort.signal);
+  }
+
+  async stop(): Promise<void> {
+    this.abort?.abort(new Error('health job stopped'));
+    this.abort = null;
+    await this.loop;
+    await this.queue;
+  }
+
+  /** one run now, after any in progress */
+  runOnce(): Promise<HealthReport> {
+    const run = this.queue.then(() => this.run());
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async run(): Promise<HealthReport> {
+    const broker = this.deps.broker();
+    if (!broker) return { ran: false, why: 'no_broker' };
+    const openSellSymbols = await this.publishOpenSells(broker);
+    const first = compareHealth(await this.snapshot(broker));
+    const mismatches = first.length === 0 ? [] : confirmMismatches(first, compareHealth(await this.snapshot(broker)));
+    if (mismatches.length === 0) return { ran: true, mismatches, reconciled: null, openSellSymbols };
+
+    const { db, clock } = this.deps;
+    await appendJournalEntries(db, mismatches.map(mismatchEntry), clock.now());
+    const reconciled = await this.deps.reconcile('health_check').catch((error: unknown): HealthReconcileResult => ({
+      ok: false, corrections: 0, error: error instanceof Error ? error.message : String(error),
+    }));
+    const outcome = reconciled.ok ? `reconciled: ${reconciled.corrections} correction(s)` : `reconciliation FAILED: ${reconciled.error ?? 'unknown error'}`;
+    const lines = mismatches.map(describeMismatch);
+    this.deps.notifier.notify({
+      kind: 'health_mismatch', severity: reconciled.ok ? 'warning' : 'critical',
+      title: `Health check: ${mismatches.length} mismatch(es) between Keel and the broker`,
+      text: `${lines.slice(0, 3).join('; ')}${lines.length > 3 ? `; and ${lines.length - 3} more` : ''}. ${outcome}.`,
+      at: clock.now(), key: `health_mismatch:${clock.now()}`,
+      data: { mismatches: mismatches.map((m) => ({ kind: m.kind, key: m.key })), reconciled },
+    });
+    return { ran: true, mismatches, reconciled, openSellSymbols };
+  }
+
+  /** broker first, then the journal, then the actors (health-compare.ts: why two snapshots) */
+  private async snapshot(broker: Pick<BrokerPort, 'listPositions'>): Promise<HealthSnapshot> {
+    const positions = await broker.listPositions();
+    const trades = await listTrades(this.deps.db, { statuses: LIVE_TRADE_STATUSES });
+    const { supervisor } = this.deps;
+    return { positions, trades, tracked: supervisor.active ? new Set(supervisor.trackedTradeIds()) : null };
+  }
+
+  private async publishOpenSells(broker: Pick<BrokerPort, 'listAllOrders'>): Promise<ReadonlySet<string> | null> {
+    try {
+      const open = await broker.listAllOrders({ status: 'open' });
+      const symbols: ReadonlySet<string> = new Set(open.filter((o) => o.side === 'sell').map((o) => o.symbol));
+      this.deps.onOpenSellSymbols(symbols);
+      return symbols;
+    } catch (error) {
+      this.deps.onError('health job: listing open orders failed; the open-sell symbols stay as last published', error);
+      return null;
+    }
+  }
+
+  private async timerLoop(signal: AbortSignal): Promise<void> {
+    try {
+      for (;;) {
+        await this.deps.clock.sleep(this.deps.everyMs ?? HEALTH_EVERY_MS, signal);
+        try {
+          this.deps.onRun?.(await this.runOnce());
+        } catch (error) {
+          this.deps.onError('health check failed', error);
+        }
+      }
+    } catch (error) {
+      if (!signal.aborted) this.deps.onError('health job timer failed', error);
+    }
+  }
+}
+
+function mismatchEntry(m: HealthMismatch): JournalInput {
+  const subject = 'tradeId' in m ? m.tradeId : m.symbol;
+  return {
+    kind: 'warning', cause: CAUSE, subject, message: `health check: ${describeMismatch(m)}; reconciling`,
+    data: { event: 'health_mismatch', ...m },
+  };
+}

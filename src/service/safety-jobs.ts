@@ -1,0 +1,136 @@
+/**
+ * The safety layer's background work while this instance writes (issue 5 §2, §3, §5): the circuit
+ * breakers observe every account snapshot, the daily reset runs before the open, a kill switch's
+ * flatten queued outside market hours runs at the open, and trading events become notifications.
+ * Invariants: safety acts through the control with the cause `safety:<reason>` (persisted as
+ * bot_config.state_reason, so a restart knows a breaker pause from the trader's); nothing here
+ * throws into trading (failures are warned); started and stopped with the writer role.
+ */
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Subscription } from 'rxjs';
+import { loadBotConfig, loadStateReason } from '../adapters/postgres/index.js';
+import type { Db } from '../adapters/postgres/schema.js';
+import type { PositionSupervisor } from '../actors/position-supervisor.types.js';
+import { isRegularSessionOpen, sessionOn } from '../core/calendar/nyse-calendar.js';
+import type { KeelBotControl } from '../control/bot-control.js';
+import { SAFETY_CAUSE } from '../control/lifecycle-effects.js';
+import type { KeelPipeline } from '../control/pipeline/signal-service.js';
+import { BreakerMonitor, type SessionOf } from '../control/safety/breaker-monitor.js';
+import { DailyResetScheduler } from '../control/safety/daily-reset.js';
+import type { SafetyActions } from '../control/safety/safety-actions.js';
+import type { Account } from '../domain/account.js';
+import type { BotSettings } from '../domain/bot-config.js';
+import type { Notification } from '../domain/notification.js';
+import type { Clock } from '../ports/clock.port.js';
+import type { NotifierPort } from '../ports/notifier.port.js';
+
+export interface SafetyJobsDeps {
+  db: Db;
+  clock: Clock;
+  control: KeelBotControl;
+  pipeline: Pick<KeelPipeline, 'runQueuedFlatten' | 'events$'>;
+  supervisor: Pick<PositionSupervisor, 'events$' | 'unrealizedPnl'>;
+  notifier: NotifierPort;
+  warn: (message: string, error?: unknown) => void;
+  /** default true: the wall-clock cron jobs (tests drive runs by hand) */
+  cron?: boolean;
+}
+
+export interface SafetyJobs {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** an account snapshot (PipelineDeps.onAccount) */
+  observeAccount(account: Account): void;
+}
+
+/** the NYSE calendar: trading date in New York and whether its regular session is open */
+export const nyseSession: SessionOf = (now) => {
+  const s = sessionOn(now);
+  return s ? { date: s.date, open: isRegularSessionOpen(now) } : null;
+};
+
+export function safetyActionsOver(control: KeelBotControl, db: Db): SafetyActions {
+  const refused = (what: string, r: Awaited<ReturnType<KeelBotControl['act']>>) => {
+    if (!r.ok) throw new Error(`${what} refused: ${r.error.message}`);
+  };
+  return {
+    async current() {
+      const [status, why] = await Promise.all([control.status(), loadStateReason(db)]);
+      return { state: status.state, reason: why.reason };
+    },
+    async pause(reason, detail) { refused('pause', await control.act('pause', `${SAFETY_CAUSE}${reason}`)); void detail; },
+    async halt(reason, detail) { refused('halt', await control.halt(detail, `${SAFETY_CAUSE}${reason}`)); },
+    async resume(cause) { refused('resume', await control.act('resume', cause)); },
+  };
+}
+
+export function createSafetyJobs(deps: SafetyJobsDeps): SafetyJobs {
+  const { db, clock, warn } = deps;
+  let settings: BotSettings | null = null;
+  const latest = (): BotSettings => {
+    if (!settings) throw new Error('safety jobs: settings not loaded');
+    return settings;
+  };
+  const actions = safetyActionsOver(deps.control, db);
+  const monitor = new BreakerMonitor({ db, clock, actions, notifier: deps.notifier, settings: latest, session: nyseSession });
+  const reset = new DailyResetScheduler({
+    db, clock, actions, settings: latest, session: nyseSession, notifier: deps.notifier, cron: deps.cron ?? true,
+    onError: (message, error) => warn(message, error),
+  });
+  let subs: Subscription[] = [];
+  let openJob: ScheduledTask | null = null;
+  let running = false;
+
+  const flattenAtOpen = async () => {
+    try {
+      const report = await deps.pipeline.runQueuedFlatten('session-open');
+      if (report) notify({ kind: 'kill_switch', severity: 'critical', title: 'Queued flatten carried out at the open', text: `flatten ${report.flatten}: ${report.closed.length} closed, ${report.left.length} left`, data: { flatten: report.flatten } });
+    } catch (error) {
+      warn('the queued flatten at the open failed', error);
+    }
+  };
+
+  const notify = (n: Omit<Notification, 'at' | 'key'> & { key?: string }) => {
+    const at = clock.now();
+    deps.notifier.notify({ ...n, at, key: n.key ?? `${n.kind}:${at}` });
+  };
+
+  return {
+    async start() {
+      if (running) return;
+      running = true;
+      settings = await loadBotConfig(db, clock.now());
+      subs = [
+        deps.control.events$.subscribe((e) => {
+          if (e.type === 'config') settings = e.config;
+          if (e.type === 'state' && e.state === 'halted') notify({ kind: 'halt', severity: 'critical', title: 'Keel is HALTED', text: 'no new entries; exits continue. Acknowledge the halt, then start.', data: {} });
+        }),
+        deps.supervisor.events$.subscribe((e) => {
+          if (e.type === 'opened') notify({ kind: 'entry_filled', severity: 'info', key: `opened:${e.tradeId}`, title: `Entry ${e.symbol}: ${e.shares} @ ${e.entryPrice}`, text: `trade ${e.tradeId} is open`, data: { ...e } });
+          else if (e.type === 'closed') notify({ kind: 'exit_filled', severity: 'info', key: `closed:${e.tradeId}`, title: `Exit ${e.symbol}: ${e.reason}, P&L ${e.pnl}`, text: `exit price ${e.exitPrice}`, data: { ...e } });
+          else if (e.type === 'cancelled') notify({ kind: 'order_rejected', severity: 'warning', key: `cancelled:${e.tradeId}`, title: `Entry ${e.symbol} not filled`, text: e.reason, data: { ...e } });
+        }),
+        deps.pipeline.events$.subscribe((e) => {
+          if (e.type === 'emergency_stop' && e.phase === 'finished') notify({ kind: 'kill_switch', severity: 'critical', title: 'Kill switch finished', text: 'see GET /api/trades and the journal for what was cancelled, closed and left', data: {} });
+        }),
+      ];
+      await reset.start();
+      if (deps.cron ?? true) openJob = cron.schedule('30 9 * * 1-5', () => { void flattenAtOpen(); }, { timezone: 'America/New_York' });
+      if (isRegularSessionOpen(clock.now())) void flattenAtOpen();
+    },
+    async stop() {
+      if (!running) return;
+      running = false;
+      for (const s of subs) s.unsubscribe();
+      subs = [];
+      await openJob?.stop();
+      openJob = null;
+      await reset.stop();
+    },
+    observeAccount(account) {
+      if (!running || !settings) return;
+      monitor.observe({ equity: account.equity, lastEquity: account.lastEquity, unrealizedPnl: deps.supervisor.unrealizedPnl() })
+        .catch((error: unknown) => warn('circuit breaker observation failed', error));
+    },
+  };
+}
