@@ -2,7 +2,8 @@
  * createPipeline: the PipelineControl facade (signals in, trades out, kill switch) over the
  * intake queue, the entry executor, approvals and the emergency stop.
  * Lifecycle: start() begins the expiry sweep and the account snapshot refresh (every
- * accountRefreshMs while the supervisor runs, and after every entry or exit fill) on the injected
+ * accountRefreshMs while the supervisor runs, after each entry POST settles and after every exit
+ * fill or cancelled entry; one read covers a burst) on the injected
  * Clock; stop() ends them and waits for the background submissions in flight (an answered
  * signal's POST is never abandoned mid-way).
  */
@@ -33,7 +34,7 @@ export interface KeelPipeline extends PipelineControl {
   stop(): Promise<void>;
 }
 
-const REREAD_ON: ReadonlySet<PositionEvent['type']> = new Set(['opened', 'closed', 'cancelled']);
+const REREAD_ON: ReadonlySet<PositionEvent['type']> = new Set(['closed', 'cancelled']);
 
 export function createPipeline(deps: PipelineDeps): KeelPipeline {
   const rt = new PipelineRuntime(deps);
@@ -55,7 +56,7 @@ export function createPipeline(deps: PipelineDeps): KeelPipeline {
       if (sweep) return;
       const abort = new AbortController();
       const refresh = rt.account.runPeriodic(deps.accountRefreshMs ?? 5_000, () => deps.supervisor.active, abort.signal);
-      // fills move cash and buying power: re-read at once rather than trust the snapshot
+      // closes and cancels free buying power: re-read (an open is covered by the read after its POST settled)
       const fills = deps.supervisor.events$.subscribe((e) => { if (REREAD_ON.has(e.type)) void rt.account.refresh(); });
       sweep = { abort, fills, done: Promise.all([runExpirySweep(rt, abort.signal), refresh]).then(() => undefined) };
     },
