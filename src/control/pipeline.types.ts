@@ -3,10 +3,10 @@
  * Like BotControl: answers are values; refusals carry a code and change nothing.
  */
 import type { BotState } from '../domain/bot-config.js';
-import type { CheckVerdict } from '../domain/denial.js';
+import type { CheckVerdict, Denial } from '../domain/denial.js';
 import type { JournalEntry } from '../domain/journal.js';
 import type { Decimal } from '../domain/money.js';
-import type { SignalAnswer, SignalInput, SignalRecord, SignalStatus } from '../domain/signal.js';
+import type { SignalAnswer, SignalInput, SignalRecord, SignalStatus, SizeDecision } from '../domain/signal.js';
 import type { ExitReason, Trade, TradeStatus } from '../domain/trade.js';
 import type { ControlResult } from './bot-control.types.js';
 
@@ -85,9 +85,24 @@ export interface EmergencyStopReport {
   problems: string[];
 }
 
+/** the what-if: what Keel would decide for a signal now, without storing or sending anything */
+export interface SignalEvaluation {
+  symbol: string;
+  executionMode: string;
+  stars: number | null;
+  /** 'would_fire' only when every check passes and the mode executes (full_auto; semi_auto → 'would_wait_for_approval') */
+  outcome: 'would_fire' | 'would_wait_for_approval' | 'would_log_only' | 'would_skip' | 'would_skip_duplicate';
+  denial: Denial | null;
+  /** every check's verdict, in gateway order (rating and sizing first) */
+  verdicts: CheckVerdict[];
+  size: SizeDecision | null;
+}
+
 export interface PipelineControl {
   /** answers at once (202); execution never blocks ingestion */
   ingestSignal(input: SignalInput): Promise<SignalAnswer>;
+  /** the same checks and size as intake, nothing stored or sent */
+  evaluateSignal(input: SignalInput): Promise<SignalEvaluation>;
   listSignals(query: SignalQuery): Promise<Page<SignalRecord>>;
   getSignal(id: string): Promise<SignalRecord | null>;
   /** semi_auto: re-runs the checks on a fresh price, then fires */

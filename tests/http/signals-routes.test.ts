@@ -58,6 +58,29 @@ describe('signal routes', () => {
     expect(input.stopLossPrice?.toFixed()).toBe('3.5');
   });
 
+  it('answers the what-if (POST /api/signals/evaluate) with 200, every verdict and the size, without ingesting', async () => {
+    pipeline.evaluation = {
+      symbol: 'X', executionMode: 'full_auto', stars: 4, outcome: 'would_skip',
+      denial: { code: 'DAILY_LOSS_LIMIT', message: 'would breach the daily loss limit', context: { limit: '500' } },
+      verdicts: [{ check: 'daily-loss', passed: false, denial: { code: 'DAILY_LOSS_LIMIT', message: 'would breach the daily loss limit', context: { limit: '500' } } }],
+      size: { notional: new Decimal('75.5'), inputs: { mode: 'star_tiers' } },
+    };
+    const res = await app.request('/api/signals/evaluate', { method: 'POST', headers: JSON_AUTH, body: JSON.stringify(VALID) });
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body).toMatchObject({ symbol: 'ABCD', outcome: 'would_skip', denial: { code: 'DAILY_LOSS_LIMIT' }, size: { notional: '75.5' } });
+    expect(body.verdicts).toHaveLength(1);
+    expect(pipeline.calls.map((c) => c.method)).toEqual(['evaluateSignal']);
+  });
+
+  it('rejects an invalid what-if with 400 listing every problem, and evaluates nothing', async () => {
+    const res = await app.request('/api/signals/evaluate', { method: 'POST', headers: JSON_AUTH, body: JSON.stringify({ symbol: '1BAD', catalystTier: 9 }) });
+    expect(res.status).toBe(400);
+    const paths = ((await res.json()).error.issues as Array<{ path: string }>).map((i) => i.path);
+    expect(paths).toEqual(expect.arrayContaining(['symbol', 'side', 'catalystType', 'catalystTier']));
+    expect(pipeline.calls).toEqual([]);
+  });
+
   it('gives a signal without an id a null id so the pipeline generates one', async () => {
     const res = await postSignal({ ...VALID, aiConfidence: null, catalystTier: 1 });
     expect(res.status).toBe(202);

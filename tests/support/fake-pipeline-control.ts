@@ -4,7 +4,7 @@
  * nothing), and switches for the refusals a real pipeline gives.
  */
 import type { ControlResult } from '../../src/control/bot-control.types.js';
-import type { EmergencyStopReport, Page, PipelineControl, SignalQuery, TradeDetail, TradeQuery } from '../../src/control/pipeline.types.js';
+import type { EmergencyStopReport, Page, PipelineControl, SignalEvaluation, SignalQuery, TradeDetail, TradeQuery } from '../../src/control/pipeline.types.js';
 import type { SignalAnswer, SignalInput, SignalRecord } from '../../src/domain/signal.js';
 import type { Trade } from '../../src/domain/trade.js';
 
@@ -30,6 +30,14 @@ export class FakePipelineControl implements PipelineControl {
   async ingestSignal(input: SignalInput): Promise<SignalAnswer> {
     this.record('ingestSignal', [input]);
     return { signalId: input.id ?? 'sig-generated', ...this.nextAnswer };
+  }
+
+  /** the answer evaluateSignal gives */
+  evaluation: SignalEvaluation = { symbol: 'AAPL', executionMode: 'full_auto', stars: 5, outcome: 'would_fire', denial: null, verdicts: [], size: null };
+
+  async evaluateSignal(input: SignalInput): Promise<SignalEvaluation> {
+    this.record('evaluateSignal', [input]);
+    return { ...this.evaluation, symbol: input.symbol };
   }
 
   async listSignals(query: SignalQuery): Promise<Page<SignalRecord>> {

@@ -30,7 +30,8 @@ export interface Evaluation {
   facts: EntryFacts | null;
 }
 
-export async function evaluateSignal(deps: PipelineDeps, account: AccountCache, signal: SignalInput): Promise<Evaluation> {
+/** `whatIf`: every check runs and keeps its verdict even for a duplicate (POST /api/signals/evaluate) */
+export async function evaluateSignal(deps: PipelineDeps, account: AccountCache, signal: SignalInput, opts: { whatIf?: boolean } = {}): Promise<Evaluation> {
   const stars = rateStars(signal);
   const ratingDenial = starDenial(signal, stars);
   if (ratingDenial) {
@@ -39,7 +40,7 @@ export async function evaluateSignal(deps: PipelineDeps, account: AccountCache, 
   }
   const facts = await gatherEntryFacts(deps, account, signal);
   const base = { config: facts.config, stars, unrated: false, facts };
-  if (facts.liveSymbols.has(signal.symbol)) {
+  if (facts.liveSymbols.has(signal.symbol) && !opts.whatIf) {
     const denial: Denial = { code: 'DUPLICATE_SYMBOL', message: `${signal.symbol} already has a live trade`, context: { symbol: signal.symbol } };
     return { ...base, denial, duplicate: true, verdicts: [verdict('star-rating', null), verdict('duplicate-symbol', denial)], size: null };
   }

@@ -16,6 +16,7 @@ import type { PipelineRuntime } from './pipeline-runtime.js';
 import { appendJournal, getSignal, insertFiredEntry, insertSignal, isUniqueViolation, type DbOrTrx } from './repos.js';
 import type { JournalInput } from '../../domain/journal.js';
 import type { Trade } from '../../domain/trade.js';
+import type { SignalEvaluation } from '../pipeline.types.js';
 import { randomUUID } from 'node:crypto';
 
 const CAUSE = 'signal';
@@ -50,6 +51,26 @@ export function ingestSignal(rt: PipelineRuntime, input: SignalInput): Promise<S
     }
     return fire(rt, { ...record, status: 'fired', decidedAt: now });
   });
+}
+
+/** the what-if: the same evaluation as intake (every check's verdict, even for a duplicate), nothing stored or sent */
+export async function whatIf(rt: PipelineRuntime, input: SignalInput): Promise<SignalEvaluation> {
+  const signal: SignalInput = { ...input, id: input.id ?? 'what-if' };
+  const ev = rt.emergency
+    ? null
+    : await evaluateSignal(rt.deps, rt.account, signal, { whatIf: true });
+  if (!ev) {
+    const config = await rt.deps.control.getConfig();
+    return { symbol: input.symbol, executionMode: config.executionMode, stars: null, outcome: 'would_skip', denial: EMERGENCY_DENIAL, verdicts: [], size: null };
+  }
+  const outcomes: Record<SignalStatus, SignalEvaluation['outcome']> = {
+    fired: 'would_fire', pending: 'would_wait_for_approval', logged: 'would_log_only', skipped: 'would_skip',
+    skipped_duplicate: 'would_skip_duplicate', approved: 'would_fire', rejected: 'would_skip', expired: 'would_skip',
+  };
+  return {
+    symbol: input.symbol, executionMode: ev.config.executionMode, stars: ev.stars, outcome: outcomes[statusFor(ev)],
+    denial: ev.denial, verdicts: ev.verdicts, size: ev.size,
+  };
 }
 
 function statusFor(ev: Evaluation): SignalStatus {

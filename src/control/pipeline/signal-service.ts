@@ -13,7 +13,7 @@ import { approveSignal, expirePending, rejectSignal, runExpirySweep } from './ap
 import { emergencyStop, runQueuedFlatten, type KeelEmergencyStopReport } from './emergency-stop.js';
 import type { PipelineDeps } from './pipeline-deps.js';
 import { PipelineRuntime, type PipelineEvent } from './pipeline-runtime.js';
-import { ingestSignal } from './signal-intake.js';
+import { ingestSignal, whatIf } from './signal-intake.js';
 import { tradeDetail } from './trade-detail.js';
 import * as repos from './repos.js';
 import type { PositionEvent } from '../../actors/position-supervisor.types.js';
@@ -42,6 +42,7 @@ export function createPipeline(deps: PipelineDeps): KeelPipeline {
   return {
     events$: rt.events$,
     ingestSignal: (input) => ingestSignal(rt, input),
+    evaluateSignal: (input) => whatIf(rt, input),
     listSignals: (query) => repos.listSignals(deps.db, query),
     getSignal: (id) => repos.getSignal(deps.db, id),
     approveSignal: (id, cause) => approveSignal(rt, id, cause),

@@ -25,6 +25,12 @@ export function signalsRoutes(pipeline: PipelineControl): Hono {
     return c.json(toJson(await pipeline.ingestSignal(input)), 202);
   });
 
+  // the what-if: every check's verdict and the size, nothing stored or sent
+  routes.post('/evaluate', async (c) => {
+    const input = await parseJsonBody(c, signalInputSchema);
+    return c.json(toJson(await pipeline.evaluateSignal(input)));
+  });
+
   routes.get('/', async (c) => {
     const query = parseQuery(c, signalQuerySchema);
     return c.json(toJson(await withCursorCheck(() => pipeline.listSignals(query))));
