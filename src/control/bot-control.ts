@@ -55,6 +55,8 @@ export interface KeelBotControl extends BotControl {
   halt(reason: string, cause: string): Promise<ControlResult<BotStatus>>;
   /** what an entry decision needs of the bot, from memory (no database read: B6b) */
   entryGate(): Promise<EntryGate>;
+  /** one reconciliation now (the health job after a mismatch); its report is persisted and announced */
+  reconcileNow(cause: string): Promise<{ ok: boolean; corrections: number; error: string | null }>;
 }
 
 export interface EntryGate {
@@ -192,6 +194,11 @@ export function createBotControl(deps: BotControlDeps): KeelBotControl {
     },
 
     status: () => status(),
+
+    reconcileNow: (cause) => exclusive(async () => {
+      const { report } = await reconcileOnce(cause);
+      return { ok: report.ok, corrections: report.findings.length, error: report.error ?? null };
+    }),
 
     entryGate: async () => ({ state: reportedState(snapshot()), reconciled, marketOpen: await marketClock.isOpen() }),
 

@@ -72,6 +72,7 @@ export function createReadOnlyControl(deps: ReadOnlyControlDeps): KeelBotControl
     act: async () => refused(),
     halt: async () => refused(),
     entryGate: async (): Promise<EntryGate> => ({ state: 'stopped', reconciled: false, marketOpen: null }),
+    reconcileNow: async () => ({ ok: false, corrections: 0, error: ANOTHER_INSTANCE_MESSAGE }),
     getConfig: (): Promise<BotConfig> => loadBotConfig(db, clock.now()),
     patchConfig: async () => refused(),
     setMode: async () => refused(),

@@ -43,6 +43,7 @@ export function createSwappableControl(initial: KeelBotControl): SwappableContro
     act: (action, cause) => target().act(action, cause),
     halt: (reason, cause) => target().halt(reason, cause),
     entryGate: () => target().entryGate(),
+    reconcileNow: (cause) => target().reconcileNow(cause),
     getConfig: () => target().getConfig(),
     patchConfig: (patch, cause) => target().patchConfig(patch, cause),
     setMode: (mode, confirm, cause) => target().setMode(mode, confirm, cause),

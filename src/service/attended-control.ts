@@ -27,6 +27,7 @@ export function withUnattendedCount(control: KeelBotControl, supervisor: Pick<Po
     act: (action, cause) => control.act(action, cause),
     halt: (reason, cause) => control.halt(reason, cause),
     entryGate: () => control.entryGate(),
+    reconcileNow: (cause) => control.reconcileNow(cause),
     getConfig: () => control.getConfig(),
     patchConfig: (patch, cause) => control.patchConfig(patch, cause),
     setMode: (mode, confirm, cause) => control.setMode(mode, confirm, cause),

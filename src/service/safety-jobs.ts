@@ -1,7 +1,8 @@
 /**
  * The safety layer's background work while this instance writes (issue 5 §2, §3, §5): the circuit
  * breakers observe every account snapshot, the daily reset runs before the open, a kill switch's
- * flatten queued outside market hours runs at the open, and trading events become notifications.
+ * flatten queued outside market hours runs at the open, the position watchdog (every 5 s) and the
+ * health job (every 5 min) guard what goes wrong silently, and trading events become notifications.
  * Invariants: safety acts through the control with the cause `safety:<reason>` (persisted as
  * bot_config.state_reason, so a restart knows a breaker pause from the trader's); nothing here
  * throws into trading (failures are warned); started and stopped with the writer role.
@@ -10,7 +11,10 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Subscription } from 'rxjs';
 import { loadBotConfig, loadStateReason } from '../adapters/postgres/index.js';
 import type { Db } from '../adapters/postgres/schema.js';
-import type { PositionSupervisor } from '../actors/position-supervisor.types.js';
+import type { PositionSupervisor, SupervisorProtection } from '../actors/position-supervisor.types.js';
+import { HealthJob } from '../control/safety/health-job.js';
+import { PositionWatchdog } from '../control/safety/watchdog.js';
+import type { BrokerPort } from '../ports/broker.port.js';
 import { isRegularSessionOpen, sessionOn } from '../core/calendar/nyse-calendar.js';
 import type { KeelBotControl } from '../control/bot-control.js';
 import { SAFETY_CAUSE } from '../control/lifecycle-effects.js';
@@ -29,7 +33,8 @@ export interface SafetyJobsDeps {
   clock: Clock;
   control: KeelBotControl;
   pipeline: Pick<KeelPipeline, 'runQueuedFlatten' | 'events$'>;
-  supervisor: Pick<PositionSupervisor, 'events$' | 'unrealizedPnl'>;
+  supervisor: Pick<PositionSupervisor, 'events$' | 'unrealizedPnl' | 'active'> & SupervisorProtection;
+  broker: () => BrokerPort | null;
   notifier: NotifierPort;
   warn: (message: string, error?: unknown) => void;
   /** default true: the wall-clock cron jobs (tests drive runs by hand) */
@@ -77,6 +82,15 @@ export function createSafetyJobs(deps: SafetyJobsDeps): SafetyJobs {
     db, clock, actions, settings: latest, session: nyseSession, notifier: deps.notifier, cron: deps.cron ?? true,
     onError: (message, error) => warn(message, error),
   });
+  const watchdog = new PositionWatchdog({ db, clock, notifier: deps.notifier, supervisor: deps.supervisor, actions, onError: (m, e) => warn(m, e) });
+  const health = new HealthJob({
+    db, clock, notifier: deps.notifier, broker: deps.broker, supervisor: deps.supervisor,
+    reconcile: (cause) => deps.control.reconcileNow(cause),
+    // the trade stream's catch-up and updates already carry every open order of the account
+    // (the stream-gap gate keeps the open sells the wash-trade check reads)
+    onOpenSellSymbols: () => undefined,
+    onError: (m, e) => warn(m, e),
+  });
   let subs: Subscription[] = [];
   let openJob: ScheduledTask | null = null;
   let running = false;
@@ -115,6 +129,8 @@ export function createSafetyJobs(deps: SafetyJobsDeps): SafetyJobs {
         }),
       ];
       await reset.start();
+      watchdog.start();
+      health.start();
       if (deps.cron ?? true) openJob = cron.schedule('30 9 * * 1-5', () => { void flattenAtOpen(); }, { timezone: 'America/New_York' });
       if (isRegularSessionOpen(clock.now())) void flattenAtOpen();
     },
@@ -125,7 +141,7 @@ export function createSafetyJobs(deps: SafetyJobsDeps): SafetyJobs {
       subs = [];
       await openJob?.stop();
       openJob = null;
-      await reset.stop();
+      await Promise.all([reset.stop(), watchdog.stop(), health.stop()]);
     },
     observeAccount(account) {
       if (!running || !settings) return;
