@@ -52,7 +52,7 @@ describe('safety jobs over the real control', () => {
     await eventually(async () => expect((await keel.control.status()).state).toBe('paused'));
     expect((await loadStateReason(t.db)).reason).toBe('breaker_pause');
     expect((await getDailyStats(t.db, etDate(h.clock.now())))?.breakerLevel).toBe('pause');
-    await eventually(() => expect(notifier.kinds()).toContain('breaker_level'));
+    await eventually(async () => expect(notifier.kinds()).toContain('breaker_level'));
   });
 
   it('records a trader pause as manual, so the daily reset will never auto-resume it', async () => {
@@ -65,7 +65,7 @@ describe('safety jobs over the real control', () => {
     supervisor.emit({ type: 'closed', tradeId: 't-1', symbol: 'AAPL', reason: 'hard_stop', exitPrice: '46', pnl: '-8' });
     supervisor.emit({ type: 'cancelled', tradeId: 't-2', symbol: 'MSFT', reason: 'insufficient buying power' });
     expect((await keel.control.halt('test halt', 'test')).ok).toBe(true);
-    await eventually(() => expect(notifier.kinds()).toEqual(['entry_filled', 'exit_filled', 'order_rejected', 'halt']));
+    await eventually(async () => expect(notifier.kinds()).toEqual(['entry_filled', 'exit_filled', 'order_rejected', 'halt']));
     expect(notifier.ofKind('exit_filled')[0]!.title).toContain('hard_stop');
   });
 });
