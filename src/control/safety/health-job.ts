@@ -15,6 +15,7 @@
  *  - no broker adapter for the mode: nothing is compared;
  *  - runs are serialized, in call order.
  */
+import { PeriodicJob } from './periodic-job.js';
 import type { SupervisorProtection } from '../../actors/position-supervisor.types.js';
 import { compareHealth, confirmMismatches, describeMismatch, type HealthMismatch, type HealthSnapshot } from '../../core/safety/health-compare.js';
 import type { JournalInput } from '../../domain/journal.js';
@@ -57,33 +58,28 @@ export type HealthReport =
 const CAUSE = 'health';
 
 export class HealthJob {
-  private queue: Promise<unknown> = Promise.resolve();
-  private abort: AbortController | null = null;
-  private loop: Promise<void> = Promise.resolve();
+  private readonly job: PeriodicJob<HealthReport>;
 
-  constructor(private readonly deps: HealthJobDeps) {}
-
-  /** runs every everyMs (the first after one period) until stop() or the signal aborts */
-  start(signal?: AbortSignal): void {
-    if (this.abort) return;
-    const abort = new AbortController();
-    this.abort = abort;
-    signal?.addEventListener('abort', () => { void this.stop(); }, { once: true });
-    this.loop = this.timerLoop(abort.signal);
+  constructor(private readonly deps: HealthJobDeps) {
+    this.job = new PeriodicJob<HealthReport>({
+      clock: this.deps.clock, everyMs: () => this.deps.everyMs ?? HEALTH_EVERY_MS, run: () => this.run(),
+      onRun: (r) => this.deps.onRun?.(r), onError: (m, e) => this.deps.onError(m, e), name: 'health job',
+    });
   }
 
-  async stop(): Promise<void> {
-    this.abort?.abort(new Error('health job stopped'));
-    this.abort = null;
-    await this.loop;
-    await this.queue;
+  /** runs every period (the first after one period) until stop() or the signal aborts */
+  start(signal?: AbortSignal): void {
+    this.job.start(signal);
+  }
+
+  /** stops the timer and waits for a run in progress */
+  stop(): Promise<void> {
+    return this.job.stop();
   }
 
   /** one run now, after any in progress */
   runOnce(): Promise<HealthReport> {
-    const run = this.queue.then(() => this.run());
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.job.runOnce();
   }
 
   private async run(): Promise<HealthReport> {
@@ -131,20 +127,6 @@ export class HealthJob {
     }
   }
 
-  private async timerLoop(signal: AbortSignal): Promise<void> {
-    try {
-      for (;;) {
-        await this.deps.clock.sleep(this.deps.everyMs ?? HEALTH_EVERY_MS, signal);
-        try {
-          this.deps.onRun?.(await this.runOnce());
-        } catch (error) {
-          this.deps.onError('health check failed', error);
-        }
-      }
-    } catch (error) {
-      if (!signal.aborted) this.deps.onError('health job timer failed', error);
-    }
-  }
 }
 
 function mismatchEntry(m: HealthMismatch): JournalInput {

@@ -16,6 +16,7 @@
  *  - outside running/paused nothing is checked and every episode is forgotten;
  *  - checks run one at a time, in call order.
  */
+import { PeriodicJob } from './periodic-job.js';
 import type { SupervisorProtection } from '../../actors/position-supervisor.types.js';
 import { judgeProtection, type ViolationTrack, type WatchdogBounds, type WatchdogViolation } from '../../core/safety/watchdog-rules.js';
 import type { BotState } from '../../domain/bot-config.js';
@@ -68,37 +69,31 @@ export class PositionWatchdog {
   /** episodes already escalated (notified, and paused if the bot ran) */
   private escalated = new Set<string>();
   private pauseOwed = false;
-  private queue: Promise<unknown> = Promise.resolve();
   private repairs: Promise<unknown> = Promise.resolve();
-  private abort: AbortController | null = null;
-  private loop: Promise<void> = Promise.resolve();
+
+  private readonly job: PeriodicJob<WatchdogReport>;
 
   constructor(private readonly deps: WatchdogDeps) {
     this.settings = Object.freeze({ ...DEFAULT_WATCHDOG_SETTINGS, ...deps.settings });
+    this.job = new PeriodicJob<WatchdogReport>({
+      clock: this.deps.clock, everyMs: () => this.settings.checkEveryMs, run: () => this.check(),
+      onRun: (r) => this.deps.onCheck?.(r), onError: (m, e) => this.deps.onError(m, e), name: 'watchdog',
+    });
   }
 
-  /** checks every checkEveryMs until stop() or the signal aborts */
+  /** runs every period (the first after one period) until stop() or the signal aborts */
   start(signal?: AbortSignal): void {
-    if (this.abort) return;
-    const abort = new AbortController();
-    this.abort = abort;
-    signal?.addEventListener('abort', () => { void this.stop(); }, { once: true });
-    this.loop = this.timerLoop(abort.signal);
+    this.job.start(signal);
   }
 
-  /** stops the timer and waits for a check in progress */
-  async stop(): Promise<void> {
-    this.abort?.abort(new Error('watchdog stopped'));
-    this.abort = null;
-    await this.loop;
-    await this.queue;
+  /** stops the timer and waits for a run in progress */
+  stop(): Promise<void> {
+    return this.job.stop();
   }
 
-  /** one check now, after any in progress */
+  /** one run now, after any in progress */
   checkOnce(): Promise<WatchdogReport> {
-    const run = this.queue.then(() => this.check());
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.job.runOnce();
   }
 
   /** resolves when the repairs the last check started have finished (tests, shutdown) */
@@ -183,20 +178,6 @@ export class PositionWatchdog {
     return paused;
   }
 
-  private async timerLoop(signal: AbortSignal): Promise<void> {
-    try {
-      for (;;) {
-        await this.deps.clock.sleep(this.settings.checkEveryMs, signal);
-        try {
-          this.deps.onCheck?.(await this.checkOnce());
-        } catch (error) {
-          this.deps.onError('watchdog check failed', error);
-        }
-      }
-    } catch (error) {
-      if (!signal.aborted) this.deps.onError('watchdog timer failed', error);
-    }
-  }
 }
 
 function describeViolation(v: WatchdogViolation): string {
