@@ -160,6 +160,9 @@ class Supervisor implements PositionSupervisor, SupervisorProtection {
     run.subs.push(adapters.tradeStream.events$.pipe(tradeStreamGate()).subscribe((gate) => { this.gate = gate; }));
     run.subs.push(router.attach(adapters.tradeStream.events$, () => this.actors.values()));
     adapters.tradeStream.start();
+    // joining a stream that was already connected (the journal's subscription keeps it up while the
+    // bot is stopped): its catch-up happened before this subscription; run one for the gate and router
+    adapters.tradeStream.requestResync();
     adapters.marketDataStream.start();
     await run.session.start();
     const trades = await listTrades(db, { statuses: LIVE_TRADE_STATUSES });

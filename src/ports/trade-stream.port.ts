@@ -25,4 +25,8 @@ export interface TradeStreamPort {
   readonly events$: Observable<TradeStreamEvent>;
   start(): void;
   stop(): Promise<void>;
+  /** a subscriber that joins a stream already connected (a supervisor restart) missed its catch-up:
+   *  run the REST catch-up again and emit 'resynced' (or 'resync_failed'); while not connected it does
+   *  nothing (the next connect catches up anyway) */
+  requestResync(): void;
 }

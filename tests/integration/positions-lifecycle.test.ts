@@ -205,4 +205,20 @@ describe('position supervisor on the simulated exchange', () => {
     const sells = await h.alpaca.broker.listOrders({ status: 'all', side: 'sell' });
     expect(sells.map((o) => o.clientOrderId)).toEqual([`${trade.entryClientOrderId}-x1`]);
   });
+
+  it('opens the stream-gap gate after a restart on a trade stream that stayed connected (it catches up again)', async () => {
+    const resynced = () => firstValueFrom(h.alpaca.tradeStream.events$.pipe(filter((e) => e.type === 'resynced')));
+    await eventually(async () => expect(h.supervisor.streamGate().live).toBe(true));
+    // another subscriber (the service's trade-update journal) keeps the socket up across the restart
+    const keepAlive = h.alpaca.tradeStream.events$.subscribe();
+    await h.supervisor.stop();
+    h.alpaca.tradeStream.start();
+    expect(h.supervisor.streamGate().live).toBe(false);
+    const restarted = h.newSupervisor();
+    const caughtUp = resynced();
+    await restarted.start();
+    await caughtUp;
+    expect(restarted.streamGate()).toMatchObject({ live: true, phase: 'live' });
+    keepAlive.unsubscribe();
+  });
 });

@@ -42,6 +42,8 @@ export class AlpacaTradeStream implements TradeStreamPort {
   private readonly socket = new ReconnectingSocket();
   private startedAt: number | null = null;
   private lastEventAt: number | null = null;
+  /** listening on trade_updates since the last 'connected' (until a disconnect) */
+  private listening = false;
 
   constructor(private readonly o: TradeStreamOptions) {
     // hot and shared; the first subscriber starts the connection (the port's contract)
@@ -65,13 +67,17 @@ export class AlpacaTradeStream implements TradeStreamPort {
       policy: this.o.backoff ?? STREAM_BACKOFF,
       onOpen: (ctx) => ctx.send(this.authMessage()),
       onText: (ctx, text, attempt) => this.onText(ctx, text, attempt),
-      onDisconnected: (reason, retryInMs) => this.emit({ type: 'disconnected', at: this.o.clock.now(), reason, retryInMs }),
-      onFatal: (error) => this.emit({ type: 'fatal', at: this.o.clock.now(), error }),
+      onDisconnected: (reason, retryInMs) => { this.listening = false; this.emit({ type: 'disconnected', at: this.o.clock.now(), reason, retryInMs }); },
+      onFatal: (error) => { this.listening = false; this.emit({ type: 'fatal', at: this.o.clock.now(), error }); },
     });
   }
 
   stop(): Promise<void> {
     return this.socket.stop();
+  }
+
+  requestResync(): void {
+    if (this.listening) void this.resync();
   }
 
   private authMessage(): unknown {
@@ -115,6 +121,7 @@ export class AlpacaTradeStream implements TradeStreamPort {
           return;
         }
         ctx.markHealthy();
+        this.listening = true;
         this.emit({ type: 'connected', at: receivedAt, attempt });
         void this.resync();
         return;
