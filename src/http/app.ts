@@ -4,7 +4,7 @@
  * bearer token; every error leaves through one handler in one shape; no handler talks to
  * anything but the facade.
  */
-import { Hono } from 'hono';
+import { Hono, type Context, type Next } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { BotControl } from '../control/bot-control.types.js';
 import type { PipelineControl } from '../control/pipeline.types.js';
@@ -28,6 +28,9 @@ export interface AppDeps {
    */
   pipeline?: PipelineControl;
   apiToken: string;
+  /** false while another Keel instance holds the writer lease: what would trade (signals in, approvals,
+   *  the kill switch) answers 409 ANOTHER_INSTANCE_ACTIVE instead of a report that did nothing; default true */
+  writes?: () => boolean;
   /** where unexpected errors go (the response itself never carries them); default console.error */
   logError?: (error: unknown) => void;
 }
@@ -44,6 +47,14 @@ export function createApp(deps: AppDeps): Hono {
   // config and emergency-stop before bot: they must not be shadowed by the /api/bot sub-app
   app.route('/api/bot/config', configRoutes(deps.control));
   if (deps.pipeline) {
+    const writes = deps.writes ?? (() => true);
+    const writerOnly = async (c: Context, next: Next) => {
+      if (c.req.method === 'POST' && !c.req.path.endsWith('/evaluate') && !writes()) {
+        throw new ApiError(409, 'ANOTHER_INSTANCE_ACTIVE', 'another Keel instance holds the writer lease on this database: send this to the instance that trades');
+      }
+      await next();
+    };
+    for (const path of ['/api/bot/emergency-stop', '/api/signals', '/api/signals/*']) app.use(path, writerOnly);
     app.route('/api/bot/emergency-stop', emergencyRoutes(deps.pipeline));
     app.route('/api/signals', signalsRoutes(deps.pipeline));
     app.route('/api/trades', tradesRoutes(deps.pipeline));

@@ -163,7 +163,7 @@ export async function startKeel(config: KeelConfig, deps: KeelServiceDeps): Prom
     stack.push(() => role.stop());
     stack.push(() => pipeline.stop());
 
-    const app = createApp({ control, pipeline, apiToken: token.token, logError: (error) => deps.warn('http: unexpected error', error) });
+    const app = createApp({ control, pipeline, apiToken: token.token, writes: () => guard?.role() === 'writer', logError: (error) => deps.warn('http: unexpected error', error) });
     const server = await listen(app.fetch, config.port, config.host);
     stack.push(() => closeServer(server));
     const address = server.address() as AddressInfo;

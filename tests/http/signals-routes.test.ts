@@ -196,4 +196,17 @@ describe('signal routes', () => {
     expect(paths).toEqual(expect.arrayContaining(['note', 'why']));
     expect(pipeline.callsOf('rejectSignal')).toEqual([]);
   });
+
+  it('refuses what would trade with 409 ANOTHER_INSTANCE_ACTIVE on a read-only instance, and still answers the what-if', async () => {
+    const readOnly = createApp({ control: new FakeBotControl(), pipeline, apiToken: TOKEN, logError: () => {}, writes: () => false });
+    const post = (path: string, body: unknown) => readOnly.request(path, { method: 'POST', headers: JSON_AUTH, body: JSON.stringify(body) });
+    for (const [path, body] of [['/api/signals', VALID], ['/api/signals/sig-1/approve', {}], ['/api/signals/sig-1/reject', {}], ['/api/bot/emergency-stop', { closePositions: true }]] as const) {
+      const res = await post(path, body);
+      expect(res.status, path).toBe(409);
+      expect((await res.json()).error.code).toBe('ANOTHER_INSTANCE_ACTIVE');
+    }
+    expect(pipeline.calls).toEqual([]);
+    expect((await post('/api/signals/evaluate', VALID)).status).toBe(200);
+    expect((await readOnly.request('/api/signals', { headers: AUTH })).status).toBe(200);
+  });
 });
