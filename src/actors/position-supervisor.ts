@@ -16,7 +16,9 @@
  *  - ensureTracked() (the watchdog's repair) re-reads each trade and spawns only a live one with no
  *    actor, after any start in progress (start() spawns unconditionally, so the two never overlap).
  * The pieces that need none of the actors Map live beside it (symbol-slots, price-feed,
- * fill-router, session-close, exit-settings).
+ * fill-router, session-close, exit-settings). Over 300 lines because what is left all reads the
+ * actors Map (the gate, unrealized P&L and the watchdog's surface joined it in issue 5); the next
+ * split is the watchdog surface (trackedTradeIds / ensureTracked / refreshPrices) into its own file.
  */
 import { Subject, type SchedulerLike, type Subscription } from 'rxjs';
 import { getTrade, listTrades, loadBotConfig } from '../adapters/postgres/index.js';
