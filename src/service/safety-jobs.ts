@@ -15,11 +15,12 @@ import type { PositionSupervisor, SupervisorProtection } from '../actors/positio
 import { HealthJob } from '../control/safety/health-job.js';
 import { PositionWatchdog } from '../control/safety/watchdog.js';
 import type { BrokerPort } from '../ports/broker.port.js';
-import { isRegularSessionOpen, sessionOn } from '../core/calendar/nyse-calendar.js';
+import { isRegularSessionOpen } from '../core/calendar/nyse-calendar.js';
+import { nyseSession } from '../control/safety/nyse-session.js';
 import type { KeelBotControl } from '../control/bot-control.js';
 import { SAFETY_CAUSE } from '../control/lifecycle-effects.js';
 import type { KeelPipeline } from '../control/pipeline/signal-service.js';
-import { BreakerMonitor, type SessionOf } from '../control/safety/breaker-monitor.js';
+import { BreakerMonitor } from '../control/safety/breaker-monitor.js';
 import { DailyResetScheduler } from '../control/safety/daily-reset.js';
 import type { SafetyActions } from '../control/safety/safety-actions.js';
 import type { Account } from '../domain/account.js';
@@ -47,12 +48,6 @@ export interface SafetyJobs {
   /** an account snapshot (PipelineDeps.onAccount) */
   observeAccount(account: Account): void;
 }
-
-/** the NYSE calendar: trading date in New York and whether its regular session is open */
-export const nyseSession: SessionOf = (now) => {
-  const s = sessionOn(now);
-  return s ? { date: s.date, open: isRegularSessionOpen(now) } : null;
-};
 
 export function safetyActionsOver(control: KeelBotControl, db: Db): SafetyActions {
   const refused = (what: string, r: Awaited<ReturnType<KeelBotControl['act']>>) => {

@@ -2,10 +2,10 @@
  * Session-anchored circuit breakers and the daily loss limit (issue 5 §2) on real PostgreSQL,
  * with fake safety actions, a recording notifier, the NYSE calendar and a manual clock.
  */
+import { nyseSession } from '../../src/control/safety/nyse-session.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { addToDailyStats, getDailyStats, listJournal } from '../../src/adapters/postgres/index.js';
-import { BreakerMonitor, type EquitySample, type TradingSession } from '../../src/control/safety/breaker-monitor.js';
-import { sessionOn } from '../../src/core/calendar/nyse-calendar.js';
+import { BreakerMonitor, type EquitySample } from '../../src/control/safety/breaker-monitor.js';
 import { ManualClock } from '../../src/clock/manual.clock.js';
 import { DEFAULT_BOT_SETTINGS, type BotSettings } from '../../src/domain/bot-config.js';
 import { dec } from '../../src/domain/money.js';
@@ -19,10 +19,7 @@ const PRE_MARKET_8AM = '2026-11-23T13:00:00Z';
 const THANKSGIVING_NOON = '2026-11-26T17:00:00Z';
 
 /** the NYSE calendar standing in for the broker's */
-function calendarSession(t: number): TradingSession | null {
-  const s = sessionOn(t);
-  return s ? { date: s.date, open: t >= s.open && t < s.close } : null;
-}
+const calendarSession = nyseSession;
 
 let t: TestDb;
 beforeAll(async () => { t = await createTestDb(); });

@@ -2,15 +2,14 @@
  * The daily reset and auto-resume (issue 5 §2) on real PostgreSQL, with fake safety actions, a
  * recording notifier, the NYSE calendar and a manual clock driving the scheduler's timer.
  */
+import { nyseSession } from '../../src/control/safety/nyse-session.js';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import cron from 'node-cron';
 import { addToDailyStats, getDailyStats, listJournal } from '../../src/adapters/postgres/index.js';
 import { markDailyLossTripped, recordEquity } from '../../src/adapters/postgres/daily-stats.repo.js';
-import type { TradingSession } from '../../src/control/safety/breaker-monitor.js';
 import {
   DAILY_RESET_CRON, DailyResetScheduler, nextResetAt, runDailyReset, type DailyResetResult,
 } from '../../src/control/safety/daily-reset.js';
-import { sessionOn } from '../../src/core/calendar/nyse-calendar.js';
 import { ManualClock } from '../../src/clock/manual.clock.js';
 import { DEFAULT_BOT_SETTINGS, type BotSettings } from '../../src/domain/bot-config.js';
 import { dec } from '../../src/domain/money.js';
@@ -29,10 +28,7 @@ const THANKSGIVING_0900 = '2026-11-26T14:00:00Z';
 const FRI_0900 = '2026-11-27T14:00:00Z';
 
 /** the NYSE calendar standing in for the broker's */
-function calendarSession(t: number): TradingSession | null {
-  const s = sessionOn(t);
-  return s ? { date: s.date, open: t >= s.open && t < s.close } : null;
-}
+const calendarSession = nyseSession;
 
 let t: TestDb;
 beforeAll(async () => { t = await createTestDb(); });
