@@ -81,9 +81,6 @@ export function createSafetyJobs(deps: SafetyJobsDeps): SafetyJobs {
   const health = new HealthJob({
     db, clock, notifier: deps.notifier, broker: deps.broker, supervisor: deps.supervisor,
     reconcile: (cause) => deps.control.reconcileNow(cause),
-    // the trade stream's catch-up and updates already carry every open order of the account
-    // (the stream-gap gate keeps the open sells the wash-trade check reads)
-    onOpenSellSymbols: () => undefined,
     onError: (m, e) => warn(m, e),
   });
   let subs: Subscription[] = [];

@@ -44,7 +44,9 @@ export interface HealthJobDeps {
   /** actors are compared only while `active` */
   supervisor: { readonly active: boolean } & Pick<SupervisorProtection, 'trackedTradeIds'>;
   reconcile(cause: string): Promise<HealthReconcileResult>;
-  onOpenSellSymbols(symbols: ReadonlySet<string>): void;
+  /** optional: without a taker the open-orders read is skipped (the service's wash-trade check reads
+   *  the trade stream's gate, which already follows every open order of the account) */
+  onOpenSellSymbols?(symbols: ReadonlySet<string>): void;
   /** default HEALTH_EVERY_MS */
   everyMs?: number;
   onError(message: string, error: unknown): void;
@@ -85,7 +87,7 @@ export class HealthJob {
   private async run(): Promise<HealthReport> {
     const broker = this.deps.broker();
     if (!broker) return { ran: false, why: 'no_broker' };
-    const openSellSymbols = await this.publishOpenSells(broker);
+    const openSellSymbols = this.deps.onOpenSellSymbols ? await this.publishOpenSells(broker, this.deps.onOpenSellSymbols) : null;
     const first = compareHealth(await this.snapshot(broker));
     const mismatches = first.length === 0 ? [] : confirmMismatches(first, compareHealth(await this.snapshot(broker)));
     if (mismatches.length === 0) return { ran: true, mismatches, reconciled: null, openSellSymbols };
@@ -115,18 +117,17 @@ export class HealthJob {
     return { positions, trades, tracked: supervisor.active ? new Set(supervisor.trackedTradeIds()) : null };
   }
 
-  private async publishOpenSells(broker: Pick<BrokerPort, 'listAllOrders'>): Promise<ReadonlySet<string> | null> {
+  private async publishOpenSells(broker: Pick<BrokerPort, 'listAllOrders'>, publish: (symbols: ReadonlySet<string>) => void): Promise<ReadonlySet<string> | null> {
     try {
       const open = await broker.listAllOrders({ status: 'open' });
       const symbols: ReadonlySet<string> = new Set(open.filter((o) => o.side === 'sell').map((o) => o.symbol));
-      this.deps.onOpenSellSymbols(symbols);
+      publish(symbols);
       return symbols;
     } catch (error) {
       this.deps.onError('health job: listing open orders failed; the open-sell symbols stay as last published', error);
       return null;
     }
   }
-
 }
 
 function mismatchEntry(m: HealthMismatch): JournalInput {
