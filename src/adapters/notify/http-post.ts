@@ -6,7 +6,9 @@
  */
 import type { Attempt, DeliveryDeps } from './delivery-queue.js';
 
-export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
+import type { FetchLike } from '../alpaca/http-client.js';
+
+export type { FetchLike };
 
 export interface NotifierIoDeps extends DeliveryDeps {
   /** defaults to global fetch; tests may pass a fake */
@@ -14,6 +16,9 @@ export interface NotifierIoDeps extends DeliveryDeps {
 }
 
 export const DEFAULT_TIMEOUT_MS = 5_000;
+
+/** the notifier's transport: the injected one, else the global fetch */
+export const fetchOf = (deps: NotifierIoDeps): FetchLike => deps.fetch ?? ((target, init) => fetch(target, init));
 
 export interface PostAnswer {
   status: number;

@@ -10,7 +10,7 @@ import type { Notification, NotificationSeverity } from '../../domain/notificati
 import type { NotifierPort } from '../../ports/notifier.port.js';
 import type { BotToken } from './bot-token.js';
 import { DeliveryQueue, type Attempt, type DeliveryTuning } from './delivery-queue.js';
-import { DEFAULT_TIMEOUT_MS, isAnswer, isRetryableStatus, postJson, retryAfterMs, type FetchLike, type NotifierIoDeps, type PostAnswer } from './http-post.js';
+import { DEFAULT_TIMEOUT_MS, isAnswer, isRetryableStatus, fetchOf, postJson, retryAfterMs, type NotifierIoDeps, type PostAnswer } from './http-post.js';
 import { DEFAULT_TELEGRAM_API_URL } from './notify-settings.js';
 
 export interface TelegramOptions extends DeliveryTuning {
@@ -43,7 +43,7 @@ export function telegramText(notification: Notification): string {
 export function createTelegramNotifier(options: TelegramOptions, deps: NotifierIoDeps): NotifierPort {
   const apiUrl = (options.apiUrl ?? DEFAULT_TELEGRAM_API_URL).replace(/\/+$/, '');
   const url = `${apiUrl}/bot${options.token.value()}/sendMessage`;
-  const fetchFn: FetchLike = deps.fetch ?? ((target, init) => fetch(target, init));
+  const fetchFn = fetchOf(deps);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 
   const send = async (notification: Notification): Promise<Attempt> => {

@@ -9,7 +9,7 @@
 import type { Notification } from '../../domain/notification.js';
 import type { NotifierPort } from '../../ports/notifier.port.js';
 import { DeliveryQueue, type Attempt, type DeliveryTuning } from './delivery-queue.js';
-import { DEFAULT_TIMEOUT_MS, isAnswer, isRetryableStatus, postJson, retryAfterMs, type FetchLike, type NotifierIoDeps } from './http-post.js';
+import { DEFAULT_TIMEOUT_MS, isAnswer, isRetryableStatus, fetchOf, postJson, retryAfterMs, type NotifierIoDeps } from './http-post.js';
 
 export interface WebhookOptions extends DeliveryTuning {
   url: string;
@@ -21,7 +21,7 @@ export type WebhookBody = Notification & { source: 'keel' };
 
 export function createWebhookNotifier(options: WebhookOptions, deps: NotifierIoDeps): NotifierPort {
   const url = new URL(options.url);
-  const fetchFn: FetchLike = deps.fetch ?? ((target, init) => fetch(target, init));
+  const fetchFn = fetchOf(deps);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 
   const send = async (notification: Notification): Promise<Attempt> => {
