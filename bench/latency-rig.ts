@@ -24,6 +24,7 @@ import { filter, firstValueFrom, Subject, type Subscription } from 'rxjs';
 import { createPositionSupervisor } from '../src/actors/position-supervisor.js';
 import type { PositionSupervisor } from '../src/actors/position-supervisor.types.js';
 import { createAlpacaAdapters, resolveAlpacaUrls } from '../src/adapters/alpaca/index.js';
+import { createNodeHttpFetch } from '../src/adapters/alpaca/node-http-fetch.js';
 import { createDb, type DbHandle } from '../src/adapters/postgres/db.js';
 import { startEmbeddedPostgres } from '../src/adapters/postgres/embedded.js';
 import { migrateToLatest } from '../src/adapters/postgres/migrate.js';
@@ -174,6 +175,9 @@ export async function startLatencyRig(symbols: string[]): Promise<LatencyRig> {
       ALPACA_PAPER_URL: sim.ready.tradingUrl, ALPACA_DATA_URL: sim.ready.dataUrl, ALPACA_DATA_STREAM_URL: sim.ready.dataStreamUrl,
       ALPACA_API_KEY: 'PKBENCHKEY', ALPACA_API_SECRET: 'bench-secret',
     }, 'paper');
+    // the production transport (node:http keep-alive pool), wrapped only to stamp its calls
+    const transport = createNodeHttpFetch();
+    cleanups.push(() => transport.destroy());
     // the limiter stays in the path (its cost counts), with a budget the run cannot exhaust
     const alpaca = createAlpacaAdapters({ ...resolved, tuning: { maxRequestsPerMinute: BIG } }, {
       clock, random: () => 0.5,
@@ -184,7 +188,7 @@ export async function startLatencyRig(symbols: string[]): Promise<LatencyRig> {
           const body = JSON.parse(String(init.body)) as { symbol: string; side: string };
           fetches$.next({ t: start, symbol: body.symbol, side: body.side });
         }
-        const response = await fetch(url, init);
+        const response = await transport.fetch(url, init);
         restCalls.push({ start, end: performance.now(), method, path: new URL(url).pathname });
         return response;
       },

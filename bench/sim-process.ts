@@ -50,7 +50,7 @@ function pct(xs: number[], q: number): number {
 function timeRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
   const start = performance.now();
   const head = `${req.method} ${(req.url ?? '').split('?')[0]}`;
-  const route = ROUTES.includes(head) ? head : 'other';
+  const route = ROUTES.includes(head) ? head : `other ${head.replace(/[0-9a-f-]{36}/g, ':id').replace(/\/v2\/orders\/[^/]+$/, '/v2/orders/:x')}`;
   res.once('finish', () => { (service[route] ??= []).push(performance.now() - start); });
 }
 function stats(delay: ReturnType<typeof monitorEventLoopDelay>): SimStats {

@@ -11,7 +11,14 @@
  *  - older than maxAgeMs → unknown (BUYING_POWER_UNKNOWN downstream), never a guess; asking for a
  *    stale snapshot starts a refresh in the background;
  *  - reads never overlap; one asked for while one runs runs once more afterwards (the fill that
- *    asked may postdate the running read); a failed read keeps the old snapshot, which ages out.
+ *    asked may postdate the running read); a failed read keeps the old snapshot, which ages out;
+ *  - the re-reads that events ask for (a settled entry POST, a close, a cancelled entry) are
+ *    throttled: the first after a quiet spell reads at once, the rest of a burst share ONE read at
+ *    the end of the window (minRereadMs). A burst of exits (the 15:45 force-close, a kill switch)
+ *    would otherwise spend one of Alpaca's 200 requests a minute per fill, and every read competes
+ *    with the next order for the broker (B6). Waiting is safe: until a read that started after an
+ *    entry settled, its notional stays reserved, and a close only frees buying power (a late read
+ *    under-states it, never over-states it).
  */
 import { ZERO, type Decimal } from '../../domain/money.js';
 import type { Account } from '../../domain/account.js';
@@ -44,6 +51,8 @@ export interface AccountCacheDeps {
   broker: () => BrokerPort | null;
   /** default 60 s */
   maxAgeMs?: number;
+  /** the throttle window of event-triggered re-reads (refreshSoon), default 500 ms */
+  minRereadMs?: number;
   warn?: (message: string, error?: unknown) => void;
   /** every successful read (the circuit breakers observe equity here) */
   onSnapshot?: (account: Account, at: number) => void;
@@ -55,6 +64,10 @@ export class AccountCache {
   private reads = 0;
   private running: Promise<void> | null = null;
   private again = false;
+  /** clock ms when the last event-triggered read was let through */
+  private lastSoon = -Infinity;
+  private trailing = false;
+  private pending = new AbortController();
 
   constructor(private readonly deps: AccountCacheDeps) {}
 
@@ -89,7 +102,31 @@ export class AccountCache {
     const r = this.reservations.get(tradeId);
     if (outcome === 'rejected') this.reservations.delete(tradeId);
     else if (r) r.settledAfter = this.reads;
-    void this.refresh();
+    this.refreshSoon();
+  }
+
+  /** an event asks for a re-read: at once after a quiet spell, else one shared read at the window's end */
+  refreshSoon(): void {
+    const window = this.deps.minRereadMs ?? 500;
+    const now = this.deps.clock.now();
+    if (now - this.lastSoon >= window) {
+      this.lastSoon = now;
+      void this.refresh();
+      return;
+    }
+    if (this.trailing) return;
+    this.trailing = true;
+    this.deps.clock.sleep(this.lastSoon + window - now, this.pending.signal).then(() => {
+      this.trailing = false;
+      this.lastSoon = this.deps.clock.now();
+      return this.refresh();
+    }, () => { this.trailing = false; }); // dropped by dispose()
+  }
+
+  /** drops a pending throttled read (shutdown); later events are throttled afresh */
+  dispose(): void {
+    this.pending.abort();
+    this.pending = new AbortController();
   }
 
   /** one read now (or once more after the running one); never throws */

@@ -7,7 +7,7 @@
  * denials (BUYING_POWER_UNKNOWN, MARKET_STATE_UNKNOWN, PRICE_UNAVAILABLE), so an outage blocks
  * entries instead of guessing; a snapshot older than the cache's bound is unknown too.
  */
-import { countEntriesSince, getDailyStats, listTrades } from './repos.js';
+import { loadEntryFacts } from './repos.js';
 import { etDate, etWallToEpoch } from '../../domain/market-time.js';
 import type { BotConfig } from '../../domain/bot-config.js';
 import { ZERO, type Decimal } from '../../domain/money.js';
@@ -28,19 +28,24 @@ export interface EntryFacts {
   equity: Decimal | null;
   price: number | null;
   safety: SafetyFacts;
+  /** a signal with this id is stored already: intake answers with the stored answer */
+  signalStored: boolean;
 }
 
 export async function gatherEntryFacts(deps: PipelineDeps, account: AccountCache, signal: SignalInput): Promise<EntryFacts> {
   const now = deps.clock.now();
   const today = etDate(now);
-  const [config, status, live, snapshot, stats, entriesToday] = await Promise.all([
-    deps.control.getConfig(),
+  // the database's part is ONE statement (B6b): config, live symbols, today's entries and stats
+  const factsQuery = { date: today, since: etWallToEpoch(today, 0), liveStatuses: LIVE_TRADE_STATUSES, signalId: signal.id };
+  const [first, status, snapshot] = await Promise.all([
+    loadEntryFacts(deps.db, factsQuery),
     deps.entryGate ? deps.entryGate() : deps.control.status(),
-    listTrades(deps.db, { statuses: LIVE_TRADE_STATUSES }),
     account.lookupOrRead(),
-    getDailyStats(deps.db, today),
-    countEntriesSince(deps.db, etWallToEpoch(today, 0)),
   ]);
+  // no bot_config row yet (a first boot): the control creates it with the defaults, then read again
+  const row = first ?? (await deps.control.getConfig(), await loadEntryFacts(deps.db, factsQuery));
+  if (!row) throw new Error('bot_config row missing after it was created');
+  const { config, liveSymbols, today: stats, entriesSince: entriesToday, signalStored } = row;
   const known = deps.lastPrice?.(signal.symbol) ?? (signal.priceAtSignal ? signal.priceAtSignal.toNumber() : null);
   // only risk_based sizing reads a price (the share-price pillar judges the signal's own price)
   const price = known ?? (config.sizingMode === 'risk_based' ? await latestPriceOrNull(deps, signal.symbol) : null);
@@ -48,11 +53,12 @@ export async function gatherEntryFacts(deps: PipelineDeps, account: AccountCache
   const gate = deps.supervisor.streamGate();
   return {
     config,
+    signalStored,
     botState: status.state,
     reconciled: status.reconciled,
     marketOpen: status.marketOpen,
-    liveSymbols: new Set(live.map((t) => t.symbol)),
-    liveTradeCount: live.length,
+    liveSymbols: new Set(liveSymbols),
+    liveTradeCount: liveSymbols.length,
     buyingPower: fresh?.buyingPower ?? null,
     equity: fresh?.equity ?? null,
     price,

@@ -6,3 +6,4 @@ export {
 export { appendJournal, appendJournalEntries, insertTrade, getTrade, listTrades, type Db, type DbOrTrx } from '../../adapters/postgres/index.js';
 export { insertFiredEntry, isUniqueViolation } from '../../adapters/postgres/fired-entry.repo.js';
 export { countEntriesSince, getDailyStats } from '../../adapters/postgres/index.js';
+export { loadEntryFacts } from '../../adapters/postgres/entry-facts.repo.js';

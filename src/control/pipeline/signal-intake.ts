@@ -37,11 +37,9 @@ export function ingestSignal(rt: PipelineRuntime, input: SignalInput): Promise<S
       const config = await deps.control.getConfig();
       return store(rt, baseRecord(signal, now, config.executionMode, null), { status: 'skipped', denial: EMERGENCY_DENIAL });
     }
-    // the repeat lookup runs beside the evaluation's reads (B6b); a stored answer wins
-    const [stored, ev] = await Promise.all([
-      input.id !== null ? getSignal(deps.db, input.id) : Promise.resolve(null),
-      evaluateSignal(deps, rt.account, signal),
-    ]);
+    // the evaluation's one read also says whether the id is stored (B6b); a stored answer wins
+    const ev = await evaluateSignal(deps, rt.account, signal);
+    const stored = input.id !== null && (ev.facts?.signalStored ?? true) ? await getSignal(deps.db, input.id) : null;
     if (stored) return answerOf(stored);
     const record = { ...baseRecord(signal, now, ev.config.executionMode, ev.stars), verdicts: ev.verdicts, size: ev.size };
     const status = statusFor(ev);

@@ -3,7 +3,7 @@
  * intake queue, the entry executor, approvals and the emergency stop.
  * Lifecycle: start() begins the expiry sweep and the account snapshot refresh (every
  * accountRefreshMs while the supervisor runs, after each entry POST settles and after every exit
- * fill or cancelled entry; one read covers a burst) on the injected
+ * fill or cancelled entry, throttled so that one read covers a burst) on the injected
  * Clock; stop() ends them and waits for the background submissions in flight (an answered
  * signal's POST is never abandoned mid-way).
  */
@@ -58,7 +58,7 @@ export function createPipeline(deps: PipelineDeps): KeelPipeline {
       const abort = new AbortController();
       const refresh = rt.account.runPeriodic(deps.accountRefreshMs ?? 5_000, () => deps.supervisor.active, abort.signal);
       // closes and cancels free buying power: re-read (an open is covered by the read after its POST settled)
-      const fills = deps.supervisor.events$.subscribe((e) => { if (REREAD_ON.has(e.type)) void rt.account.refresh(); });
+      const fills = deps.supervisor.events$.subscribe((e) => { if (REREAD_ON.has(e.type)) rt.account.refreshSoon(); });
       sweep = { abort, fills, done: Promise.all([runExpirySweep(rt, abort.signal), refresh]).then(() => undefined) };
     },
     async stop() {
@@ -66,6 +66,7 @@ export function createPipeline(deps: PipelineDeps): KeelPipeline {
       sweep = null;
       running?.abort.abort();
       running?.fills.unsubscribe();
+      rt.account.dispose();
       await running?.done;
       await rt.idle();
     },
