@@ -17,6 +17,7 @@ import { BotToken } from '../adapters/notify/bot-token.js';
 import { DEFAULT_TELEGRAM_API_URL, type NotifySettings, type TelegramSettings } from '../adapters/notify/notify-settings.js';
 import type { TradingMode } from '../ports/broker.port.js';
 import type { KeelConfig } from './config.types.js';
+import { readSafetySettings, SAFETY_VARIABLES } from './safety-settings.js';
 
 export type { KeelConfig } from './config.types.js';
 
@@ -24,10 +25,11 @@ export type Env = Readonly<Record<string, string | undefined>>;
 
 export type ConfigResult = { ok: true; config: KeelConfig } | { ok: false; problems: string[] };
 
-export const KNOWN_KEEL_VARIABLES = [
+export const KNOWN_KEEL_VARIABLES: readonly string[] = [
   'KEEL_DATA_DIR', 'KEEL_API_TOKEN',
   'KEEL_WEBHOOK_URL', 'KEEL_TELEGRAM_BOT_TOKEN', 'KEEL_TELEGRAM_CHAT_ID', 'KEEL_TELEGRAM_API_URL',
-] as const;
+  ...SAFETY_VARIABLES,
+];
 /** read by the test suite, not the service; accepted so a CI environment still starts */
 const TEST_ONLY_KEEL_VARIABLES = ['KEEL_SHARED_DIR'];
 /** variables an earlier Keel read, with what replaced them */
@@ -50,11 +52,12 @@ export function loadConfig(env: Env, opts: { cwd?: string } = {}): ConfigResult 
   const paper = readAlpaca(env, 'paper', problems);
   const live = readAlpaca(env, 'live', problems);
   const notify = readNotify(env, problems);
+  const safety = readSafetySettings(env, problems);
   problems.push(...unknownKeelVariables(env));
   if (problems.length > 0) return { ok: false, problems: [...new Set(problems)] };
   return {
     ok: true,
-    config: deepFreeze({ port, host, databaseUrl, dataDir, apiToken, alpaca: { paper, live, useSimulator: paper === null }, notify }),
+    config: deepFreeze({ port, host, databaseUrl, dataDir, apiToken, alpaca: { paper, live, useSimulator: paper === null }, notify, safety }),
   };
 }
 

@@ -1,6 +1,7 @@
 /** The validated, frozen process configuration (built by loadConfig in config.ts). */
 import type { ResolvedAlpaca } from '../adapters/alpaca/urls.js';
 import type { NotifySettings } from '../adapters/notify/notify-settings.js';
+import type { SafetySettings } from './safety-settings.js';
 
 export interface KeelConfig {
   port: number;
@@ -20,4 +21,6 @@ export interface KeelConfig {
   };
   /** where notifications go; both null = nowhere (nullNotifier) */
   notify: NotifySettings;
+  /** the safety jobs' timing (KEEL_WATCHDOG_*, KEEL_PRICE_STALE_SEC, KEEL_HEALTH_CHECK_MIN, KEEL_STREAM_GAP_NOTIFY_SEC) */
+  safety: SafetySettings;
 }

@@ -28,6 +28,8 @@ export interface RedactedConfig {
     webhookUrl: string | null;
     telegram: { chatId: string; apiUrl: string; token: string } | null;
   };
+  /** timings, no secrets */
+  safety: KeelConfig['safety'];
 }
 
 export function redact(config: KeelConfig): RedactedConfig {
@@ -50,6 +52,7 @@ export function redact(config: KeelConfig): RedactedConfig {
         token: config.notify.telegram.token.masked(),
       },
     },
+    safety: { ...config.safety },
   };
 }
 
