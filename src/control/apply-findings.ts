@@ -14,8 +14,8 @@ const CAUSE = 'reconciliation';
 
 const withNote = (existing: string | null, note: string): string => (existing ? `${existing}\n${note}` : note);
 
-/** what to say about a finding in the journal */
-function describe(f: ReconcileFinding): string {
+/** what to say about a finding: the journal entry's message, and the trader's notification (service/reconcile-notices.ts) */
+export function describeFinding(f: ReconcileFinding): string {
   switch (f.kind) {
     case 'closed_at_broker': return `${f.symbol}: closed at the broker at ${f.exitPrice.toFixed()} (order ${f.exitOrderId}); P&L ${f.pnl.toFixed()}`;
     case 'missing_at_broker': return `${f.symbol}: ${f.note}`;
@@ -80,7 +80,7 @@ export async function applyFindings(trx: DbOrTrx, findings: readonly ReconcileFi
     const reportOnly = f.kind === 'unowned_open_order' || f.kind === 'imported_broker_position';
     await appendJournal(trx, {
       kind: reportOnly ? 'warning' : 'reconciliation_correction', cause: CAUSE,
-      subject: 'tradeId' in f ? f.tradeId : f.symbol, message: describe(f), data: { finding: f },
+      subject: 'tradeId' in f ? f.tradeId : f.symbol, message: describeFinding(f), data: { finding: f },
     }, now);
   }
 }

@@ -8,23 +8,27 @@
  *    broker: a failed reconciliation retries with backoff on the injected Clock until shutdown;
  *  - the mode changes only while stopped with no live trade, live only with confirm and credentials;
  *  - a patch that changed something announces the saved config ({type:'config'}) after it is
- *    committed, so the running parts (the position supervisor's exits) follow without a restart.
+ *    committed, so the running parts (the position supervisor's exits) follow without a restart;
+ *  - while a kill switch's flatten is queued, start and resume are refused (queued-flatten.ts);
+ *  - every successful reconciliation is announced ({type:'reconciled'}) AND kept in memory
+ *    (lastReconciledReport), so a subscriber that arrives after the boot run still sees it.
  */
 import { Subject, type Observable } from 'rxjs';
-import { sql } from 'kysely';
 import { createActor, waitFor, type Actor } from 'xstate';
 import type { BotConfig, BotSettings, BotState, TradingModeName } from '../domain/bot-config.js';
 import { etDate } from '../domain/market-time.js';
 import { ZERO } from '../domain/money.js';
 import type { ReconciliationReport } from '../domain/reconciliation.js';
-import { botMachine, isSettling, isStarting, reportedState, type BotSnapshot } from '../machines/bot.machine.js';
+import { botMachine, isSettling, isStarting, reportedState, type BotEvent, type BotSnapshot } from '../machines/bot.machine.js';
 import type { BrokerPort } from '../ports/broker.port.js';
 import type { Clock, Random } from '../ports/clock.port.js';
-import { BOT_ACTIONS, type BotAction, type BotControl, type BotStatus, type ControlResult, type HealthReport } from './bot-control.types.js';
+import { BOT_ACTIONS, type BotAction, type BotControl, type BotStatus, type CancelledFlatten, type ControlResult } from './bot-control.types.js';
+import { probeHealth } from './health-probe.js';
 import { ACTION_TARGET, actionEvent, ok, refuse } from './control-results.js';
 import { persistEffect, reconcileEffect, ReconcileFailedError } from './lifecycle-effects.js';
 import { createMarketClockCache } from './market-clock.cache.js';
-import { appendJournal, getDailyStats, listTrades, loadBotConfig, saveBotMode, saveBotSettings, type Db } from './persistence.js';
+import { appendJournal, getDailyStats, getFlattenQueue, listTrades, loadBotConfig, saveBotMode, saveBotSettings, type Db } from './persistence.js';
+import { BLOCKED_BY_QUEUED_FLATTEN, cancelFlatten, nothingQueued, refuseWhileFlattenQueued } from './queued-flatten.js';
 import { reconcileUntilSuccess, type RetryPolicy } from './reconcile-retry.js';
 import { createReconciliationService } from './reconciliation.service.js';
 
@@ -42,7 +46,8 @@ export interface BotControlDeps {
 }
 
 export type ControlEvent =
-  | { type: 'reconciled'; report: ReconciliationReport }
+  /** `cause`: the run's — 'startup' (boot, a restored running too), a start's own cause, 'mode_change', or reconcileNow's (the health job: 'health_check') */
+  | { type: 'reconciled'; report: ReconciliationReport; cause: string }
   | { type: 'reconcile_failed'; report: ReconciliationReport; retryInMs: number | null }
   | { type: 'state'; state: BotState }
   /** a PATCH changed the settings (committed); `changed` names the keys that differ */
@@ -57,6 +62,12 @@ export interface KeelBotControl extends BotControl {
   entryGate(): Promise<EntryGate>;
   /** one reconciliation now (the health job after a mismatch); its report is persisted and announced */
   reconcileNow(cause: string): Promise<{ ok: boolean; corrections: number; error: string | null }>;
+  /**
+   * the last SUCCESSFUL reconciliation this facade ran, from memory, with its cause; null before the
+   * first one finished. Unlike lastReconciliation() never an earlier process's report (the database
+   * fallback): a subscriber of events$ that arrived after the boot run reads the boot report here.
+   */
+  lastReconciledReport(): { report: ReconciliationReport; cause: string } | null;
 }
 
 export interface EntryGate {
@@ -77,6 +88,7 @@ export function createBotControl(deps: BotControlDeps): KeelBotControl {
   let serial: Promise<unknown> = Promise.resolve();
   /** why the last start's reconciliation failed (the machine keeps only the message) */
   let lastStartFailure: { message: string; brokerFailure: boolean } | null = null;
+  let lastReconciled: { report: ReconciliationReport; cause: string } | null = null;
 
   const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
     const next = serial.then(work);
@@ -88,7 +100,8 @@ export function createBotControl(deps: BotControlDeps): KeelBotControl {
   async function reconcileOnce(cause: string, announceFailure = true) {
     const outcome = await reconciler.run(cause);
     reconciled = outcome.report.ok;
-    if (outcome.report.ok) events.next({ type: 'reconciled', report: outcome.report });
+    if (outcome.report.ok) lastReconciled = { report: outcome.report, cause };
+    if (outcome.report.ok) events.next({ type: 'reconciled', report: outcome.report, cause });
     else if (announceFailure) events.next({ type: 'reconcile_failed', report: outcome.report, retryInMs: null });
     return outcome;
   }
@@ -131,17 +144,18 @@ export function createBotControl(deps: BotControlDeps): KeelBotControl {
   async function status(): Promise<BotStatus> {
     const snap = snapshot();
     const now = clock.now();
-    const [config, live, stats, marketOpen] = await Promise.all([
-      loadBotConfig(db, now), listTrades(db, { statuses: ['open', 'exiting'] }), getDailyStats(db, etDate(now)), marketClock.isOpen(),
+    const [config, live, stats, marketOpen, flattenQueuedAt] = await Promise.all([
+      loadBotConfig(db, now), listTrades(db, { statuses: ['open', 'exiting'] }), getDailyStats(db, etDate(now)), marketClock.isOpen(), getFlattenQueue(db),
     ]);
+    const allowed = allowedActions(snap).filter((a) => flattenQueuedAt === null || !BLOCKED_BY_QUEUED_FLATTEN.has(a));
     return {
       state: reportedState(snap), starting: isStarting(snap), mode: config.mode, executionMode: config.executionMode,
       reconciled, openPositionCount: live.length, todayRealizedPnl: stats?.realizedPnl ?? ZERO, todayTradeCount: stats?.tradeCount ?? 0,
-      marketOpen, breaker: stats?.breakerLevel ?? 'none', allowedActions: allowedActions(snap),
+      marketOpen, breaker: stats?.breakerLevel ?? 'none', allowedActions: allowed, flattenQueuedAt,
     };
   }
 
-  async function transition(event: Parameters<Actor<typeof botMachine>['send']>[0], action: string, target: BotState): Promise<ControlResult<BotStatus>> {
+  async function transition(event: BotEvent, action: string, target: BotState): Promise<ControlResult<BotStatus>> {
     const current = actor;
     if (!current) throw new Error('BotControl: boot() has not run');
     const before = current.getSnapshot();
@@ -202,7 +216,21 @@ export function createBotControl(deps: BotControlDeps): KeelBotControl {
 
     entryGate: async () => ({ state: reportedState(snapshot()), reconciled, marketOpen: await marketClock.isOpen() }),
 
-    act: (action, cause) => exclusive(() => transition(actionEvent(action, cause), action, ACTION_TARGET[action])),
+    act: (action, cause, detail) => exclusive(async () => {
+      const event = actionEvent(action, cause, detail);
+      const snap = snapshot();
+      // only a start/resume the state allows is checked: a forbidden one answers INVALID_TRANSITION
+      const blocked = BLOCKED_BY_QUEUED_FLATTEN.has(action) && snap.can(event)
+        ? await refuseWhileFlattenQueued<BotStatus>(db, clock.now(), action, cause, reportedState(snap), allowedActions(snap)) : null;
+      return blocked ?? transition(event, action, ACTION_TARGET[action]);
+    }),
+
+    cancelQueuedFlatten: (cause, reason) => exclusive(async (): Promise<ControlResult<CancelledFlatten>> => {
+      const now = clock.now();
+      const queuedAt = await db.transaction().execute((trx) => cancelFlatten(trx, now, cause, reason));
+      if (queuedAt === null) return nothingQueued();
+      return ok({ queuedAt, cancelledAt: now, reason, status: await status() });
+    }),
 
     halt: (reason, cause) => exclusive(() => transition({ type: 'HALT', reason, cause }, 'halt', 'halted')),
 
@@ -249,7 +277,9 @@ export function createBotControl(deps: BotControlDeps): KeelBotControl {
 
     lastReconciliation: () => reconciler.lastReport(),
 
-    health: () => health(db, clock, deps.broker, deps.healthTimeoutMs ?? 3_000),
+    lastReconciledReport: () => lastReconciled,
+
+    health: () => probeHealth(db, clock, deps.broker, deps.healthTimeoutMs ?? 3_000),
   };
 }
 
@@ -261,20 +291,4 @@ function changedKeys(before: BotConfig, after: BotConfig, keys: (keyof BotSettin
     if (JSON.stringify(from) !== JSON.stringify(to)) changes[key] = { from, to };
   }
   return changes;
-}
-
-async function health(db: Db, clock: Clock, broker: () => BrokerPort | null, timeoutMs: number): Promise<HealthReport> {
-  const describe = (e: unknown) => (e instanceof Error ? e.message : String(e));
-  const database = await sql`select 1`.execute(db).then(() => ({ ok: true, error: null }), (e: unknown) => ({ ok: false, error: describe(e) }));
-  const current = broker();
-  let brokerHealth: HealthReport['broker'] = { ok: false, error: 'no broker adapter for the current mode' };
-  if (current) {
-    const timer = new AbortController();
-    const answer = current.getClock().then(() => ({ ok: true, error: null }), (e: unknown) => ({ ok: false, error: describe(e) }));
-    // the timer loses quietly once the broker answered (aborted → null → the answer stands)
-    const timedOut = clock.sleep(timeoutMs, timer.signal).then(() => ({ ok: false, error: `no answer within ${timeoutMs} ms` }), () => null);
-    brokerHealth = await Promise.race([answer, timedOut.then((r) => r ?? answer)]);
-    timer.abort();
-  }
-  return { ok: database.ok && brokerHealth.ok, database, broker: brokerHealth };
 }

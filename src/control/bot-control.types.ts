@@ -6,6 +6,7 @@
 import type { BotConfig, BotSettings, BotState, BreakerLevel, TradingModeName, ExecutionMode } from '../domain/bot-config.js';
 import type { Decimal } from '../domain/money.js';
 import type { ReconciliationReport } from '../domain/reconciliation.js';
+import type { EpochMs } from '../domain/time.js';
 
 export const BOT_ACTIONS = ['start', 'pause', 'resume', 'stop', 'acknowledge-halt'] as const;
 export type BotAction = (typeof BOT_ACTIONS)[number];
@@ -23,7 +24,21 @@ export interface BotStatus {
   /** from the broker clock (cached briefly); null when the broker cannot be reached */
   marketOpen: boolean | null;
   breaker: BreakerLevel;
+  /** while a flatten is queued start and resume are refused (FLATTEN_QUEUED), so they are not listed */
   allowedActions: BotAction[];
+  /** when a kill switch outside market hours queued its flatten for the session open; null = none queued */
+  flattenQueuedAt: EpochMs | null;
+}
+
+/** DELETE /api/bot/flatten-queue: what was withdrawn */
+export interface CancelledFlatten {
+  /** when the kill switch queued it */
+  queuedAt: EpochMs;
+  cancelledAt: EpochMs;
+  /** the caller's why (journaled with the cause, which says who) */
+  reason: string | null;
+  /** the bot after the cancel: start is allowed again if the state allows it */
+  status: BotStatus;
 }
 
 export type ControlErrorCode =
@@ -37,7 +52,9 @@ export type ControlErrorCode =
   /** another Keel instance holds the writer lease on this database: this one is read-only (409) */
   | 'ANOTHER_INSTANCE_ACTIVE'
   | 'NOT_FOUND'
-  | 'SIGNAL_NOT_PENDING';
+  | 'SIGNAL_NOT_PENDING'
+  /** a kill switch's flatten is queued for the session open: start/resume would have it exit the new positions too (409) */
+  | 'FLATTEN_QUEUED';
 
 export interface ControlError {
   code: ControlErrorCode;
@@ -61,8 +78,17 @@ export interface BotControl {
   /** stops timers and streams; persists nothing new beyond the journal's shutdown entry */
   shutdown(): Promise<void>;
   status(): Promise<BotStatus>;
-  /** persisted (bot_config + journal) BEFORE it resolves */
-  act(action: BotAction, cause: string): Promise<ControlResult<BotStatus>>;
+  /**
+   * persisted (bot_config + journal) BEFORE it resolves. start and resume are refused with
+   * FLATTEN_QUEUED while a kill switch's flatten is queued. `detail`: a pause's why, persisted as
+   * bot_config.state_reason_detail when the cause is a safety one (`safety:<reason>`).
+   */
+  act(action: BotAction, cause: string, detail?: string): Promise<ControlResult<BotStatus>>;
+  /**
+   * withdraws the flatten a kill switch queued for the session open, journaled (cause = who,
+   * reason = why) in the same transaction; NOT_FOUND (404) when none is queued. Positions stay open.
+   */
+  cancelQueuedFlatten(cause: string, reason: string | null): Promise<ControlResult<CancelledFlatten>>;
   getConfig(): Promise<BotConfig>;
   /** patch already validated at the edge (zod); answers the whole config */
   patchConfig(patch: Partial<BotSettings>, cause: string): Promise<ControlResult<BotConfig>>;

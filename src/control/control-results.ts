@@ -10,10 +10,11 @@ export function refuse<T>(code: ControlErrorCode, message: string, details?: Rec
   return { ok: false, error };
 }
 
-export function actionEvent(action: BotAction, cause: string): BotEvent {
+/** `detail` is carried by a pause only (the safety layer's why: bot_config.state_reason_detail) */
+export function actionEvent(action: BotAction, cause: string, detail?: string): BotEvent {
   switch (action) {
     case 'start': return { type: 'START', cause };
-    case 'pause': return { type: 'PAUSE', cause };
+    case 'pause': return detail === undefined ? { type: 'PAUSE', cause } : { type: 'PAUSE', cause, reason: detail };
     case 'resume': return { type: 'RESUME', cause };
     case 'stop': return { type: 'STOP', cause };
     case 'acknowledge-halt': return { type: 'ACKNOWLEDGE_HALT', cause };

@@ -2,15 +2,16 @@
  * The control facade of an instance that does NOT hold the writer lease (issue 5 §4, "one writer
  * per account"): another Keel instance writes to this database; this one only reads it.
  * Invariants:
- *  - nothing here writes: every change (act, halt, patchConfig, setMode) is refused with
- *    ANOTHER_INSTANCE_ACTIVE (409) and leaves no trace, not even a transition_refused entry — the
+ *  - nothing here writes: every change (act, halt, patchConfig, setMode, cancelQueuedFlatten) is
+ *    refused with ANOTHER_INSTANCE_ACTIVE (409) and leaves no trace, not even a transition_refused entry — the
  *    journal belongs to the writer (the one exception is loadBotConfig's idempotent creation of
  *    the default row on a database that has none, which any instance may do);
  *  - status() is the database's view: the state the writer persisted, reconciled false (this
  *    instance reconciled nothing), no allowed action, readOnly true; the market clock is unknown
- *    (this instance has no broker connection);
+ *    (this instance has no broker connection); a flatten the writer queued is shown;
  *  - entryGate() reads 'stopped', so no entry can pass the gate here;
- *  - events$ never carries an event (nothing changes here) and completes on shutdown();
+ *  - events$ never carries an event (nothing changes here) and completes on shutdown(); no
+ *    reconciliation runs here, so lastReconciledReport() is null;
  *  - health() is ok when the database answers: a standby is healthy at what it does (a probe must
  *    not restart it); the broker part says why it is not connected.
  */
@@ -23,7 +24,7 @@ import type { Clock } from '../ports/clock.port.js';
 import type { ControlEvent, EntryGate, KeelBotControl } from './bot-control.js';
 import type { BotStatus, ControlResult, HealthReport } from './bot-control.types.js';
 import { refuse } from './control-results.js';
-import { getDailyStats, lastReconciliationReport, listTrades, loadBotConfig, type Db } from './persistence.js';
+import { getDailyStats, getFlattenQueue, lastReconciliationReport, listTrades, loadBotConfig, type Db } from './persistence.js';
 
 export const ANOTHER_INSTANCE_MESSAGE = 'another Keel instance holds the writer lease on this database; this one is read-only until it stops';
 
@@ -46,13 +47,13 @@ export function createReadOnlyControl(deps: ReadOnlyControlDeps): KeelBotControl
 
   async function status(): Promise<ReadOnlyStatus> {
     const now = clock.now();
-    const [config, live, stats] = await Promise.all([
-      loadBotConfig(db, now), listTrades(db, { statuses: ['open', 'exiting'] }), getDailyStats(db, etDate(now)),
+    const [config, live, stats, flattenQueuedAt] = await Promise.all([
+      loadBotConfig(db, now), listTrades(db, { statuses: ['open', 'exiting'] }), getDailyStats(db, etDate(now)), getFlattenQueue(db),
     ]);
     return {
       state: config.state, starting: false, mode: config.mode, executionMode: config.executionMode, reconciled: false,
       openPositionCount: live.length, todayRealizedPnl: stats?.realizedPnl ?? ZERO, todayTradeCount: stats?.tradeCount ?? 0,
-      marketOpen: null, breaker: stats?.breakerLevel ?? 'none', allowedActions: [], readOnly: true, writer: 'another instance',
+      marketOpen: null, breaker: stats?.breakerLevel ?? 'none', allowedActions: [], flattenQueuedAt, readOnly: true, writer: 'another instance',
     };
   }
 
@@ -71,12 +72,14 @@ export function createReadOnlyControl(deps: ReadOnlyControlDeps): KeelBotControl
     status,
     act: async () => refused(),
     halt: async () => refused(),
+    cancelQueuedFlatten: async () => refused(),
     entryGate: async (): Promise<EntryGate> => ({ state: 'stopped', reconciled: false, marketOpen: null }),
     reconcileNow: async () => ({ ok: false, corrections: 0, error: ANOTHER_INSTANCE_MESSAGE }),
     getConfig: (): Promise<BotConfig> => loadBotConfig(db, clock.now()),
     patchConfig: async () => refused(),
     setMode: async () => refused(),
     lastReconciliation: () => lastReconciliationReport(db),
+    lastReconciledReport: () => null,
     health,
   };
 }

@@ -40,7 +40,8 @@ export function createSwappableControl(initial: KeelBotControl): SwappableContro
       targets.complete();
     },
     status: () => target().status(),
-    act: (action, cause) => target().act(action, cause),
+    act: (action, cause, detail) => target().act(action, cause, detail),
+    cancelQueuedFlatten: (cause, reason) => target().cancelQueuedFlatten(cause, reason),
     halt: (reason, cause) => target().halt(reason, cause),
     entryGate: () => target().entryGate(),
     reconcileNow: (cause) => target().reconcileNow(cause),
@@ -48,6 +49,7 @@ export function createSwappableControl(initial: KeelBotControl): SwappableContro
     patchConfig: (patch, cause) => target().patchConfig(patch, cause),
     setMode: (mode, confirm, cause) => target().setMode(mode, confirm, cause),
     lastReconciliation: () => target().lastReconciliation(),
+    lastReconciledReport: () => target().lastReconciledReport(),
     health: () => target().health(),
   };
 }

@@ -16,7 +16,8 @@ import type { BotState } from '../domain/bot-config.js';
 
 export type BotEvent =
   | { type: 'START'; cause: string }
-  | { type: 'PAUSE'; cause: string }
+  /** `reason`: why, when the safety layer pauses (persisted as the state's detail, like HALT's) */
+  | { type: 'PAUSE'; cause: string; reason?: string }
   | { type: 'RESUME'; cause: string }
   | { type: 'STOP'; cause: string }
   | { type: 'HALT'; cause: string; reason: string }
@@ -81,7 +82,7 @@ export const botMachine = setup({
     commit: assign(({ context, event }, params: { to: BotState; revertTo: PendingCommit['revertTo']; from?: BotState }) => ({
       pending: {
         from: params.from ?? (context.restoring ? 'running' : params.revertTo), to: params.to, revertTo: params.revertTo, event: event.type, cause: event.cause,
-        reason: event.type === 'HALT' ? event.reason : null, restoring: context.restoring,
+        reason: event.type === 'HALT' || event.type === 'PAUSE' ? event.reason ?? null : null, restoring: context.restoring,
       } satisfies PendingCommit,
     })),
     clearPending: assign({ pending: null }),

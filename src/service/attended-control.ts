@@ -24,7 +24,11 @@ export function withUnattendedCount(control: KeelBotControl, supervisor: Pick<Po
     boot: () => control.boot(),
     shutdown: () => control.shutdown(),
     status,
-    act: (action, cause) => control.act(action, cause),
+    act: (action, cause, detail) => control.act(action, cause, detail),
+    cancelQueuedFlatten: async (cause, reason) => {
+      const result = await control.cancelQueuedFlatten(cause, reason);
+      return result.ok ? { ok: true, value: { ...result.value, status: await status() } } : result;
+    },
     halt: (reason, cause) => control.halt(reason, cause),
     entryGate: () => control.entryGate(),
     reconcileNow: (cause) => control.reconcileNow(cause),
@@ -32,6 +36,7 @@ export function withUnattendedCount(control: KeelBotControl, supervisor: Pick<Po
     patchConfig: (patch, cause) => control.patchConfig(patch, cause),
     setMode: (mode, confirm, cause) => control.setMode(mode, confirm, cause),
     lastReconciliation: () => control.lastReconciliation(),
+    lastReconciledReport: () => control.lastReconciledReport(),
     health: () => control.health(),
   };
 }

@@ -55,7 +55,7 @@ describe('bot lifecycle and mode routes', () => {
     expect(await res.json()).toEqual({
       state: 'stopped', starting: false, mode: 'paper', executionMode: 'signal_only', reconciled: true,
       openPositionCount: 0, todayRealizedPnl: '-12.5', todayTradeCount: 2, marketOpen: true, breaker: 'none',
-      allowedActions: ['start'],
+      allowedActions: ['start'], flattenQueuedAt: null,
     });
   });
 

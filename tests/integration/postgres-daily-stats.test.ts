@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Decimal } from '../../src/domain/money.js';
 import {
-  addToDailyStats, getDailyStats, setDailyBreakerLevel, setDailySessionStart,
+  addToDailyStats, getDailyStats, setDailySessionStart,
 } from '../../src/adapters/postgres/index.js';
 import {
   anchorSessionStart, ensureDailyStats, markDailyLossTripped, recordEquity,
@@ -42,17 +42,22 @@ describe('bot_daily_stats repository on real PostgreSQL', () => {
     expect(stats?.roundTripCount).toBe(10);
   });
 
-  it('sets the session-start equity and breaker level without touching the counters', async () => {
+  it('sets the session-start equity, and an equity drop raises the breaker level, without touching the counters', async () => {
     await addToDailyStats(t.db, DAY, { realizedPnl: new Decimal('5'), tradeCount: 2 }, T0);
     await setDailySessionStart(t.db, DAY, new Decimal('100000.123456'), T0 + 1);
-    const stats = await setDailyBreakerLevel(t.db, DAY, 'pause', T0 + 2);
+    // 100000.123456 → 94000.123456 is a 6% drawdown: the pause level
+    const { stats, previousLevel } = await recordEquity(t.db, DAY, { equity: new Decimal('94000.123456'), drawdownPct: new Decimal('6'), level: 'pause' }, T0 + 2);
+    expect(previousLevel).toBe('none');
     expect(stats.sessionStartEquity?.toFixed()).toBe('100000.123456');
     expect(stats.breakerLevel).toBe('pause');
     expect(stats.realizedPnl.toFixed()).toBe('5');
     expect(stats.tradeCount).toBe(2);
     expect(stats.updatedAt).toBe(T0 + 2);
-    // a breaker set before any trade creates the row
-    expect((await setDailyBreakerLevel(t.db, '2026-11-24', 'warn', T0)).tradeCount).toBe(0);
+    expect(await getDailyStats(t.db, DAY)).toMatchObject({ breakerLevel: 'pause', tradeCount: 2 });
+    // a breaker level reached before any trade creates the row, counters at zero
+    const early = await recordEquity(t.db, '2026-11-24', { equity: new Decimal('97000'), drawdownPct: new Decimal('3'), level: 'warn' }, T0);
+    expect(early.stats).toMatchObject({ breakerLevel: 'warn', tradeCount: 0, roundTripCount: 0 });
+    expect(early.stats.realizedPnl.toFixed()).toBe('0');
   });
 
   it('rejects a date that is not YYYY-MM-DD', async () => {

@@ -3,7 +3,7 @@
  * transition table, a config object patches apply to, and a log of every call so tests can
  * assert what the HTTP layer asked for (and that a rejected request asked for nothing).
  */
-import type { BotAction, BotControl, BotStatus, ControlError, ControlResult, HealthReport } from '../../src/control/bot-control.types.js';
+import type { BotAction, BotControl, BotStatus, CancelledFlatten, ControlError, ControlResult, HealthReport } from '../../src/control/bot-control.types.js';
 import { DEFAULT_BOT_SETTINGS, type BotConfig, type BotSettings, type BotState, type TradingModeName } from '../../src/domain/bot-config.js';
 import { dec } from '../../src/domain/money.js';
 import type { ReconciliationReport } from '../../src/domain/reconciliation.js';
@@ -29,6 +29,8 @@ export class FakeBotControl implements BotControl {
   config: BotConfig = { ...DEFAULT_BOT_SETTINGS, state: 'stopped', mode: 'paper', updatedAt: 0 };
   reconciliation: ReconciliationReport | null = null;
   healthReport: HealthReport = { ok: true, database: { ok: true, error: null }, broker: { ok: true, error: null } };
+  /** a kill switch's queued flatten: start and resume are refused while it is set */
+  flattenQueuedAt: number | null = null;
   /** when set, every facade method rejects with it (to exercise the 500 path) */
   failWith: Error | null = null;
 
@@ -45,14 +47,25 @@ export class FakeBotControl implements BotControl {
     return this.snapshot();
   }
 
-  async act(action: BotAction, cause: string): Promise<ControlResult<BotStatus>> {
-    this.record('act', [action, cause]);
+  async act(action: BotAction, cause: string, detail?: string): Promise<ControlResult<BotStatus>> {
+    this.record('act', detail === undefined ? [action, cause] : [action, cause, detail]);
     const next = TRANSITIONS[this.state][action];
     if (!next) {
       return this.refuse('INVALID_TRANSITION', `cannot ${action} while ${this.state}`, { state: this.state, allowedActions: this.allowedActions() });
     }
+    if (this.flattenQueuedAt !== null && (action === 'start' || action === 'resume')) {
+      return this.refuse('FLATTEN_QUEUED', `cannot ${action}: a flatten is queued`, { state: this.state, flattenQueuedAt: this.flattenQueuedAt });
+    }
     this.state = next;
     return { ok: true, value: this.snapshot() };
+  }
+
+  async cancelQueuedFlatten(cause: string, reason: string | null): Promise<ControlResult<CancelledFlatten>> {
+    this.record('cancelQueuedFlatten', [cause, reason]);
+    const queuedAt = this.flattenQueuedAt;
+    if (queuedAt === null) return { ok: false, error: { code: 'NOT_FOUND', message: 'no flatten is queued', httpStatus: 404, details: { flattenQueuedAt: null } } };
+    this.flattenQueuedAt = null;
+    return { ok: true, value: { queuedAt, cancelledAt: queuedAt + 1, reason, status: this.snapshot() } };
   }
 
   async getConfig(): Promise<BotConfig> {
@@ -119,6 +132,7 @@ export class FakeBotControl implements BotControl {
       marketOpen: true,
       breaker: 'none',
       allowedActions: this.allowedActions(),
+      flattenQueuedAt: this.flattenQueuedAt,
     };
   }
 }

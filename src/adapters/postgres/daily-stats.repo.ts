@@ -5,7 +5,8 @@
  * (numeric + numeric), never read-modify-written.
  * The safety columns (0003) keep their own rules IN SQL, so a late or concurrent write cannot
  * undo them (a restart never resets a breaker or a loss limit, issue 5 §2):
- *  - breaker_level only goes up within the day (recordEquity: a CASE on the level order);
+ *  - breaker_level only goes up within the day (recordEquity: a CASE on the level order; it is the
+ *    level's only writer, so nothing — tests included — can lower a day's level);
  *  - max_drawdown_pct only goes up (GREATEST);
  *  - session_start_equity is set once (anchorSessionStart: COALESCE, the first anchor wins);
  *  - daily_loss_tripped is never cleared; markDailyLossTripped says whether THIS call tripped it.
@@ -72,16 +73,6 @@ export async function setDailySessionStart(db: DbOrTrx, date: string, equity: De
     .values({ date: checkDate(date), session_start_equity: equity.toFixed(), updated_at: ts(now) })
     .onConflict((oc) => oc.column('date').doUpdateSet({
       session_start_equity: sql`excluded.session_start_equity`,
-      updated_at: sql`excluded.updated_at`,
-    })).returningAll().executeTakeFirstOrThrow();
-  return statsFromRow(row);
-}
-
-export async function setDailyBreakerLevel(db: DbOrTrx, date: string, level: BreakerLevel, now: number): Promise<DailyStats> {
-  const row = await db.insertInto('bot_daily_stats')
-    .values({ date: checkDate(date), breaker_level: level, updated_at: ts(now) })
-    .onConflict((oc) => oc.column('date').doUpdateSet({
-      breaker_level: sql`excluded.breaker_level`,
       updated_at: sql`excluded.updated_at`,
     })).returningAll().executeTakeFirstOrThrow();
   return statsFromRow(row);

@@ -5,6 +5,7 @@
  * Invariants: the mark lives in the single bot_config row, so a restart keeps it; queueing twice
  * keeps the FIRST time (the age of the oldest unfulfilled request is what an operator needs);
  * the time comes from the Clock. The row's updated_at is the settings' change time and is not touched.
+ * takeFlattenQueue clears under a row lock, so of two concurrent takes exactly one gets the time.
  */
 import type { EpochMs } from '../../domain/time.js';
 import type { DbOrTrx } from './schema.js';
@@ -29,4 +30,19 @@ export async function clearFlattenQueue(db: DbOrTrx): Promise<void> {
 export async function getFlattenQueue(db: DbOrTrx): Promise<EpochMs | null> {
   const row = await db.selectFrom('bot_config').select('flatten_queued_at').where('id', '=', 1).executeTakeFirst();
   return row ? toMsOrNull(row.flatten_queued_at) : null;
+}
+
+/**
+ * clears the queued flatten and answers when it had been queued; null (nothing changed) when none
+ * was. The row is locked while the old value is read (the daily-stats recordEquity pattern).
+ */
+export async function takeFlattenQueue(db: DbOrTrx): Promise<EpochMs | null> {
+  const row = await db.updateTable('bot_config as c')
+    .from((eb) => eb.selectFrom('bot_config').select(['id', 'flatten_queued_at'])
+      .where('id', '=', 1).where('flatten_queued_at', 'is not', null).forUpdate().as('prev'))
+    .set({ flatten_queued_at: null })
+    .whereRef('c.id', '=', 'prev.id')
+    .returning('prev.flatten_queued_at as queued_at')
+    .executeTakeFirst();
+  return row ? toMsOrNull(row.queued_at) : null;
 }

@@ -11,7 +11,8 @@ export { startEmbeddedPostgres, type EmbeddedPostgresHandle, type EmbeddedPostgr
 export { loadBotConfig, loadStateReason, saveBotSettings, saveBotState, saveBotMode } from './bot-config.repo.js';
 export { insertTrade, updateTrade, getTrade, listTrades, countEntriesSince } from './trade.repo.js';
 export { appendJournal, appendJournalEntries, listJournal } from './journal.repo.js';
-export { getDailyStats, addToDailyStats, setDailySessionStart, setDailyBreakerLevel } from './daily-stats.repo.js';
+export { getDailyStats, addToDailyStats, setDailySessionStart } from './daily-stats.repo.js';
+export { queueFlatten, getFlattenQueue, clearFlattenQueue, takeFlattenQueue } from './flatten-queue.repo.js';
 export { saveReconciliationReport, lastReconciliationReport } from './reconciliation.repo.js';
 export { insertSignal, getSignal, updateSignal, listSignals, listExpiredPendingSignals, type SignalPatch } from './signal.repo.js';
 export { listTradesPage, getTradeByClientOrderId, getTradeByOrderId, listJournalForSubjects } from './trade-query.repo.js';

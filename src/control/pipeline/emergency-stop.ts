@@ -8,7 +8,10 @@
  *    intake or POST was already in flight settles (rt.idle()) BEFORE the cancel, so an entry sent
  *    a moment earlier is cancelled with the rest;
  *  - the bot stays halted: only acknowledge-halt (→ stopped) and start leave it; halted keeps the
- *    position supervisor running, so kill_switch exits fill and close their trades;
+ *    position supervisor running, so kill_switch exits fill and close their trades. While a flatten
+ *    is queued for the open the control refuses start and resume (FLATTEN_QUEUED,
+ *    control/queued-flatten.ts): the flatten exits every Keel position, so none may be opened
+ *    before it ran or the trader withdrew it (DELETE /api/bot/flatten-queue);
  *  - positions Keel does not own are reported ('external'), never closed;
  *  - every step is journaled (kind 'warning', subject 'emergency-stop'); waits are bounded by
  *    emergencyCloseWaitMs on the injected Clock; the report says exactly what was cancelled,
@@ -59,7 +62,8 @@ export interface QueuedFlattenReport extends FlattenPart {
  * For the session-open job: carries out a flatten an emergency stop queued while the market was
  * closed, and clears the queue. null when none is queued. If the market is still closed it stays
  * queued (flatten: 'queued_for_open'). It runs whatever the bot's state: acknowledging the halt
- * does not withdraw a flatten the trader asked for.
+ * does not withdraw a flatten the trader asked for (only DELETE /api/bot/flatten-queue does), and
+ * no position was opened since it was queued (start/resume are refused meanwhile).
  */
 export async function runQueuedFlatten(rt: PipelineRuntime, cause: string): Promise<QueuedFlattenReport | null> {
   const queuedAt = await getFlattenQueue(rt.deps.db);

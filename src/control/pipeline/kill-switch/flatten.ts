@@ -8,7 +8,8 @@
  *  - "done" means the broker itself reports Keel flat, polled until the deadline on the injected
  *    Clock; anything short of that is 'incomplete' with the positions left named;
  *  - a flatten carried out now clears any queued one (one that failed outright leaves it); a
- *    closed market queues it (idempotent);
+ *    closed market queues it (idempotent); while it is queued the control refuses start/resume
+ *    (FLATTEN_QUEUED) and DELETE /api/bot/flatten-queue withdraws it (control/queued-flatten.ts);
  *  - exits need the supervisor running: a halted bot keeps it running (supervisor-lifecycle.ts);
  *    a bot acknowledged back to stopped has it stopped, so it is started for the flatten and
  *    stopped again only if the bot is still stopped (and not starting) afterwards.
