@@ -18,7 +18,7 @@
  * The pieces that need none of the actors Map live beside it (symbol-slots, price-feed,
  * fill-router, session-close, exit-settings). Over 300 lines because what is left all reads the
  * actors Map (the gate, unrealized P&L and the watchdog's surface joined it in issue 5); the next
- * split is the watchdog surface (trackedTradeIds / ensureTracked / refreshPrices) into its own file.
+ * split is the protection surface (trackedTradeIds, ensureTracked, refresh*) into its own file.
  */
 import { Subject, type SchedulerLike, type Subscription } from 'rxjs';
 import { getTrade, listTrades, loadBotConfig } from '../adapters/postgres/index.js';
@@ -112,6 +112,11 @@ class Supervisor implements PositionSupervisor, SupervisorProtection {
 
   refreshPrices(symbols: readonly string[]): Promise<void> {
     return this.run?.feed.refresh(symbols) ?? Promise.resolve();
+  }
+
+  async refreshWorkingOrders(): Promise<void> {
+    const router = this.run?.router;
+    if (router) await Promise.all([...this.actors.values()].map((actor) => router.refresh(actor)));
   }
 
   async ensureTracked(tradeIds: readonly string[]): Promise<string[]> {

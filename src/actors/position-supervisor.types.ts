@@ -81,4 +81,8 @@ export interface SupervisorProtection {
   ensureTracked(tradeIds: readonly string[]): Promise<string[]>;
   /** polls these watched symbols' snapshots now (one request); resolves when answered or failed */
   refreshPrices(symbols: readonly string[]): Promise<void>;
+  /** re-reads by REST the working orders (entry and exit) of every tracked trade and applies what
+   *  changed, as after a stream catch-up: while the trade stream is down, an exit that filled closes
+   *  its trade this way. Never rejects (a failed read is warned); resolves when every read ended */
+  refreshWorkingOrders(): Promise<void>;
 }

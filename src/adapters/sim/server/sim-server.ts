@@ -126,7 +126,9 @@ export async function createSimServer(opts: SimServerOptions): Promise<SimServer
   server.on('upgrade', (request, socket, head) => {
     const path = new URL(request.url ?? '/', 'http://sim').pathname;
     const feed = /^\/v2\/([a-z_]+)$/.exec(path)?.[1] as SimDataFeed | undefined;
-    if (path === '/stream') {
+    if (path === '/stream' && !trades.acceptsConnections) {
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    } else if (path === '/stream') {
       wss.handleUpgrade(request, socket, head, (ws) => trades.accept(ws));
     } else if (feed && (DATA_FEEDS as readonly string[]).includes(feed)) {
       wss.handleUpgrade(request, socket, head, (ws) => data.accept(ws, feed, request));
@@ -149,6 +151,7 @@ export async function createSimServer(opts: SimServerOptions): Promise<SimServer
     holdEvents: () => trades.holdEvents(),
     releaseEvents: () => trades.releaseEvents(),
     disconnectTradeStreams: () => trades.disconnectTradeStreams(),
+    refuseTradeStreams: (on) => trades.refuseTradeStreams(on),
     sendRawTradeFrame: (frame) => trades.sendRawTradeFrame(frame),
     tradeStreamClients: () => trades.tradeStreamClients(),
     tradeStreamListeners: () => trades.tradeStreamListeners(),

@@ -5,8 +5,10 @@
  * the HTTP response of the request that caused them (the core emits some events, e.g. 'canceled',
  * synchronously inside the request, so frames leave through an outbox flushed by setImmediate,
  * after the response has been written); `listen` replaces
- * the stream set; scripted faults (drop, duplicate, hold/release, disconnect, raw frame) act on
- * the whole stream so every client sees the same gap or duplicate.
+ * the stream set; scripted faults (drop, duplicate, hold/release, disconnect, refuse, raw frame)
+ * act on the whole stream so every client sees the same gap or duplicate. While refusing (an
+ * outage that outlasts reconnects), no socket is open and events reach nobody: they are lost as
+ * they would be at the broker, and only the client's REST catch-up recovers them.
  */
 import type { Observable, Subscription } from 'rxjs';
 import type { WebSocket } from 'ws';
@@ -24,6 +26,9 @@ export interface TradeStreamFaults {
   releaseEvents(): void;
   /** terminate every trade-stream socket (no close handshake) */
   disconnectTradeStreams(): void;
+  /** on: terminate every trade-stream socket and answer each new upgrade to /stream with 503 until
+   *  turned off; off: connections are accepted again (the default) */
+  refuseTradeStreams(on: boolean): void;
   /** send this object as a frame to every listening client, e.g. an unknown event kind */
   sendRawTradeFrame(frame: unknown): void;
   /** open trade-stream sockets */
@@ -61,6 +66,7 @@ export class TradeStreamHub implements TradeStreamFaults {
   private held: string[] | null = null;
   private outbox: string[] = [];
   private flushScheduled = false;
+  private refusing = false;
 
   constructor(private readonly opts: TradeStreamOptions) {
     this.subscription = opts.updates$.subscribe({
@@ -69,7 +75,13 @@ export class TradeStreamHub implements TradeStreamFaults {
     });
   }
 
+  /** false while refuseTradeStreams(true): the server answers the upgrade 503 instead of accept() */
+  get acceptsConnections(): boolean {
+    return !this.refusing;
+  }
+
   accept(ws: WebSocket): void {
+    if (this.refusing) return void ws.terminate(); // an upgrade that began just before the refusal
     const client: Client = { ws, authorized: false, listening: false };
     this.clients.add(client);
     ws.on('message', (data) => this.onMessage(client, String(data)));
@@ -166,6 +178,11 @@ export class TradeStreamHub implements TradeStreamFaults {
   disconnectTradeStreams(): void {
     for (const client of this.clients) client.ws.terminate();
     this.clients.clear();
+  }
+
+  refuseTradeStreams(on: boolean): void {
+    this.refusing = on;
+    if (on) this.disconnectTradeStreams();
   }
 
   sendRawTradeFrame(frame: unknown): void {
