@@ -37,12 +37,14 @@ export class ManualClock implements Clock {
     // already due (like setTimeout(fn, 0) on the system clock): resolve without waiting for a tick
     if (ms <= 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
-      const timer: Timer = { due: this.current + Math.max(0, ms), seq: this.seq++, resolve };
-      this.timers.push(timer);
-      signal?.addEventListener('abort', () => {
+      // a fired timer lets go of its abort listener: a long-lived signal (a periodic job's) must not collect one per sleep
+      const onAbort = () => {
         this.timers = this.timers.filter((t) => t !== timer);
-        reject(signal.reason);
-      }, { once: true });
+        reject(signal?.reason);
+      };
+      const timer: Timer = { due: this.current + Math.max(0, ms), seq: this.seq++, resolve: () => { signal?.removeEventListener('abort', onAbort); resolve(); } };
+      this.timers.push(timer);
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 

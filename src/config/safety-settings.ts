@@ -8,7 +8,8 @@
  *    escalation needs at least one check;
  *  - the result is plain data; the service converts it to each job's settings.
  */
-import type { Env } from './config.js';
+/** the process environment (config.ts's Env; not imported from there: config.ts imports this file) */
+type Env = Readonly<Record<string, string | undefined>>;
 
 export interface SafetySettings {
   /** the position watchdog's period */

@@ -140,7 +140,7 @@ export async function startKeel(config: KeelConfig, deps: KeelServiceDeps): Prom
       marketData: () => brokers.adapters?.marketData ?? null,
       lastPrice: (symbol) => supervisor.lastPrice(symbol),
     });
-    safety = createSafetyJobs({ db, clock, control, pipeline, supervisor, notifier, warn: deps.warn, broker: () => brokers.broker });
+    safety = createSafetyJobs({ db, clock, control, pipeline, supervisor, notifier, warn: deps.warn, broker: () => brokers.broker, timing: config.safety });
     const jobs = safety;
     // the safety jobs run exactly while the pipeline's background work does: while this instance writes
     const writerWork = {

@@ -1,8 +1,10 @@
 /**
  * The safety layer's background work while this instance writes (issue 5 §2, §3, §5): the circuit
  * breakers observe every account snapshot, the daily reset runs before the open, a kill switch's
- * flatten queued outside market hours runs at the open, the position watchdog (every 5 s) and the
- * health job (every 5 min) guard what goes wrong silently, and trading events become notifications.
+ * flatten queued outside market hours runs at the open, the position watchdog (every 5 s), the
+ * stream-gap monitor (every 2 s: fills by REST while the trade stream is down, a notice when the gap
+ * lasts) and the health job (every 5 min) guard what goes wrong silently, and trading events become
+ * notifications.
  * Invariants: safety acts through the control with the cause `safety:<reason>` (persisted as
  * bot_config.state_reason, so a restart knows a breaker pause from the trader's); nothing here
  * throws into trading (failures are warned); started and stopped with the writer role.
@@ -14,6 +16,7 @@ import type { Db } from '../adapters/postgres/schema.js';
 import type { PositionSupervisor, SupervisorProtection } from '../actors/position-supervisor.types.js';
 import { HealthJob } from '../control/safety/health-job.js';
 import { PositionWatchdog } from '../control/safety/watchdog.js';
+import { StreamGapMonitor, type StreamGapReport, type StreamGapSettings } from '../control/safety/stream-gap-monitor.js';
 import type { BrokerPort } from '../ports/broker.port.js';
 import { isRegularSessionOpen } from '../core/calendar/nyse-calendar.js';
 import { nyseSession } from '../control/safety/nyse-session.js';
@@ -28,18 +31,27 @@ import type { BotSettings } from '../domain/bot-config.js';
 import type { Notification } from '../domain/notification.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { NotifierPort } from '../ports/notifier.port.js';
+import { DEFAULT_SAFETY_SETTINGS, type SafetySettings } from '../config/safety-settings.js';
+import { reconcileNotice } from './reconcile-notices.js';
+import type { ReconciliationReport } from '../domain/reconciliation.js';
 
 export interface SafetyJobsDeps {
   db: Db;
   clock: Clock;
   control: KeelBotControl;
   pipeline: Pick<KeelPipeline, 'runQueuedFlatten' | 'events$'>;
-  supervisor: Pick<PositionSupervisor, 'events$' | 'unrealizedPnl' | 'active'> & SupervisorProtection;
+  supervisor: Pick<PositionSupervisor, 'events$' | 'unrealizedPnl' | 'active' | 'streamGate'> & SupervisorProtection;
   broker: () => BrokerPort | null;
   notifier: NotifierPort;
   warn: (message: string, error?: unknown) => void;
   /** default true: the wall-clock cron jobs (tests drive runs by hand) */
   cron?: boolean;
+  /** the jobs' timing from the environment (config/safety-settings.ts); default DEFAULT_SAFETY_SETTINGS */
+  timing?: SafetySettings;
+  /** default DEFAULT_STREAM_GAP_SETTINGS, notifyAfterMs from `timing` */
+  streamGap?: Partial<StreamGapSettings>;
+  /** every check of the stream-gap monitor (logging, tests) */
+  onStreamGapCheck?(report: StreamGapReport): void;
 }
 
 export interface SafetyJobs {
@@ -58,7 +70,7 @@ export function safetyActionsOver(control: KeelBotControl, db: Db): SafetyAction
       const [status, why] = await Promise.all([control.status(), loadStateReason(db)]);
       return { state: status.state, reason: why.reason };
     },
-    async pause(reason, detail) { refused('pause', await control.act('pause', `${SAFETY_CAUSE}${reason}`)); void detail; },
+    async pause(reason, detail) { refused('pause', await control.act('pause', `${SAFETY_CAUSE}${reason}`, detail)); },
     async halt(reason, detail) { refused('halt', await control.halt(detail, `${SAFETY_CAUSE}${reason}`)); },
     async resume(cause) { refused('resume', await control.act('resume', cause)); },
   };
@@ -77,10 +89,18 @@ export function createSafetyJobs(deps: SafetyJobsDeps): SafetyJobs {
     db, clock, actions, settings: latest, session: nyseSession, notifier: deps.notifier, cron: deps.cron ?? true,
     onError: (message, error) => warn(message, error),
   });
-  const watchdog = new PositionWatchdog({ db, clock, notifier: deps.notifier, supervisor: deps.supervisor, actions, onError: (m, e) => warn(m, e) });
+  const timing = deps.timing ?? DEFAULT_SAFETY_SETTINGS;
+  const watchdog = new PositionWatchdog({
+    db, clock, notifier: deps.notifier, supervisor: deps.supervisor, actions, onError: (m, e) => warn(m, e),
+    settings: { checkEveryMs: timing.watchdogCheckSec * 1_000, staleAfterMs: timing.priceStaleSec * 1_000, escalateAfter: timing.watchdogEscalateAfter },
+  });
+  const streamGap = new StreamGapMonitor({
+    db, clock, notifier: deps.notifier, supervisor: deps.supervisor, actions, settings: { notifyAfterMs: timing.streamGapNotifySec * 1_000, ...deps.streamGap },
+    onError: (m, e) => warn(m, e), onCheck: deps.onStreamGapCheck,
+  });
   const health = new HealthJob({
     db, clock, notifier: deps.notifier, broker: deps.broker, supervisor: deps.supervisor,
-    reconcile: (cause) => deps.control.reconcileNow(cause),
+    reconcile: (cause) => deps.control.reconcileNow(cause), everyMs: timing.healthCheckMin * 60_000,
     onError: (m, e) => warn(m, e),
   });
   let subs: Subscription[] = [];
@@ -96,6 +116,16 @@ export function createSafetyJobs(deps: SafetyJobsDeps): SafetyJobs {
     }
   };
 
+  // reconciliation corrections (issue 5 §5): each report once, the boot run's included
+  let lastReconcileKey: string | null = null;
+  const onReconciled = (report: ReconciliationReport, cause: string) => {
+    if (cause === 'health_check') return; // the health job notifies what its reconciliation found
+    const n = reconcileNotice(report, clock.now());
+    if (!n || n.key === lastReconcileKey) return;
+    lastReconcileKey = n.key;
+    deps.notifier.notify(n);
+  };
+
   const notify = (n: Omit<Notification, 'at' | 'key'> & { key?: string }) => {
     const at = clock.now();
     deps.notifier.notify({ ...n, at, key: n.key ?? `${n.kind}:${at}` });
@@ -109,6 +139,7 @@ export function createSafetyJobs(deps: SafetyJobsDeps): SafetyJobs {
       subs = [
         deps.control.events$.subscribe((e) => {
           if (e.type === 'config') settings = e.config;
+          if (e.type === 'reconciled') onReconciled(e.report, e.cause);
           if (e.type === 'state' && e.state === 'halted') notify({ kind: 'halt', severity: 'critical', title: 'Keel is HALTED', text: 'no new entries; exits continue. Acknowledge the halt, then start.', data: {} });
         }),
         deps.supervisor.events$.subscribe((e) => {
@@ -120,8 +151,12 @@ export function createSafetyJobs(deps: SafetyJobsDeps): SafetyJobs {
           if (e.type === 'emergency_stop' && e.phase === 'finished') notify({ kind: 'kill_switch', severity: 'critical', title: 'Kill switch finished', text: 'see GET /api/trades and the journal for what was cancelled, closed and left', data: {} });
         }),
       ];
+      // the boot reconciliation may have finished before this subscription (it is not awaited at boot)
+      const boot = deps.control.lastReconciledReport();
+      if (boot) onReconciled(boot.report, boot.cause);
       await reset.start();
       watchdog.start();
+      streamGap.start();
       health.start();
       if (deps.cron ?? true) openJob = cron.schedule('30 9 * * 1-5', () => { void flattenAtOpen(); }, { timezone: 'America/New_York' });
       if (isRegularSessionOpen(clock.now())) void flattenAtOpen();
@@ -133,7 +168,7 @@ export function createSafetyJobs(deps: SafetyJobsDeps): SafetyJobs {
       subs = [];
       await openJob?.stop();
       openJob = null;
-      await Promise.all([reset.stop(), watchdog.stop(), health.stop()]);
+      await Promise.all([reset.stop(), watchdog.stop(), streamGap.stop(), health.stop()]);
     },
     observeAccount(account) {
       if (!running || !settings) return;

@@ -27,6 +27,7 @@ const protectedSupervisor = () => Object.assign(supervisor, {
   lastPriceAt: () => null,
   ensureTracked: async () => [] as string[],
   refreshPrices: async () => undefined,
+  refreshWorkingOrders: async () => undefined,
 });
 
 beforeAll(async () => { t = await createTestDb(); });
@@ -50,9 +51,27 @@ describe('safety jobs over the real control', () => {
   it('pauses the bot through the control when equity falls past the pause level, and persists why', async () => {
     jobs.observeAccount(anAccount({ equity: dec(94_000), lastEquity: dec(100_000) }));
     await eventually(async () => expect((await keel.control.status()).state).toBe('paused'));
-    expect((await loadStateReason(t.db)).reason).toBe('breaker_pause');
+    const why = await loadStateReason(t.db);
+    expect(why.reason).toBe('breaker_pause');
+    expect(why.detail).toEqual(expect.stringContaining('6')); // the breaker's own words (a 6 % drawdown) survive the pause
     expect((await getDailyStats(t.db, etDate(h.clock.now())))?.breakerLevel).toBe('pause');
     await eventually(async () => expect(notifier.kinds()).toContain('breaker_level'));
+  });
+
+  it('notifies what a reconciliation corrected (a position Keel did not know), once per report', async () => {
+    const placed = await h.alpaca.broker.submitOrder({ symbol: 'AAPL', side: 'buy', type: 'market', timeInForce: 'day', qty: dec(3), clientOrderId: 'outside-keel-1' });
+    expect(placed.kind).toBe('accepted');
+    await eventually(async () => expect((await h.alpaca.broker.listPositions()).map((p) => p.symbol)).toContain('AAPL'));
+    expect(notifier.kinds()).not.toContain('reconciliation_corrections');
+    const run = await keel.control.reconcileNow('test');
+    expect(run.ok).toBe(true);
+    await eventually(async () => expect(notifier.kinds()).toContain('reconciliation_corrections'));
+    const [notice] = notifier.ofKind('reconciliation_corrections');
+    expect(notice!.text).toContain('AAPL');
+    // safety jobs started again (a writer takeover) read the last report: the same report is not sent twice by one instance
+    await jobs.stop();
+    await jobs.start();
+    expect(notifier.ofKind('reconciliation_corrections')).toHaveLength(1);
   });
 
   it('records a trader pause as manual, so the daily reset will never auto-resume it', async () => {

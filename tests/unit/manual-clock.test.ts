@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock/manual.clock.js';
 
@@ -38,5 +39,20 @@ describe('ManualClock', () => {
     abort.abort(new Error('stopped'));
     await expect(sleeping).rejects.toThrow('stopped');
     expect(() => clock.set('2026-11-23T14:00:00Z')).toThrow(/back in time/);
+  });
+
+  it('lets go of the abort listener when a sleep fires (a periodic job reuses one signal for every sleep)', async () => {
+    const clock = new ManualClock();
+    const abort = new AbortController();
+    for (let i = 0; i < 20; i++) {
+      const sleeping = clock.sleep(1_000, abort.signal);
+      clock.advance(1_000);
+      await sleeping;
+    }
+    expect(getEventListeners(abort.signal, 'abort')).toHaveLength(0);
+    const last = clock.sleep(1_000, abort.signal);
+    expect(getEventListeners(abort.signal, 'abort')).toHaveLength(1);
+    abort.abort(new Error('stopped'));
+    await expect(last).rejects.toThrow('stopped');
   });
 });
