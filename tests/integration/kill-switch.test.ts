@@ -232,6 +232,40 @@ describe('kill switch with an entry POST on its way', () => {
   });
 });
 
+describe('kill switch with closePositions, acknowledged while it still runs', () => {
+  it('refuses start until the flatten was carried out: no position can open for it to close', async () => {
+    const harness = await bootRunning();
+    harness.sim.core.faults.holdFills(true); // the entry is cancelled unfilled: the flatten finds Keel flat
+    let release = (): void => undefined;
+    const gate = new Promise<void>((resolve) => { release = resolve; });
+    const slow: BrokerPort = new Proxy(harness.alpaca.broker, {
+      get(target, key, receiver) {
+        if (key !== 'submitOrder') return Reflect.get(target, key, receiver) as unknown;
+        return async (request: Parameters<BrokerPort['submitOrder']>[0]) => { await gate; return target.submitOrder(request); };
+      },
+    });
+    const pipeline = createPipeline(depsOf(harness, { broker: () => slow }));
+    expect(await pipeline.ingestSignal(signal({ id: 'in-flight', symbol: 'AAPL' }))).toMatchObject({ outcome: 'fired' });
+
+    // the kill switch halts, then waits for the entry POST in flight: the trader acknowledges meanwhile
+    const stopping = pipeline.emergencyStop({ closePositions: true }, 'api');
+    await eventually(async () => expect(await getFlattenQueue(t.db)).not.toBeNull());
+    expect((await keel.control.act('acknowledge-halt', 'test')).ok).toBe(true);
+    const start = await keel.control.act('start', 'test');
+    expect(start.ok ? null : start.error.code).toBe('FLATTEN_QUEUED');
+    expect((await keel.control.status()).flattenQueuedAt).not.toBeNull();
+    release();
+    const report = await stopping;
+
+    // the market is open: the flatten ran now and its mark is gone; start is allowed again
+    expect(report.flatten).toBe('done');
+    expect(await getFlattenQueue(t.db)).toBeNull();
+    expect((await keel.control.status()).flattenQueuedAt).toBeNull();
+    expect((await keel.control.act('start', 'test')).ok).toBe(true);
+    await pipeline.stop();
+  });
+});
+
 describe('kill switch with a cancel the broker never carries out', () => {
   it('reports the order that stayed open after the deadline in stillOpen, the others as cancelled', async () => {
     const harness = await bootRunning();

@@ -11,7 +11,9 @@
  *    position supervisor running, so kill_switch exits fill and close their trades. While a flatten
  *    is queued for the open the control refuses start and resume (FLATTEN_QUEUED,
  *    control/queued-flatten.ts): the flatten exits every Keel position, so none may be opened
- *    before it ran or the trader withdrew it (DELETE /api/bot/flatten-queue);
+ *    before it ran or the trader withdrew it (DELETE /api/bot/flatten-queue). With closePositions the
+ *    flatten is marked pending right after the halt, so that also holds while the kill switch runs
+ *    (a trader acknowledging mid-way); carried out now, the mark is cleared; failed, it stays;
  *  - positions Keel does not own are reported ('external'), never closed;
  *  - every step is journaled (kind 'warning', subject 'emergency-stop'); waits are bounded by
  *    emergencyCloseWaitMs on the injected Clock; the report says exactly what was cancelled,
@@ -19,7 +21,7 @@
  */
 import type { EpochMs } from '../../domain/time.js';
 import type { EmergencyStopReport } from '../pipeline.types.js';
-import { clearFlattenQueue, getFlattenQueue } from '../../adapters/postgres/flatten-queue.repo.js';
+import { clearFlattenQueue, getFlattenQueue, queueFlatten } from '../../adapters/postgres/flatten-queue.repo.js';
 import type { PipelineRuntime } from './pipeline-runtime.js';
 import { cancelAndAwait, type CancelPhase } from './kill-switch/cancel-orders.js';
 import { flattenOrQueue, positionsNow, type FlattenPart } from './kill-switch/flatten.js';
@@ -35,6 +37,10 @@ export async function emergencyStop(rt: PipelineRuntime, opts: { closePositions:
   const { deps } = rt;
   try {
     const problems = await latchHalt(rt, cause);
+    // a flatten asked for is marked pending at once (cleared when it is carried out now): from here
+    // on the control refuses start and resume, so acknowledging the halt while the kill switch still
+    // runs cannot let a position open that the flatten would then close
+    if (opts.closePositions) await markFlattenPending(rt, problems);
     await journalStep(deps, cause, `emergency stop: halted, refusing new entries${opts.closePositions ? ', closing every position' : ''}`, { closePositions: opts.closePositions, problems });
     await rt.idle();
     const cancel = await cancelPhase(rt);
@@ -75,6 +81,14 @@ export async function runQueuedFlatten(rt: PipelineRuntime, cause: string): Prom
   const report: QueuedFlattenReport = { queuedAt, ...part };
   await journalStep(rt.deps, cause, `queued flatten finished: ${part.flatten}, ${part.left.length} position(s) left`, { ...report });
   return report;
+}
+
+async function markFlattenPending(rt: PipelineRuntime, problems: string[]): Promise<void> {
+  try {
+    await queueFlatten(rt.deps.db, rt.deps.clock.now());
+  } catch (error) {
+    problems.push(`the pending flatten could not be recorded: ${errorText(error)}`);
+  }
 }
 
 /** the persisted latch; an already halted bot stays halted. Problems are reported, not thrown. */
