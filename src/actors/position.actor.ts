@@ -272,14 +272,12 @@ export class PositionActor implements PositionEffects {
         return this.sendExit();
       }
       // B6a: the sell's client order id was persisted when the position opened, so the POST goes
-      // out first and the 'exiting' record follows; a crash in between leaves an open trade whose
-      // exit id the restore looks up at the broker (resume()) — never a second, unrecorded sell
-      const sending = this.postExit();
-      const recorded = record();
-      recorded.catch(() => undefined); // awaited below; never an unhandled rejection if the POST throws first
-      const result = await sending;
+      // out first and the 'exiting' record follows once the broker answered (no database work
+      // competes with the order on its way); a crash in between leaves an open trade whose exit id
+      // the restore looks up at the broker (resume()) — never a second, unrecorded sell
+      const result = await this.postExit();
       try {
-        this.trade = await recorded;
+        this.trade = await record();
       } catch (error) {
         // the sell is out and its id is on the row: carry on (the fill still closes the trade)
         this.deps.failed('exit record', error);
