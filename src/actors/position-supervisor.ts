@@ -82,7 +82,7 @@ class Supervisor implements PositionSupervisor, SupervisorProtection {
     return this.actors.size;
   }
 
-  /** the symbol's last price seen by its book (watched symbols only); intake sizes with it */
+  /** the trade stream's gate (stream-gap guard): closed while stopped */
   streamGate(): StreamGate {
     return this.run ? this.gate : GATE_CLOSED;
   }
@@ -98,6 +98,7 @@ class Supervisor implements PositionSupervisor, SupervisorProtection {
     return total;
   }
 
+  /** the symbol's last price seen by its book (watched symbols only); intake sizes with it */
   lastPrice(symbol: string): number | null {
     return this.slots.lastPrice(symbol);
   }
