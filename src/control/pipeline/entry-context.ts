@@ -1,6 +1,7 @@
 /**
  * The facts an entry decision needs, gathered from the bot control (state, reconciled, market
- * clock), the database (live trades), the account snapshot cache and the freshest known price.
+ * clock), the database (config, live symbols, today's entries and stats, whether the signal id is
+ * stored: ONE statement, entry-facts.repo.ts), the account snapshot cache and the freshest price.
  * Nothing here waits on the broker when the cache is warm (B6b): the account is read by REST only
  * on a cold start, and the latest trade only when no price is known AND the sizing mode needs one.
  * A broker that cannot be asked yields nulls, never a throw: the checks turn unknowns into
