@@ -199,18 +199,24 @@ describe('kill switch racing signals', () => {
   });
 });
 
+/** the broker, with every order POST held until release() (an entry on its way when the kill switch starts) */
+function heldSubmits(broker: BrokerPort): { slow: BrokerPort; release: () => void } {
+  let release = (): void => undefined;
+  const gate = new Promise<void>((resolve) => { release = resolve; });
+  const slow: BrokerPort = new Proxy(broker, {
+    get(target, key, receiver) {
+      if (key !== 'submitOrder') return Reflect.get(target, key, receiver) as unknown;
+      return async (request: Parameters<BrokerPort['submitOrder']>[0]) => { await gate; return target.submitOrder(request); };
+    },
+  });
+  return { slow, release: () => release() };
+}
+
 describe('kill switch with an entry POST on its way', () => {
   it('waits for the POST in flight and cancels its order: it reached the exchange before the cancel, not after', async () => {
     const harness = await bootRunning();
     harness.sim.core.faults.holdFills(true);
-    let release = (): void => undefined;
-    const gate = new Promise<void>((resolve) => { release = resolve; });
-    const slow: BrokerPort = new Proxy(harness.alpaca.broker, {
-      get(target, key, receiver) {
-        if (key !== 'submitOrder') return Reflect.get(target, key, receiver) as unknown;
-        return async (request: Parameters<BrokerPort['submitOrder']>[0]) => { await gate; return target.submitOrder(request); };
-      },
-    });
+    const { slow, release } = heldSubmits(harness.alpaca.broker);
     const pipeline = createPipeline(depsOf(harness, { broker: () => slow }));
     expect(await pipeline.ingestSignal(signal({ id: 'in-flight', symbol: 'AAPL' }))).toMatchObject({ outcome: 'fired' });
 
@@ -236,14 +242,7 @@ describe('kill switch with closePositions, acknowledged while it still runs', ()
   it('refuses start until the flatten was carried out: no position can open for it to close', async () => {
     const harness = await bootRunning();
     harness.sim.core.faults.holdFills(true); // the entry is cancelled unfilled: the flatten finds Keel flat
-    let release = (): void => undefined;
-    const gate = new Promise<void>((resolve) => { release = resolve; });
-    const slow: BrokerPort = new Proxy(harness.alpaca.broker, {
-      get(target, key, receiver) {
-        if (key !== 'submitOrder') return Reflect.get(target, key, receiver) as unknown;
-        return async (request: Parameters<BrokerPort['submitOrder']>[0]) => { await gate; return target.submitOrder(request); };
-      },
-    });
+    const { slow, release } = heldSubmits(harness.alpaca.broker);
     const pipeline = createPipeline(depsOf(harness, { broker: () => slow }));
     expect(await pipeline.ingestSignal(signal({ id: 'in-flight', symbol: 'AAPL' }))).toMatchObject({ outcome: 'fired' });
 
