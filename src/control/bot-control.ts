@@ -100,9 +100,10 @@ export function createBotControl(deps: BotControlDeps): KeelBotControl {
   async function reconcileOnce(cause: string, announceFailure = true) {
     const outcome = await reconciler.run(cause);
     reconciled = outcome.report.ok;
-    if (outcome.report.ok) lastReconciled = { report: outcome.report, cause };
-    if (outcome.report.ok) events.next({ type: 'reconciled', report: outcome.report, cause });
-    else if (announceFailure) events.next({ type: 'reconcile_failed', report: outcome.report, retryInMs: null });
+    if (outcome.report.ok) {
+      lastReconciled = { report: outcome.report, cause };
+      events.next({ type: 'reconciled', report: outcome.report, cause });
+    } else if (announceFailure) events.next({ type: 'reconcile_failed', report: outcome.report, retryInMs: null });
     return outcome;
   }
 

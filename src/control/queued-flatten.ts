@@ -18,7 +18,7 @@ import type { BotAction, ControlResult } from './bot-control.types.js';
 import { refuse } from './control-results.js';
 import { appendJournal, getFlattenQueue, takeFlattenQueue, type DbOrTrx } from './persistence.js';
 
-/** the kill switch's journal subject (pipeline/kill-switch/kill-switch-journal.ts), so one query tells the whole story */
+/** the kill switch's journal subject (its steps, pipeline/kill-switch/kill-switch-journal.ts, and a cancel here): one query tells the whole story */
 export const KILL_SWITCH_SUBJECT = 'emergency-stop';
 
 /** the actions that would put the bot back to trading before the queued flatten ran */

@@ -1,8 +1,11 @@
 /** Every kill-switch step is journaled under one subject, so one query tells the whole story. */
 import type { PipelineDeps } from '../pipeline-deps.js';
 import { appendJournal } from '../repos.js';
+// one subject for the kill switch and the control's cancel of its queued flatten (defined there:
+// the control must not import the pipeline)
+import { KILL_SWITCH_SUBJECT } from '../../queued-flatten.js';
 
-export const KILL_SWITCH_SUBJECT = 'emergency-stop';
+export { KILL_SWITCH_SUBJECT };
 
 export async function journalStep(deps: Pick<PipelineDeps, 'db' | 'clock'>, cause: string, message: string, data: Record<string, unknown>): Promise<void> {
   await appendJournal(deps.db, { kind: 'warning', cause, subject: KILL_SWITCH_SUBJECT, message, data }, deps.clock.now());
