@@ -1,9 +1,10 @@
 /**
  * The safety layer's background work while this instance writes (issue 5 §2, §3, §5): the circuit
  * breakers observe every account snapshot, the daily reset runs before the open, a kill switch's
- * flatten queued outside market hours runs at the open, the position watchdog (every 5 s), the
- * stream-gap monitor (every 2 s: fills by REST while the trade stream is down, a notice when the gap
- * lasts) and the health job (every 5 min) guard what goes wrong silently, and trading events become
+ * flatten queued outside market hours runs at the open, the position watchdog (every 5 s by
+ * default), the stream-gap monitor (every 2 s: fills by REST while the trade stream is down, a
+ * notice when the gap lasts) and the health job (every 5 min by default; the periods come from
+ * `timing`, config/safety-settings.ts) guard what goes wrong silently, and trading events become
  * notifications.
  * Invariants: safety acts through the control with the cause `safety:<reason>` (persisted as
  * bot_config.state_reason, so a restart knows a breaker pause from the trader's); nothing here

@@ -126,10 +126,9 @@ export async function createSimServer(opts: SimServerOptions): Promise<SimServer
   server.on('upgrade', (request, socket, head) => {
     const path = new URL(request.url ?? '/', 'http://sim').pathname;
     const feed = /^\/v2\/([a-z_]+)$/.exec(path)?.[1] as SimDataFeed | undefined;
-    if (path === '/stream' && !trades.acceptsConnections) {
-      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-    } else if (path === '/stream') {
-      wss.handleUpgrade(request, socket, head, (ws) => trades.accept(ws));
+    if (path === '/stream') {
+      if (trades.acceptsConnections) wss.handleUpgrade(request, socket, head, (ws) => trades.accept(ws));
+      else socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
     } else if (feed && (DATA_FEEDS as readonly string[]).includes(feed)) {
       wss.handleUpgrade(request, socket, head, (ws) => data.accept(ws, feed, request));
     } else {
