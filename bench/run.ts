@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: every figure is a RATIO against a baseline measured in the same run
- * (shared/research/PERFORMANCE.md §3.1), so machine noise cancels. Rounds are interleaved and
+ * (see docs/benchmarks.md), so machine noise cancels. Rounds are interleaved and
  * the median of the per-round ratios is reported with its min and max. Outputs are checked for
  * equality before any timing counts.
  *
@@ -15,8 +15,8 @@ import { fileURLToPath } from 'node:url';
 import { parseDataStreamFrame, parseTradeStreamMessage } from '../src/adapters/alpaca/parse.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const SHARED = process.env.KEEL_SHARED_DIR ?? path.resolve(ROOT, '../shared');
-const fixture = (name: string) => readFileSync(path.join(SHARED, 'alpaca', 'fixtures', name), 'utf8');
+/** recorded Alpaca payloads kept in the repository (tests/fixtures/alpaca/SOURCES.md) */
+const fixture = (name: string) => readFileSync(path.join(ROOT, 'tests', 'fixtures', 'alpaca', name), 'utf8');
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const MIN_MS = 300;

@@ -30,8 +30,6 @@ export const KNOWN_KEEL_VARIABLES: readonly string[] = [
   'KEEL_WEBHOOK_URL', 'KEEL_TELEGRAM_BOT_TOKEN', 'KEEL_TELEGRAM_CHAT_ID', 'KEEL_TELEGRAM_API_URL',
   ...SAFETY_VARIABLES,
 ];
-/** read by the test suite, not the service; accepted so a CI environment still starts */
-const TEST_ONLY_KEEL_VARIABLES = ['KEEL_SHARED_DIR'];
 /** variables an earlier Keel read, with what replaced them */
 const RETIRED_KEEL_VARIABLES: Record<string, string> = {
   KEEL_MODE: 'KEEL_MODE is no longer read: the trading mode is persisted; change it with PUT /api/bot/mode',
@@ -156,7 +154,7 @@ function readHttpUrl(name: string, raw: string | undefined, problems: string[]):
 }
 
 function unknownKeelVariables(env: Env): string[] {
-  const known: readonly string[] = [...KNOWN_KEEL_VARIABLES, ...TEST_ONLY_KEEL_VARIABLES];
+  const known: readonly string[] = KNOWN_KEEL_VARIABLES;
   return Object.keys(env)
     .filter((name) => name.startsWith('KEEL_') && !known.includes(name) && env[name] !== undefined)
     .sort()

@@ -11,7 +11,7 @@ import { ManualClock } from '../../src/clock/manual.clock.js';
 import { dec } from '../../src/domain/money.js';
 import { toIso } from '../../src/domain/time.js';
 import { aBar, aCalendarDay, aFill, anOrder, aSnapshot, aTrade } from '../support/alpaca-builders.js';
-import { loadFixture } from '../support/shared-dir.js';
+import { loadFixture } from '../support/fixtures.js';
 import { ScriptedHttpServer, type RecordedRequest } from '../support/scripted-http-server.js';
 
 const T0 = Date.parse('2026-11-23T15:00:00Z');

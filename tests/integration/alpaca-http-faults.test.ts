@@ -11,7 +11,7 @@ import { accountToWire, clockToWire, orderToWire } from '../../src/adapters/alpa
 import { ManualClock } from '../../src/clock/manual.clock.js';
 import { BrokerError } from '../../src/domain/broker-error.js';
 import { anAccount, aClock, anOrder, anOrderRequest } from '../support/alpaca-builders.js';
-import { loadFixture } from '../support/shared-dir.js';
+import { loadFixture } from '../support/fixtures.js';
 import { ScriptedHttpServer } from '../support/scripted-http-server.js';
 
 const SECRET = 'sk-do-not-print-0123456789';

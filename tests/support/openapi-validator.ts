@@ -1,10 +1,10 @@
 /**
- * Validates JSON against Alpaca's official OpenAPI 3.0 specs (../shared/alpaca/openapi) with ajv.
+ * Validates JSON against Alpaca's official OpenAPI 3.0 specs (tests/fixtures/alpaca-openapi) with ajv.
  * The whole spec is registered, so `$ref`s resolve as written and `nullable` works natively.
  */
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsImport from 'ajv-formats';
-import { loadOpenApi } from './shared-dir.js';
+import { loadOpenApi } from './fixtures.js';
 
 // ajv-formats is CommonJS: under NodeNext the default import is module.exports, whose `default` is the plugin
 const addFormats = addFormatsImport.default;

@@ -5,7 +5,7 @@ import {
   parsePositions, parseQuote, parseSnapshot, parseSnapshots, parseTrade, parseTradeStreamMessage,
 } from '../../src/adapters/alpaca/parse.js';
 import { ParseError } from '../../src/domain/broker-error.js';
-import { listFixtures, loadFixture } from '../support/shared-dir.js';
+import { listFixtures, loadFixture } from '../support/fixtures.js';
 
 type Json = Record<string, unknown>;
 type Check = (json: unknown) => void;

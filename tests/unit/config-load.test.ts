@@ -134,10 +134,6 @@ describe('loadConfig', () => {
     expect(found.join('\n')).not.toContain('botSecretPart');
     expect(found.join('\n')).toContain('KEEL_TELEGRAM_CHAT_ID');
   });
-
-  it('accepts the test-only KEEL_SHARED_DIR so CI environments start', () => {
-    expect(ok({ KEEL_SHARED_DIR: '../shared' }).port).toBe(3000);
-  });
 });
 
 describe('redact', () => {

@@ -1,5 +1,5 @@
 /**
- * Our wire JSON checked against Alpaca's official OpenAPI 3.0 spec (shared/alpaca/openapi).
+ * Our wire JSON checked against Alpaca's official OpenAPI 3.0 spec (tests/fixtures/alpaca-openapi).
  * This keeps the adapter's requests and the simulated exchange's responses honest.
  * The whole spec is registered with Ajv, so `$ref`s into components resolve as written; Ajv
  * understands OpenAPI's `nullable: true`; strict:false because the spec carries OpenAPI-only

@@ -1,15 +1,18 @@
-/** Where the shared Alpaca reference material lives (read-only), and fixture loading. */
+/**
+ * The recorded Alpaca payloads and Alpaca's official OpenAPI specs, kept in this repository:
+ * tests/fixtures/alpaca/ (SOURCES.md there says where each payload comes from and how much it is
+ * worth) and tests/fixtures/alpaca-openapi/ (README.md there names the spec versions).
+ */
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-export const SHARED_DIR = process.env.KEEL_SHARED_DIR ?? path.resolve(REPO_ROOT, '../shared');
+export const FIXTURES_DIR = path.join(REPO_ROOT, 'tests', 'fixtures', 'alpaca');
+const OPENAPI_DIR = path.join(REPO_ROOT, 'tests', 'fixtures', 'alpaca-openapi');
 
-export const FIXTURES_DIR = path.join(SHARED_DIR, 'alpaca', 'fixtures');
-
-/** `name` relative to fixtures/, e.g. 'order-filled.json' or 'synthesized/trade-update-new.json' */
+/** `name` relative to fixtures/alpaca/, e.g. 'order-filled.json' or 'synthesized/trade-update-new.json' */
 export function loadFixture(name: string): unknown {
   return JSON.parse(readFileSync(path.join(FIXTURES_DIR, name), 'utf8')) as unknown;
 }
@@ -24,5 +27,5 @@ export function listFixtures(): string[] {
 }
 
 export function loadOpenApi(name: 'trading-api.json' | 'market-data-api.json'): Record<string, unknown> {
-  return JSON.parse(readFileSync(path.join(SHARED_DIR, 'alpaca', 'openapi', name), 'utf8')) as Record<string, unknown>;
+  return JSON.parse(readFileSync(path.join(OPENAPI_DIR, name), 'utf8')) as Record<string, unknown>;
 }
