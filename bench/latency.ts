@@ -1,5 +1,5 @@
 /**
- * B6 (issue 4 §5, PERFORMANCE.md §3 B6): latency to the exchange, on the rig of latency-rig.ts.
+ * B6 (docs/benchmarks.md, B6a and B6b): latency to the exchange, on the rig of latency-rig.ts.
  *  - B6a tick → exit order POST first byte at the sim: one open position per symbol; a tick far
  *    below entry fires the hard stop. Target p99 ≤ 1 ms.
  *  - B6b signal POST /api/signals (Keel's HTTP API on loopback) → entry order POST first byte at

@@ -1,5 +1,5 @@
 /**
- * Position benchmarks (issue 4 §5; PERFORMANCE.md §3.2). Ratios against baselines measured in the
+ * Position benchmarks (docs/benchmarks.md §2). Ratios against baselines measured in the
  * same run, interleaved rounds, medians; outputs are checked equal before any timing counts.
  *
  * B1 tick path — W1: 100 symbols, 1,000 positions (10 per symbol), 1,000,000 ticks (mulberry32
@@ -74,7 +74,7 @@ interface Outcome { exits: number; checksum: number }
 const symbolName = (s: number) => `S${s}`;
 
 /**
- * The anchor (PERFORMANCE.md §2.2 `raw`): a plain loop over position objects grouped by symbol,
+ * The anchor (docs/benchmarks.md §3): a plain loop over position objects grouped by symbol,
  * evaluating each rule from the position's entry, peak and percentages on every tick.
  * `precomputed` = the same loop with thresholds computed once per arm (the SymbolBook's own trick):
  * a stricter anchor, printed for context.

@@ -1,4 +1,4 @@
--- Keel's initial schema (issue 3 §2). FROZEN once landed: change the schema with a new migration.
+-- Keel's initial schema. FROZEN once landed: change the schema with a new migration.
 -- Invariants kept by the database itself:
 --   * bot_config holds at most one row (id = 1); its column defaults ARE the seeds' defaults
 --     (src/domain/bot-config.ts DEFAULT_BOT_SETTINGS; a test compares them).
@@ -6,7 +6,7 @@
 --   * event_journal is append-only: any UPDATE or DELETE raises (TRUNCATE stays possible for tests).
 --   * an entry/exit client order id belongs to at most one trade.
 -- No column defaults to now(): timestamps are written from the injected Clock so replays are
--- deterministic (STYLE.md practice 10).
+-- deterministic (docs/design.md §10).
 
 CREATE TABLE bot_config (
   id smallint PRIMARY KEY DEFAULT 1 CHECK (id = 1),

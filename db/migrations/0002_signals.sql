@@ -1,4 +1,4 @@
--- Signals and the pipeline's lookups (issue 4). FROZEN once landed: change it with a new migration.
+-- Signals and the pipeline's lookups. FROZEN once landed: change it with a new migration.
 -- Invariants kept by the database itself:
 --   * a signal id is unique forever: a repeated POST is answered from the stored row (ON CONFLICT).
 --   * status is one of SIGNAL_STATUSES (src/domain/signal.ts); execution_mode one of EXECUTION_MODES.

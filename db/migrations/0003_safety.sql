@@ -1,4 +1,4 @@
--- The safety layer (issue 5). FROZEN once landed: change it with a new migration.
+-- The safety layer. FROZEN once landed: change it with a new migration.
 -- Invariants kept by the database itself:
 --   * why the bot is paused or halted is persisted WITH the state, so a restart knows whether a
 --     pause was the breaker's (auto-resumable next session) or the trader's (never auto-resumed);

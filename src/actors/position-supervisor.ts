@@ -1,6 +1,6 @@
 /**
  * createPositionSupervisor: one root position actor per live trade, kept in a Map (never spawned
- * children of one parent: that grows quadratically, PERFORMANCE.md §2.3), fed by
+ * children of one parent: that grows quadratically, docs/benchmarks.md §3), fed by
  *  - its symbol's exit DECISIONS: one shared price stream per symbol (price-feed.ts) evaluated by
  *    that symbol's SymbolBook in plain code (core/exits), so a tick never reaches an actor;
  *  - its orders' updates (fill-router.ts).
@@ -17,7 +17,7 @@
  *    actor, after any start in progress (start() spawns unconditionally, so the two never overlap).
  * The pieces that need none of the actors Map live beside it (symbol-slots, price-feed,
  * fill-router, session-close, exit-settings). Over 300 lines because what is left all reads the
- * actors Map (the gate, unrealized P&L and the watchdog's surface joined it in issue 5); the next
+ * actors Map (the gate, unrealized P&L and the watchdog's surface joined it later); the next
  * split is the protection surface (trackedTradeIds, ensureTracked, refresh*) into its own file.
  */
 import { Subject, type SchedulerLike, type Subscription } from 'rxjs';

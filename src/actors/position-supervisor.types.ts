@@ -1,7 +1,7 @@
 /**
  * CONTRACT: the position supervisor keeps one position actor per live trade (pending_entry, open,
  * exiting). Actors are NOT children of one parent actor (spawning thousands under one parent grows
- * quadratically — PERFORMANCE.md); the supervisor holds them in a Map.
+ * quadratically — docs/benchmarks.md §3); the supervisor holds them in a Map.
  * The bot machine drives it through the service wiring: running/paused/halted → start();
  * stopped → stop() (positions stay at the broker; status says how many are unattended).
  * A config change reaches it through applySettings(): the exit rules of every armed position
@@ -64,7 +64,7 @@ export interface PositionSupervisor {
 }
 
 /**
- * What the safety watchdog and the health job read and repair (issue 5 §4), apart from
+ * What the safety watchdog and the health job read and repair, apart from
  * PositionSupervisor so the existing implementations and fakes stay whole.
  * Invariants: the reads are synchronous and cheap (called every few seconds); the repairs are
  * idempotent and do nothing while the supervisor is stopped.

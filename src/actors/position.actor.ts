@@ -212,7 +212,7 @@ export class PositionActor implements PositionEffects {
       let shares = this.entryFilled;
       let price = this.entryAvg ?? ZERO;
       if (!fullyFilled) {
-        // after a partial fill the position endpoint is the truth (PROTOCOL.md; issue 4 §3)
+        // after a partial fill the position endpoint is the truth (docs/alpaca.md §3.2)
         const position = await this.deps.broker.getPosition(this.trade.symbol).catch(() => null);
         if (position && position.qty.gt(0)) { shares = position.qty; price = position.avgEntryPrice; }
       }
@@ -220,7 +220,7 @@ export class PositionActor implements PositionEffects {
       const entryAt = this.trade.entryAt ?? this.view.entryAt ?? this.deps.clock.now();
       const peak = Math.max(this.view.peakPrice, price.toNumber());
       const patch: TradePatch = { shares, entryPrice: price, entryAt, peakPrice: new Decimal(peak), ...(first ? { status: 'open' } : {}) };
-      // the first exit's client order id, persisted now so the exit can send before it writes (B6a)
+      // the first exit's client order id, persisted now so the exit can send before it writes (docs/benchmarks.md, B6a)
       if (!this.trade.exitClientOrderId) patch.exitClientOrderId = exitClientOrderId(this.trade, 1);
       this.trade = await saveTradeStep(this.deps.db, this.trade.id, patch, {
         kind: 'trade_update', cause: 'broker', message: `entry ${this.entryDone ? 'filled' : 'partially filled'}: ${shares.toFixed()} ${this.trade.symbol} @ ${price.toFixed()}`,
@@ -271,7 +271,7 @@ export class PositionActor implements PositionEffects {
         this.trade = await record();
         return this.sendExit();
       }
-      // B6a: the sell's client order id was persisted when the position opened, so the POST goes
+      // the tick → exit path (docs/benchmarks.md, B6a): the sell's client order id was persisted when the position opened, so the POST goes
       // out first and the 'exiting' record follows once the broker answered (no database work
       // competes with the order on its way); a crash in between leaves an open trade whose exit id
       // the restore looks up at the broker (resume()) — never a second, unrecorded sell

@@ -1,6 +1,6 @@
 /**
  * The supervisor's per-symbol exit books: one SymbolBook and ONE price subscription per symbol
- * with a live position (PERFORMANCE.md: a subscription per symbol, exits in plain loops).
+ * with a live position (docs/benchmarks.md §3: a subscription per symbol, exits in plain loops).
  * Invariants: a symbol's subscription exists exactly while its book holds a position; a book is
  * released only after the tick in progress has delivered all its decisions.
  */

@@ -1,4 +1,4 @@
-/** Production clock. asyncScheduler.now() so RxJS virtual time and Keel agree (STYLE.md practice 2). */
+/** Production clock. asyncScheduler.now() so RxJS virtual time and Keel agree (docs/design.md §2). */
 import { asyncScheduler } from 'rxjs';
 import type { Clock } from '../ports/clock.port.js';
 

@@ -1,5 +1,5 @@
 /**
- * Keel's process configuration, read once from an env-like record at start (STYLE.md practice 13).
+ * Keel's process configuration, read once from an env-like record at start (docs/design.md §13).
  * Invariants:
  *  - every problem is reported at once (a trader fixes them in one go, not one per restart);
  *  - unknown KEEL_* variables are problems (a typo like KEEL_DATADIR must not silently fall back);

@@ -1,5 +1,5 @@
 /**
- * The safety jobs' timing, from the environment (issue 5 §4 "staleness bound configurable").
+ * The safety jobs' timing, from the environment ("staleness bound configurable").
  * Invariants:
  *  - every variable is optional; unset = the default below; each problem names the variable, the
  *    accepted range and what was given (these are not secrets);

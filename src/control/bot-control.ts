@@ -58,7 +58,7 @@ export interface KeelBotControl extends BotControl {
   readonly events$: Observable<ControlEvent>;
   /** breakers and fatal faults (safety issue): any state → halted, persisted before it resolves */
   halt(reason: string, cause: string): Promise<ControlResult<BotStatus>>;
-  /** what an entry decision needs of the bot, from memory (no database read: B6b) */
+  /** what an entry decision needs of the bot, from memory (no database read: docs/benchmarks.md, B6b) */
   entryGate(): Promise<EntryGate>;
   /** one reconciliation now (the health job after a mismatch); its report is persisted and announced */
   reconcileNow(cause: string): Promise<{ ok: boolean; corrections: number; error: string | null }>;

@@ -1,6 +1,6 @@
 /**
  * CONTRACT: the control facade — the ONE place the HTTP layer, the CLI and schedulers go through
- * (STYLE.md). Answers are values, not exceptions: a refused action says why, names the current
+ * (docs/design.md). Answers are values, not exceptions: a refused action says why, names the current
  * state and what is allowed, and changes nothing.
  */
 import type { BotConfig, BotSettings, BotState, BreakerLevel, TradingModeName, ExecutionMode } from '../domain/bot-config.js';

@@ -2,7 +2,7 @@
  * Gathers what reconciliation compares against (the impure half of src/core/reconcile): positions,
  * open orders, each pending entry's order by client order id, and — only for symbols the broker is
  * flat in — its closed orders since the earliest entry. Any broker failure propagates: a partial
- * snapshot must never be mistaken for "verified flat" (ANCHORS.md §3.2).
+ * snapshot must never be mistaken for "verified flat" (docs/design.md, "Unknown is never flat").
  */
 import { exitHistoryNeeded, type BrokerSnapshot } from '../core/reconcile/reconcile.js';
 import type { Order } from '../domain/order.js';

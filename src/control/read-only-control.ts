@@ -1,5 +1,5 @@
 /**
- * The control facade of an instance that does NOT hold the writer lease (issue 5 §4, "one writer
+ * The control facade of an instance that does NOT hold the writer lease ("one writer
  * per account"): another Keel instance writes to this database; this one only reads it.
  * Invariants:
  *  - nothing here writes: every change (act, halt, patchConfig, setMode, cancelQueuedFlatten) is

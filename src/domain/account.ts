@@ -1,5 +1,5 @@
 /**
- * Account, positions, clock, calendar and fill activities (PROTOCOL.md §2, §4).
+ * Account, positions, clock, calendar and fill activities (docs/alpaca.md §2, §4).
  * The PDT fields (pattern_day_trader, daytrade_count, daytrading_buying_power) were removed by
  * Alpaca on 2026-07-06: Keel neither models nor reads them.
  */

@@ -1,5 +1,5 @@
 /**
- * Broker failures, classified once at the adapter boundary (STYLE.md practice 8).
+ * Broker failures, classified once at the adapter boundary (docs/design.md §8).
  * Retryable: 429 (honouring the rate-limit headers), 5xx, network failures, timeouts.
  * Terminal: 400/401/403/404/422 — Alpaca's {code, message} kept verbatim.
  * A retryable failure on a POST /v2/orders is NOT retried: its outcome is unknown until the

@@ -1,5 +1,5 @@
 /**
- * Why Keel did not (or will not) enter: a closed union of codes (STYLE.md practice 3), the same in
+ * Why Keel did not (or will not) enter: a closed union of codes (docs/design.md §3), the same in
  * the signal log, the API and the journal. Denials are values, never exceptions.
  */
 export const DENIAL_CODES = [
@@ -21,7 +21,7 @@ export const DENIAL_CODES = [
   'SIZE_NOT_POSITIVE',
   'PRICE_UNAVAILABLE',
   'BROKER_REJECTED',
-  // the safety layer (issue 5)
+  // the safety layer
   'CIRCUIT_BREAKER',
   'MAX_TRADES_PER_DAY',
   'DAILY_LOSS_LIMIT',

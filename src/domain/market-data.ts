@@ -1,6 +1,6 @@
 /**
- * Market data (PROTOCOL.md §8–9). Prices here are JSON numbers on the wire and stay `number`:
- * they feed hot-path exit checks, never stored money (STYLE.md practice 4).
+ * Market data (docs/alpaca.md §8–§9). Prices here are JSON numbers on the wire and stay `number`:
+ * they feed hot-path exit checks, never stored money (docs/design.md §4).
  */
 import type { EpochMs } from './time.js';
 

@@ -1,6 +1,6 @@
 /**
- * America/New_York wall-clock helpers (the one place market time-zone logic lives, STYLE.md
- * practice 2). Pure: Intl for the zone rules, civil-day arithmetic for dates; no clock reads.
+ * America/New_York wall-clock helpers (the one place market time-zone logic lives, docs/design.md
+ * §2). Pure: Intl for the zone rules, civil-day arithmetic for dates; no clock reads.
  * Invariants:
  *  - an ET date is always the string 'YYYY-MM-DD'; day arithmetic never goes through a Date.
  *  - etWallToEpoch(etParts(t)) === t for every t that is not inside a DST fall-back hour's

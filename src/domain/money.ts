@@ -1,6 +1,6 @@
 /**
  * Money and quantities. Broker decimals arrive as strings ("105.8988475", "-2478") and are kept
- * exact as Decimal; nothing stored or summed is ever a binary float (STYLE.md practice 4).
+ * exact as Decimal; nothing stored or summed is ever a binary float (docs/design.md §4).
  */
 import { Decimal } from 'decimal.js';
 

@@ -1,5 +1,5 @@
 /**
- * What Keel tells the trader outside the API (issue 5 §5): one value per event worth a phone
+ * What Keel tells the trader outside the API: one value per event worth a phone
  * buzz. Invariants: `text` is one or two lines a trader reads on a lock screen; `data` is
  * JSON-safe (decimals as strings) and never carries a secret; `key` lets a receiver dedupe
  * (the same event sent twice after a retry has the same key).

@@ -1,5 +1,5 @@
 /**
- * Orders as Keel sees them, parsed from Alpaca's Order object (PROTOCOL.md §4.1).
+ * Orders as Keel sees them, parsed from Alpaca's Order object (docs/alpaca.md §4.1).
  * Invariants: decimals are exact (Decimal); `status` is 'unknown' (never guessed) when Alpaca
  * sends a status this build does not know, and `statusRaw` keeps what was sent; an unknown
  * status is treated as NOT terminal, so the order keeps being watched.

@@ -1,6 +1,6 @@
 /**
  * Startup reconciliation's typed diff: Keel's journal (bot_trade rows) against the broker's truth.
- * Invariants (ANCHORS.md §3.2): compare the UNION of journal and broker symbols; never invent a
+ * Invariants (docs/design.md, "Unknown is never flat"): compare the UNION of journal and broker symbols; never invent a
  * fill — a trade closes only on a sell fill the broker reports; otherwise it is marked missed
  * with a note; broker quantities win over Keel's; every finding is journaled.
  */

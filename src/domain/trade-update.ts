@@ -1,5 +1,5 @@
 /**
- * trade_updates stream events (PROTOCOL.md §7.3). An event name this build does not know is
+ * trade_updates stream events (docs/alpaca.md §7.3). An event name this build does not know is
  * parsed as event 'unknown' (eventRaw keeps it) and means "refresh this order by REST" —
  * never a guess about what happened.
  */

@@ -1,5 +1,5 @@
 /**
- * The edge validation of PATCH /api/bot/config (STYLE.md practice 13): strict (unknown keys are
+ * The edge validation of PATCH /api/bot/config (docs/design.md §13): strict (unknown keys are
  * problems), partial, and every problem reported at once. Money accepts a JSON number or a decimal
  * string and becomes a Decimal; percentages and counts stay numbers (bot-config.ts).
  * Cross-field rule (warn ≤ pause ≤ halt) is checked only among the breaker levels the patch itself

@@ -1,5 +1,5 @@
 /**
- * Edge validation of the pipeline routes (STYLE.md practice 13): strict bodies (unknown keys are
+ * Edge validation of the pipeline routes (docs/design.md §13): strict bodies (unknown keys are
  * problems), every problem reported at once. Prices accept a JSON number or a decimal string and
  * become Decimals; symbols are upper-cased before the pattern check, so "abcd" is ABCD.
  * Query strings are strict too: a misspelt filter would otherwise silently list everything.

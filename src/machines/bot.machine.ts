@@ -1,5 +1,5 @@
 /**
- * The bot's lifecycle statechart (issue 3 §3). Machines only declare (STYLE.md practice 5): the two
+ * The bot's lifecycle statechart. Machines only declare (docs/design.md §5): the two
  * effects — `reconcile` and `persist` — are named actors supplied with .provide(); the defaults
  * here fail loudly so a machine nobody wired cannot pretend to work.
  * Invariants:

@@ -1,8 +1,8 @@
 /**
- * One trade's lifecycle statechart (issue 4 §3). Machines only declare (STYLE.md practice 5): every
+ * One trade's lifecycle statechart. Machines only declare (docs/design.md §5): every
  * effect is a named action supplied with .provide() by position.actor.ts; the defaults fail loudly.
  * The actor receives lifecycle events only — fills and exit DECISIONS — never raw price ticks
- * (PERFORMANCE.md §2.6: a send costs ≈1 µs, so ticks are evaluated in plain code per symbol).
+ * (docs/benchmarks.md §3: a send costs ≈1 µs, so ticks are evaluated in plain code per symbol).
  * Invariants:
  *  - pending_entry → open → exiting → closed; pending_entry → cancelled. Nothing leaves a final state.
  *  - it exits at most once: EXIT is handled only in `open` (and remembered in pending_entry, for a
@@ -11,7 +11,7 @@
  *  - a restored trade starts in its persisted state (restoredSnapshot, via resolveState), so a
  *    restart never re-enters (and never re-runs the effects of) an earlier state.
  * Why `effects` rides in context: ONE provided machine serves every actor (a .provide() per actor
- * would clone the machine per position: kilobytes each, PERFORMANCE.md §2.3).
+ * would clone the machine per position: kilobytes each, docs/benchmarks.md §3).
  */
 import { assign, setup } from 'xstate';
 import type { ExitReason } from '../domain/trade.js';

@@ -1,4 +1,4 @@
-/** The one source of time (STYLE.md practice 2). Production: src/clock/system.clock.ts. */
+/** The one source of time (docs/design.md §2). Production: src/clock/system.clock.ts. */
 export interface Clock {
   /** epoch milliseconds */
   now(): number;

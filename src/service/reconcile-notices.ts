@@ -1,5 +1,5 @@
 /**
- * Reconciliation corrections become ONE notification (issue 5 §5): what a reconciliation changed
+ * Reconciliation corrections become ONE notification: what a reconciliation changed
  * in Keel's journal, and what it found and left alone — after a boot, a start, a mode switch or
  * the health job (the control's `{ type: 'reconciled', report, cause }` event).
  * Invariants:

@@ -1,5 +1,5 @@
 /**
- * The safety layer's background work while this instance writes (issue 5 §2, §3, §5): the circuit
+ * The safety layer's background work while this instance writes: the circuit
  * breakers observe every account snapshot, the daily reset runs before the open, a kill switch's
  * flatten queued outside market hours runs at the open, the position watchdog (every 5 s by
  * default), the stream-gap monitor (every 2 s: fills by REST while the trade stream is down, a
@@ -117,7 +117,7 @@ export function createSafetyJobs(deps: SafetyJobsDeps): SafetyJobs {
     }
   };
 
-  // reconciliation corrections (issue 5 §5): each report once, the boot run's included
+  // reconciliation corrections: each report once, the boot run's included
   let lastReconcileKey: string | null = null;
   const onReconciled = (report: ReconciliationReport, cause: string) => {
     if (cause === 'health_check') return; // the health job notifies what its reconciliation found

@@ -1,6 +1,6 @@
 /**
- * What this instance starts when it becomes the writer (it holds the single-writer lease, issue 5
- * §4) and what it drops when it stops being one. The writer guard (control/writer-guard.ts)
+ * What this instance starts when it becomes the writer (it holds the single-writer lease)
+ * and what it drops when it stops being one. The writer guard (control/writer-guard.ts)
  * decides WHEN; this decides WHAT.
  * Invariants:
  *  - transitions run one at a time, in the order they were asked for: a takeover waits until the

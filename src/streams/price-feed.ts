@@ -1,5 +1,5 @@
 /**
- * ONE shared price stream per symbol (issue 4 §3, §5): the market-data stream's trades become
+ * ONE shared price stream per symbol: the market-data stream's trades become
  * PriceTicks, demultiplexed by symbol through a single subscription, with a snapshot poll for the
  * symbols whose stream is down or stale. Fills are prices too: push() injects them (source 'fill').
  * Invariants:
@@ -9,7 +9,7 @@
  *  - a symbol with no live tick during a whole poll period (default 5 s) is polled; ALL stale
  *    symbols share ONE getSnapshots request per period, and polls never overlap;
  *  - freshAt(symbol) is when the feed last CONFIRMED a price for the symbol (the watchdog's
- *    staleness, issue 5 §4): a snapshot that answered for it (now), or a live tick during a poll
+ *    staleness): a snapshot that answered for it (now), or a live tick during a poll
  *    period (the period's start: conservative by at most one period, and it keeps the tick path
  *    free of clock reads); a newly watched symbol counts from when its watch began. A quiet
  *    market whose snapshot still answers is fresh: staleness means the feed is broken, not idle;
@@ -17,7 +17,7 @@
  *    shares the no-overlap rule with the periodic poll (one in flight answers both).
  * Why not CORE's per-symbol withSnapshotFallback operator: it allocates a freshness wrapper and
  * reads the clock on every tick and polls each symbol separately — with 100 symbols that is
- * 1,200 requests a minute against Alpaca's 200 (PROTOCOL.md §1.4), and it halves the tick path's
+ * 1,200 requests a minute against Alpaca's 200 (docs/alpaca.md §1.4), and it halves the tick path's
  * speed in bench B1. Here a live tick costs a Map lookup, one flag write and the watchers' next().
  */
 import { Observable, type SchedulerLike, type Subscriber, type Subscription } from 'rxjs';

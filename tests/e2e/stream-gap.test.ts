@@ -1,5 +1,5 @@
 /**
- * The stream-gap gate end to end (issue 5 §4): the pipeline, the real position supervisor, the
+ * The stream-gap gate end to end: the pipeline, the real position supervisor, the
  * lifecycle wiring and the service's safety jobs on real PostgreSQL, the simulated exchange over
  * loopback through the real Alpaca adapter, one ManualClock for Keel and the exchange. The sim
  * refuses the trade stream to keep it down across reconnects. Every wait is for a concrete event.

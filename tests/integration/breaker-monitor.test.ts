@@ -1,5 +1,5 @@
 /**
- * Session-anchored circuit breakers and the daily loss limit (issue 5 §2) on real PostgreSQL,
+ * Session-anchored circuit breakers and the daily loss limit on real PostgreSQL,
  * with fake safety actions, a recording notifier, the NYSE calendar and a manual clock.
  */
 import { nyseSession } from '../../src/control/safety/nyse-session.js';

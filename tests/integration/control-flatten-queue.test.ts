@@ -1,5 +1,5 @@
 /**
- * The control facade and a kill switch's queued flatten on real PostgreSQL (issue 5 loose ends):
+ * The control facade and a kill switch's queued flatten on real PostgreSQL:
  * start and resume refused while it is queued (acknowledge-halt allowed), the cancel with who and
  * why journaled, the status showing it, a read-only instance refusing the cancel. Also: a safety
  * pause keeps its detail, and the last reconciliation stays readable for a late subscriber.

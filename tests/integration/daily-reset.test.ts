@@ -1,5 +1,5 @@
 /**
- * The daily reset and auto-resume (issue 5 §2) on real PostgreSQL, with fake safety actions, a
+ * The daily reset and auto-resume on real PostgreSQL, with fake safety actions, a
  * recording notifier, the NYSE calendar and a manual clock driving the scheduler's timer.
  */
 import { nyseSession } from '../../src/control/safety/nyse-session.js';

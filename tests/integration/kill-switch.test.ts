@@ -1,5 +1,5 @@
 /**
- * The verified, latched kill switch (issue 5 §3) on real PostgreSQL, the real position supervisor
+ * The verified, latched kill switch on real PostgreSQL, the real position supervisor
  * and the simulated exchange through the real Alpaca adapter, one ManualClock: in market hours
  * (everything cancelled, Keel's trades closed kill_switch, the broker flat for Keel, external
  * holdings reported and untouched, halted until acknowledged); outside market hours (queued, then

@@ -1,5 +1,5 @@
 /**
- * Intake without broker reads in the way (B6b): the account snapshot cache and the price choice,
+ * Intake without broker reads in the way (docs/benchmarks.md, B6b): the account snapshot cache and the price choice,
  * on real PostgreSQL against the simulated exchange, judged by the exchange's own request log.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';

@@ -64,7 +64,7 @@ describe('bot_daily_stats repository on real PostgreSQL', () => {
     await expect(addToDailyStats(t.db, '11/23/2026', { tradeCount: 1 }, T0)).rejects.toThrow(/YYYY-MM-DD/);
   });
 
-  describe('safety columns (issue 5 §2)', () => {
+  describe('safety columns', () => {
     const obs = (equity: string, drawdownPct: string | null, level: BreakerLevel) =>
       ({ equity: new Decimal(equity), drawdownPct: drawdownPct === null ? null : new Decimal(drawdownPct), level });
 

@@ -1,5 +1,5 @@
 /**
- * The complete risk gateway on real PostgreSQL and the simulated exchange (issue 5 §1, §4):
+ * The complete risk gateway on real PostgreSQL and the simulated exchange:
  * the what-if endpoint's pipeline side, the stream-gap gate, and the caps under concurrent signals.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * The simulated exchange over real loopback HTTP and websockets (PROTOCOL §1, §2, §5, §7–9, §11),
+ * The simulated exchange over real loopback HTTP and websockets (docs/alpaca.md §1, §2, §5, §7–9, §11),
  * core included, time on a ManualClock. One file by design (the transport's whole contract in one
  * place), grouped by surface; every wait is on a concrete frame, response or request-log entry.
  */

@@ -1,5 +1,5 @@
 /**
- * BrokerPort over Alpaca's Trading REST API (PROTOCOL.md §2–3). Every payload goes through
+ * BrokerPort over Alpaca's Trading REST API (docs/alpaca.md §2–§3). Every payload goes through
  * parse.ts; every failure is a classified BrokerError.
  * Invariants:
  *  - "nothing there" 404s (position, order) are null, never errors;

@@ -17,7 +17,7 @@ export const STREAM_BACKOFF: BackoffPolicy = { baseMs: 500, capMs: 30_000 };
 
 /**
  * Market-data 406 "connection limit exceeded": Alpaca keeps half-dead sessions for up to ~90 s
- * (PROTOCOL.md §9.5), so retrying fast only burns attempts.
+ * (docs/alpaca.md §9.5), so retrying fast only burns attempts.
  */
 export const CONNECTION_LIMIT_BACKOFF: BackoffPolicy = { baseMs: 5_000, capMs: 120_000, floor: 0.5 };
 

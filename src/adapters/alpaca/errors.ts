@@ -1,5 +1,5 @@
 /**
- * Classifies broker failures once, at the boundary (STYLE.md practice 8; PROTOCOL §5, §1.4).
+ * Classifies broker failures once, at the boundary (docs/design.md §8; docs/alpaca.md §5, §1.4).
  * Invariants: Alpaca's code and message are kept verbatim; a 429's wait comes from Retry-After
  * (seconds) first, else X-RateLimit-Reset (epoch seconds) minus now, never negative, else null;
  * header names are case-insensitive (Headers does that); a transport failure's message comes

@@ -1,6 +1,6 @@
 /**
  * Composition of the Alpaca adapters from resolved config (urls.ts). One HTTP client and rate
- * limiter per API: trading and market data have separate 200/min budgets (PROTOCOL.md §1.4).
+ * limiter per API: trading and market data have separate 200/min budgets (docs/alpaca.md §1.4).
  * Used by main.ts for real Alpaca and by tests/CLI against the simulated exchange on loopback.
  */
 import type { DataFeed } from '../../domain/market-data.js';

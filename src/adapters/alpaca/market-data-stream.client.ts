@@ -1,5 +1,5 @@
 /**
- * MarketDataStreamPort over Alpaca's stock data websocket (PROTOCOL.md §9).
+ * MarketDataStreamPort over Alpaca's stock data websocket (docs/alpaca.md §9).
  * Invariants:
  *  - handshake order: server "connected" → our auth → "authenticated" → 'connected' event →
  *    one subscribe with the whole wanted set (Alpaca forgets subscriptions between connections);

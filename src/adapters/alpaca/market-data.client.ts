@@ -1,5 +1,5 @@
 /**
- * MarketDataPort over Alpaca's Market Data REST API v2 (PROTOCOL.md §8). Reads only, so every
+ * MarketDataPort over Alpaca's Market Data REST API v2 (docs/alpaca.md §8). Reads only, so every
  * call is a 'safe' retry. Bars follow next_page_token until null (a literal "null" is never
  * sent, the JS SDK's bug) and pages are merged per symbol, because `limit` caps the total across
  * symbols and one symbol may span several pages.

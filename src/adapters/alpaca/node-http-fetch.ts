@@ -1,7 +1,7 @@
 /**
  * The REST transport's default FetchLike over node:http / node:https with a keep-alive agent.
  * Why not the global fetch: on this machine kind undici's fetch costs ≈0.3 ms to put a request's
- * first byte on a warm loopback socket, against ≈0.05 ms for node:http (B6, issue 4 §5); the order
+ * first byte on a warm loopback socket, against ≈0.05 ms for node:http (docs/benchmarks.md, B6); the order
  * path pays it on every POST.
  * Invariants: the answer is a standard Response (status, headers, body text) so the client's error
  * classification is the same whichever transport ran; an abort (the client's timeout) destroys the

@@ -1,5 +1,5 @@
 /**
- * Client-side pacing so Keel stays under Alpaca's 200 requests/minute (PROTOCOL.md §1.4) instead
+ * Client-side pacing so Keel stays under Alpaca's 200 requests/minute (docs/alpaca.md §1.4) instead
  * of discovering the limit through 429s in the middle of an exit. Two signals:
  *  - a local sliding window (default 190 per 60 s, a margin for other tools on the same key);
  *  - the broker's own X-RateLimit-Remaining / X-RateLimit-Reset: at 0 remaining, wait for the reset.

@@ -1,5 +1,5 @@
 /**
- * Order submission that never double-submits (PROTOCOL.md §3.4).
+ * Order submission that never double-submits (docs/alpaca.md §3.4).
  * Invariants:
  *  - every POST carries the caller's client_order_id, and a POST is never retried by the transport;
  *  - after an ambiguous failure (timeout, network, 5xx, 429, unreadable 200) the order is looked up

@@ -1,6 +1,6 @@
 /**
  * The market-data subscriptions Keel wants, kept across reconnects (Alpaca keeps no state between
- * connections, PROTOCOL.md §9.3). add/remove return only the real changes, so the stream sends
+ * connections, docs/alpaca.md §9.3). add/remove return only the real changes, so the stream sends
  * true deltas and never an empty subscribe.
  */
 import type { StreamSubscription } from '../../domain/market-data.js';

@@ -1,5 +1,5 @@
 /**
- * TradeStreamPort over Alpaca's trade_updates websocket (PROTOCOL.md §7, recovery per §3.5).
+ * TradeStreamPort over Alpaca's trade_updates websocket (docs/alpaca.md §7, recovery per §3.5).
  * Invariants:
  *  - 'connected' is emitted only once the server confirms it is listening to trade_updates, and
  *    the REST resync starts only AFTER that (stream first, REST second), so no fill falls between;

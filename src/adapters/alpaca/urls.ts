@@ -1,7 +1,7 @@
 /**
  * Where Keel talks to Alpaca, and with which keys, from a plain env-like record (the config
  * layer feeds it). Pure: no process.env read here. Every problem is reported at once
- * (STYLE.md practice 13) instead of failing on the first missing variable.
+ * (docs/design.md §13) instead of failing on the first missing variable.
  * Invariant: paper and live never share keys — a live run reads only the ALPACA_LIVE_* pair.
  */
 import type { TradingMode } from '../../ports/broker.port.js';

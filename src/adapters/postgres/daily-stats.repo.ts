@@ -4,7 +4,7 @@
  * never lose an increment and never race on creating the row. Amounts are added in SQL
  * (numeric + numeric), never read-modify-written.
  * The safety columns (0003) keep their own rules IN SQL, so a late or concurrent write cannot
- * undo them (a restart never resets a breaker or a loss limit, issue 5 §2):
+ * undo them (a restart never resets a breaker or a loss limit):
  *  - breaker_level only goes up within the day (recordEquity: a CASE on the level order; it is the
  *    level's only writer, so nothing — tests included — can lower a day's level);
  *  - max_drawdown_pct only goes up (GREATEST);

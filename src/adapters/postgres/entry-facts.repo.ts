@@ -1,5 +1,5 @@
 /**
- * What an entry decision reads from the database, in ONE statement (B6b, issue 4 §5): the
+ * What an entry decision reads from the database, in ONE statement (docs/benchmarks.md, B6b): the
  * bot_config row, the symbols of the live trades, today's entries, today's stats row and whether
  * the signal's id is already stored. Five parallel reads cost five pool checkouts, five backend
  * wake-ups and the mapping of every live trade in full, on every signal; the decision needs only

@@ -1,5 +1,5 @@
 /**
- * A fired signal's whole write in ONE statement (B6b): the trade row (pending_entry, with its
+ * A fired signal's whole write in ONE statement (docs/benchmarks.md, B6b): the trade row (pending_entry, with its
  * client order id), the signal carrying the trade id, and the journal entries, as three
  * data-modifying CTEs. One statement is atomic on its own, so no BEGIN/COMMIT round trips.
  * Invariants: all or nothing — a signal id or entry client order id that already exists raises

@@ -1,6 +1,6 @@
 /**
  * The persistence adapter's public surface (the names of the former contract stub, unchanged):
- * repositories are plain functions taking a Kysely db or transaction (STYLE.md practice 10);
+ * repositories are plain functions taking a Kysely db or transaction (docs/design.md §10);
  * `now` always comes from the injected Clock.
  */
 export type { Database, Db, DbOrTrx } from './schema.js';

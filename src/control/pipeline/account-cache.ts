@@ -1,6 +1,6 @@
 /**
  * The account snapshot (equity, buying power) that intake reads without waiting on the broker
- * (issue 4 §1 "execution never blocks ingestion"; B6b: a GET /v2/account costs ≈20 ms against
+ * ("execution never blocks ingestion"; docs/benchmarks.md, B6b: a GET /v2/account costs ≈20 ms against
  * Alpaca, four times the whole signal → order budget). The broker stays the final check: a 403 on
  * the POST still cancels the trade with Alpaca's message.
  * Invariants:
@@ -16,7 +16,7 @@
  *    throttled: the first after a quiet spell reads at once, the rest of a burst share ONE read at
  *    the end of the window (minRereadMs). A burst of exits (the 15:45 force-close, a kill switch)
  *    would otherwise spend one of Alpaca's 200 requests a minute per fill, and every read competes
- *    with the next order for the broker (B6). Waiting is safe: until a read that started after an
+ *    with the next order for the broker (docs/benchmarks.md, B6). Waiting is safe: until a read that started after an
  *    entry settled, its notional stays reserved, and a close only frees buying power (a late read
  *    under-states it, never over-states it).
  */

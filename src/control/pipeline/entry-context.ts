@@ -2,7 +2,7 @@
  * The facts an entry decision needs, gathered from the bot control (state, reconciled, market
  * clock), the database (config, live symbols, today's entries and stats, whether the signal id is
  * stored: ONE statement, entry-facts.repo.ts), the account snapshot cache and the freshest price.
- * Nothing here waits on the broker when the cache is warm (B6b): the account is read by REST only
+ * Nothing here waits on the broker when the cache is warm (docs/benchmarks.md, B6b): the account is read by REST only
  * on a cold start, and the latest trade only when no price is known AND the sizing mode needs one.
  * A broker that cannot be asked yields nulls, never a throw: the checks turn unknowns into
  * denials (BUYING_POWER_UNKNOWN, MARKET_STATE_UNKNOWN, PRICE_UNAVAILABLE), so an outage blocks
@@ -36,7 +36,7 @@ export interface EntryFacts {
 export async function gatherEntryFacts(deps: PipelineDeps, account: AccountCache, signal: SignalInput): Promise<EntryFacts> {
   const now = deps.clock.now();
   const today = etDate(now);
-  // the database's part is ONE statement (B6b): config, live symbols, today's entries and stats
+  // the database's part is ONE statement (docs/benchmarks.md, B6b): config, live symbols, today's entries and stats
   const factsQuery = { date: today, since: etWallToEpoch(today, 0), liveStatuses: LIVE_TRADE_STATUSES, signalId: signal.id };
   const [first, status, snapshot] = await Promise.all([
     loadEntryFacts(deps.db, factsQuery),

@@ -37,7 +37,7 @@ export function ingestSignal(rt: PipelineRuntime, input: SignalInput): Promise<S
       const config = await deps.control.getConfig();
       return store(rt, baseRecord(signal, now, config.executionMode, null), { status: 'skipped', denial: EMERGENCY_DENIAL });
     }
-    // the evaluation's one read also says whether the id is stored (B6b); a stored answer wins
+    // the evaluation's one read also says whether the id is stored (docs/benchmarks.md, B6b); a stored answer wins
     const ev = await evaluateSignal(deps, rt.account, signal);
     const stored = input.id !== null && (ev.facts?.signalStored ?? true) ? await getSignal(deps.db, input.id) : null;
     if (stored) return answerOf(stored);

@@ -1,5 +1,5 @@
 /**
- * The circuit breakers and the daily loss limit, session-anchored (issue 5 §2). Each equity
+ * The circuit breakers and the daily loss limit, session-anchored. Each equity
  * observation: anchor the session start, compute the drawdown, persist it, act on a level change.
  * Invariants:
  *  - the trading date and whether the session is open come from `session` (the broker calendar,

@@ -1,5 +1,5 @@
 /**
- * The daily reset (issue 5 §2): before the open, the new trading date starts with clear counters,
+ * The daily reset: before the open, the new trading date starts with clear counters,
  * and a bot the breaker or the loss limit paused on an earlier date may resume.
  * Invariants:
  *  - counters are per date, so "clearing" is ensuring the new date's row exists with zeros;

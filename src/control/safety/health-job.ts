@@ -1,5 +1,5 @@
 /**
- * The health job (issue 5 §4): every 5 minutes of the injected clock, Keel's live trades vs the
+ * The health job: every 5 minutes of the injected clock, Keel's live trades vs the
  * broker's positions vs the live position actors (health-compare.ts decides). Mismatches are
  * journaled, reconciled and notified. It also publishes the symbols with an open SELL order at the
  * broker, which the risk gateway's wash-trade check reads.

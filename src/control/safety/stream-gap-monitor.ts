@@ -1,5 +1,5 @@
 /**
- * The stream-gap monitor (issue 5 §4): while the trade_updates stream is not live (the gate of
+ * The stream-gap monitor: while the trade_updates stream is not live (the gate of
  * streams/operators/trade-stream-gate.ts: down, refused, or still catching up), entries are already
  * denied (STREAM_RECONCILING) but exits still go out, and their fills reach Keel only by REST. Every
  * `confirmEveryMs` of the injected clock this job reads the gate and, during a gap:

@@ -1,5 +1,5 @@
 /**
- * The position watchdog (issue 5 §4 "every position protected"): every few seconds of the injected
+ * The position watchdog ("every position protected"): every few seconds of the injected
  * clock, while the bot is running or paused, each open/exiting trade must have a position actor
  * and (open) a fresh price — watchdog-rules.ts decides; this shell reads, repairs and escalates.
  * Invariants:

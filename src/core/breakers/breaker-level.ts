@@ -1,5 +1,5 @@
 /**
- * Circuit-breaker levels from the session's drawdown (issue 5 §2).
+ * Circuit-breaker levels from the session's drawdown.
  * Invariants:
  *  - a threshold is inclusive: a drawdown of exactly circuitBreakerWarnPct is 'warn', and so on;
  *  - the highest threshold reached wins (a jump straight past halt is 'halt', not 'warn');

@@ -1,5 +1,5 @@
 /**
- * The daily loss limit as a trip wire (issue 5 §2): today's realized P&L plus the open positions'
+ * The daily loss limit as a trip wire: today's realized P&L plus the open positions'
  * unrealized P&L against dailyLossLimitUsd. The gateway's daily-loss check asks "may THIS entry
  * go ahead"; this asks "has the day lost enough that the bot must pause".
  * Invariants:

@@ -1,6 +1,6 @@
 /**
  * The session's drawdown in percent: (session-start equity − equity) / session-start equity × 100
- * (issue 5 §2). Equity already carries realized and unrealized P&L, so the drawdown does too.
+ *. Equity already carries realized and unrealized P&L, so the drawdown does too.
  * Invariants:
  *  - a gain is a negative drawdown (never clamped: the worst drawdown is kept elsewhere);
  *  - no anchor we can divide by (start ≤ 0, NaN, ±Infinity) or a non-finite equity → null

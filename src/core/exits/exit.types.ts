@@ -1,6 +1,6 @@
 /**
  * CONTRACT: exit rules are pure functions of (position view, price, time) → a decision or null
- * (STYLE.md practice 4). Hot path: prices are numbers; nothing here touches money sums.
+ * (docs/design.md §4). Hot path: prices are numbers; nothing here touches money sums.
  */
 import type { ExitReason } from '../../domain/trade.js';
 import type { EpochMs } from '../../domain/time.js';

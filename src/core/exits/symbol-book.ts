@@ -1,6 +1,6 @@
 /**
  * The HOT PATH: every open position of ONE symbol, evaluated on each of its price ticks with plain
- * loops over a struct of arrays (PERFORMANCE.md §2.6: per-position subscriptions or actors cost
+ * loops over a struct of arrays (docs/benchmarks.md §3: per-position subscriptions or actors cost
  * 10–380× more). Position actors receive only the decisions this produces.
  *
  * Invariants:
@@ -59,7 +59,7 @@ export function plainDecision(d: ExitDecision): ExitDecision {
   return { tradeId: d.tradeId, symbol: d.symbol, reason: d.reason, price: d.price, at: d.at, detail: d.detail };
 }
 
-/** an explicit literal, not a spread: spreads cost ~1 µs (PERFORMANCE.md §2.2) and this runs per add */
+/** an explicit literal, not a spread: spreads cost ~1 µs (docs/benchmarks.md §3) and this runs per add */
 function merge(s: ExitSettings, o: Partial<ExitSettings>): ExitSettings {
   return {
     hardStopLossPct: o.hardStopLossPct ?? s.hardStopLossPct,

@@ -1,5 +1,5 @@
 /**
- * What a pending entry's broker order says about the trade (issue 3 §4).
+ * What a pending entry's broker order says about the trade.
  * Invariants: a fill is never invented — only filled_qty > 0 opens the trade, at the broker's
  * filled_avg_price; a working order keeps the trade pending (its later fills arrive on the stream);
  * an ended order with nothing filled cancels it; an unknown client order id means it never landed.

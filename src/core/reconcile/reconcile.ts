@@ -1,7 +1,7 @@
 /**
  * Startup reconciliation, the pure half: Keel's live trades against a broker snapshot → typed
  * findings (src/domain/reconciliation.ts). The control layer gathers the snapshot and applies them.
- * Invariants (ANCHORS.md §3.2):
+ * Invariants (docs/design.md, "Unknown is never flat"):
  *  - the UNION of journal and broker symbols is compared, so a position that vanished at the
  *    broker is noticed as surely as one Keel never knew;
  *  - no fill is invented: trades close only on a broker-reported fill (exit-match.ts), entries open

@@ -24,7 +24,7 @@ export interface EntryContext {
   notional: Decimal;
   /** freshest known price (the price feed's last tick, else priceAtSignal; one latest-trade read only when risk_based sizing needs it); null = none */
   price: number | null;
-  /** the safety layer's facts (issue 5) */
+  /** the safety layer's facts */
   safety: SafetyFacts;
 }
 

@@ -1,4 +1,4 @@
-/** Builds a Denial value (STYLE.md practice 3): codes from the closed union, context JSON-safe. */
+/** Builds a Denial value (docs/design.md §3): codes from the closed union, context JSON-safe. */
 import type { Denial, DenialCode } from '../../domain/denial.js';
 import type { Decimal } from '../../domain/money.js';
 

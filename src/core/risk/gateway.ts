@@ -1,5 +1,5 @@
 /**
- * The entry gateway: an ordered list of small pure checks (STYLE.md practice 3).
+ * The entry gateway: an ordered list of small pure checks (docs/design.md §3).
  * Invariants: every check runs and leaves a verdict (the what-if view and a trade's provenance show
  * all of them, not just the first failure); the denial is the FIRST failing check in ENTRY_CHECKS
  * order; the order goes from bot-wide state to market to account to the signal itself, so the

@@ -1,5 +1,5 @@
 /**
- * The 5-minute health job (issue 5 §4), the pure half: Keel's live trades vs the broker's
+ * The 5-minute health job, the pure half: Keel's live trades vs the broker's
  * positions vs the live position actors → typed mismatches. Reconciliation decides the fixes;
  * this only says something disagrees.
  * Invariants:

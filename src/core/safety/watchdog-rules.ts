@@ -1,5 +1,5 @@
 /**
- * "Every position protected" (issue 5 §4), the pure half: the live trades, the actors that track
+ * "Every position protected", the pure half: the live trades, the actors that track
  * them and their symbols' price freshness → the violations, the repairs and what must escalate.
  * Invariants:
  *  - every open or exiting trade has a position actor; an open one also a fresh price (an exiting

@@ -1,6 +1,6 @@
 /**
  * Ticks of ONE symbol → exit decisions, through that symbol's SymbolBook: one subscription per
- * symbol, the positions are evaluated in the book's plain loop (PERFORMANCE.md §2.6), and each
+ * symbol, the positions are evaluated in the book's plain loop (docs/benchmarks.md §3), and each
  * position's decision is emitted once (the book removes it).
  * `now` is the scheduler's time when one is given (the injected clock in production, virtual time
  * in marble tests), else the tick's own timestamp (replays).

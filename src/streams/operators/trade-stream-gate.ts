@@ -1,5 +1,5 @@
 /**
- * The stream-gap gate (issue 5 §4): from the trade_updates stream's own life events, whether
+ * The stream-gap gate: from the trade_updates stream's own life events, whether
  * entries may go out, and which symbols have an open SELL order at the broker (wash-trade check).
  * Invariants:
  *  - live only after a 'resynced' (the REST catch-up of open orders and fills that follows every

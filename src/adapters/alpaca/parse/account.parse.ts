@@ -1,5 +1,5 @@
 /**
- * Account, positions, clock, calendar and FILL activities (PROTOCOL §2, §4.2–4.3).
+ * Account, positions, clock, calendar and FILL activities (docs/alpaca.md §2, §4.2–4.3).
  * Invariants: the PDT fields removed on 2026-07-06 are never read; the safety flags
  * (trading_blocked, account_blocked, ...) are required — Keel does not assume "not blocked";
  * a position's qty is signed (negative for shorts) exactly as sent.

@@ -1,5 +1,5 @@
 /**
- * Account, position, clock, calendar day and FILL activity on the wire (PROTOCOL §2, §4).
+ * Account, position, clock, calendar day and FILL activity on the wire (docs/alpaca.md §2, §4).
  * Optional money fields the domain holds as null are OMITTED rather than sent as null: Alpaca
  * types them as non-nullable strings, and the parser reads absent as null, so round trips hold.
  * Position fields the domain does not model (asset_marginable, unrealized_intraday_pl/plpc)

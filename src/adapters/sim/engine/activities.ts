@@ -1,5 +1,5 @@
 /**
- * FILL account activities (PROTOCOL.md §2.6): one per execution, id
+ * FILL account activities (docs/alpaca.md §2.6): one per execution, id
  * "<YYYYMMDDHHMMSSmmm (ET)>::<execution uuid>" (the same UUID as the stream's execution_id);
  * after/until exclusive on transaction time, date = ET calendar date, direction (default desc),
  * page_size 1–100 (default 100), page_token = id of the last item of the previous page.

@@ -1,5 +1,5 @@
 /**
- * DELETE /v2/positions/{symbol}?qty|percentage → how many shares to sell (PROTOCOL.md §2.4):
+ * DELETE /v2/positions/{symbol}?qty|percentage → how many shares to sell (docs/alpaca.md §2.4):
  * qty and percentage are mutually exclusive; neither = the whole position; a percentage of a
  * whole-share position is rounded down to whole shares (fractions only for fractional positions).
  */

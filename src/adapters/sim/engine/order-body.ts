@@ -1,5 +1,5 @@
 /**
- * Stateless validation of a POST /v2/orders body, as Alpaca does it (PROTOCOL.md §1.3, §2.5.1):
+ * Stateless validation of a POST /v2/orders body, as Alpaca does it (docs/alpaca.md §1.3, §2.5.1):
  * numbers may be JSON numbers or strings; null and "" mean absent. Rules and their answers:
  *  - symbol/side/type/time_in_force required and known            → 422 40010001 "<field> is required" / "invalid <field>"
  *  - neither qty nor notional                                      → 422 40010001 "qty is required"

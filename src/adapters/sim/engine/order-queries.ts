@@ -1,5 +1,5 @@
 /**
- * GET /v2/orders query semantics (PROTOCOL.md §2.5.2): status open|closed|all (default open),
+ * GET /v2/orders query semantics (docs/alpaca.md §2.5.2): status open|closed|all (default open),
  * limit 1–500 (default 50), after/until exclusive on submission time, direction (default desc),
  * symbols and side filters. `nested` only matters for multi-leg orders, which the simulator
  * does not create, so it is accepted and has no effect.

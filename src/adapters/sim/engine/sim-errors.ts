@@ -1,4 +1,4 @@
-/** Alpaca-shaped error results (PROTOCOL.md §5): status, code and message as Alpaca sends them. */
+/** Alpaca-shaped error results (docs/alpaca.md §5): status, code and message as Alpaca sends them. */
 import type { SimErrorBody, SimResult } from '../exchange.types.js';
 
 export type SimFailure = Extract<SimResult<never>, { ok: false }>;

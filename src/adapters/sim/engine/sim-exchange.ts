@@ -2,7 +2,7 @@
  * createSimExchange: the in-memory simulated exchange behind the SimExchangeCore contract.
  * Pure engine driven by the injected Clock — no network, no timers: the transport (or a test)
  * calls sync() to bring prices, executions and expiries up to the clock's time.
- * Choices where PROTOCOL.md leaves room (documented for the transport and tests):
+ * Choices where docs/alpaca.md leaves room (documented for the transport and tests):
  *  - unknown symbol on submit → 422 {code:42210000, message:'invalid symbol'};
  *  - bracket/oco/oto/mleg → 422 40010001 (not simulated); qty+notional → 422 40010001;
  *  - cancels are immediate: DELETE returns 204 and 'canceled' is emitted at once (no pending_cancel);

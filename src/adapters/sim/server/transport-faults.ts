@@ -1,5 +1,5 @@
 /**
- * Scriptable transport faults for the simulated exchange's REST side (STYLE.md practice 9) and the
+ * Scriptable transport faults for the simulated exchange's REST side (docs/design.md §9) and the
  * request log tests assert on. Fault kinds:
  *  - status:  answered with that status, NOT processed by the core;
  *  - timeout: processed by the core, then the response is withheld until the client gives up

@@ -1,4 +1,4 @@
-/** Only a running bot enters: paused reduces only, halted and stopped do nothing new (STYLE.md 3). */
+/** Only a running bot enters: paused reduces only, halted and stopped do nothing new (docs/design.md §3). */
 import type { EntryCheck } from '../check.types.js';
 import { deny } from '../deny.js';
 

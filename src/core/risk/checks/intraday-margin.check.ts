@@ -1,13 +1,13 @@
 /**
  * Pre-check of the broker's intraday margin (FINRA's intraday-margin standard replaced the PDT
- * rule on 2026-06-04, PROTOCOL.md §0/§6): the intraday exposure after this entry (investedValue +
+ * rule on 2026-06-04, docs/alpaca.md §0 and §6): the intraday exposure after this entry (investedValue +
  * notional) may be at most equity × the account's margin multiplier. Exactly the cap passes.
  * Invariants:
  * - multiplier unknown (null) → 1 (a cash account: the most conservative reading); capped at 4,
  *   the most intraday leverage Alpaca grants, whatever the account reports.
  * - unknown equity or invested value → EQUITY_UNKNOWN (never guess).
  * - written without division, so zero or negative equity denies and a NaN fails closed.
- * Alpaca's own rejection wording for this rule is not known (PROTOCOL.md §12): this check exists so
+ * Alpaca's own rejection wording for this rule is not known (docs/alpaca.md §12): this check exists so
  * the trader sees the numbers instead of a bare broker refusal.
  */
 import type { EntryCheck } from '../check.types.js';

@@ -1,6 +1,6 @@
 /**
  * 5 Pillars: share price at most maxSharePrice — judged only when the SIGNAL carries a price
- * (issue 4 §2: "5 Pillars when the signal carries price / float / relative volume"). The pillars
+ * ("5 Pillars when the signal carries price / float / relative volume"). The pillars
  * describe the stock the scanner picked; Keel's own latest price decides nothing here.
  */
 import type { EntryCheck } from '../check.types.js';

@@ -1,4 +1,4 @@
-/** No entry before the journal and the broker agree (crash-only startup, STYLE.md 11). */
+/** No entry before the journal and the broker agree (crash-only startup, docs/design.md §11). */
 import type { EntryCheck } from '../check.types.js';
 import { deny } from '../deny.js';
 

@@ -1,6 +1,6 @@
 /**
  * Alpaca rejects any order whose side is opposite to an OPEN order on the same symbol ("potential
- * wash trade detected", PROTOCOL.md §6), whoever placed that order. Keel only buys to enter, so an
+ * wash trade detected", docs/alpaca.md §6), whoever placed that order. Keel only buys to enter, so an
  * open sell on the symbol (a resting exit, or the trader's own order) would get this buy refused:
  * deny it here with a reason instead of collecting a broker rejection. Symbols compare exactly
  * (both sides carry the broker's upper-case ticker).
