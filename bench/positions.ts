@@ -27,7 +27,8 @@ import { positionMachine, restoredSnapshot, type PositionEffects } from '../src/
 import type { MarketDataEvent, MarketDataStreamPort } from '../src/ports/market-data.port.js';
 import { exitDecisions } from '../src/streams/operators/exit-decisions.js';
 import { PriceFeed } from '../src/streams/price-feed.js';
-import { exitOrderRequest } from '../src/actors/exit-executor.js';
+import { exitClientOrderId, exitOrderRequest } from '../src/actors/exit-executor.js';
+import { exitOrderId } from '../src/core/exits/exit-order-id.js';
 import { PositionActor, type PositionActorDeps } from '../src/actors/position.actor.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -217,7 +218,7 @@ function b2(): void {
   const effects: PositionEffects = {
     recordEntry: () => undefined, recordCancelled: () => undefined, cancelEntry: () => undefined,
     startExit: (exit) => {
-      commands.push(exitOrderRequest(trade, trade.shares!, 1));
+      commands.push(exitOrderRequest(trade, trade.shares!, exitOrderId(exitClientOrderId(trade, 1), exit.reason)));
       journal.push({ kind: 'state_transition', subject: trade.id, message: `exit ${exit.reason}` });
     },
     recordClosed: () => { journal.push({ kind: 'state_transition', subject: trade.id, message: 'closed' }); },

@@ -4,8 +4,9 @@
  *  - Keel's own open orders on the symbol (the trade's entry order while it may still fill) are
  *    cancelled BEFORE the sell, so the sell never competes with them for the shares;
  *  - the sell is a market order for the trade's shares, time in force day, with a client order id
- *    derived from the trade: `<entry id>-x1`, then `-x2`… only after a terminal rejection of the
- *    previous one. The same attempt number never produces two different orders;
+ *    derived from the trade and the rule that fired: `<entry id>-x1-<rule>`, then `-x2-…` only
+ *    after a terminal rejection of the previous one (core/exits/exit-order-id.ts). The same
+ *    attempt number never produces two different orders;
  *  - an unknown outcome is settled by client order id (entry-resolver.ts), never by a second sell.
  */
 import { dec, ZERO, type Decimal } from '../domain/money.js';
@@ -13,17 +14,42 @@ import { isTerminalStatus, type Order, type OrderRequest } from '../domain/order
 import type { Trade } from '../domain/trade.js';
 import type { BrokerPort, SubmitOutcome } from '../ports/broker.port.js';
 import type { Clock } from '../ports/clock.port.js';
+import { exitOrderStem, exitStemOf } from '../core/exits/exit-order-id.js';
 import { resolveByClientOrderId, type ResolveOptions } from './entry-resolver.js';
 
 export const MAX_EXIT_ATTEMPTS = 3;
 
+/** the stem of the attempt's sell id (the rule is appended when the sell is sent) */
 export function exitClientOrderId(trade: Pick<Trade, 'id' | 'entryClientOrderId'>, attempt: number): string {
-  return `${trade.entryClientOrderId ?? trade.id}-x${attempt}`;
+  return exitOrderStem(trade.entryClientOrderId ?? trade.id, attempt);
 }
 
-export function exitOrderRequest(trade: Trade, shares: Decimal, attempt: number): OrderRequest {
-  return { symbol: trade.symbol, side: 'sell', type: 'market', timeInForce: 'day', qty: shares, clientOrderId: exitClientOrderId(trade, attempt) };
+export function exitOrderRequest(trade: Trade, shares: Decimal, clientOrderId: string): OrderRequest {
+  return { symbol: trade.symbol, side: 'sell', type: 'market', timeInForce: 'day', qty: shares, clientOrderId };
 }
+
+/**
+ * The sell a crash may have left behind for this attempt's stem (its rule unknown to the row):
+ * the symbol's sells since the entry, by stem. Asked until the broker answers, like
+ * resolveByClientOrderId; null = no sell carries the stem.
+ */
+export async function findExitByStem(broker: BrokerPort, clock: Clock, trade: Trade, stem: string, opts: ResolveOptions = {}): Promise<Order | null> {
+  const since = (trade.entryAt ?? trade.createdAt) - STEM_LOOKBACK_MS;
+  const base = opts.baseMs ?? 1_000;
+  const max = opts.maxMs ?? 30_000;
+  for (let attempt = 0; ; attempt++) {
+    opts.signal?.throwIfAborted();
+    try {
+      const sells = await broker.listAllOrders({ status: 'all', symbols: [trade.symbol], side: 'sell', after: since });
+      return sells.find((o) => exitStemOf(o.clientOrderId) === stem) ?? null;
+    } catch {
+      await clock.sleep(Math.min(max, base * 2 ** attempt), opts.signal);
+    }
+  }
+}
+
+/** Keel's entry time and the broker's submission time may disagree by clock skew */
+const STEM_LOOKBACK_MS = 60_000;
 
 export type ExitSubmission =
   | { kind: 'accepted'; order: Order }

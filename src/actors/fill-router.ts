@@ -1,12 +1,13 @@
 /**
  * trade_updates → the position actor whose order it is (by Alpaca order id, else client order
- * id). What the stream cannot say by itself is asked of the broker by REST: 'refresh_order' (an
+ * id, else an exit id's stem: a restored trade knows only the stem of a sell sent before a crash). What the stream cannot say by itself is asked of the broker by REST: 'refresh_order' (an
  * event this build does not know) and 'resynced' (a gap in the stream: every tracked actor's
  * still-working orders are re-read, so fills missed while disconnected are applied).
  * Invariants: an update for an order no actor owns is ignored here (the journal still has it);
  * the actors are idempotent, so a REST refresh racing the stream is harmless.
  */
 import type { Observable, Subscription } from 'rxjs';
+import { exitStemOf } from '../core/exits/exit-order-id.js';
 import type { Order } from '../domain/order.js';
 import type { BrokerPort } from '../ports/broker.port.js';
 import type { Clock } from '../ports/clock.port.js';
@@ -71,6 +72,6 @@ export class FillRouter {
   }
 
   private deliver(order: Order, at: number): void {
-    (this.routes.get(order.id) ?? this.routes.get(order.clientOrderId))?.onOrder(order, at);
+    (this.routes.get(order.id) ?? this.routes.get(order.clientOrderId) ?? this.routes.get(exitStemOf(order.clientOrderId)))?.onOrder(order, at);
   }
 }

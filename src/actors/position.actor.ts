@@ -6,13 +6,16 @@
  *    written out of order; events$ reports a step only after it is persisted;
  *  - fills are cumulative (order.filledQty), so a repeated or replayed update changes nothing;
  *  - after a partial entry fill the broker's position is the truth for shares and average price;
- *  - the exit client order id is written to the row BEFORE the sell is sent; a sell whose outcome
- *    is unknown is looked up by that id, never sent twice.
+ *  - the exit client order id's stem is written to the row BEFORE the sell is sent (at the open),
+ *    and the sell's id carries the rule that fired (core/exits/exit-order-id.ts), so a crash
+ *    between the POST and the 'exiting' record loses neither the order nor its rule; a sell whose
+ *    outcome is unknown is looked up by its id (after a restart: by its stem), never sent twice.
  * (Just over 300 lines on purpose: every effect of one trade shares one queue and one state.)
  */
 import { createActor, type Actor } from 'xstate';
 import { appendJournal, listJournalForSubjects } from '../adapters/postgres/index.js';
 import type { Db } from '../adapters/postgres/schema.js';
+import { exitOrderId, exitStemOf, parseExitOrderId } from '../core/exits/exit-order-id.js';
 import type { ExitDecision, PositionView } from '../core/exits/exit.types.js';
 import type { JournalInput } from '../domain/journal.js';
 import { Decimal, ZERO } from '../domain/money.js';
@@ -24,7 +27,7 @@ import type { BrokerPort } from '../ports/broker.port.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { PositionEvent } from './position-supervisor.types.js';
 import { resolveByClientOrderId, type ResolveOptions } from './entry-resolver.js';
-import { cancelOwnOpenOrders, ExitFills, exitClientOrderId, exitOrderRequest, MAX_EXIT_ATTEMPTS, remainingShares, submitExit, type ExitSubmission } from './exit-executor.js';
+import { cancelOwnOpenOrders, ExitFills, exitClientOrderId, exitOrderRequest, findExitByStem, MAX_EXIT_ATTEMPTS, remainingShares, submitExit, type ExitSubmission } from './exit-executor.js';
 import { closeTrade } from './trade-closer.js';
 import { saveTradeStep } from './trade-writes.js';
 
@@ -74,8 +77,10 @@ export class PositionActor implements PositionEffects {
     this.persistedPeak = peak;
     this.entryFilled = trade.status === 'pending_entry' ? ZERO : (trade.shares ?? ZERO);
     this.entryAvg = trade.entryPrice;
-    this.exitAttempt = Number(/-x(\d+)$/.exec(trade.exitClientOrderId ?? '')?.[1] ?? 0);
-    if (trade.exitReason) this.intent = { reason: trade.exitReason, price: 0, detail: 'restored' };
+    const sent = trade.exitClientOrderId ? parseExitOrderId(trade.exitClientOrderId) : null;
+    this.exitAttempt = sent?.attempt ?? 0;
+    const reason = trade.exitReason ?? (trade.status === 'exiting' ? sent?.reason : null);
+    if (reason) this.intent = { reason, price: 0, detail: 'restored' };
     const status = trade.status === 'open' || trade.status === 'exiting' ? trade.status : 'pending_entry';
     const input = { effects: this as PositionEffects };
     this.actor = createActor(positionMachine, status === 'pending_entry' ? { input } : { input, snapshot: restoredSnapshot(status, input) });
@@ -143,14 +148,20 @@ export class PositionActor implements PositionEffects {
   resume(): void {
     const t = this.trade;
     if (this.state === 'open' && t.exitClientOrderId && !t.exitOrderId) {
-      // the exit id is persisted at the open and the sell goes out before 'exiting' is written:
-      // a sell that reached the broker before a crash is found here and adopted, never re-sent
+      // the exit id's stem is persisted at the open and the sell goes out before 'exiting' is
+      // written: a sell that reached the broker before a crash is found here by its stem and
+      // adopted with the rule its id carries, never re-sent
       this.enqueue('resume open', async () => {
-        const found = await resolveByClientOrderId(this.deps.broker, this.deps.clock, t.exitClientOrderId!, this.deps.resolve);
+        const found = await findExitByStem(this.deps.broker, this.deps.clock, t, exitStemOf(t.exitClientOrderId!), this.deps.resolve);
         if (!found) return;
         // adopted by the exit step: the one EXIT sends now, or one a tick already queued behind this
         this.adopted = found;
-        if (this.state === 'open') this.exit({ reason: 'manual', price: found.filledAvgPrice?.toNumber() ?? 0, detail: `restored: exit order ${found.clientOrderId} was sent before a restart (the rule that fired was not recorded)` });
+        const rule = parseExitOrderId(found.clientOrderId)?.reason;
+        if (this.state === 'open') {
+          this.exit(rule
+            ? { reason: rule, price: found.filledAvgPrice?.toNumber() ?? 0, detail: `restored: exit order ${found.clientOrderId} was sent before a restart` }
+            : { reason: 'manual', price: found.filledAvgPrice?.toNumber() ?? 0, detail: `restored: exit order ${found.clientOrderId} was sent before a restart (the rule that fired was not recorded)` });
+        }
       });
     }
     if (this.state === 'exiting' && !this.intent) {
@@ -252,7 +263,8 @@ export class PositionActor implements PositionEffects {
     this.deps.disarm(this.view);
     this.enqueue('exit', async () => {
       this.exitAttempt = Math.max(1, this.exitAttempt);
-      const coid = exitClientOrderId(this.trade, this.exitAttempt);
+      const stem = exitClientOrderId(this.trade, this.exitAttempt);
+      const coid = adoptedId(this.adopted, stem) ?? exitOrderId(stem, decision.reason);
       const peak = this.view.peakPrice;
       this.persistedPeak = peak;
       const adopted = this.adopted;
@@ -266,16 +278,17 @@ export class PositionActor implements PositionEffects {
         this.trade = await record();
         return this.exitAccepted(adopted);
       }
-      if (this.trade.exitClientOrderId !== coid) {
-        // the id was not persisted at the open (a trade from before it was): write it first
+      if (this.trade.exitClientOrderId === null || exitStemOf(this.trade.exitClientOrderId) !== stem) {
+        // the stem was not persisted at the open (a trade from before it was): write the id first
         this.trade = await record();
         return this.sendExit();
       }
-      // the tick → exit path (docs/benchmarks.md, B6a): the sell's client order id was persisted when the position opened, so the POST goes
-      // out first and the 'exiting' record follows once the broker answered (no database work
-      // competes with the order on its way); a crash in between leaves an open trade whose exit id
-      // the restore looks up at the broker (resume()) — never a second, unrecorded sell
-      const result = await this.postExit();
+      // the sell's stem was persisted when the position opened and its id carries the rule, so the
+      // POST goes out first (the tick → exit path, docs/benchmarks.md B6a) and the 'exiting' record follows once the broker answered (no database
+      // work competes with the order on its way); a crash in between leaves an open trade whose
+      // sell the restore finds at the broker by its stem (resume()), and reconciliation closes it
+      // with the rule its id names — never a second, unrecorded sell, never a lost rule
+      const result = await this.postExit(coid);
       try {
         this.trade = await record();
       } catch (error) {
@@ -289,15 +302,23 @@ export class PositionActor implements PositionEffects {
 
   /** cancel the trade's own working entry order, then the market sell of what is held */
   private async sendExit(): Promise<void> {
-    return this.afterPost(await this.postExit());
+    return this.afterPost(await this.postExit(this.recordedExitId()));
   }
 
-  private async postExit(): Promise<ExitSubmission | { kind: 'nothing' }> {
+  /** the id of the attempt's sell once recorded ('exiting'): a re-send must reuse it exactly */
+  private recordedExitId(): string {
+    const stem = exitClientOrderId(this.trade, Math.max(1, this.exitAttempt));
+    const recorded = this.trade.exitClientOrderId;
+    if (recorded && exitStemOf(recorded) === stem && (recorded !== stem || this.trade.status === 'exiting')) return recorded;
+    return exitOrderId(stem, this.intent?.reason ?? 'manual');
+  }
+
+  private async postExit(clientOrderId: string): Promise<ExitSubmission | { kind: 'nothing' }> {
     const { broker, clock } = this.deps;
     if (this.trade.entryOrderId && !this.entryDone) await cancelOwnOpenOrders(broker, [this.trade.entryOrderId]);
     const shares = remainingShares(this.trade.shares ?? this.entryFilled, this.exitFills.sold());
     if (!shares.gt(0)) return { kind: 'nothing' };
-    const request = exitOrderRequest(this.trade, shares, Math.max(1, this.exitAttempt));
+    const request = exitOrderRequest(this.trade, shares, clientOrderId);
     this.deps.route(request.clientOrderId);
     return submitExit(broker, clock, request, this.deps.resolve);
   }
@@ -323,7 +344,8 @@ export class PositionActor implements PositionEffects {
     if (this.exitAttempt >= MAX_EXIT_ATTEMPTS) return this.fail(`exit gave up after ${this.exitAttempt} attempts: ${why}`);
     await this.deps.clock.sleep(this.deps.exitRetryMs, this.deps.resolve.signal);
     this.exitAttempt += 1;
-    const coid = exitClientOrderId(this.trade, this.exitAttempt);
+    // the full id (rule included) is on the row before this attempt's sell goes out
+    const coid = exitOrderId(exitClientOrderId(this.trade, this.exitAttempt), this.intent?.reason ?? 'manual');
     this.trade = await saveTradeStep(this.deps.db, this.trade.id, { exitClientOrderId: coid }, null, this.deps.clock.now());
     await this.sendExit();
   }
@@ -355,4 +377,9 @@ export class PositionActor implements PositionEffects {
       if (step === 'exit' || step === 'exit retry') this.deps.emit({ type: 'exit_failed', tradeId: this.trade.id, error: errorText(error) });
     });
   }
+}
+
+/** an adopted sell keeps its own id (it may predate ids carrying the rule) */
+function adoptedId(adopted: Order | null, stem: string): string | null {
+  return adopted && exitStemOf(adopted.clientOrderId) === stem ? adopted.clientOrderId : null;
 }

@@ -36,7 +36,7 @@ async function applyToTrades(trx: DbOrTrx, f: ReconcileFinding, trades: Map<stri
       const entryAt = trades.get(f.tradeId)?.entryAt ?? null;
       await update(f.tradeId, {
         status: 'closed', exitPrice: f.exitPrice, exitOrderId: f.exitOrderId, exitAt: f.exitAt, shares: f.shares,
-        pnl: f.pnl, pnlPct: f.pnlPct, exitReason: 'reconciled_closed_at_broker',
+        pnl: f.pnl, pnlPct: f.pnlPct, exitReason: f.exitReason,
       });
       const sameDay = entryAt !== null && etDate(entryAt) === etDate(f.exitAt);
       await addToDailyStats(trx, etDate(f.exitAt), { realizedPnl: f.pnl, tradeCount: 1, roundTripCount: sameDay ? 1 : 0 }, now);

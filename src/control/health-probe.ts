@@ -1,7 +1,7 @@
 /**
- * The control's health answer (GET /healthz): the database answers `select 1`, the current mode's
- * broker answers its clock within the timeout (on the injected Clock). Never throws: a failure is
- * a value with its message.
+ * The control's health answer (GET /healthz): the database answers `select 1` and the current
+ * mode's broker answers its clock, each within the timeout (on the injected Clock): a pool waiting
+ * for a connection must not hold the probe either. Never throws: a failure is a value with its message.
  */
 import { sql } from 'kysely';
 import type { BrokerPort } from '../ports/broker.port.js';
@@ -11,16 +11,19 @@ import type { Db } from './persistence.js';
 
 export async function probeHealth(db: Db, clock: Clock, broker: () => BrokerPort | null, timeoutMs: number): Promise<HealthReport> {
   const describe = (e: unknown) => (e instanceof Error ? e.message : String(e));
-  const database = await sql`select 1`.execute(db).then(() => ({ ok: true, error: null }), (e: unknown) => ({ ok: false, error: describe(e) }));
-  const current = broker();
-  let brokerHealth: HealthReport['broker'] = { ok: false, error: 'no broker adapter for the current mode' };
-  if (current) {
+  const within = async (work: Promise<unknown>): Promise<{ ok: boolean; error: string | null }> => {
     const timer = new AbortController();
-    const answer = current.getClock().then(() => ({ ok: true, error: null }), (e: unknown) => ({ ok: false, error: describe(e) }));
-    // the timer loses quietly once the broker answered (aborted → null → the answer stands)
+    const answer = work.then(() => ({ ok: true, error: null }), (e: unknown) => ({ ok: false, error: describe(e) }));
+    // the timer loses quietly once the answer came (aborted → null → the answer stands)
     const timedOut = clock.sleep(timeoutMs, timer.signal).then(() => ({ ok: false, error: `no answer within ${timeoutMs} ms` }), () => null);
-    brokerHealth = await Promise.race([answer, timedOut.then((r) => r ?? answer)]);
+    const result = await Promise.race([answer, timedOut.then((r) => r ?? answer)]);
     timer.abort();
-  }
+    return result;
+  };
+  const current = broker();
+  const [database, brokerHealth] = await Promise.all([
+    within(sql`select 1`.execute(db)),
+    current ? within(current.getClock()) : Promise.resolve({ ok: false, error: 'no broker adapter for the current mode' }),
+  ]);
   return { ok: database.ok && brokerHealth.ok, database, broker: brokerHealth };
 }

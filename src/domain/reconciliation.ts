@@ -6,10 +6,13 @@
  */
 import type { Decimal } from './money.js';
 import type { EpochMs } from './time.js';
+import type { ExitReason } from './trade.js';
 
 export type ReconcileFinding =
-  /** journal open, broker flat, and the broker has a sell fill for it: close with that fill */
-  | { kind: 'closed_at_broker'; tradeId: string; symbol: string; exitOrderId: string; exitPrice: Decimal; shares: Decimal; pnl: Decimal; pnlPct: Decimal; exitAt: EpochMs }
+  /** journal open, broker flat, and the broker has a sell fill for it: close with that fill; the
+   *  exit reason is the rule the trade's OWN sell was sent for (its id names it), else
+   *  reconciled_closed_at_broker (a sell Keel did not send for it, or an id from before ids named it) */
+  | { kind: 'closed_at_broker'; tradeId: string; symbol: string; exitOrderId: string; exitPrice: Decimal; shares: Decimal; pnl: Decimal; pnlPct: Decimal; exitAt: EpochMs; exitReason: ExitReason }
   /** journal open, broker flat, no sell fill found: status missed, with a note */
   | { kind: 'missing_at_broker'; tradeId: string; symbol: string; note: string }
   /** broker position with no journal row: imported as an open trade (catalyst unknown), warned */

@@ -33,6 +33,8 @@ export interface AppDeps {
   writes?: () => boolean;
   /** where unexpected errors go (the response itself never carries them); default console.error */
   logError?: (error: unknown) => void;
+  /** why Keel is not ready yet (`starting: …`), null once it is: /healthz answers 503 with it until then */
+  starting?: () => Promise<string | null>;
 }
 
 export function createApp(deps: AppDeps): Hono {
@@ -40,7 +42,7 @@ export function createApp(deps: AppDeps): Hono {
   app.onError(createErrorHandler(deps.logError ?? ((error) => console.error('keel http: unexpected error', error))));
   app.notFound(notFoundHandler);
 
-  app.route('/', healthRoutes(deps.control));
+  app.route('/', healthRoutes(deps.control, deps.starting));
   app.use('/api/*', bearerAuth(deps.apiToken));
   // control bodies are a few hundred bytes; refuse anything large before parsing it
   app.use('/api/*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw new ApiError(413, 'PAYLOAD_TOO_LARGE', `body exceeds ${MAX_BODY_BYTES} bytes`); } }));

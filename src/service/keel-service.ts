@@ -13,7 +13,8 @@
  *    the guard polls and takes over (exactly like a restart) when the other instance lets go;
  *  - a lost lease → read-only at once, everything that writes stopped (writer-role.ts).
  * The HTTP server is up before the role is decided, so the API answers even while the broker is
- * unreachable. Shutdown runs in reverse: HTTP, the pipeline (its in-flight POSTs finish), the
+ * unreachable; until the first role is decided and a restored 'running' has reconciled, /healthz
+ * answers 503 with the step it is at (`starting: …`). Shutdown runs in reverse: HTTP, the pipeline (its in-flight POSTs finish), the
  * writer's supervisor and control, the guard and the lease (released only after every write), the
  * broker streams, the database.
  * Invariant: whatever was started is stopped again if a later step fails.
@@ -147,9 +148,15 @@ export async function startKeel(config: KeelConfig, deps: KeelServiceDeps): Prom
       start: () => { pipeline.start(); jobs.start().catch((error: unknown) => deps.warn('safety jobs failed to start', error)); },
       stop: async () => { await jobs.stop(); await pipeline.stop(); },
     };
+    /** the startup step under way; null once the first role is decided */
+    let phase: string | null = 'taking the writer lease';
     const role = createWriterRole({
       db, clock, warn: deps.warn, leaseName: lease.name, control, readOnly, supervisor, pipeline: writerWork,
-      connect: async () => { await brokers.switchTo((await loadBotConfig(db, clock.now())).mode); },
+      connect: async () => {
+        if (phase) phase = 'connecting to the broker';
+        await brokers.switchTo((await loadBotConfig(db, clock.now())).mode);
+        if (phase) phase = 'restoring the persisted state';
+      },
       disconnect: () => brokers.stop(),
       createControl: () => withUnattendedCount(createBotControl({
         db,
@@ -163,7 +170,15 @@ export async function startKeel(config: KeelConfig, deps: KeelServiceDeps): Prom
     stack.push(() => role.stop());
     stack.push(() => pipeline.stop());
 
-    const app = createApp({ control, pipeline, apiToken: token.token, writes: () => guard?.role() === 'writer', logError: (error) => deps.warn('http: unexpected error', error) });
+    const starting = async (): Promise<string | null> => {
+      if (phase) return `starting: ${phase}`;
+      if (guard?.role() !== 'writer') return null;
+      return (await control.status()).starting ? 'starting: reconciling with the broker before running again' : null;
+    };
+    const app = createApp({
+      control, pipeline, apiToken: token.token, writes: () => guard?.role() === 'writer', starting,
+      logError: (error) => deps.warn('http: unexpected error', error),
+    });
     const server = await listen(app.fetch, config.port, config.host);
     stack.push(() => closeServer(server));
     const address = server.address() as AddressInfo;
@@ -171,6 +186,7 @@ export async function startKeel(config: KeelConfig, deps: KeelServiceDeps): Prom
     // the first try decides: writer (boot and reconcile, like a restart) or read-only (poll)
     guard = await startWriterGuard({ lease, clock, warn: deps.warn, onAcquired: (signal) => role.acquired(signal), onLost: (reason) => role.lost(reason) });
     role.startupDone();
+    phase = null;
     const writerGuard = guard;
     return {
       url: `http://${config.host}:${address.port}`,

@@ -137,7 +137,7 @@ describe('the stream-gap gate on the simulated exchange', () => {
     expect((await keel.pipeline.getSignal('during-gap'))?.denial?.code).toBe('STREAM_RECONCILING');
 
     // an exit still goes out, and fills at the exchange; the stream cannot tell Keel
-    const exitCoid = `${trade.entryClientOrderId}-x1`;
+    const exitCoid = `${trade.entryClientOrderId}-x1-hard-stop`;
     const filledAtSim = firstValueFrom(h.sim.core.tradeUpdates$.pipe(filter((u) => u.order.clientOrderId === exitCoid && u.event === 'fill')));
     const submitted = keel.position('exit_submitted', (e) => e.tradeId === trade.id);
     h.sim.core.market.setPrice('AAPL', entry * 0.9);

@@ -30,6 +30,16 @@ describe('health, reconciliation and the error funnel', () => {
     expect((await res.json()).broker).toEqual({ ok: false, error: 'connect ECONNREFUSED' });
   });
 
+  it('answers /healthz 503 with the startup step while Keel is starting, then 200', async () => {
+    let step: string | null = 'starting: reconciling with the broker before running again';
+    const starting = createApp({ control, apiToken: TOKEN, starting: async () => step });
+    const res = await starting.request('/healthz');
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ ok: false, starting: 'starting: reconciling with the broker before running again', database: { ok: true } });
+    step = null;
+    expect((await starting.request('/healthz')).status).toBe(200);
+  });
+
   it('answers /healthz 503 without the error text when the check itself throws', async () => {
     control.failWith = new Error('pool exploded: postgres://keel:hunter2@db/keel');
     const res = await app.request('/healthz');

@@ -57,7 +57,8 @@ describe('position supervisor on the simulated exchange', () => {
     expect(stats?.tradeCount).toBe(1);
     expect(stats?.roundTripCount).toBe(1);
     expect(stats?.realizedPnl.toFixed()).toBe(row.pnl!.toFixed());
-    expect(row.exitClientOrderId).toBe(`${trade.entryClientOrderId}-x1`);
+    // the sell's id names the rule that fired
+    expect(row.exitClientOrderId).toBe(`${trade.entryClientOrderId}-x1-hard-stop`);
   });
 
   it('closes at the profit target', async () => {
@@ -187,11 +188,28 @@ describe('position supervisor on the simulated exchange', () => {
     expect(await h.alpaca.broker.listOrders({ status: 'all', side: 'sell' })).toHaveLength(1);
   });
 
+  it('adopts a sell sent before a crash with the rule its id names (the row held only the stem)', async () => {
+    const { trade } = await openPosition('AAPL');
+    await h.supervisor.stop();
+    const row = await reload(t, trade.id);
+    const coid = `${row.exitClientOrderId!}-trailing-stop`;
+    const sent = await h.alpaca.broker.submitOrder({ symbol: 'AAPL', side: 'sell', type: 'market', timeInForce: 'day', qty: row.shares!, clientOrderId: coid });
+    expect(sent.kind).toBe('accepted');
+
+    const restarted = h.newSupervisor();
+    const closed = h.next('closed', (e) => e.tradeId === trade.id, restarted);
+    await restarted.start();
+    expect((await closed).reason).toBe('trailing_stop');
+    expect(await reload(t, trade.id)).toMatchObject({ status: 'closed', exitReason: 'trailing_stop', exitClientOrderId: coid });
+    expect(await h.alpaca.broker.listOrders({ status: 'all', side: 'sell' })).toHaveLength(1);
+  });
+
   it('keeps a restored position open when its persisted exit id is unknown at the broker, and exits it with that id', async () => {
     const { trade } = await openPosition('AAPL');
     await h.supervisor.stop();
     const restarted = h.newSupervisor();
-    const lookedUp = firstValueFrom(h.sim.server.faults.requests$.pipe(filter((r) => r.method === 'GET' && r.path.includes('by_client_order_id')), take(1)));
+    // the restore asks for the symbol's sells by the exit id's stem (a sent sell's id adds the rule)
+    const lookedUp = firstValueFrom(h.sim.server.faults.requests$.pipe(filter((r) => r.method === 'GET' && r.path === '/v2/orders' && r.query.includes('side=sell')), take(1)));
     const subscribed = h.subscribed('AAPL');
     await restarted.start();
     await Promise.all([lookedUp, subscribed]);
@@ -203,7 +221,7 @@ describe('position supervisor on the simulated exchange', () => {
     h.sim.core.market.setPrice('AAPL', entry * 0.9);
     expect((await closed).reason).toBe('hard_stop');
     const sells = await h.alpaca.broker.listOrders({ status: 'all', side: 'sell' });
-    expect(sells.map((o) => o.clientOrderId)).toEqual([`${trade.entryClientOrderId}-x1`]);
+    expect(sells.map((o) => o.clientOrderId)).toEqual([`${trade.entryClientOrderId}-x1-hard-stop`]);
   });
 
   it('opens the stream-gap gate after a restart on a trade stream that stayed connected (it catches up again)', async () => {

@@ -12,7 +12,7 @@ const report: ReconciliationReport = {
   journalLiveTrades: 4, brokerPositions: 2, brokerOpenOrders: 1,
   findings: [
     { kind: 'closed_at_broker', tradeId: 't1', symbol: 'AAA', exitOrderId: 'o1', exitPrice: d('105.898847512'),
-      shares: d('3'), pnl: d('-0.000000001'), pnlPct: d('-12.5'), exitAt: T0 - 5000 },
+      shares: d('3'), pnl: d('-0.000000001'), pnlPct: d('-12.5'), exitAt: T0 - 5000, exitReason: 'hard_stop' },
     { kind: 'missing_at_broker', tradeId: 't2', symbol: 'BBB', note: 'no sell fill since entry' },
     { kind: 'imported_broker_position', symbol: 'CCC', shares: d('12.75'), avgEntryPrice: d('3.3333') },
     { kind: 'quantity_mismatch', tradeId: 't3', symbol: 'DDD', journalShares: null, brokerShares: d('7') },

@@ -1,6 +1,8 @@
 /**
  * Runs Keel as a user does — `src/main.ts` in its own Node process — and reads its banner for
  * the URL and API token. Used to prove what survives a restart (a new process on the same database).
+ * The process leads its own process group (as a shell job does), so kill() reaches everything it
+ * started — the embedded PostgreSQL included — the way `kill -9 -<pgid>` does.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import path from 'node:path';
@@ -16,11 +18,16 @@ export interface KeelProcess {
   api(method: 'GET' | 'POST' | 'PUT' | 'PATCH', route: string, body?: unknown): Promise<{ status: number; body: any }>;
   /** SIGINT, as Ctrl-C; resolves with the exit code */
   stop(): Promise<number | null>;
+  /** SIGKILL to the whole process group; resolves once Keel itself is gone */
+  kill(): Promise<void>;
+  /** performance.now() when the banner ("listening", "Ctrl-C stops.") was complete */
+  readyAt: number;
 }
 
 export async function startKeelProcess(env: Record<string, string>): Promise<KeelProcess> {
   const child: ChildProcessWithoutNullStreams = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
+    detached: true,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
   });
   let out = '';
@@ -28,13 +35,13 @@ export async function startKeelProcess(env: Record<string, string>): Promise<Kee
   child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
-  const banner = await new Promise<{ url: string; token: string }>((resolve, reject) => {
+  const banner = await new Promise<{ url: string; token: string; readyAt: number }>((resolve, reject) => {
     const onData = () => {
       const url = /listening on (http:\/\/\S+)/.exec(out)?.[1];
       const token = /API token (\S+)/.exec(out)?.[1];
       if (url && token && out.includes('Ctrl-C stops.')) {
         child.stdout.off('data', onData);
-        resolve({ url, token });
+        resolve({ url, token, readyAt: performance.now() });
       }
     };
     child.stdout.on('data', onData);
@@ -55,6 +62,10 @@ export async function startKeelProcess(env: Record<string, string>): Promise<Kee
     stop: async () => {
       child.kill('SIGINT');
       return exited;
+    },
+    kill: async () => {
+      if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGKILL');
+      await exited;
     },
   };
 }

@@ -13,7 +13,7 @@ function report(findings: ReconcileFinding[], overrides: Partial<ReconciliationR
 
 const closedAtBroker: ReconcileFinding = {
   kind: 'closed_at_broker', tradeId: 't-1', symbol: 'AAPL', exitOrderId: 'o-exit-1', exitPrice: dec('101.25'), shares: dec('10'),
-  pnl: dec('12.5'), pnlPct: dec('1.25'), exitAt: STARTED - 60_000,
+  pnl: dec('12.5'), pnlPct: dec('1.25'), exitAt: STARTED - 60_000, exitReason: 'reconciled_closed_at_broker',
 };
 const cancelledEntry: ReconcileFinding = { kind: 'pending_entry_cancelled', tradeId: 't-2', symbol: 'MSFT', orderId: 'o-2', status: 'canceled' };
 const imported: ReconcileFinding = { kind: 'imported_broker_position', symbol: 'NVDA', shares: dec('3'), avgEntryPrice: dec('450.5') };

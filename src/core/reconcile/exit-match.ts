@@ -3,8 +3,12 @@
  * Invariants: only a FILLED quantity on the opposite side counts (never an open or unfilled order);
  * each broker order closes at most one trade; a trade's own exit order (by id or client order id)
  * wins, otherwise the earliest unused fill submitted after the trade's entry; no fill → missed.
+ * An exit order is the trade's own when its id is the row's exit order id, or its client order id
+ * has the row's exit stem (the row may hold only the stem: the sell goes out before 'exiting' is
+ * written); only the trade's own sell lends its rule (named in its client order id) to the close.
  */
 import { ZERO } from '../../domain/money.js';
+import { exitStemOf, parseExitOrderId } from '../exits/exit-order-id.js';
 import type { Order } from '../../domain/order.js';
 import type { ReconcileFinding } from '../../domain/reconciliation.js';
 import type { Trade } from '../../domain/trade.js';
@@ -15,7 +19,8 @@ const entryTime = (t: Trade): number => t.entryAt ?? t.createdAt;
 
 const isFill = (o: Order, side: 'buy' | 'sell'): boolean => o.side === side && o.filledQty.gt(0) && o.filledAvgPrice !== null;
 const exitSideOf = (t: Trade): 'buy' | 'sell' => (t.side === 'buy' ? 'sell' : 'buy');
-const ownsExit = (t: Trade, o: Order): boolean => o.id === t.exitOrderId || (t.exitClientOrderId !== null && o.clientOrderId === t.exitClientOrderId);
+export const ownsExit = (t: Trade, o: Order): boolean =>
+  o.id === t.exitOrderId || (t.exitClientOrderId !== null && exitStemOf(o.clientOrderId) === exitStemOf(t.exitClientOrderId));
 
 export function matchExits(trades: readonly Trade[], closedOrders: readonly Order[]): ReconcileFinding[] {
   const byEntry = [...trades].sort((a, b) => entryTime(a) - entryTime(b) || a.id.localeCompare(b.id));
@@ -45,5 +50,9 @@ function finding(trade: Trade, fill: Order | null): ReconcileFinding {
   const shares = trade.shares ?? fill.filledQty;
   const exitPrice = fill.filledAvgPrice;
   const { pnl, pnlPct } = trade.entryPrice === null ? { pnl: ZERO, pnlPct: ZERO } : realizedPnl(trade.side, trade.entryPrice, exitPrice, shares);
-  return { kind: 'closed_at_broker', tradeId: trade.id, symbol: trade.symbol, exitOrderId: fill.id, exitPrice, shares, pnl, pnlPct, exitAt: fillTime(fill) };
+  const rule = ownsExit(trade, fill) ? parseExitOrderId(fill.clientOrderId)?.reason : null;
+  return {
+    kind: 'closed_at_broker', tradeId: trade.id, symbol: trade.symbol, exitOrderId: fill.id, exitPrice, shares, pnl, pnlPct, exitAt: fillTime(fill),
+    exitReason: rule ?? 'reconciled_closed_at_broker',
+  };
 }

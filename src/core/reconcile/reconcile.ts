@@ -17,6 +17,7 @@ import type { Position } from '../../domain/account.js';
 import { isTerminalStatus, type Order } from '../../domain/order.js';
 import type { ReconcileFinding } from '../../domain/reconciliation.js';
 import type { Trade } from '../../domain/trade.js';
+import { exitStemOf } from '../exits/exit-order-id.js';
 import { matchExits } from './exit-match.js';
 import { pendingEntryFinding } from './pending-entry.js';
 
@@ -120,9 +121,10 @@ export function reconcile(trades: readonly Trade[], snap: BrokerSnapshot): Recon
 
 function unownedOrders(trades: readonly Trade[], snap: BrokerSnapshot): ReconcileFinding[] {
   const owned = new Set<string>();
-  for (const t of trades) for (const id of [t.entryOrderId, t.exitOrderId, t.entryClientOrderId, t.exitClientOrderId]) if (id) owned.add(id);
+  for (const t of trades) for (const id of [t.entryOrderId, t.exitOrderId, t.entryClientOrderId, t.exitClientOrderId && exitStemOf(t.exitClientOrderId)]) if (id) owned.add(id);
   for (const o of snap.entryOrders.values()) if (o) owned.add(o.id);
+  // an exit sell is owned by its stem: the row may hold only the stem of a sell sent before a crash
   return snap.openOrders
-    .filter((o) => !owned.has(o.id) && !owned.has(o.clientOrderId))
+    .filter((o) => !owned.has(o.id) && !owned.has(o.clientOrderId) && !owned.has(exitStemOf(o.clientOrderId)))
     .map((o) => ({ kind: 'unowned_open_order', orderId: o.id, clientOrderId: o.clientOrderId, symbol: o.symbol, side: o.side }) satisfies ReconcileFinding);
 }

@@ -1,0 +1,89 @@
+/**
+ * The simulated exchange in a CHILD process of the test (`node --import tsx tests/support/sim-child.ts`,
+ * forked by sim-child-process.ts with an IPC channel), so it outlives a Keel that is killed with
+ * SIGKILL: orders Keel sent before dying are still there, and can fill while Keel is down.
+ * Prices move only when the test sets them (the walk's step is longer than any test).
+ * IPC, parent → child: { id, op, ...args } answered by { id, ok, value | error }; child → parent,
+ * unprompted: { event: 'exit-held', clientOrderId } when a held exit POST was processed.
+ * Exits when the IPC channel closes (the test process gone) or on SIGTERM.
+ */
+import { filter, firstValueFrom } from 'rxjs';
+import { createSimExchange } from '../../src/adapters/sim/engine/sim-exchange.js';
+import { createSimServer } from '../../src/adapters/sim/server/sim-server.js';
+import { systemClock } from '../../src/clock/system.clock.js';
+
+export interface SimChildReady { tradingUrl: string; dataUrl: string; dataStreamUrl: string }
+export type SimChildRequest =
+  | { op: 'setPrice'; symbol: string; price: number }
+  | { op: 'price'; symbol: string }
+  /** after the next order POST is answered (the entry), the one after (the exit) is processed but neither filled nor answered */
+  | { op: 'holdNextExit' }
+  /** fills resume; resolves once the sell with this client order id has filled */
+  | { op: 'releaseFills'; clientOrderId: string };
+
+const SYNC_EVERY_MS = 100;
+const NO_WALK_MS = 1e12;
+
+async function main(): Promise<void> {
+  if (!process.send) throw new Error('sim-child needs an IPC channel (fork it)');
+  const symbols = JSON.parse(process.argv[2] ?? '{}') as Record<string, number>;
+  const core = createSimExchange({ clock: systemClock, seed: 7, pinnedOpen: true, symbols, priceStepMs: NO_WALK_MS });
+  let holdStage: 'off' | 'entry' | 'exit' = 'off';
+  const sim = await createSimServer({
+    core, clock: systemClock, onError: (e) => console.error('[sim-child]', e),
+    // the exit's head, before the engine sees its body: it must not fill while Keel is still up
+    onRequest: (req) => { if (holdStage === 'exit' && req.method === 'POST' && req.url === '/v2/orders') core.faults.holdFills(true); },
+  });
+  const timer = setInterval(() => {
+    try { core.sync(); } catch (e) { console.error('[sim-child sync]', e); }
+  }, SYNC_EVERY_MS);
+  const send = (m: unknown) => { if (process.connected) process.send!(m); };
+
+  sim.faults.requests$.subscribe((r) => {
+    if (r.method !== 'POST' || r.path !== '/v2/orders') return;
+    if (holdStage === 'entry' && r.status !== null && r.status < 300) {
+      // what follows the entry is the exit
+      sim.faults.failNext({ method: 'POST', path: '/v2/orders' }, { kind: 'timeout' });
+      holdStage = 'exit';
+    } else if (holdStage === 'exit' && r.fault === 'timeout') {
+      holdStage = 'off';
+      const sells = core.listOrders({ status: 'open', side: 'sell' });
+      const held = sells.ok ? sells.value : [];
+      send({ event: 'exit-held', clientOrderId: held[held.length - 1]?.clientOrderId ?? null });
+    }
+  });
+
+  const handle = async (m: SimChildRequest): Promise<unknown> => {
+    switch (m.op) {
+      case 'setPrice': core.market.setPrice(m.symbol, m.price); return null;
+      case 'price': return core.market.price(m.symbol);
+      case 'holdNextExit': holdStage = 'entry'; return null;
+      case 'releaseFills': {
+        const filled = firstValueFrom(core.tradeUpdates$.pipe(filter((u) => u.event === 'fill' && u.order.clientOrderId === m.clientOrderId)));
+        core.faults.holdFills(false);
+        core.sync();
+        const update = await filled;
+        return { orderId: update.order.id, price: update.order.filledAvgPrice?.toFixed() ?? null };
+      }
+    }
+  };
+  process.on('message', (raw) => {
+    const m = raw as SimChildRequest & { id: number };
+    handle(m).then((value) => send({ id: m.id, ok: true, value }), (e: unknown) => send({ id: m.id, ok: false, error: String(e) }));
+  });
+
+  const stop = () => {
+    clearInterval(timer);
+    setTimeout(() => process.exit(0), 2_000).unref();
+    void sim.close().finally(() => process.exit(0));
+  };
+  process.on('disconnect', stop);
+  process.on('SIGTERM', stop);
+  const ready: SimChildReady = { tradingUrl: sim.tradingUrl, dataUrl: sim.dataUrl, dataStreamUrl: sim.dataStreamUrl('iex') };
+  process.stdout.write(`${JSON.stringify(ready)}\n`);
+}
+
+main().catch((e: unknown) => {
+  console.error('[sim-child]', e);
+  process.exit(1);
+});
