@@ -210,6 +210,7 @@ class Supervisor implements PositionSupervisor, SupervisorProtection {
     if (!run) return; // stopped: start() reads the persisted config; starting: it sees the sequence moved
     run.settings = toExitSettings(settings, run.settings.forceCloseAt);
     const { armed, decisions } = rearmBooks(this.slots.books(), run.settings, this.scheduler.now());
+    this.slots.retime();
     if (settings.eodForceCloseTime !== run.eodTime) this.rescheduleSessionClose(run, settings.eodForceCloseTime);
     this.events$.next({ type: 'settings_applied', settings, armed, exits: decisions.length });
     for (const decision of decisions) this.onDecision(decision);
@@ -269,6 +270,7 @@ class Supervisor implements PositionSupervisor, SupervisorProtection {
       onForceCloseAt: (at) => {
         run.settings = { ...run.settings, forceCloseAt: at };
         for (const book of this.slots.books()) book.setSettings(run.settings);
+        this.slots.retime();
         this.events$.next({ type: 'session_close_scheduled', forceCloseAt: at });
       },
       onForceClose: () => { void this.exitAll('force_close_eod'); },
