@@ -21,7 +21,7 @@
  * split is the protection surface (trackedTradeIds, ensureTracked, refresh*) into its own file.
  */
 import { Subject, type SchedulerLike, type Subscription } from 'rxjs';
-import { getTrade, listTrades, loadBotConfig } from '../adapters/postgres/index.js';
+import { appendJournal, getTrade, listTrades, loadBotConfig } from '../adapters/postgres/index.js';
 import type { ExitDecision, ExitSettings, PositionView } from '../core/exits/exit.types.js';
 import { LIVE_TRADE_STATUSES, type ExitReason, type Trade } from '../domain/trade.js';
 import type { SubmitOutcome } from '../ports/broker.port.js';
@@ -36,7 +36,7 @@ import type { ExitAllReport, ExitRuleSettings, PositionEvent, PositionSupervisor
 import { rearmBooks, toExitSettings } from './exit-settings.js';
 import { SessionCloseScheduler } from './session-close.scheduler.js';
 import { SymbolSlots } from './symbol-slots.js';
-import { flushPeaks, runPeakLoop } from './peak-persistence.js';
+import { flushPeaks, rebuildPeak, runPeakLoop } from './peak-persistence.js';
 import { cancelRejectedEntry } from './trade-writes.js';
 import type { PositionAdapters, PositionSupervisorDeps } from './position-supervisor.deps.js';
 
@@ -103,6 +103,12 @@ class Supervisor implements PositionSupervisor, SupervisorProtection {
     return this.slots.lastPrice(symbol);
   }
 
+  livePeak(tradeId: string): number | null {
+    const actor = this.actors.get(tradeId);
+    if (!actor || actor.state !== 'open') return null;
+    return Math.max(actor.view.peakPrice, this.slots.peakOf(actor.view) ?? 0);
+  }
+
   trackedTradeIds(): string[] {
     return [...this.actors.keys()];
   }
@@ -133,6 +139,7 @@ class Supervisor implements PositionSupervisor, SupervisorProtection {
     await Promise.all(adopted.map(async (actor) => {
       await run.router.refresh(actor);
       actor.resume();
+      this.rebuildPeak(run, actor);
     }));
     return adopted.map((actor) => actor.trade.id);
   }
@@ -178,6 +185,7 @@ class Supervisor implements PositionSupervisor, SupervisorProtection {
     await Promise.all(spawned.map(async (actor) => {
       await router.refresh(actor);
       actor.resume();
+      this.rebuildPeak(run, actor);
     }));
     void runPeakLoop({
       clock, periodMs: tuning.peakFlushMs ?? 10_000, signal: run.abort.signal, current: () => this.run === run,
@@ -333,6 +341,24 @@ class Supervisor implements PositionSupervisor, SupervisorProtection {
     if (!actor) return;
     if (decision.price > actor.view.peakPrice) actor.view.peakPrice = decision.price;
     actor.exit(decision);
+  }
+
+  /** a restored open position: its peak from the market's record since the fill (in the background) */
+  private rebuildPeak(run: Run, actor: PositionActor): void {
+    if (actor.state !== 'open') return;
+    const open = () => this.run === run && this.actors.get(actor.trade.id) === actor && actor.state === 'open';
+    void rebuildPeak(actor.view, {
+      marketData: run.adapters.marketData, clock: this.deps.clock, signal: run.abort.signal, open, warn: this.warn,
+      journal: (entry) => appendJournal(this.deps.db, entry, this.deps.clock.now()),
+      raise: (high) => {
+        const live = this.livePeak(actor.trade.id);
+        if (live === null || !(high > live)) return false;
+        actor.view.peakPrice = high;
+        actor.flushPeak();
+        this.slots.raisePeak(actor.view, high);
+        return true;
+      },
+    });
   }
 
   private flushPeaks(): void {

@@ -65,6 +65,26 @@ export class SymbolSlots {
     for (const slot of this.slots.values()) this.aim(slot);
   }
 
+  /**
+   * Raises a position's peak (rebuilt from the market's record after a restart) and re-evaluates its
+   * book at the last price, as a tick would: a trailing stop already crossed fires now, not on the
+   * next print. False when the position is not armed or its peak was already as high.
+   */
+  raisePeak(view: PositionView, peak: number): boolean {
+    const slot = this.slots.get(view.symbol);
+    if (!slot?.book.raisePeak(view.tradeId, peak)) return false;
+    const last = slot.book.lastPrice;
+    if (Number.isNaN(last)) return true;
+    const decisions = slot.book.onTick(last, this.scheduler.now());
+    for (let i = 0; i < decisions.length; i++) this.onDecision(decisions[i]!);
+    return true;
+  }
+
+  /** the position's peak in its book (live: it rises with every tick); null when not armed */
+  peakOf(view: Pick<PositionView, 'symbol' | 'tradeId'>): number | null {
+    return this.slots.get(view.symbol)?.book.peakOf(view.tradeId) ?? null;
+  }
+
   /** the last price the symbol's book saw; null when none */
   lastPrice(symbol: string): number | null {
     const price = this.slots.get(symbol)?.book.lastPrice;

@@ -125,6 +125,18 @@ describe('SymbolBook', () => {
     expect(book.size).toBe(0);
   });
 
+  it('raises a held peak (rebuilt after a restart) and never lowers it when the position is added again', () => {
+    const book = new SymbolBook('ABCD', exitSettings({ trailingStopPct: 2 }));
+    book.add(aPosition({ tradeId: 'a', peakPrice: 100 }));
+    expect(book.raisePeak('a', 110)).toBe(true);
+    expect(book.raisePeak('a', 105)).toBe(false);
+    expect(book.raisePeak('nope', 120)).toBe(false);
+    book.add(aPosition({ tradeId: 'a', peakPrice: 100 }));
+    expect(book.peakOf('a')).toBe(110);
+    expect(book.peakChanges()).toEqual([{ tradeId: 'a', peakPrice: 110 }]);
+    expect(book.onTick(107.8, 1_000).map((d) => d.reason)).toEqual(['trailing_stop']);
+  });
+
   it('refuses a position of another symbol', () => {
     expect(() => new SymbolBook('ABCD', exitSettings()).add(aPosition({ symbol: 'WXYZ' }))).toThrow(/cannot hold/);
   });

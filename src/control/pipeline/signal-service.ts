@@ -14,7 +14,7 @@ import { emergencyStop, runQueuedFlatten, type KeelEmergencyStopReport } from '.
 import type { PipelineDeps } from './pipeline-deps.js';
 import { PipelineRuntime, type PipelineEvent } from './pipeline-runtime.js';
 import { ingestSignal, whatIf } from './signal-intake.js';
-import { tradeDetail } from './trade-detail.js';
+import { tradeDetail, tradePage } from './trade-detail.js';
 import * as repos from './repos.js';
 import type { PositionEvent } from '../../actors/position-supervisor.types.js';
 
@@ -47,7 +47,7 @@ export function createPipeline(deps: PipelineDeps): KeelPipeline {
     getSignal: (id) => repos.getSignal(deps.db, id),
     approveSignal: (id, cause) => approveSignal(rt, id, cause),
     rejectSignal: (id, note, cause) => rejectSignal(rt, id, note, cause),
-    listTrades: (query) => repos.listTradesPage(deps.db, query),
+    listTrades: (query) => tradePage(deps, query),
     getTrade: (id) => tradeDetail(deps, id),
     emergencyStop: (opts, cause) => emergencyStop(rt, opts, cause),
     expirePending: () => expirePending(rt),

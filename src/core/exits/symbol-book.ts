@@ -118,9 +118,11 @@ export class SymbolBook {
     return this.index.has(tradeId);
   }
 
-  /** Adds (or replaces) a position; its peak starts at least at entry. `overrides` give one position its own rule settings (benchmarks, per-trade stops). */
+  /** Adds (or replaces) a position; its peak starts at least at entry, and a replaced position keeps
+   *  the higher of its peaks (the peak only rises). `overrides` give one position its own rule settings (benchmarks, per-trade stops). */
   add(view: PositionView, overrides?: Partial<ExitSettings>): void {
     if (view.symbol !== this.symbol) throw new Error(`symbol book ${this.symbol} cannot hold ${view.symbol}`);
+    const prior = this.peakOf(view.tradeId) ?? 0;
     this.remove(view.tradeId);
     if (this.n === this.entryPrice.length) this.grow();
     const i = this.n++;
@@ -128,8 +130,8 @@ export class SymbolBook {
     this.ids[i] = view.tradeId;
     this.entryPrice[i] = view.entryPrice;
     this.entryAt[i] = view.entryAt;
-    this.peak[i] = Math.max(view.peakPrice, view.entryPrice);
-    this.peakDirty[i] = 0;
+    this.peak[i] = Math.max(view.peakPrice, view.entryPrice, prior);
+    this.peakDirty[i] = prior > view.peakPrice ? 1 : 0;
     this.overridesOf[i] = overrides;
     this.arm(i);
   }
@@ -198,6 +200,21 @@ export class SymbolBook {
       this.removeAt(i);
     }
     return out ?? EMPTY;
+  }
+
+  /** the position's peak as the book holds it (it rises on every tick); null when not held */
+  peakOf(tradeId: string): number | null {
+    const i = this.index.get(tradeId);
+    return i === undefined ? null : this.peak[i]!;
+  }
+
+  /** raises a held position's peak (a peak rebuilt from the market's record); false when not raised */
+  raisePeak(tradeId: string, peak: number): boolean {
+    const i = this.index.get(tradeId);
+    if (i === undefined || !(peak > this.peak[i]!) || peak === Infinity) return false;
+    this.peak[i] = peak;
+    this.peakDirty[i] = 1;
+    return true;
   }
 
   /** peaks that rose since the last call (for throttled persistence); clears the marks */
