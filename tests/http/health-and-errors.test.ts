@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { dec } from '../../src/domain/money.js';
 import { createApp } from '../../src/http/app.js';
 import { FakeBotControl } from '../support/fake-bot-control.js';
+import { FakePipelineControl } from '../support/fake-pipeline-control.js';
 
 const TOKEN = 'test-token-0123456789abcdef';
 const AUTH = { authorization: `Bearer ${TOKEN}` };
@@ -14,7 +15,7 @@ describe('health, reconciliation and the error funnel', () => {
   beforeEach(() => {
     control = new FakeBotControl();
     logged = [];
-    app = createApp({ control, apiToken: TOKEN, logError: (e) => logged.push(e) });
+    app = createApp({ control, pipeline: new FakePipelineControl(), apiToken: TOKEN, logError: (e) => logged.push(e) });
   });
 
   it('answers /healthz 200 with the database and broker checks when both are up', async () => {
