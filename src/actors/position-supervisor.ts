@@ -3,12 +3,16 @@
  * children of one parent: that grows quadratically, PERFORMANCE.md §2.3), fed by
  *  - its symbol's exit DECISIONS: one shared price stream per symbol (price-feed.ts) evaluated by
  *    that symbol's SymbolBook in plain code (core/exits), so a tick never reaches an actor;
- *  - its orders' updates (fill-router.ts).
+ *  - its orders' updates (fill-router.ts);
+ *  - the clock: each symbol's time exits (max hold, session close) fire from a timer at its book's
+ *    earliest deadline, print or no print (symbol-slots.ts).
  * Invariants:
  *  - start() is idempotent and crash-only: it loads live trades with their persisted peak and entry
  *    time, re-reads their working orders by REST, and finishes an exit a crash interrupted;
  *  - a symbol is watched while it has an armed position, released after the last one;
  *  - peaks are persisted at most once per `peakFlushMs` per trade, and always with the exit intent;
+ *    a restored open position rebuilds its peak from the market's bars since its fill, in the
+ *    background (peak-persistence.ts); livePeak() is the book's peak now, not the persisted one;
  *  - stop() leaves trades and broker positions as they are (the status shows them unattended);
  *  - applySettings() re-arms every book at once and re-evaluates it at its last price, so a
  *    tightened stop or a shorter max hold fires now; a change racing start() is not lost (a
