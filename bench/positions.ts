@@ -5,7 +5,7 @@
  * B1 tick path — W1: 100 symbols, 1,000 positions (10 per symbol), 1,000,000 ticks (mulberry32
  *    seed 42, ±0.1 % steps, 1 ms apart), stop 1–3 %, target 1–3 %, trail 0.5–2 %, hold 60–300 s,
  *    re-armed at the current price after each exit. Engine = Keel's real path: market-data
- *    stream event → PriceFeed (one demultiplexed stream per symbol, withSnapshotFallback) →
+ *    stream event → PriceFeed (one demultiplexed stream per symbol, snapshot poll when stale) →
  *    exitDecisions(SymbolBook) → the decision handed to the position's handle. Anchor = a plain
  *    loop over position objects. Ratio = engine ticks/s ÷ loop ticks/s (goal ≥ 0.5).
  * B2 per-exit lifecycle — a position actor created open, EXIT (order command + journal enqueue,

@@ -3,12 +3,16 @@
  * children of one parent: that grows quadratically, docs/benchmarks.md §3), fed by
  *  - its symbol's exit DECISIONS: one shared price stream per symbol (price-feed.ts) evaluated by
  *    that symbol's SymbolBook in plain code (core/exits), so a tick never reaches an actor;
- *  - its orders' updates (fill-router.ts).
+ *  - its orders' updates (fill-router.ts);
+ *  - the clock: each symbol's time exits (max hold, session close) fire from a timer at its book's
+ *    earliest deadline, print or no print (symbol-slots.ts).
  * Invariants:
  *  - start() is idempotent and crash-only: it loads live trades with their persisted peak and entry
  *    time, re-reads their working orders by REST, and finishes an exit a crash interrupted;
  *  - a symbol is watched while it has an armed position, released after the last one;
  *  - peaks are persisted at most once per `peakFlushMs` per trade, and always with the exit intent;
+ *    a restored open position rebuilds its peak from the market's bars since its fill, in the
+ *    background (peak-persistence.ts); livePeak() is the book's peak now, not the persisted one;
  *  - stop() leaves trades and broker positions as they are (the status shows them unattended);
  *  - applySettings() re-arms every book at once and re-evaluates it at its last price, so a
  *    tightened stop or a shorter max hold fires now; a change racing start() is not lost (a
@@ -21,7 +25,7 @@
  * split is the protection surface (trackedTradeIds, ensureTracked, refresh*) into its own file.
  */
 import { Subject, type SchedulerLike, type Subscription } from 'rxjs';
-import { getTrade, listTrades, loadBotConfig } from '../adapters/postgres/index.js';
+import { appendJournal, getTrade, listTrades, loadBotConfig } from '../adapters/postgres/index.js';
 import type { ExitDecision, ExitSettings, PositionView } from '../core/exits/exit.types.js';
 import { LIVE_TRADE_STATUSES, type ExitReason, type Trade } from '../domain/trade.js';
 import type { SubmitOutcome } from '../ports/broker.port.js';
@@ -36,7 +40,7 @@ import type { ExitAllReport, ExitRuleSettings, PositionEvent, PositionSupervisor
 import { rearmBooks, toExitSettings } from './exit-settings.js';
 import { SessionCloseScheduler } from './session-close.scheduler.js';
 import { SymbolSlots } from './symbol-slots.js';
-import { flushPeaks, runPeakLoop } from './peak-persistence.js';
+import { flushPeaks, rebuildPeak, runPeakLoop } from './peak-persistence.js';
 import { cancelRejectedEntry } from './trade-writes.js';
 import type { PositionAdapters, PositionSupervisorDeps } from './position-supervisor.deps.js';
 
@@ -103,6 +107,12 @@ class Supervisor implements PositionSupervisor, SupervisorProtection {
     return this.slots.lastPrice(symbol);
   }
 
+  livePeak(tradeId: string): number | null {
+    const actor = this.actors.get(tradeId);
+    if (!actor || actor.state !== 'open') return null;
+    return Math.max(actor.view.peakPrice, this.slots.peakOf(actor.view) ?? 0);
+  }
+
   trackedTradeIds(): string[] {
     return [...this.actors.keys()];
   }
@@ -133,6 +143,7 @@ class Supervisor implements PositionSupervisor, SupervisorProtection {
     await Promise.all(adopted.map(async (actor) => {
       await run.router.refresh(actor);
       actor.resume();
+      this.rebuildPeak(run, actor);
     }));
     return adopted.map((actor) => actor.trade.id);
   }
@@ -178,6 +189,7 @@ class Supervisor implements PositionSupervisor, SupervisorProtection {
     await Promise.all(spawned.map(async (actor) => {
       await router.refresh(actor);
       actor.resume();
+      this.rebuildPeak(run, actor);
     }));
     void runPeakLoop({
       clock, periodMs: tuning.peakFlushMs ?? 10_000, signal: run.abort.signal, current: () => this.run === run,
@@ -210,6 +222,7 @@ class Supervisor implements PositionSupervisor, SupervisorProtection {
     if (!run) return; // stopped: start() reads the persisted config; starting: it sees the sequence moved
     run.settings = toExitSettings(settings, run.settings.forceCloseAt);
     const { armed, decisions } = rearmBooks(this.slots.books(), run.settings, this.scheduler.now());
+    this.slots.retime();
     if (settings.eodForceCloseTime !== run.eodTime) this.rescheduleSessionClose(run, settings.eodForceCloseTime);
     this.events$.next({ type: 'settings_applied', settings, armed, exits: decisions.length });
     for (const decision of decisions) this.onDecision(decision);
@@ -269,6 +282,7 @@ class Supervisor implements PositionSupervisor, SupervisorProtection {
       onForceCloseAt: (at) => {
         run.settings = { ...run.settings, forceCloseAt: at };
         for (const book of this.slots.books()) book.setSettings(run.settings);
+        this.slots.retime();
         this.events$.next({ type: 'session_close_scheduled', forceCloseAt: at });
       },
       onForceClose: () => { void this.exitAll('force_close_eod'); },
@@ -331,6 +345,24 @@ class Supervisor implements PositionSupervisor, SupervisorProtection {
     if (!actor) return;
     if (decision.price > actor.view.peakPrice) actor.view.peakPrice = decision.price;
     actor.exit(decision);
+  }
+
+  /** a restored open position: its peak from the market's record since the fill (in the background) */
+  private rebuildPeak(run: Run, actor: PositionActor): void {
+    if (actor.state !== 'open') return;
+    const open = () => this.run === run && this.actors.get(actor.trade.id) === actor && actor.state === 'open';
+    void rebuildPeak(actor.view, {
+      marketData: run.adapters.marketData, clock: this.deps.clock, signal: run.abort.signal, open, warn: this.warn,
+      journal: (entry) => appendJournal(this.deps.db, entry, this.deps.clock.now()),
+      raise: (high) => {
+        const live = this.livePeak(actor.trade.id);
+        if (live === null || !(high > live)) return false;
+        actor.view.peakPrice = high;
+        actor.flushPeak();
+        this.slots.raisePeak(actor.view, high);
+        return true;
+      },
+    });
   }
 
   private flushPeaks(): void {

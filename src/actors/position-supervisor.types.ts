@@ -57,6 +57,9 @@ export interface PositionSupervisor {
   trackedCount(): number;
   /** the stream-gap gate: entries only while the trade stream is live and caught up (GATE_CLOSED while stopped) */
   streamGate(): StreamGate;
+  /** an open position's trailing-stop peak as its exit book holds it now (the persisted column is
+   *  written on a throttle); null when the trade has no open position actor */
+  livePeak(tradeId: string): number | null;
   /** unrealized P&L of the open positions at their symbols' last prices (a position with no tick
    *  since its open counts at its entry fill); null = unknown */
   unrealizedPnl(): Decimal | null;

@@ -237,7 +237,8 @@ export class PositionActor implements PositionEffects {
         kind: 'trade_update', cause: 'broker', message: `entry ${this.entryDone ? 'filled' : 'partially filled'}: ${shares.toFixed()} ${this.trade.symbol} @ ${price.toFixed()}`,
         data: { tradeId: this.trade.id, shares: shares.toFixed(), entryPrice: price.toFixed(), done: this.entryDone },
       }, this.deps.clock.now());
-      Object.assign(this.view, { entryPrice: price.toNumber(), entryAt, peakPrice: peak });
+      // the peak may have risen while the row was written (a tick, a peak rebuilt after a restart)
+      Object.assign(this.view, { entryPrice: price.toNumber(), entryAt, peakPrice: Math.max(this.view.peakPrice, peak) });
       this.persistedPeak = peak;
       if (this.state === 'open') this.deps.arm(this.view);
       if (first) this.deps.emit({ type: 'opened', tradeId: this.trade.id, symbol: this.trade.symbol, shares: shares.toFixed(), entryPrice: price.toFixed() });

@@ -30,8 +30,3 @@ export interface TradeUpdate {
   eventId: string | null;
   at: EpochMs | null;
 }
-
-/** Events whose meaning Keel cannot act on from the payload alone. */
-export function needsRestRefresh(update: TradeUpdate): boolean {
-  return update.event === 'unknown' || update.event === 'restated';
-}

@@ -22,11 +22,8 @@ const MAX_BODY_BYTES = 64 * 1024;
 
 export interface AppDeps {
   control: BotControl;
-  /**
-   * signals, trades and the kill switch. Optional only so apps built for the lifecycle routes
-   * alone (older tests) still type-check; without it those routes answer 503 PIPELINE_UNAVAILABLE.
-   */
-  pipeline?: PipelineControl;
+  /** signals, trades and the kill switch */
+  pipeline: PipelineControl;
   apiToken: string;
   /** false while another Keel instance holds the writer lease: what would trade (signals in, approvals,
    *  the kill switch) answers 409 ANOTHER_INSTANCE_ACTIVE instead of a report that did nothing; default true */
@@ -48,22 +45,17 @@ export function createApp(deps: AppDeps): Hono {
   app.use('/api/*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw new ApiError(413, 'PAYLOAD_TOO_LARGE', `body exceeds ${MAX_BODY_BYTES} bytes`); } }));
   // config and emergency-stop before bot: they must not be shadowed by the /api/bot sub-app
   app.route('/api/bot/config', configRoutes(deps.control));
-  if (deps.pipeline) {
-    const writes = deps.writes ?? (() => true);
-    const writerOnly = async (c: Context, next: Next) => {
-      if (c.req.method === 'POST' && !c.req.path.endsWith('/evaluate') && !writes()) {
-        throw new ApiError(409, 'ANOTHER_INSTANCE_ACTIVE', 'another Keel instance holds the writer lease on this database: send this to the instance that trades');
-      }
-      await next();
-    };
-    for (const path of ['/api/bot/emergency-stop', '/api/signals', '/api/signals/*']) app.use(path, writerOnly);
-    app.route('/api/bot/emergency-stop', emergencyRoutes(deps.pipeline));
-    app.route('/api/signals', signalsRoutes(deps.pipeline));
-    app.route('/api/trades', tradesRoutes(deps.pipeline));
-  } else {
-    const unavailable = (): never => { throw new ApiError(503, 'PIPELINE_UNAVAILABLE', 'the trading pipeline is not wired into this app'); };
-    for (const path of ['/api/bot/emergency-stop', '/api/signals', '/api/signals/*', '/api/trades', '/api/trades/*']) app.all(path, unavailable);
-  }
+  const writes = deps.writes ?? (() => true);
+  const writerOnly = async (c: Context, next: Next) => {
+    if (c.req.method === 'POST' && !c.req.path.endsWith('/evaluate') && !writes()) {
+      throw new ApiError(409, 'ANOTHER_INSTANCE_ACTIVE', 'another Keel instance holds the writer lease on this database: send this to the instance that trades');
+    }
+    await next();
+  };
+  for (const path of ['/api/bot/emergency-stop', '/api/signals', '/api/signals/*']) app.use(path, writerOnly);
+  app.route('/api/bot/emergency-stop', emergencyRoutes(deps.pipeline));
+  app.route('/api/signals', signalsRoutes(deps.pipeline));
+  app.route('/api/trades', tradesRoutes(deps.pipeline));
   app.route('/api/bot', botRoutes(deps.control));
   app.route('/api/reconciliation', reconciliationRoutes(deps.control));
   return app;

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/http/app.js';
 import { FakeBotControl } from '../support/fake-bot-control.js';
+import { FakePipelineControl } from '../support/fake-pipeline-control.js';
 
 const TOKEN = 'test-token-0123456789abcdef';
 
@@ -32,7 +33,7 @@ describe('control API authentication', () => {
 
   beforeEach(() => {
     control = new FakeBotControl();
-    app = createApp({ control, apiToken: TOKEN, logError: () => {} });
+    app = createApp({ control, pipeline: new FakePipelineControl(), apiToken: TOKEN, logError: () => {} });
   });
 
   const send = (route: (typeof API_ROUTES)[number], headers: Record<string, string>) =>

@@ -3,6 +3,7 @@ import { BOT_ACTIONS, type BotAction } from '../../src/control/bot-control.types
 import type { BotState } from '../../src/domain/bot-config.js';
 import { createApp } from '../../src/http/app.js';
 import { FakeBotControl } from '../support/fake-bot-control.js';
+import { FakePipelineControl } from '../support/fake-pipeline-control.js';
 
 const TOKEN = 'test-token-0123456789abcdef';
 const AUTH = { authorization: `Bearer ${TOKEN}` };
@@ -13,7 +14,7 @@ describe('bot lifecycle and mode routes', () => {
 
   beforeEach(() => {
     control = new FakeBotControl();
-    app = createApp({ control, apiToken: TOKEN, logError: () => {} });
+    app = createApp({ control, pipeline: new FakePipelineControl(), apiToken: TOKEN, logError: () => {} });
   });
 
   const post = (path: string) => app.request(path, { method: 'POST', headers: AUTH });

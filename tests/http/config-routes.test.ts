@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { Decimal } from '../../src/domain/money.js';
 import { createApp } from '../../src/http/app.js';
 import { FakeBotControl } from '../support/fake-bot-control.js';
+import { FakePipelineControl } from '../support/fake-pipeline-control.js';
 
 const TOKEN = 'test-token-0123456789abcdef';
 const AUTH = { authorization: `Bearer ${TOKEN}` };
@@ -14,7 +15,7 @@ describe('bot config routes', () => {
 
   beforeEach(() => {
     control = new FakeBotControl();
-    app = createApp({ control, apiToken: TOKEN, logError: () => {} });
+    app = createApp({ control, pipeline: new FakePipelineControl(), apiToken: TOKEN, logError: () => {} });
   });
 
   const patch = (body: unknown) =>

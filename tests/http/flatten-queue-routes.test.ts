@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/http/app.js';
 import { FakeBotControl } from '../support/fake-bot-control.js';
+import { FakePipelineControl } from '../support/fake-pipeline-control.js';
 
 const TOKEN = 'test-token-0123456789abcdef';
 const AUTH = { authorization: `Bearer ${TOKEN}` };
@@ -12,7 +13,7 @@ describe('the queued flatten over HTTP', () => {
 
   beforeEach(() => {
     control = new FakeBotControl();
-    app = createApp({ control, apiToken: TOKEN, logError: () => {} });
+    app = createApp({ control, pipeline: new FakePipelineControl(), apiToken: TOKEN, logError: () => {} });
   });
 
   const cancel = (init: RequestInit = {}) => app.request('/api/bot/flatten-queue', { method: 'DELETE', ...init, headers: { ...AUTH, ...(init.headers as Record<string, string> | undefined) } });

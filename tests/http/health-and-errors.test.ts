@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { dec } from '../../src/domain/money.js';
 import { createApp } from '../../src/http/app.js';
 import { FakeBotControl } from '../support/fake-bot-control.js';
+import { FakePipelineControl } from '../support/fake-pipeline-control.js';
 
 const TOKEN = 'test-token-0123456789abcdef';
 const AUTH = { authorization: `Bearer ${TOKEN}` };
@@ -14,7 +15,7 @@ describe('health, reconciliation and the error funnel', () => {
   beforeEach(() => {
     control = new FakeBotControl();
     logged = [];
-    app = createApp({ control, apiToken: TOKEN, logError: (e) => logged.push(e) });
+    app = createApp({ control, pipeline: new FakePipelineControl(), apiToken: TOKEN, logError: (e) => logged.push(e) });
   });
 
   it('answers /healthz 200 with the database and broker checks when both are up', async () => {
@@ -32,7 +33,7 @@ describe('health, reconciliation and the error funnel', () => {
 
   it('answers /healthz 503 with the startup step while Keel is starting, then 200', async () => {
     let step: string | null = 'starting: reconciling with the broker before running again';
-    const starting = createApp({ control, apiToken: TOKEN, starting: async () => step });
+    const starting = createApp({ control, pipeline: new FakePipelineControl(), apiToken: TOKEN, starting: async () => step });
     const res = await starting.request('/healthz');
     expect(res.status).toBe(503);
     expect(await res.json()).toMatchObject({ ok: false, starting: 'starting: reconciling with the broker before running again', database: { ok: true } });

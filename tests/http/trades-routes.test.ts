@@ -103,12 +103,4 @@ describe('trade and emergency-stop routes', () => {
     expect(paths).toEqual(expect.arrayContaining(['closePositions', 'now']));
     expect(pipeline.calls).toEqual([]);
   });
-
-  it('answers 503 on pipeline routes of an app built without a pipeline, still behind auth', async () => {
-    const bare = createApp({ control: new FakeBotControl(), apiToken: TOKEN, logError: () => {} });
-    expect((await bare.request('/api/signals')).status).toBe(401);
-    const res = await bare.request('/api/trades', { headers: AUTH });
-    expect(res.status).toBe(503);
-    expect((await res.json()).error.code).toBe('PIPELINE_UNAVAILABLE');
-  });
 });

@@ -12,6 +12,7 @@ import { toEtIso } from '../../src/domain/market-time.js';
 import { createApp } from '../../src/http/app.js';
 import { bootReconciled, journalOf, nextEvent, persistedState, startControlHarness, type ControlHarness } from '../support/control-harness.js';
 import { createTestDb, type TestDb } from '../support/test-db.js';
+import { FakePipelineControl } from '../support/fake-pipeline-control.js';
 
 const TOKEN = 'test-token-0123456789abcdef';
 
@@ -112,7 +113,7 @@ describe('control: cancelling the queued flatten', () => {
 
   it('is refused with 409 ANOTHER_INSTANCE_ACTIVE over HTTP on a read-only instance, which still shows the queue', async () => {
     const queuedAt = await queueFlatten(t.db, h.clock.now());
-    const app = createApp({ control: createReadOnlyControl({ db: t.db, clock: h.clock }), apiToken: TOKEN, logError: () => {} });
+    const app = createApp({ control: createReadOnlyControl({ db: t.db, clock: h.clock }), pipeline: new FakePipelineControl(), apiToken: TOKEN, logError: () => {} });
     const auth = { authorization: `Bearer ${TOKEN}` };
     const res = await app.request('/api/bot/flatten-queue', { method: 'DELETE', headers: auth });
     expect(res.status).toBe(409);
@@ -123,7 +124,7 @@ describe('control: cancelling the queued flatten', () => {
 
   it('cancels over HTTP on the writer with the route as the cause and the body\'s reason', async () => {
     const queuedAt = await killSwitchQueued();
-    const app = createApp({ control, apiToken: TOKEN, logError: () => {} });
+    const app = createApp({ control, pipeline: new FakePipelineControl(), apiToken: TOKEN, logError: () => {} });
     const res = await app.request('/api/bot/flatten-queue', {
       method: 'DELETE', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ reason: 'will exit by hand' }),
     });

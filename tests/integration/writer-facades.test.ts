@@ -19,6 +19,7 @@ import { createApp } from '../../src/http/app.js';
 import { bootReconciled, stateIs, startControlHarness, type ControlHarness } from '../support/control-harness.js';
 import { FakeSupervisor, signal, startPipelineHarness, TEST_SETTINGS } from '../support/pipeline-harness.js';
 import { createTestDb, type TestDb } from '../support/test-db.js';
+import { FakePipelineControl } from '../support/fake-pipeline-control.js';
 
 const TOKEN = 'test-token-0123456789abcdef';
 
@@ -111,7 +112,7 @@ describe('read-only control', () => {
 
   it('over HTTP: the status and the config are readable, a lifecycle action answers 409 ANOTHER_INSTANCE_ACTIVE', async () => {
     await writerPersisted();
-    const app = createApp({ control: readOnly, apiToken: TOKEN, logError: () => undefined });
+    const app = createApp({ control: readOnly, pipeline: new FakePipelineControl(), apiToken: TOKEN, logError: () => undefined });
     const auth = { authorization: `Bearer ${TOKEN}` };
     const status = await app.request('/api/bot/status', { headers: auth });
     expect(status.status).toBe(200);

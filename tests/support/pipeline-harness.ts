@@ -160,6 +160,9 @@ export class FakeSupervisor implements PositionSupervisor {
   streamGate() { return this.gate; }
   unrealized: Decimal | null = new Decimal(0);
   unrealizedPnl() { return this.unrealized; }
+  /** the peaks the fake's "running actors" hold, by trade id */
+  readonly livePeaks = new Map<string, number>();
+  livePeak(tradeId: string) { return this.livePeaks.get(tradeId) ?? null; }
   emit(event: PositionEvent) { this.events.next(event); }
 }
 

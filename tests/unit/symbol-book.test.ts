@@ -107,6 +107,36 @@ describe('SymbolBook', () => {
     expect(book.size).toBe(1);
   });
 
+  it('names the earliest clock deadline and fires only the clock exits due, at the last price', () => {
+    const book = new SymbolBook('ABCD', exitSettings({ maxHoldDurationSec: 60 }));
+    expect(book.nextClockAt()).toBe(Infinity);
+    book.add(aPosition({ tradeId: 'a', entryAt: 0 }));
+    book.add(aPosition({ tradeId: 'b', entryAt: 30_000 }));
+    expect(book.nextClockAt()).toBe(60_000);
+    const nothing = book.onClock(59_999);
+    expect(nothing).toHaveLength(0);
+    expect(book.onClock(59_999)).toBe(nothing); // the shared empty array: no allocation
+    book.onTick(101, 10_000);
+    expect(book.onClock(60_000).map((d) => [d.tradeId, d.reason, d.price])).toEqual([['a', 'time_exit', 101]]);
+    expect(book.nextClockAt()).toBe(90_000);
+    book.setSettings(exitSettings({ maxHoldDurationSec: 60, forceCloseAt: 70_000 }));
+    expect(book.nextClockAt()).toBe(70_000);
+    expect(book.onClock(70_000).map((d) => [d.tradeId, d.reason])).toEqual([['b', 'force_close_eod']]);
+    expect(book.size).toBe(0);
+  });
+
+  it('raises a held peak (rebuilt after a restart) and never lowers it when the position is added again', () => {
+    const book = new SymbolBook('ABCD', exitSettings({ trailingStopPct: 2 }));
+    book.add(aPosition({ tradeId: 'a', peakPrice: 100 }));
+    expect(book.raisePeak('a', 110)).toBe(true);
+    expect(book.raisePeak('a', 105)).toBe(false);
+    expect(book.raisePeak('nope', 120)).toBe(false);
+    book.add(aPosition({ tradeId: 'a', peakPrice: 100 }));
+    expect(book.peakOf('a')).toBe(110);
+    expect(book.peakChanges()).toEqual([{ tradeId: 'a', peakPrice: 110 }]);
+    expect(book.onTick(107.8, 1_000).map((d) => d.reason)).toEqual(['trailing_stop']);
+  });
+
   it('refuses a position of another symbol', () => {
     expect(() => new SymbolBook('ABCD', exitSettings()).add(aPosition({ symbol: 'WXYZ' }))).toThrow(/cannot hold/);
   });

@@ -28,9 +28,6 @@ import { flattenOrQueue, positionsNow, type FlattenPart } from './kill-switch/fl
 import { journalStep, waitBudgetMs } from './kill-switch/kill-switch-journal.js';
 import { errorText } from './kill-switch/poll-until.js';
 
-/** @deprecated the report is EmergencyStopReport; kept for existing imports */
-export type KeelEmergencyStopReport = EmergencyStopReport;
-
 export async function emergencyStop(rt: PipelineRuntime, opts: { closePositions: boolean }, cause: string): Promise<EmergencyStopReport> {
   rt.emergency = true;
   rt.emit({ type: 'emergency_stop', phase: 'started' });

@@ -8,13 +8,13 @@
  * signal's POST is never abandoned mid-way).
  */
 import type { Observable, Subscription } from 'rxjs';
-import type { PipelineControl } from '../pipeline.types.js';
+import type { EmergencyStopReport, PipelineControl } from '../pipeline.types.js';
 import { approveSignal, expirePending, rejectSignal, runExpirySweep } from './approvals.js';
-import { emergencyStop, runQueuedFlatten, type KeelEmergencyStopReport } from './emergency-stop.js';
+import { emergencyStop, runQueuedFlatten } from './emergency-stop.js';
 import type { PipelineDeps } from './pipeline-deps.js';
 import { PipelineRuntime, type PipelineEvent } from './pipeline-runtime.js';
 import { ingestSignal, whatIf } from './signal-intake.js';
-import { tradeDetail } from './trade-detail.js';
+import { tradeDetail, tradePage } from './trade-detail.js';
 import * as repos from './repos.js';
 import type { PositionEvent } from '../../actors/position-supervisor.types.js';
 
@@ -23,7 +23,7 @@ export type { PipelineEvent } from './pipeline-runtime.js';
 
 export interface KeelPipeline extends PipelineControl {
   readonly events$: Observable<PipelineEvent>;
-  emergencyStop(opts: { closePositions: boolean }, cause: string): Promise<KeelEmergencyStopReport>;
+  emergencyStop(opts: { closePositions: boolean }, cause: string): Promise<EmergencyStopReport>;
   /** the session-open job: carries out a kill switch's flatten queued outside market hours (null = none queued) */
   runQueuedFlatten(cause: string): ReturnType<typeof runQueuedFlatten>;
   /** one expiry pass now (the sweep calls the same) */
@@ -47,7 +47,7 @@ export function createPipeline(deps: PipelineDeps): KeelPipeline {
     getSignal: (id) => repos.getSignal(deps.db, id),
     approveSignal: (id, cause) => approveSignal(rt, id, cause),
     rejectSignal: (id, note, cause) => rejectSignal(rt, id, note, cause),
-    listTrades: (query) => repos.listTradesPage(deps.db, query),
+    listTrades: (query) => tradePage(deps, query),
     getTrade: (id) => tradeDetail(deps, id),
     emergencyStop: (opts, cause) => emergencyStop(rt, opts, cause),
     expirePending: () => expirePending(rt),

@@ -10,12 +10,17 @@
  * - the book fires exactly when evaluateExits would (same thresholds.ts formulas and the same
  *   precedence), and its decision equals evaluateExits' — the one-line `detail` is produced lazily
  *   by evaluateExits itself on first read (formatting numbers costs more than the rest of an exit);
- * - ticks with a non-positive or non-finite price are ignored (bad data must not fire a stop).
+ * - ticks with a non-positive or non-finite price are ignored (bad data must not fire a stop);
+ * - the clock exits (max hold, session close) need no tick: onClock(now) fires every position whose
+ *   deadline passed, and nextClockAt() tells the caller when to call it (a quiet symbol can go
+ *   minutes without a print).
  */
 import type { EpochMs } from '../../domain/time.js';
 import type { ExitReason } from '../../domain/trade.js';
 import type { ExitDecision, ExitSettings, PositionView } from './exit.types.js';
 import { evaluateExits } from './exit-rules.js';
+import { maxHoldRule } from './max-hold.rule.js';
+import { sessionCloseRule } from './session-close.rule.js';
 import { hardStopPrice, holdDeadline, profitTargetPrice, trailFactor } from './thresholds.js';
 
 export interface PeakChange {
@@ -37,16 +42,26 @@ class BookExit implements ExitDecision {
   #view: PositionView;
   #settings: ExitSettings;
   #text: string | null = null;
+  /** fired by the clock: explained by the clock rules alone (the price is only the last known one) */
+  #clock: boolean;
 
-  constructor(view: PositionView, readonly reason: ExitReason, readonly price: number, readonly at: EpochMs, settings: ExitSettings) {
+  constructor(view: PositionView, readonly reason: ExitReason, readonly price: number, readonly at: EpochMs, settings: ExitSettings, clock = false) {
     this.tradeId = view.tradeId;
     this.symbol = view.symbol;
     this.#view = view;
     this.#settings = settings;
+    this.#clock = clock;
   }
 
   get detail(): string {
-    return (this.#text ??= evaluateExits(this.#view, this.price, this.at, this.#settings)?.detail ?? this.reason);
+    if (this.#text === null) {
+      const view = this.#view, settings = this.#settings;
+      const decision = this.#clock
+        ? (sessionCloseRule(view, this.price, this.at, settings) ?? maxHoldRule(view, this.price, this.at, settings))
+        : evaluateExits(view, this.price, this.at, settings);
+      this.#text = decision?.detail ?? this.reason;
+    }
+    return this.#text;
   }
 
   toJSON(): ExitDecision {
@@ -103,9 +118,11 @@ export class SymbolBook {
     return this.index.has(tradeId);
   }
 
-  /** Adds (or replaces) a position; its peak starts at least at entry. `overrides` give one position its own rule settings (benchmarks, per-trade stops). */
+  /** Adds (or replaces) a position; its peak starts at least at entry, and a replaced position keeps
+   *  the higher of its peaks (the peak only rises). `overrides` give one position its own rule settings (benchmarks, per-trade stops). */
   add(view: PositionView, overrides?: Partial<ExitSettings>): void {
     if (view.symbol !== this.symbol) throw new Error(`symbol book ${this.symbol} cannot hold ${view.symbol}`);
+    const prior = this.peakOf(view.tradeId) ?? 0;
     this.remove(view.tradeId);
     if (this.n === this.entryPrice.length) this.grow();
     const i = this.n++;
@@ -113,8 +130,8 @@ export class SymbolBook {
     this.ids[i] = view.tradeId;
     this.entryPrice[i] = view.entryPrice;
     this.entryAt[i] = view.entryAt;
-    this.peak[i] = Math.max(view.peakPrice, view.entryPrice);
-    this.peakDirty[i] = 0;
+    this.peak[i] = Math.max(view.peakPrice, view.entryPrice, prior);
+    this.peakDirty[i] = prior > view.peakPrice ? 1 : 0;
     this.overridesOf[i] = overrides;
     this.arm(i);
   }
@@ -156,6 +173,48 @@ export class SymbolBook {
       }
     }
     return out ?? EMPTY;
+  }
+
+  /** the earliest clock deadline (max hold or session close) of any position; Infinity when none */
+  nextClockAt(): EpochMs {
+    let at = Infinity;
+    for (let i = 0; i < this.n; i++) if (this.timeAt[i]! < at) at = this.timeAt[i]!;
+    return at;
+  }
+
+  /**
+   * The clock exits due by `now`, with no tick: decided positions are removed and returned. Only
+   * time rules fire here (the last price already went through the price rules on its own tick).
+   * A time exit is a market sell, so its price only names it in the journal: the last tick's, or
+   * before any tick the position's entry price.
+   */
+  onClock(now: EpochMs): readonly ExitDecision[] {
+    let out: ExitDecision[] | null = null;
+    for (let i = this.n - 1; i >= 0; i--) {
+      if (!(now >= this.timeAt[i]!)) continue;
+      const settings = this.settingsOf[i]!;
+      const force = settings.forceCloseAt;
+      const reason: ExitReason = force !== null && now >= force ? 'force_close_eod' : 'time_exit';
+      const price = Number.isNaN(this.last) ? this.entryPrice[i]! : this.last;
+      (out ??= []).push(new BookExit(this.viewAt(i), reason, price, now, settings, true));
+      this.removeAt(i);
+    }
+    return out ?? EMPTY;
+  }
+
+  /** the position's peak as the book holds it (it rises on every tick); null when not held */
+  peakOf(tradeId: string): number | null {
+    const i = this.index.get(tradeId);
+    return i === undefined ? null : this.peak[i]!;
+  }
+
+  /** raises a held position's peak (a peak rebuilt from the market's record); false when not raised */
+  raisePeak(tradeId: string, peak: number): boolean {
+    const i = this.index.get(tradeId);
+    if (i === undefined || !(peak > this.peak[i]!) || peak === Infinity) return false;
+    this.peak[i] = peak;
+    this.peakDirty[i] = 1;
+    return true;
   }
 
   /** peaks that rose since the last call (for throttled persistence); clears the marks */

@@ -5,7 +5,6 @@
  * multi-bars response ({"bars":{"AAPL":[{t,o,h,l,c,v,…}]}}) or a plain {"AAPL":[…]} map, with
  * `t` as RFC 3339 or epoch ms — so a capture from the real data API can be replayed as is.
  */
-import { readFile } from 'node:fs/promises';
 import type { Bar } from '../../../domain/market-data.js';
 import type { EpochMs } from '../../../domain/time.js';
 import { parseTimestamp } from '../../../domain/time.js';
@@ -55,8 +54,4 @@ export function parseReplay(json: unknown): ReplayBars {
     out[symbol.toUpperCase()] = list.map((b) => toBar(symbol.toUpperCase(), b));
   }
   return out;
-}
-
-export async function loadReplayFile(path: string): Promise<ReplayBars> {
-  return parseReplay(JSON.parse(await readFile(path, 'utf8')));
 }
