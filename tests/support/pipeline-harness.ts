@@ -90,7 +90,7 @@ export async function startPipelineHarness(
       const wiring: Subscription = driveSupervisor(control.events$, supervisor, (m, e) => { throw e ?? new Error(m); }, (c) => applied.next(c));
       const deps: PipelineDeps = {
         db: t.db, clock, control, supervisor, broker: () => alpaca.broker, marketData: () => alpaca.marketData, newId: sequentialIds(),
-        entryGate: () => control.entryGate(),
+        entryGate: () => control.entryGate(), entryGateNow: () => control.entryGateNow(),
       };
       const pipeline = createPipeline(deps);
       pipeline.start();

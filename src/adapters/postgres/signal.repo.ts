@@ -12,7 +12,7 @@ import type { DbOrTrx, SignalTable } from './schema.js';
 import { jsonText, nullableJsonText, signalFromRow } from './signal.mapper.js';
 import { toMs, ts, tsOrNull } from './sql-time.js';
 
-export type SignalPatch = Partial<Pick<SignalRecord, 'status' | 'denial' | 'verdicts' | 'size' | 'tradeId' | 'decidedAt' | 'note' | 'expiresAt' | 'stars'>>;
+export type SignalPatch = Partial<Pick<SignalRecord, 'status' | 'denial' | 'verdicts' | 'size' | 'tradeId' | 'decidedAt' | 'note' | 'expiresAt' | 'stars' | 'executionMode'>>;
 
 /** INSERT … ON CONFLICT (id) DO NOTHING: a repeated id returns the stored record with inserted=false */
 export async function insertSignal(db: DbOrTrx, record: SignalRecord): Promise<{ inserted: boolean; record: SignalRecord }> {
@@ -61,6 +61,7 @@ function patchToRow(patch: SignalPatch): Record<string, unknown> {
   if (patch.note !== undefined) row.note = patch.note;
   if (patch.expiresAt !== undefined) row.expires_at = tsOrNull(patch.expiresAt);
   if (patch.stars !== undefined) row.stars = patch.stars;
+  if (patch.executionMode !== undefined) row.execution_mode = patch.executionMode;
   return row;
 }
 
@@ -97,5 +98,12 @@ export async function listExpiredPendingSignals(db: DbOrTrx, now: number): Promi
   const rows = await db.selectFrom('signal').selectAll()
     .where('status', '=', 'pending').where('expires_at', '<=', ts(now))
     .orderBy('expires_at', 'asc').orderBy('id', 'asc').execute();
+  return rows.map(signalFromRow);
+}
+
+/** signals still waiting for their decision (a restart decides them), oldest first */
+export async function listReceivedSignals(db: DbOrTrx): Promise<SignalRecord[]> {
+  const rows = await db.selectFrom('signal').selectAll()
+    .where('status', '=', 'received').orderBy('received_at', 'asc').orderBy('id', 'asc').execute();
   return rows.map(signalFromRow);
 }
