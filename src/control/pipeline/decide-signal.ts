@@ -19,8 +19,8 @@ import { rateStars } from '../../core/signals/rate-stars.js';
 import { needsBroker, warmBrokerFacts } from './entry-context.js';
 import { evaluateSignal, type Evaluation } from './evaluate-signal.js';
 import type { PipelineRuntime, QueuedDecision } from './pipeline-runtime.js';
-import { getSignal, insertSignal, listReceivedSignals, updateSignal } from './repos.js';
-import { answerOf, baseRecord, EMERGENCY_DENIAL, fire, journalSignal, statusFor, store } from './signal-record.js';
+import { decideReceivedSignal, getSignal, insertSignal, listReceivedSignals, updateSignal } from './repos.js';
+import { answerOf, baseRecord, EMERGENCY_DENIAL, fire, journalSignal, signalJournal, statusFor, store } from './signal-record.js';
 import type { Denial } from '../../domain/denial.js';
 import { persistEntry } from './entry-executor.js';
 
@@ -90,8 +90,9 @@ export async function recoverReceived(rt: PipelineRuntime): Promise<number> {
 
 async function storeReceived(rt: PipelineRuntime, t: SignalTicket): Promise<Recorded | null> {
   try {
-    const config = await rt.deps.control.getConfig();
-    const record = { ...baseRecord(t.signal, t.receivedAt, null, config.executionMode, rateStars(t.signal)), status: 'received' as const };
+    // the mode the last decision saw (the decision stores the one it decides under)
+    const mode = rt.lastMode ?? (await rt.deps.control.getConfig()).executionMode;
+    const record = { ...baseRecord(t.signal, t.receivedAt, null, mode, rateStars(t.signal)), status: 'received' as const };
     const { inserted, record: stored } = await insertSignal(rt.deps.db, record);
     const answer = answerOf(stored);
     t.answerWith(answer);
@@ -145,6 +146,7 @@ function answerOrThrow(rowed: Recorded | null): SignalAnswer {
 
 async function conclude(rt: PipelineRuntime, t: SignalTicket, rowed: boolean, ev: Evaluation, stops: number): Promise<SignalAnswer> {
   const now = rt.deps.clock.now();
+  rt.lastMode = ev.config.executionMode;
   const record: SignalRecord = { ...baseRecord(t.signal, t.receivedAt, now, ev.config.executionMode, ev.stars), verdicts: ev.verdicts, size: ev.size };
   const window = rt.deps.decisionWindowMs ?? DEFAULT_DECISION_WINDOW_MS;
   if (now - t.receivedAt > window) {
@@ -173,12 +175,7 @@ async function emptyRecord(rt: PipelineRuntime, t: SignalTicket): Promise<Signal
 /** stores a decision without a trade: a new row, or the received row updated */
 async function write(rt: PipelineRuntime, t: SignalTicket, rowed: boolean, record: SignalRecord): Promise<SignalAnswer> {
   if (!rowed) return store(rt, record, {});
-  const now = rt.deps.clock.now();
-  const updated = await rt.deps.db.transaction().execute(async (trx) => {
-    const next = await updateSignal(trx, t.id, decisionPatch(record), 'received');
-    if (next) await journalSignal(trx, next, now, CAUSE);
-    return next;
-  });
+  const updated = await decideReceivedSignal(rt.deps.db, t.id, decisionPatch(record), signalJournal(record, CAUSE), rt.deps.clock.now());
   if (!updated) return answerOf(await storedOrThrow(rt, t.id));
   rt.emit(updated.status === 'expired' ? { type: 'expired', signalId: updated.id } : { type: 'signal', signalId: updated.id, outcome: updated.status, tradeId: null });
   return answerOf(updated);

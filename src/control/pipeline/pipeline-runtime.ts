@@ -15,6 +15,7 @@
 import { Subject, type Observable } from 'rxjs';
 import type { SubmitOutcome } from '../../ports/broker.port.js';
 import type { SignalAnswer, SignalStatus } from '../../domain/signal.js';
+import type { ExecutionMode } from '../../domain/bot-config.js';
 import type { PipelineDeps } from './pipeline-deps.js';
 import { submitEntry } from './entry-executor.js';
 import type { Trade } from '../../domain/trade.js';
@@ -44,6 +45,8 @@ export class PipelineRuntime {
   emergency = false;
   /** emergency stops begun so far: a decision that saw another number at its start does not commit */
   stops = 0;
+  /** the execution mode the last decision ran under (a received row's provisional mode) */
+  lastMode: ExecutionMode | null = null;
   private brokerWaits = 0;
   /** decisions queued and not yet started, by signal id (and the one deciding) */
   private readonly waiting = new Set<QueuedDecision>();
