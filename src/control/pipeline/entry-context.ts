@@ -138,7 +138,7 @@ export const needsBroker = <T extends object>(x: T | NeedsBroker): x is NeedsBro
 export async function warmBrokerFacts(deps: PipelineDeps, account: AccountCache, signal: SignalInput, needs: BrokerNeeds): Promise<{ price: number | null }> {
   const [price] = await Promise.all([
     needs.price ? latestPriceOrNull(deps, signal.symbol) : Promise.resolve(null),
-    needs.account ? account.refresh() : Promise.resolve(),
+    needs.account ? account.ready() : Promise.resolve(),
     // the gate's market clock read fills its cache; a failure is cached as unknown
     needs.marketClock && deps.entryGate ? deps.entryGate().catch(() => undefined) : Promise.resolve(),
   ]);

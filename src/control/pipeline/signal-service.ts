@@ -1,7 +1,7 @@
 /**
  * createPipeline: the PipelineControl facade (signals in, trades out, kill switch) over the
  * intake queue, the entry executor, approvals and the emergency stop.
- * Lifecycle: start() decides the signals an earlier process stored as received and left undecided
+ * Lifecycle: start() reads the account snapshot, decides the signals an earlier process stored as received and left undecided
  * (decide-signal.ts), begins the expiry sweep and the account snapshot refresh (every
  * accountRefreshMs while the supervisor runs, after each entry POST settles and after every exit
  * fill or cancelled entry, throttled so that one read covers a burst) on the injected
@@ -68,6 +68,8 @@ export function createPipeline(deps: PipelineDeps): KeelPipeline {
     start() {
       if (sweep) return;
       const abort = new AbortController();
+      // the first signal after a (re)start should not be the one that waits for the account read
+      void rt.account.ready();
       rt.track(recoverReceived(rt).catch((error: unknown) => deps.warn?.('deciding the signals left received failed', error)));
       const refresh = rt.account.runPeriodic(deps.accountRefreshMs ?? 5_000, () => deps.supervisor.active, abort.signal);
       // closes and cancels free buying power: re-read (an open is covered by the read after its POST settled)
