@@ -131,6 +131,8 @@ export interface LatencyRig {
   clock: Clock;
   supervisor: PositionSupervisor;
   pipeline: KeelPipeline;
+  /** another pipeline on the same Keel, started, with an empty account cache (a restarted process's) */
+  coldPipeline(): KeelPipeline;
   control: KeelBotControl;
   db: DbHandle['db'];
   /** base URL of Keel's own HTTP API on loopback */
@@ -206,10 +208,18 @@ export async function startLatencyRig(symbols: string[]): Promise<LatencyRig> {
     const applied = new Subject<SupervisorCommand>();
     const wiring: Subscription = driveSupervisor(control.events$, supervisor, (m, e) => console.error('[bench supervisor]', m, e), (c) => applied.next(c));
     cleanups.push(() => wiring.unsubscribe());
-    const pipeline = createPipeline({
-      db: handle.db, clock, control, supervisor, broker: () => alpaca.broker, marketData: () => alpaca.marketData, entryGate: () => control.entryGate(),
-      warn: (m, e) => console.error('[bench pipeline]', m, e),
-    });
+    const pipelineDeps = {
+      db: handle.db, clock, control, supervisor, broker: () => alpaca.broker, marketData: () => alpaca.marketData,
+      entryGate: () => control.entryGate(), entryGateNow: () => control.entryGateNow(),
+      warn: (m: string, e?: unknown) => console.error('[bench pipeline]', m, e),
+    };
+    const pipeline = createPipeline(pipelineDeps);
+    const coldPipeline = (): KeelPipeline => {
+      const p = createPipeline(pipelineDeps);
+      p.start();
+      cleanups.push(() => p.stop());
+      return p;
+    };
     pipeline.start();
     cleanups.push(() => pipeline.stop());
 
@@ -227,7 +237,7 @@ export async function startLatencyRig(symbols: string[]): Promise<LatencyRig> {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     cleanups.push(() => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }));
     const keelUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    return { ticks, fetches$, orderPosts$, probeArrivals$, probeUrl: sim.ready.probeUrl, simStats: sim.stats, restCalls, clock, supervisor, pipeline, control, db: handle.db, keelUrl, close };
+    return { ticks, fetches$, orderPosts$, probeArrivals$, probeUrl: sim.ready.probeUrl, simStats: sim.stats, restCalls, clock, supervisor, pipeline, coldPipeline, control, db: handle.db, keelUrl, close };
   } catch (error) {
     await close();
     throw error;

@@ -60,6 +60,8 @@ export interface KeelBotControl extends BotControl {
   halt(reason: string, cause: string): Promise<ControlResult<BotStatus>>;
   /** what an entry decision needs of the bot, from memory (no database read: docs/benchmarks.md, B6b) */
   entryGate(): Promise<EntryGate>;
+  /** the same, only when it needs no broker read (null: the market clock's cache has lapsed) */
+  entryGateNow(): EntryGate | null;
   /** one reconciliation now (the health job after a mismatch); its report is persisted and announced */
   reconcileNow(cause: string): Promise<{ ok: boolean; corrections: number; error: string | null }>;
   /**
@@ -216,6 +218,10 @@ export function createBotControl(deps: BotControlDeps): KeelBotControl {
     }),
 
     entryGate: async () => ({ state: reportedState(snapshot()), reconciled, marketOpen: await marketClock.isOpen() }),
+    entryGateNow: () => {
+      const open = marketClock.peek();
+      return open ? { state: reportedState(snapshot()), reconciled, marketOpen: open.value } : null;
+    },
 
     act: (action, cause, detail) => exclusive(async () => {
       const event = actionEvent(action, cause, detail);

@@ -8,6 +8,8 @@ import type { Clock } from '../ports/clock.port.js';
 
 export interface MarketClockCache {
   isOpen(): Promise<boolean | null>;
+  /** the cached answer without asking the broker; null when it has lapsed (isOpen() would read) */
+  peek(): { value: boolean | null } | null;
   clear(): void;
 }
 
@@ -25,6 +27,9 @@ export function createMarketClockCache(clock: Clock, broker: () => BrokerPort | 
       }
       cached = { at: clock.now(), value };
       return value;
+    },
+    peek() {
+      return cached && clock.now() - cached.at < ttlMs ? { value: cached.value } : null;
     },
     clear() {
       cached = null;

@@ -74,6 +74,7 @@ export function createReadOnlyControl(deps: ReadOnlyControlDeps): KeelBotControl
     halt: async () => refused(),
     cancelQueuedFlatten: async () => refused(),
     entryGate: async (): Promise<EntryGate> => ({ state: 'stopped', reconciled: false, marketOpen: null }),
+    entryGateNow: (): EntryGate => ({ state: 'stopped', reconciled: false, marketOpen: null }),
     reconcileNow: async () => ({ ok: false, corrections: 0, error: ANOTHER_INSTANCE_MESSAGE }),
     getConfig: (): Promise<BotConfig> => loadBotConfig(db, clock.now()),
     patchConfig: async () => refused(),

@@ -44,6 +44,7 @@ export function createSwappableControl(initial: KeelBotControl): SwappableContro
     cancelQueuedFlatten: (cause, reason) => target().cancelQueuedFlatten(cause, reason),
     halt: (reason, cause) => target().halt(reason, cause),
     entryGate: () => target().entryGate(),
+    entryGateNow: () => target().entryGateNow(),
     reconcileNow: (cause) => target().reconcileNow(cause),
     getConfig: () => target().getConfig(),
     patchConfig: (patch, cause) => target().patchConfig(patch, cause),

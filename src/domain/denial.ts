@@ -36,6 +36,8 @@ export const DENIAL_CODES = [
   'WASH_TRADE_RISK',
   'STREAM_RECONCILING',
   'ANOTHER_INSTANCE_ACTIVE',
+  // a signal whose decision waited (a broker read, a restart) past its decision window
+  'SIGNAL_TOO_OLD',
 ] as const;
 export type DenialCode = (typeof DENIAL_CODES)[number];
 

@@ -32,6 +32,9 @@ export interface SignalInput {
 }
 
 /**
+ * received          stored, its decision still waits for a broker read (cold account snapshot,
+ *                   market clock or price, a rate limit) or for a decision ahead of it that does;
+ *                   GET /api/signals/:id shows the decision once made
  * logged            signal_only: recorded with its verdict, nothing sent
  * fired             an entry order was created (trade row + POST)
  * skipped           a check denied it (denial says which)
@@ -39,9 +42,10 @@ export interface SignalInput {
  * pending           semi_auto: pre-checked and pre-sized, waiting for approval
  * approved          semi_auto: approved and fired
  * rejected          semi_auto: rejected by the trader, or denied when re-checked at approval
- * expired           semi_auto: not approved within the approval TTL
+ * expired           semi_auto: not approved within the approval TTL; or received but not decided
+ *                   within its decision window (denial SIGNAL_TOO_OLD)
  */
-export const SIGNAL_STATUSES = ['logged', 'fired', 'skipped', 'skipped_duplicate', 'pending', 'approved', 'rejected', 'expired'] as const;
+export const SIGNAL_STATUSES = ['received', 'logged', 'fired', 'skipped', 'skipped_duplicate', 'pending', 'approved', 'rejected', 'expired'] as const;
 export type SignalStatus = (typeof SIGNAL_STATUSES)[number];
 
 export interface SizeDecision {

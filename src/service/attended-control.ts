@@ -31,6 +31,7 @@ export function withUnattendedCount(control: KeelBotControl, supervisor: Pick<Po
     },
     halt: (reason, cause) => control.halt(reason, cause),
     entryGate: () => control.entryGate(),
+    entryGateNow: () => control.entryGateNow(),
     reconcileNow: (cause) => control.reconcileNow(cause),
     getConfig: () => control.getConfig(),
     patchConfig: (patch, cause) => control.patchConfig(patch, cause),

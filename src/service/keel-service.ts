@@ -136,6 +136,7 @@ export async function startKeel(config: KeelConfig, deps: KeelServiceDeps): Prom
     let safety: SafetyJobs | null = null;
     const pipeline = createPipeline({
       db, clock, control, supervisor, warn: deps.warn, entryGate: () => control.entryGate(),
+      entryGateNow: () => control.entryGateNow(),
       onAccount: (account) => safety?.observeAccount(account),
       broker: () => brokers.broker,
       marketData: () => brokers.adapters?.marketData ?? null,

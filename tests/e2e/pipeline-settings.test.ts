@@ -7,7 +7,7 @@ import { filter, firstValueFrom } from 'rxjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { getTrade } from '../../src/adapters/postgres/index.js';
 import { createApp } from '../../src/http/app.js';
-import { realSupervisor, signal, startPipelineHarness, TEST_SETTINGS, type Keel, type PipelineHarness } from '../support/pipeline-harness.js';
+import { decide, realSupervisor, signal, startPipelineHarness, TEST_SETTINGS, type Keel, type PipelineHarness } from '../support/pipeline-harness.js';
 import { createTestDb, type TestDb } from '../support/test-db.js';
 
 const TOKEN = 'settings-e2e-token';
@@ -28,7 +28,7 @@ async function runningWithPosition(symbol: string) {
   await started;
   await keel.streamLive();
   const watching = firstValueFrom(h.alpaca.marketDataStream.events$.pipe(filter((e) => e.type === 'subscription' && e.subscription.trades.includes(symbol))));
-  expect(await keel.pipeline.ingestSignal(signal({ id: `sig-${symbol}`, symbol }))).toMatchObject({ outcome: 'fired' });
+  expect(await decide(keel.pipeline, signal({ id: `sig-${symbol}`, symbol }))).toMatchObject({ outcome: 'fired' });
   const tradeId = (await keel.pipeline.getSignal(`sig-${symbol}`))!.tradeId!;
   await keel.position('opened', (e) => e.tradeId === tradeId);
   await watching;

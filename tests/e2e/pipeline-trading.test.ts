@@ -11,7 +11,7 @@ import { etDate } from '../../src/domain/market-time.js';
 import type { Trade } from '../../src/domain/trade.js';
 import { withUnattendedCount } from '../../src/service/attended-control.js';
 import { eventually } from '../support/eventually.js';
-import { realSupervisor, signal, startPipelineHarness, TEST_SETTINGS, type Keel, type PipelineHarness } from '../support/pipeline-harness.js';
+import { decide, realSupervisor, signal, startPipelineHarness, TEST_SETTINGS, type Keel, type PipelineHarness } from '../support/pipeline-harness.js';
 import { createTestDb, type TestDb } from '../support/test-db.js';
 
 let t: TestDb;
@@ -44,7 +44,7 @@ const row = async (id: string): Promise<Trade> => {
 /** posts a signal and waits until its trade is open and its symbol's prices are watched */
 async function openBySignal(symbol: string, id = `sig-${symbol}`) {
   const watching = subscribed(symbol);
-  expect(await keel.pipeline.ingestSignal(signal({ id, symbol }))).toMatchObject({ outcome: 'fired' });
+  expect(await decide(keel.pipeline, signal({ id, symbol }))).toMatchObject({ outcome: 'fired' });
   const tradeId = (await keel.pipeline.getSignal(id))!.tradeId!;
   await keel.position('opened', (e) => e.tradeId === tradeId);
   await watching;
@@ -88,7 +88,7 @@ describe('entries the exchange does not simply fill', () => {
   it('cancels the trade with Alpaca\'s message when the order is rejected', async () => {
     await bootRunning();
     h.sim.core.faults.rejectNextOrder({ status: 403, code: 40310000, message: 'insufficient buying power' });
-    await keel.pipeline.ingestSignal(signal({ id: 'rej', symbol: 'AAPL' }));
+    await decide(keel.pipeline, signal({ id: 'rej', symbol: 'AAPL' }));
     const tradeId = (await keel.pipeline.getSignal('rej'))!.tradeId!;
     expect((await keel.position('cancelled', (e) => e.tradeId === tradeId)).reason).toContain('insufficient buying power');
     expect(await row(tradeId)).toMatchObject({ status: 'cancelled' });
@@ -97,7 +97,7 @@ describe('entries the exchange does not simply fill', () => {
   it('opens a partially filled entry with what the broker holds', async () => {
     await bootRunning();
     h.sim.core.faults.partialFills(3);
-    await keel.pipeline.ingestSignal(signal({ id: 'part', symbol: 'NVDA' }));
+    await decide(keel.pipeline, signal({ id: 'part', symbol: 'NVDA' }));
     const tradeId = (await keel.pipeline.getSignal('part'))!.tradeId!;
     await keel.position('opened', (e) => e.tradeId === tradeId);
     expect((await row(tradeId)).status).toBe('open');
@@ -107,7 +107,7 @@ describe('entries the exchange does not simply fill', () => {
     await bootRunning();
     h.sim.server.faults.failNext({ method: 'POST', path: '/v2/orders' }, { kind: 'timeout' });
     const withheld = firstValueFrom(h.sim.server.faults.requests$.pipe(filter((r) => r.fault === 'timeout')));
-    await keel.pipeline.ingestSignal(signal({ id: 'lost', symbol: 'AMD' }));
+    await decide(keel.pipeline, signal({ id: 'lost', symbol: 'AMD' }));
     await withheld;
     h.timeouts.advance(120_000);
     const tradeId = (await keel.pipeline.getSignal('lost'))!.tradeId!;
@@ -121,7 +121,7 @@ describe('the bot lifecycle around open positions', () => {
     await bootRunning();
     const { trade, entry } = await openBySignal('AAPL');
     expect((await keel.control.act('pause', 'test')).ok).toBe(true);
-    expect(await keel.pipeline.ingestSignal(signal({ id: 'while-paused', symbol: 'MSFT' }))).toMatchObject({ outcome: 'skipped', reason: 'BOT_NOT_RUNNING' });
+    expect(await decide(keel.pipeline, signal({ id: 'while-paused', symbol: 'MSFT' }))).toMatchObject({ outcome: 'skipped', reason: 'BOT_NOT_RUNNING' });
     const closed = keel.position('closed', (e) => e.tradeId === trade.id);
     h.sim.core.market.setPrice('AAPL', entry * 0.9);
     expect((await closed).reason).toBe('hard_stop');

@@ -15,7 +15,7 @@ import type { Trade } from '../../src/domain/trade.js';
 import type { TradeStreamEvent } from '../../src/ports/trade-stream.port.js';
 import { createSafetyJobs, type SafetyJobs } from '../../src/service/safety-jobs.js';
 import { eventually } from '../support/eventually.js';
-import { signal, startPipelineHarness, TEST_SETTINGS, type Keel, type PipelineHarness } from '../support/pipeline-harness.js';
+import { decide, signal, startPipelineHarness, TEST_SETTINGS, type Keel, type PipelineHarness } from '../support/pipeline-harness.js';
 import { RecordingNotifier } from '../support/recording-notifier.js';
 import { createTestDb, type TestDb } from '../support/test-db.js';
 
@@ -112,7 +112,7 @@ async function reconnectAfterBackoff(): Promise<void> {
 /** posts a signal and waits until its trade is open and its symbol's prices are watched */
 async function openBySignal(symbol: string, id: string) {
   const watching = subscribed(symbol);
-  expect(await keel.pipeline.ingestSignal(signal({ id, symbol }))).toMatchObject({ outcome: 'fired' });
+  expect(await decide(keel.pipeline, signal({ id, symbol }))).toMatchObject({ outcome: 'fired' });
   const tradeId = (await keel.pipeline.getSignal(id))!.tradeId!;
   await keel.position('opened', (e) => e.tradeId === tradeId);
   await watching;
@@ -132,7 +132,7 @@ describe('the stream-gap gate on the simulated exchange', () => {
     const postsInGap = orderPosts().length;
 
     // entries are denied, with the code in the signal log
-    expect(await keel.pipeline.ingestSignal(signal({ id: 'during-gap', symbol: 'MSFT' })))
+    expect(await decide(keel.pipeline, signal({ id: 'during-gap', symbol: 'MSFT' })))
       .toEqual({ signalId: 'during-gap', outcome: 'skipped', reason: 'STREAM_RECONCILING' });
     expect((await keel.pipeline.getSignal('during-gap'))?.denial?.code).toBe('STREAM_RECONCILING');
 

@@ -12,7 +12,7 @@ import { runQueuedFlatten } from '../../src/control/pipeline/emergency-stop.js';
 import { PipelineRuntime } from '../../src/control/pipeline/pipeline-runtime.js';
 import type { BotSettings } from '../../src/domain/bot-config.js';
 import type { Trade } from '../../src/domain/trade.js';
-import { realSupervisor, signal, startPipelineHarness, TEST_SETTINGS, type Keel, type PipelineHarness } from '../support/pipeline-harness.js';
+import { decide, realSupervisor, signal, startPipelineHarness, TEST_SETTINGS, type Keel, type PipelineHarness } from '../support/pipeline-harness.js';
 import { eventually } from '../support/eventually.js';
 import { createTestDb, type TestDb } from '../support/test-db.js';
 
@@ -51,7 +51,7 @@ async function openBySignal(harness: PipelineHarness, symbol: string): Promise<T
   let attempt = 0;
   const { id, answer } = await eventually(async () => {
     const id = `sig-${symbol}-${++attempt}`;
-    const answer = await keel.pipeline.ingestSignal(signal({ id, symbol }));
+    const answer = await decide(keel.pipeline, signal({ id, symbol }));
     if (answer.outcome === 'skipped' && answer.reason === 'BUYING_POWER_UNKNOWN') throw new Error('no fresh account snapshot yet');
     return { id, answer };
   });

@@ -18,7 +18,7 @@ import type { BotSettings } from '../../src/domain/bot-config.js';
 import { dec } from '../../src/domain/money.js';
 import type { Trade } from '../../src/domain/trade.js';
 import type { BrokerPort, CancelOrderResult } from '../../src/ports/broker.port.js';
-import { pipelineEvent, realSupervisor, signal, startPipelineHarness, TEST_SETTINGS, type Keel, type PipelineHarness } from '../support/pipeline-harness.js';
+import { decide, pipelineEvent, realSupervisor, signal, startPipelineHarness, TEST_SETTINGS, type Keel, type PipelineHarness } from '../support/pipeline-harness.js';
 import { eventually } from '../support/eventually.js';
 import { limitBuy, marketBuy } from '../support/sim-harness.js';
 import { createTestDb, type TestDb } from '../support/test-db.js';
@@ -50,7 +50,7 @@ const subscribed = (harness: PipelineHarness, symbol: string) =>
 async function openBySignal(harness: PipelineHarness, symbol: string): Promise<Trade> {
   const id = `sig-${symbol}`;
   const watching = subscribed(harness, symbol);
-  expect(await keel.pipeline.ingestSignal(signal({ id, symbol }))).toMatchObject({ outcome: 'fired' });
+  expect(await decide(keel.pipeline, signal({ id, symbol }))).toMatchObject({ outcome: 'fired' });
   const tradeId = (await keel.pipeline.getSignal(id))!.tradeId!;
   await keel.position('opened', (e) => e.tradeId === tradeId);
   await watching;
@@ -91,7 +91,7 @@ describe('kill switch in market hours', () => {
     const resting = await harness.sim.rest('/v2/orders', limitBuy('AMD', 'outside-2', '1.00'));
     const restingId = ((await resting.json()) as { id: string }).id;
     const submitted = pipelineEvent(keel.pipeline, 'entry_submitted', (e) => e.signalId === 'sig-TSLA');
-    expect(await keel.pipeline.ingestSignal(signal({ id: 'sig-TSLA', symbol: 'TSLA' }))).toMatchObject({ outcome: 'fired' });
+    expect(await decide(keel.pipeline, signal({ id: 'sig-TSLA', symbol: 'TSLA' }))).toMatchObject({ outcome: 'fired' });
     const tslaTradeId = (await submitted).tradeId;
     const tslaEntry = (await getTrade(t.db, tslaTradeId))!;
     harness.sim.core.faults.holdFills(false);
@@ -173,11 +173,11 @@ describe('kill switch racing signals', () => {
     const harness = await bootRunning();
     harness.sim.core.faults.holdFills(true);
     const symbols = ['AAPL', 'MSFT', 'TSLA', 'NVDA', 'AMD', 'SPY', 'FAKEPACA'];
-    const first = keel.pipeline.ingestSignal(signal({ id: 'race-0', symbol: symbols[0] }));
-    const early = symbols.slice(1).map((symbol, i) => keel.pipeline.ingestSignal(signal({ id: `race-${i + 1}`, symbol })));
+    const first = decide(keel.pipeline, signal({ id: 'race-0', symbol: symbols[0] }));
+    const early = symbols.slice(1).map((symbol, i) => decide(keel.pipeline, signal({ id: `race-${i + 1}`, symbol })));
     expect(await first).toMatchObject({ outcome: 'fired' }); // its POST may still be on the way
     const stopping = keel.pipeline.emergencyStop({ closePositions: false }, 'api');
-    const late = symbols.map((symbol, i) => keel.pipeline.ingestSignal(signal({ id: `race-late-${i}`, symbol })));
+    const late = symbols.map((symbol, i) => decide(keel.pipeline, signal({ id: `race-late-${i}`, symbol })));
     const [report, answers] = await Promise.all([stopping, Promise.all([first, ...early, ...late])]);
 
     const log = harness.sim.server.faults.requests;
@@ -193,7 +193,7 @@ describe('kill switch racing signals', () => {
     for (const a of answers.slice(symbols.length)) expect(a).toMatchObject({ outcome: 'skipped', reason: 'BOT_NOT_RUNNING' });
 
     // latched after it finished: still nothing reaches the exchange
-    expect(await keel.pipeline.ingestSignal(signal({ id: 'after', symbol: 'AAPL' }))).toMatchObject({ outcome: 'skipped' });
+    expect(await decide(keel.pipeline, signal({ id: 'after', symbol: 'AAPL' }))).toMatchObject({ outcome: 'skipped' });
     await keel.pipeline.idle();
     expect(await ordersAtExchange(harness)).toHaveLength(orders.length);
   });
@@ -218,7 +218,7 @@ describe('kill switch with an entry POST on its way', () => {
     harness.sim.core.faults.holdFills(true);
     const { slow, release } = heldSubmits(harness.alpaca.broker);
     const pipeline = createPipeline(depsOf(harness, { broker: () => slow }));
-    expect(await pipeline.ingestSignal(signal({ id: 'in-flight', symbol: 'AAPL' }))).toMatchObject({ outcome: 'fired' });
+    expect(await decide(pipeline, signal({ id: 'in-flight', symbol: 'AAPL' }))).toMatchObject({ outcome: 'fired' });
 
     const stopping = pipeline.emergencyStop({ closePositions: false }, 'api');
     // the POST leaves only once the kill switch has halted and said so
@@ -244,7 +244,7 @@ describe('kill switch with closePositions, acknowledged while it still runs', ()
     harness.sim.core.faults.holdFills(true); // the entry is cancelled unfilled: the flatten finds Keel flat
     const { slow, release } = heldSubmits(harness.alpaca.broker);
     const pipeline = createPipeline(depsOf(harness, { broker: () => slow }));
-    expect(await pipeline.ingestSignal(signal({ id: 'in-flight', symbol: 'AAPL' }))).toMatchObject({ outcome: 'fired' });
+    expect(await decide(pipeline, signal({ id: 'in-flight', symbol: 'AAPL' }))).toMatchObject({ outcome: 'fired' });
 
     // the kill switch halts, then waits for the entry POST in flight: the trader acknowledges meanwhile
     const stopping = pipeline.emergencyStop({ closePositions: true }, 'api');

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { filter, firstValueFrom } from 'rxjs';
 import { dec } from '../../src/domain/money.js';
 import type { BotSettings } from '../../src/domain/bot-config.js';
-import { FakeSupervisor, signal, startPipelineHarness, TEST_SETTINGS, type Keel, type PipelineHarness } from '../support/pipeline-harness.js';
+import { decide, FakeSupervisor, signal, startPipelineHarness, TEST_SETTINGS, type Keel, type PipelineHarness } from '../support/pipeline-harness.js';
 import { createTestDb, type TestDb } from '../support/test-db.js';
 
 let t: TestDb;
@@ -42,15 +42,16 @@ const nthAccountRead = (n: number) =>
     : firstValueFrom(h.sim.server.faults.requests$.pipe(filter(() => h.sim.server.faults.requests.filter(isAccountRead).length >= n)));
 
 describe('intake: account snapshot cache', () => {
-  it('reads the account once on a cold start, then answers the next signal with no account or price read', async () => {
+  it('reads the account once on a cold start (the start itself asks), then answers the next signal with no account or price read', async () => {
     const keel = await bootRunning();
-    const cold = await brokerReadsDuring(() => keel.pipeline.ingestSignal(signal({ id: 'cold', symbol: 'AAPL' })));
+    const cold = await brokerReadsDuring(() => decide(keel.pipeline, signal({ id: 'cold', symbol: 'AAPL' })));
     expect(cold.value.outcome).toBe('fired');
-    expect(cold).toMatchObject({ account: 1, price: 0 });
+    expect(cold.price).toBe(0);
+    expect(h.sim.server.faults.requests.filter(isAccountRead)).toHaveLength(1);
 
     await keel.pipeline.idle();
     await nthAccountRead(2); // the re-read after the entry submission
-    const warm = await brokerReadsDuring(() => keel.pipeline.ingestSignal(signal({ id: 'warm', symbol: 'MSFT', priceAtSignal: dec(50) })));
+    const warm = await brokerReadsDuring(() => decide(keel.pipeline, signal({ id: 'warm', symbol: 'MSFT', priceAtSignal: dec(50) })));
     expect(warm.value).toEqual({ signalId: 'warm', outcome: 'fired' });
     expect(warm).toMatchObject({ account: 0, price: 0 });
   });
@@ -63,8 +64,8 @@ describe('intake: account snapshot cache', () => {
     });
     // the first POST's answer is withheld: no read after it can have settled the reservation
     h.sim.server.faults.failNext({ method: 'POST', path: '/v2/orders' }, { kind: 'timeout' });
-    expect(await keel.pipeline.ingestSignal(signal({ id: 'first', symbol: 'AAPL' }))).toMatchObject({ outcome: 'fired' });
-    const second = await brokerReadsDuring(() => keel.pipeline.ingestSignal(signal({ id: 'second', symbol: 'MSFT' })));
+    expect(await decide(keel.pipeline, signal({ id: 'first', symbol: 'AAPL' }))).toMatchObject({ outcome: 'fired' });
+    const second = await brokerReadsDuring(() => decide(keel.pipeline, signal({ id: 'second', symbol: 'MSFT' })));
     expect(second.value).toEqual({ signalId: 'second', outcome: 'skipped', reason: 'INSUFFICIENT_BUYING_POWER' });
     expect(second.account).toBe(0);
     const denial = (await keel.pipeline.getSignal('second'))?.denial;
@@ -75,12 +76,13 @@ describe('intake: account snapshot cache', () => {
 
   it('denies with BUYING_POWER_UNKNOWN when the snapshot is older than its bound, instead of guessing', async () => {
     const keel = await bootRunning();
-    expect(await keel.pipeline.ingestSignal(signal({ id: 'warm-up', symbol: 'AAPL' }))).toMatchObject({ outcome: 'fired' });
+    expect(await decide(keel.pipeline, signal({ id: 'warm-up', symbol: 'AAPL' }))).toMatchObject({ outcome: 'fired' });
     await keel.pipeline.idle();
     await nthAccountRead(2);
     supervisor.active = false; // no periodic refresh: the snapshot only ages
     h.clock.advance(61_000);
-    const stale = await brokerReadsDuring(() => keel.pipeline.ingestSignal(signal({ id: 'stale', symbol: 'MSFT' })));
+    await keel.control.entryGate(); // the market clock's cache lapsed too: read it, so only the account is stale
+    const stale = await brokerReadsDuring(() => decide(keel.pipeline, signal({ id: 'stale', symbol: 'MSFT' })));
     expect(stale.value).toEqual({ signalId: 'stale', outcome: 'skipped', reason: 'BUYING_POWER_UNKNOWN' });
     // asking for a stale snapshot starts a refresh in the background: the next signal may go
     await nthAccountRead(3);
@@ -89,7 +91,7 @@ describe('intake: account snapshot cache', () => {
 
   it('refreshes the snapshot on the injected clock while the supervisor runs', async () => {
     const keel = await bootRunning();
-    await keel.pipeline.ingestSignal(signal({ id: 'warm-up', symbol: 'AAPL' }));
+    await decide(keel.pipeline, signal({ id: 'warm-up', symbol: 'AAPL' }));
     await keel.pipeline.idle();
     await nthAccountRead(2);
     h.clock.advance(5_000);
@@ -101,10 +103,10 @@ describe('intake: account snapshot cache', () => {
 describe('intake: price', () => {
   it('sizes a risk_based entry with the signal price and reads the latest trade only when no price is known', async () => {
     const keel = await bootRunning({ sizingMode: 'risk_based' });
-    const priced = await brokerReadsDuring(() => keel.pipeline.ingestSignal(signal({ id: 'priced', symbol: 'AAPL', priceAtSignal: dec(100), stopLossPrice: dec(95) })));
+    const priced = await brokerReadsDuring(() => decide(keel.pipeline, signal({ id: 'priced', symbol: 'AAPL', priceAtSignal: dec(100), stopLossPrice: dec(95) })));
     expect(priced.value.outcome).toBe('fired');
     expect(priced.price).toBe(0);
-    const unpriced = await brokerReadsDuring(() => keel.pipeline.ingestSignal(signal({ id: 'unpriced', symbol: 'MSFT' })));
+    const unpriced = await brokerReadsDuring(() => decide(keel.pipeline, signal({ id: 'unpriced', symbol: 'MSFT' })));
     expect(unpriced.value.outcome).toBe('fired');
     expect(unpriced.price).toBe(1);
     await keel.pipeline.idle();

@@ -5,7 +5,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { filter, firstValueFrom } from 'rxjs';
 import { listJournal, listTrades } from '../../src/adapters/postgres/index.js';
-import { FakeSupervisor, pipelineEvent, signal, startPipelineHarness, type Keel, type PipelineHarness } from '../support/pipeline-harness.js';
+import { decide, FakeSupervisor, pipelineEvent, signal, startPipelineHarness, type Keel, type PipelineHarness } from '../support/pipeline-harness.js';
 import { createTestDb, type TestDb } from '../support/test-db.js';
 
 let t: TestDb;
@@ -32,7 +32,7 @@ describe('semi_auto approvals', () => {
 
   it('stores a checked, sized signal as pending until the approval TTL, and sends nothing', async () => {
     const received = h.clock.now();
-    expect(await keel.pipeline.ingestSignal(signal({ id: 'wait', symbol: 'AAPL' }))).toEqual({ signalId: 'wait', outcome: 'pending' });
+    expect(await decide(keel.pipeline, signal({ id: 'wait', symbol: 'AAPL' }))).toEqual({ signalId: 'wait', outcome: 'pending' });
     const pending = await keel.pipeline.listSignals({ status: 'pending' });
     expect(pending.items.map((s) => s.id)).toEqual(['wait']);
     expect(pending.items[0]?.expiresAt).toBe(received + 5 * 60_000);
@@ -41,7 +41,7 @@ describe('semi_auto approvals', () => {
   });
 
   it('fires an approved signal after re-running the checks', async () => {
-    await keel.pipeline.ingestSignal(signal({ id: 'ok', symbol: 'MSFT', catalystTier: 3, aiConfidence: 'medium' }));
+    await decide(keel.pipeline, signal({ id: 'ok', symbol: 'MSFT', catalystTier: 3, aiConfidence: 'medium' }));
     const result = await keel.pipeline.approveSignal('ok', 'api');
     expect(result).toEqual({ ok: true, value: { signalId: 'ok', outcome: 'approved' } });
     const [trade] = await listTrades(t.db, {});
@@ -52,7 +52,7 @@ describe('semi_auto approvals', () => {
   });
 
   it('refuses to approve a signal twice (409) or one it does not know (404)', async () => {
-    await keel.pipeline.ingestSignal(signal({ id: 'once' }));
+    await decide(keel.pipeline, signal({ id: 'once' }));
     expect((await keel.pipeline.approveSignal('once', 'api')).ok).toBe(true);
     const again = await keel.pipeline.approveSignal('once', 'api');
     expect(again.ok === false && [again.error.code, again.error.httpStatus]).toEqual(['SIGNAL_NOT_PENDING', 409]);
@@ -63,7 +63,7 @@ describe('semi_auto approvals', () => {
   });
 
   it('rejects an approval whose re-check is denied, with the denial', async () => {
-    await keel.pipeline.ingestSignal(signal({ id: 'late' }));
+    await decide(keel.pipeline, signal({ id: 'late' }));
     await keel.control.act('pause', 'test');
     const result = await keel.pipeline.approveSignal('late', 'api');
     expect(result).toEqual({ ok: true, value: { signalId: 'late', outcome: 'rejected', reason: 'BOT_NOT_RUNNING' } });
@@ -71,7 +71,7 @@ describe('semi_auto approvals', () => {
   });
 
   it('rejects a pending signal with the trader\'s note', async () => {
-    await keel.pipeline.ingestSignal(signal({ id: 'no' }));
+    await decide(keel.pipeline, signal({ id: 'no' }));
     expect(await keel.pipeline.rejectSignal('no', 'chasing', 'api')).toEqual({ ok: true, value: { signalId: 'no', outcome: 'rejected' } });
     expect((await keel.pipeline.getSignal('no'))?.note).toBe('chasing');
     const twice = await keel.pipeline.rejectSignal('no', null, 'api');
@@ -79,7 +79,7 @@ describe('semi_auto approvals', () => {
   });
 
   it('expires a pending signal once the TTL has passed on the clock, and no longer approves it', async () => {
-    await keel.pipeline.ingestSignal(signal({ id: 'stale' }));
+    await decide(keel.pipeline, signal({ id: 'stale' }));
     h.clock.advance(4 * 60_000);
     expect((await keel.pipeline.getSignal('stale'))?.status).toBe('pending');
     const expired = pipelineEvent(keel.pipeline, 'expired', (e) => e.signalId === 'stale');
@@ -94,12 +94,12 @@ describe('semi_auto approvals', () => {
 describe('emergency stop', () => {
   it('cancels every open order, leaves positions, refuses entries at once and ends halted', async () => {
     h.sim.core.faults.holdFills(true);
-    await keel.pipeline.ingestSignal(signal({ id: 'resting', symbol: 'AAPL' }));
+    await decide(keel.pipeline, signal({ id: 'resting', symbol: 'AAPL' }));
     await firstValueFrom(supervisor.submitted$);
     const [order] = await ordersAtExchange();
 
     const stopping = keel.pipeline.emergencyStop({ closePositions: false }, 'api');
-    const during = await keel.pipeline.ingestSignal(signal({ id: 'during', symbol: 'TSLA' }));
+    const during = await decide(keel.pipeline, signal({ id: 'during', symbol: 'TSLA' }));
     const report = await stopping;
 
     expect(during).toMatchObject({ outcome: 'skipped', reason: 'BOT_NOT_RUNNING' });

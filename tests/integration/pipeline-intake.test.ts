@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { filter, firstValueFrom } from 'rxjs';
 import { listJournal, listTrades } from '../../src/adapters/postgres/index.js';
 import { entryClientOrderId } from '../../src/control/pipeline/client-order-id.js';
-import { FakeSupervisor, signal, startPipelineHarness, type Keel, type PipelineHarness } from '../support/pipeline-harness.js';
+import { decide, FakeSupervisor, signal, startPipelineHarness, type Keel, type PipelineHarness } from '../support/pipeline-harness.js';
 import { createTestDb, type TestDb } from '../support/test-db.js';
 
 let t: TestDb;
@@ -31,7 +31,7 @@ const handedOver = (tradeId: string) => firstValueFrom(supervisor.submitted$.pip
 
 describe('pipeline intake: full_auto', () => {
   it('fires a tier-1 signal as a $100 notional market buy, day, with the client order id derived from the signal id', async () => {
-    const answer = await keel.pipeline.ingestSignal(signal({ id: 'sig-aapl-1', symbol: 'AAPL' }));
+    const answer = await decide(keel.pipeline, signal({ id: 'sig-aapl-1', symbol: 'AAPL' }));
     expect(answer).toEqual({ signalId: 'sig-aapl-1', outcome: 'fired' });
     const record = await keel.pipeline.getSignal('sig-aapl-1');
     expect(record?.stars).toBe(5);
@@ -56,7 +56,7 @@ describe('pipeline intake: full_auto', () => {
   it.each([
     ['low', 50], ['medium', 75], ['high', 100],
   ] as const)('sizes a tier-3 signal with %s AI confidence at $%i', async (aiConfidence, dollars) => {
-    await keel.pipeline.ingestSignal(signal({ id: `tier3-${aiConfidence}`, symbol: 'MSFT', catalystTier: 3, aiConfidence }));
+    await decide(keel.pipeline, signal({ id: `tier3-${aiConfidence}`, symbol: 'MSFT', catalystTier: 3, aiConfidence }));
     const [trade] = await listTrades(t.db, {});
     expect(trade?.notional?.toFixed()).toBe(String(dollars));
     await handedOver(trade!.id);
@@ -64,17 +64,17 @@ describe('pipeline intake: full_auto', () => {
   });
 
   it('skips 1–2 star and unrated signals without asking the broker for an order', async () => {
-    expect(await keel.pipeline.ingestSignal(signal({ id: 'two-stars', stars: 2 }))).toEqual({ signalId: 'two-stars', outcome: 'skipped', reason: 'STARS_TOO_LOW' });
-    expect(await keel.pipeline.ingestSignal(signal({ id: 'one-star', stars: 1, symbol: 'TSLA' }))).toMatchObject({ outcome: 'skipped', reason: 'STARS_TOO_LOW' });
-    expect(await keel.pipeline.ingestSignal(signal({ id: 'unrated', catalystTier: 4, aiConfidence: null }))).toMatchObject({ outcome: 'skipped', reason: 'NO_STAR_RATING' });
+    expect(await decide(keel.pipeline, signal({ id: 'two-stars', stars: 2 }))).toEqual({ signalId: 'two-stars', outcome: 'skipped', reason: 'STARS_TOO_LOW' });
+    expect(await decide(keel.pipeline, signal({ id: 'one-star', stars: 1, symbol: 'TSLA' }))).toMatchObject({ outcome: 'skipped', reason: 'STARS_TOO_LOW' });
+    expect(await decide(keel.pipeline, signal({ id: 'unrated', catalystTier: 4, aiConfidence: null }))).toMatchObject({ outcome: 'skipped', reason: 'NO_STAR_RATING' });
     expect(await listTrades(t.db, {})).toEqual([]);
     expect(await ordersAtExchange()).toEqual([]);
     expect((await keel.pipeline.listSignals({ status: 'skipped' })).items).toHaveLength(3);
   });
 
   it('skips a signal for a symbol with a live trade as skipped_duplicate, without a trade row', async () => {
-    await keel.pipeline.ingestSignal(signal({ id: 'first', symbol: 'NVDA' }));
-    const second = await keel.pipeline.ingestSignal(signal({ id: 'second', symbol: 'NVDA' }));
+    await decide(keel.pipeline, signal({ id: 'first', symbol: 'NVDA' }));
+    const second = await decide(keel.pipeline, signal({ id: 'second', symbol: 'NVDA' }));
     expect(second).toEqual({ signalId: 'second', outcome: 'skipped_duplicate', reason: 'DUPLICATE_SYMBOL' });
     expect(await listTrades(t.db, {})).toHaveLength(1);
     expect((await keel.pipeline.getSignal('second'))?.tradeId).toBeNull();
@@ -82,18 +82,18 @@ describe('pipeline intake: full_auto', () => {
 
   it('creates one trade when two signals for a symbol arrive at once', async () => {
     const answers = await Promise.all([
-      keel.pipeline.ingestSignal(signal({ id: 'race-a', symbol: 'AMD' })),
-      keel.pipeline.ingestSignal(signal({ id: 'race-b', symbol: 'AMD' })),
+      decide(keel.pipeline, signal({ id: 'race-a', symbol: 'AMD' })),
+      decide(keel.pipeline, signal({ id: 'race-b', symbol: 'AMD' })),
     ]);
     expect(answers.map((a) => a.outcome).sort()).toEqual(['fired', 'skipped_duplicate']);
     expect(await listTrades(t.db, { symbol: 'AMD' })).toHaveLength(1);
   });
 
   it('answers a repeated signal id with the stored answer and sends no second order', async () => {
-    const first = await keel.pipeline.ingestSignal(signal({ id: 'again', symbol: 'TSLA' }));
+    const first = await decide(keel.pipeline, signal({ id: 'again', symbol: 'TSLA' }));
     const [trade] = await listTrades(t.db, {});
     await handedOver(trade!.id);
-    const repeats = await Promise.all([1, 2, 3].map(() => keel.pipeline.ingestSignal(signal({ id: 'again', symbol: 'TSLA' }))));
+    const repeats = await Promise.all([1, 2, 3].map(() => decide(keel.pipeline, signal({ id: 'again', symbol: 'TSLA' }))));
     await keel.pipeline.idle();
     expect(repeats).toEqual([first, first, first]);
     expect(await ordersAtExchange()).toHaveLength(1);
@@ -101,14 +101,14 @@ describe('pipeline intake: full_auto', () => {
   });
 
   it('generates an id for a signal posted without one', async () => {
-    const answer = await keel.pipeline.ingestSignal(signal({ symbol: 'SPY' }));
+    const answer = await decide(keel.pipeline, signal({ symbol: 'SPY' }));
     expect(answer.signalId).toBe('gen-1');
     expect((await keel.pipeline.getSignal('gen-1'))?.status).toBe('fired');
   });
 
   it('skips entries with BOT_NOT_RUNNING while the bot is paused', async () => {
     expect((await keel.control.act('pause', 'test')).ok).toBe(true);
-    expect(await keel.pipeline.ingestSignal(signal({ id: 'paused' }))).toMatchObject({ outcome: 'skipped', reason: 'BOT_NOT_RUNNING' });
+    expect(await decide(keel.pipeline, signal({ id: 'paused' }))).toMatchObject({ outcome: 'skipped', reason: 'BOT_NOT_RUNNING' });
     const record = await keel.pipeline.getSignal('paused');
     expect(record?.verdicts.find((v) => v.check === 'bot-running')?.passed).toBe(false);
     expect(await ordersAtExchange()).toEqual([]);
@@ -116,7 +116,7 @@ describe('pipeline intake: full_auto', () => {
 
   it('hands a broker rejection to the supervisor with Alpaca\'s message', async () => {
     h.sim.core.faults.rejectNextOrder({ status: 403, code: 40310000, message: 'insufficient buying power' });
-    await keel.pipeline.ingestSignal(signal({ id: 'rejected', symbol: 'AAPL' }));
+    await decide(keel.pipeline, signal({ id: 'rejected', symbol: 'AAPL' }));
     const [trade] = await listTrades(t.db, {});
     const { outcome } = await handedOver(trade!.id);
     expect(outcome.kind === 'rejected' && outcome.error.brokerMessage).toBe('insufficient buying power');
@@ -125,7 +125,7 @@ describe('pipeline intake: full_auto', () => {
   it('resolves a POST whose answer never came by its client order id, without a second POST', async () => {
     h.sim.server.faults.failNext({ method: 'POST', path: '/v2/orders' }, { kind: 'timeout' });
     const withheld = firstValueFrom(h.sim.server.faults.requests$.pipe(filter((r) => r.method === 'POST' && r.fault === 'timeout')));
-    await keel.pipeline.ingestSignal(signal({ id: 'timeout', symbol: 'AAPL' }));
+    await decide(keel.pipeline, signal({ id: 'timeout', symbol: 'AAPL' }));
     await withheld;
     h.timeouts.advance(120_000);
     const [trade] = await listTrades(t.db, {});
@@ -139,9 +139,9 @@ describe('pipeline intake: full_auto', () => {
 describe('pipeline intake: other execution modes', () => {
   it('signal_only logs the signal with its verdicts and the denial, and sends nothing', async () => {
     await keel.control.patchConfig({ executionMode: 'signal_only' }, 'test');
-    expect(await keel.pipeline.ingestSignal(signal({ id: 'log-only' }))).toEqual({ signalId: 'log-only', outcome: 'logged' });
+    expect(await decide(keel.pipeline, signal({ id: 'log-only' }))).toEqual({ signalId: 'log-only', outcome: 'logged' });
     await keel.control.act('pause', 'test');
-    expect(await keel.pipeline.ingestSignal(signal({ id: 'log-denied', symbol: 'MSFT' }))).toMatchObject({ outcome: 'logged', reason: 'BOT_NOT_RUNNING' });
+    expect(await decide(keel.pipeline, signal({ id: 'log-denied', symbol: 'MSFT' }))).toMatchObject({ outcome: 'logged', reason: 'BOT_NOT_RUNNING' });
     const logged = await keel.pipeline.getSignal('log-only');
     expect(logged?.verdicts.length).toBeGreaterThan(5);
     expect(logged?.verdicts.every((v) => v.passed)).toBe(true);
@@ -151,7 +151,7 @@ describe('pipeline intake: other execution modes', () => {
   });
 
   it('lists the provenance of a fired trade: signal, verdicts and the order journal', async () => {
-    await keel.pipeline.ingestSignal(signal({ id: 'prov', symbol: 'AAPL' }));
+    await decide(keel.pipeline, signal({ id: 'prov', symbol: 'AAPL' }));
     const [trade] = await listTrades(t.db, {});
     await handedOver(trade!.id);
     await keel.pipeline.idle();

@@ -18,7 +18,7 @@ describe('embedded PostgreSQL (the server npm start uses without DATABASE_URL)',
     const first = await startEmbeddedPostgres({ dataDir });
     expect(first.url).toMatch(/^postgres:\/\/postgres:[^@]+@127\.0\.0\.1:\d+\/keel$/);
     const a = createDb(first.url);
-    expect(await migrateToLatest(a.db)).toEqual(['0001_initial', '0002_signals', '0003_safety']);
+    expect(await migrateToLatest(a.db)).toEqual(['0001_initial', '0002_signals', '0003_safety', '0004_signal_received']);
     await saveBotState(a.db, 'paused', T0);
     const fsync = await sql<{ fsync: string }>`SHOW fsync`.execute(a.db);
     expect(fsync.rows[0]?.fsync).toBe('on'); // durable by default: this is the real service's database

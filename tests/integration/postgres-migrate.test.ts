@@ -19,14 +19,14 @@ describe('migrateToLatest on real PostgreSQL', () => {
   it('applies every migration to an empty database, records them, and applies nothing the second time', async () => {
     t = await createTestDb({ migrated: false });
     const applied = await migrateToLatest(t.db);
-    expect(applied).toEqual(['0001_initial', '0002_signals', '0003_safety']);
+    expect(applied).toEqual(['0001_initial', '0002_signals', '0003_safety', '0004_signal_received']);
     const tables = await sql<{ table_name: string }>`
       SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`.execute(t.db);
     expect(tables.rows.map((r) => r.table_name)).toEqual(expect.arrayContaining([
       'bot_config', 'bot_daily_stats', 'bot_trade', 'event_journal', 'reconciliation_run', 'signal',
     ]));
     const recorded = await sql<{ name: string }>`SELECT name FROM kysely_migration ORDER BY name`.execute(t.db);
-    expect(recorded.rows.map((r) => r.name)).toEqual(['0001_initial', '0002_signals', '0003_safety']);
+    expect(recorded.rows.map((r) => r.name)).toEqual(['0001_initial', '0002_signals', '0003_safety', '0004_signal_received']);
     expect(await migrateToLatest(t.db)).toEqual([]);
   });
 

@@ -5,7 +5,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { listTrades } from '../../src/adapters/postgres/index.js';
 import { dec } from '../../src/domain/money.js';
-import { FakeSupervisor, signal, startPipelineHarness, TEST_SETTINGS, type Keel, type PipelineHarness } from '../support/pipeline-harness.js';
+import { decide, FakeSupervisor, signal, startPipelineHarness, TEST_SETTINGS, type Keel, type PipelineHarness } from '../support/pipeline-harness.js';
 import { createTestDb, type TestDb } from '../support/test-db.js';
 
 let t: TestDb;
@@ -44,7 +44,7 @@ describe('POST /api/signals/evaluate (the what-if), pipeline side', () => {
 
   it('still runs every check for a duplicate symbol and names each failing one', async () => {
     await boot({ maxTradesPerDay: 1 });
-    expect(await keel.pipeline.ingestSignal(signal({ id: 'first', symbol: 'AAPL' }))).toMatchObject({ outcome: 'fired' });
+    expect(await decide(keel.pipeline, signal({ id: 'first', symbol: 'AAPL' }))).toMatchObject({ outcome: 'fired' });
     const ev = await keel.pipeline.evaluateSignal(signal({ symbol: 'AAPL' }));
     expect(ev.outcome).toBe('would_skip_duplicate');
     expect(ev.denial?.code).toBe('DUPLICATE_SYMBOL');
@@ -58,11 +58,11 @@ describe('the stream-gap gate', () => {
   it('denies entries with STREAM_RECONCILING while the trade stream is down, and lets them through once it caught up', async () => {
     await boot();
     supervisor.gate = { live: false, phase: 'disconnected', since: 0, openSellSymbols: new Set() };
-    expect(await keel.pipeline.ingestSignal(signal({ id: 'gap', symbol: 'AAPL' }))).toEqual({ signalId: 'gap', outcome: 'skipped', reason: 'STREAM_RECONCILING' });
+    expect(await decide(keel.pipeline, signal({ id: 'gap', symbol: 'AAPL' }))).toEqual({ signalId: 'gap', outcome: 'skipped', reason: 'STREAM_RECONCILING' });
     supervisor.gate = { live: false, phase: 'catching_up', since: 1, openSellSymbols: new Set() };
-    expect((await keel.pipeline.ingestSignal(signal({ id: 'catching-up', symbol: 'AAPL' }))).reason).toBe('STREAM_RECONCILING');
+    expect((await decide(keel.pipeline, signal({ id: 'catching-up', symbol: 'AAPL' }))).reason).toBe('STREAM_RECONCILING');
     supervisor.gate = { live: true, phase: 'live', since: 2, openSellSymbols: new Set() };
-    expect(await keel.pipeline.ingestSignal(signal({ id: 'resumed', symbol: 'AAPL' }))).toMatchObject({ outcome: 'fired' });
+    expect(await decide(keel.pipeline, signal({ id: 'resumed', symbol: 'AAPL' }))).toMatchObject({ outcome: 'fired' });
     await keel.pipeline.idle();
     expect(entryPosts()).toHaveLength(1);
     expect((await listTrades(t.db, {})).map((tr) => tr.signalId)).toEqual(['resumed']);
@@ -71,8 +71,8 @@ describe('the stream-gap gate', () => {
   it('denies a buy while the broker holds an open sell order on the symbol (WASH_TRADE_RISK)', async () => {
     await boot();
     supervisor.gate = { live: true, phase: 'live', since: 0, openSellSymbols: new Set(['AAPL']) };
-    expect((await keel.pipeline.ingestSignal(signal({ id: 'wash', symbol: 'AAPL' }))).reason).toBe('WASH_TRADE_RISK');
-    expect(await keel.pipeline.ingestSignal(signal({ id: 'other', symbol: 'MSFT' }))).toMatchObject({ outcome: 'fired' });
+    expect((await decide(keel.pipeline, signal({ id: 'wash', symbol: 'AAPL' }))).reason).toBe('WASH_TRADE_RISK');
+    expect(await decide(keel.pipeline, signal({ id: 'other', symbol: 'MSFT' }))).toMatchObject({ outcome: 'fired' });
     await keel.pipeline.idle();
   });
 });
@@ -80,7 +80,7 @@ describe('the stream-gap gate', () => {
 describe('caps under concurrent signals', () => {
   it('1,000 concurrent signals for one symbol produce exactly one order', async () => {
     await boot();
-    const answers = await Promise.all(Array.from({ length: 1000 }, (_, i) => keel.pipeline.ingestSignal(signal({ id: `one-${i}`, symbol: 'AAPL' }))));
+    const answers = await Promise.all(Array.from({ length: 1000 }, (_, i) => decide(keel.pipeline, signal({ id: `one-${i}`, symbol: 'AAPL' }))));
     await keel.pipeline.idle();
     expect(answers.filter((a) => a.outcome === 'fired')).toHaveLength(1);
     expect(answers.filter((a) => a.outcome === 'skipped_duplicate')).toHaveLength(999);
@@ -92,7 +92,7 @@ describe('caps under concurrent signals', () => {
     await boot({ maxConcurrentPositions: 4, maxTradesPerDay: 1000, positionSizeUsd: dec(10) });
     const symbols = h.sim.core.market.symbols();
     expect(symbols.length).toBeGreaterThan(4);
-    const answers = await Promise.all(Array.from({ length: 1000 }, (_, i) => keel.pipeline.ingestSignal(signal({ id: `many-${i}`, symbol: symbols[i % symbols.length]! }))));
+    const answers = await Promise.all(Array.from({ length: 1000 }, (_, i) => decide(keel.pipeline, signal({ id: `many-${i}`, symbol: symbols[i % symbols.length]! }))));
     await keel.pipeline.idle();
     expect(answers.filter((a) => a.outcome === 'fired')).toHaveLength(4);
     expect(new Set(answers.filter((a) => a.outcome === 'skipped').map((a) => a.reason))).toEqual(new Set(['MAX_CONCURRENT_POSITIONS']));
@@ -103,7 +103,7 @@ describe('caps under concurrent signals', () => {
   it('1,000 concurrent signals on different symbols never exceed the daily trade cap', async () => {
     await boot({ maxConcurrentPositions: null, maxTradesPerDay: 5, positionSizeUsd: dec(10) });
     const symbols = h.sim.core.market.symbols();
-    const answers = await Promise.all(Array.from({ length: 1000 }, (_, i) => keel.pipeline.ingestSignal(signal({ id: `cap-${i}`, symbol: symbols[i % symbols.length]! }))));
+    const answers = await Promise.all(Array.from({ length: 1000 }, (_, i) => decide(keel.pipeline, signal({ id: `cap-${i}`, symbol: symbols[i % symbols.length]! }))));
     await keel.pipeline.idle();
     expect(answers.filter((a) => a.outcome === 'fired')).toHaveLength(5);
     expect(answers.some((a) => a.reason === 'MAX_TRADES_PER_DAY')).toBe(true);

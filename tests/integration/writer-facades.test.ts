@@ -17,7 +17,7 @@ import { dec } from '../../src/domain/money.js';
 import type { ReconciliationReport } from '../../src/domain/reconciliation.js';
 import { createApp } from '../../src/http/app.js';
 import { bootReconciled, stateIs, startControlHarness, type ControlHarness } from '../support/control-harness.js';
-import { FakeSupervisor, signal, startPipelineHarness, TEST_SETTINGS } from '../support/pipeline-harness.js';
+import { decide, FakeSupervisor, signal, startPipelineHarness, TEST_SETTINGS } from '../support/pipeline-harness.js';
 import { createTestDb, type TestDb } from '../support/test-db.js';
 import { FakePipelineControl } from '../support/fake-pipeline-control.js';
 
@@ -139,7 +139,7 @@ describe('read-only control in the pipeline', () => {
         db: t.db, clock: p.clock, control: ro, supervisor, entryGate: () => ro.entryGate(),
         broker: () => p.alpaca.broker, marketData: () => p.alpaca.marketData,
       });
-      expect(await pipeline.ingestSignal(signal({ id: 'sig-ro-1', symbol: 'AAPL' }))).toEqual({ signalId: 'sig-ro-1', outcome: 'skipped', reason: 'BOT_NOT_RUNNING' });
+      expect(await decide(pipeline, signal({ id: 'sig-ro-1', symbol: 'AAPL' }))).toEqual({ signalId: 'sig-ro-1', outcome: 'skipped', reason: 'BOT_NOT_RUNNING' });
       await pipeline.idle();
       expect(await listTrades(t.db, {})).toEqual([]);
       expect(supervisor.submitted).toEqual([]);

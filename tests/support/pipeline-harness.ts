@@ -18,7 +18,7 @@ import { createBotControl, type KeelBotControl } from '../../src/control/bot-con
 import { createPipeline, type KeelPipeline, type PipelineDeps, type PipelineEvent } from '../../src/control/pipeline/signal-service.js';
 import type { BotSettings } from '../../src/domain/bot-config.js';
 import { dec } from '../../src/domain/money.js';
-import type { SignalInput } from '../../src/domain/signal.js';
+import type { SignalAnswer, SignalInput } from '../../src/domain/signal.js';
 import type { Trade } from '../../src/domain/trade.js';
 import type { SubmitOutcome } from '../../src/ports/broker.port.js';
 import { driveSupervisor, type SupervisorCommand } from '../../src/service/supervisor-lifecycle.js';
@@ -90,7 +90,7 @@ export async function startPipelineHarness(
       const wiring: Subscription = driveSupervisor(control.events$, supervisor, (m, e) => { throw e ?? new Error(m); }, (c) => applied.next(c));
       const deps: PipelineDeps = {
         db: t.db, clock, control, supervisor, broker: () => alpaca.broker, marketData: () => alpaca.marketData, newId: sequentialIds(),
-        entryGate: () => control.entryGate(),
+        entryGate: () => control.entryGate(), entryGateNow: () => control.entryGateNow(),
       };
       const pipeline = createPipeline(deps);
       pipeline.start();
@@ -180,3 +180,15 @@ export const pipelineEvent = <T extends PipelineEvent['type']>(p: KeelPipeline, 
 /** the real position supervisor on the harness's adapters and clock (no wall-clock cron job) */
 export const realSupervisor = ({ db, clock, alpaca }: SupervisorFactoryInput): PositionSupervisor =>
   createPositionSupervisor({ db, clock, adapters: () => alpaca, tuning: { cron: false } });
+
+/**
+ * ingests and waits for the decision: a signal whose decision needs a broker read (a cold account
+ * snapshot, a lapsed market clock) is answered `received` first, then decided in order
+ */
+export async function decide(p: Pick<KeelPipeline, 'ingestSignal' | 'decision'>, input: SignalInput): Promise<SignalAnswer> {
+  const answer = await p.ingestSignal(input);
+  if (answer.outcome !== 'received') return answer;
+  const decided = await p.decision(answer.signalId);
+  if (!decided) throw new Error(`signal ${answer.signalId} vanished`);
+  return decided;
+}

@@ -14,6 +14,6 @@ export { appendJournal, appendJournalEntries, listJournal } from './journal.repo
 export { getDailyStats, addToDailyStats, setDailySessionStart } from './daily-stats.repo.js';
 export { queueFlatten, getFlattenQueue, clearFlattenQueue, takeFlattenQueue } from './flatten-queue.repo.js';
 export { saveReconciliationReport, lastReconciliationReport } from './reconciliation.repo.js';
-export { insertSignal, getSignal, updateSignal, listSignals, listExpiredPendingSignals, type SignalPatch } from './signal.repo.js';
+export { insertSignal, getSignal, updateSignal, listSignals, listExpiredPendingSignals, listReceivedSignals, decideReceivedSignal, type SignalPatch } from './signal.repo.js';
 export { listTradesPage, getTradeByClientOrderId, getTradeByOrderId, listJournalForSubjects } from './trade-query.repo.js';
 export { InvalidCursorError, DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from './page-cursor.js';

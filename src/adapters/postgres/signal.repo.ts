@@ -11,8 +11,10 @@ import { decodeCursor, pageLimit, toPage } from './page-cursor.js';
 import type { DbOrTrx, SignalTable } from './schema.js';
 import { jsonText, nullableJsonText, signalFromRow } from './signal.mapper.js';
 import { toMs, ts, tsOrNull } from './sql-time.js';
+import type { JournalInput } from '../../domain/journal.js';
+import { journalRow } from './journal.repo.js';
 
-export type SignalPatch = Partial<Pick<SignalRecord, 'status' | 'denial' | 'verdicts' | 'size' | 'tradeId' | 'decidedAt' | 'note' | 'expiresAt' | 'stars'>>;
+export type SignalPatch = Partial<Pick<SignalRecord, 'status' | 'denial' | 'verdicts' | 'size' | 'tradeId' | 'decidedAt' | 'note' | 'expiresAt' | 'stars' | 'executionMode'>>;
 
 /** INSERT … ON CONFLICT (id) DO NOTHING: a repeated id returns the stored record with inserted=false */
 export async function insertSignal(db: DbOrTrx, record: SignalRecord): Promise<{ inserted: boolean; record: SignalRecord }> {
@@ -61,6 +63,7 @@ function patchToRow(patch: SignalPatch): Record<string, unknown> {
   if (patch.note !== undefined) row.note = patch.note;
   if (patch.expiresAt !== undefined) row.expires_at = tsOrNull(patch.expiresAt);
   if (patch.stars !== undefined) row.stars = patch.stars;
+  if (patch.executionMode !== undefined) row.execution_mode = patch.executionMode;
   return row;
 }
 
@@ -98,4 +101,34 @@ export async function listExpiredPendingSignals(db: DbOrTrx, now: number): Promi
     .where('status', '=', 'pending').where('expires_at', '<=', ts(now))
     .orderBy('expires_at', 'asc').orderBy('id', 'asc').execute();
   return rows.map(signalFromRow);
+}
+
+/** signals still waiting for their decision (a restart decides them), oldest first */
+export async function listReceivedSignals(db: DbOrTrx): Promise<SignalRecord[]> {
+  const rows = await db.selectFrom('signal').selectAll()
+    .where('status', '=', 'received').orderBy('received_at', 'asc').orderBy('id', 'asc').execute();
+  return rows.map(signalFromRow);
+}
+
+/**
+ * a received signal's decision and its journal entry in ONE statement (a burst of received signals
+ * is decided one after another: a transaction's four round trips each would slow the queue);
+ * compare-and-set on 'received': null, and nothing journaled, when it was no longer received
+ */
+export async function decideReceivedSignal(db: DbOrTrx, id: string, patch: SignalPatch, journal: JournalInput, now: number): Promise<SignalRecord | null> {
+  const set = patchToRow(patch) as Updateable<SignalTable>;
+  const j = journalRow(journal, now);
+  const row = await db
+    .with('s', (q) => q.updateTable('signal').set(set).where('id', '=', id).where('status', '=', 'received').returningAll())
+    .with('j', (q) => q.insertInto('event_journal').columns(['at', 'kind', 'cause', 'subject', 'message', 'data'])
+      .expression((eb) => eb.selectFrom('s').select([
+        sql<string>`${j.at}::timestamptz`.as('at'), sql<string>`${j.kind}::text`.as('kind'), sql<string>`${j.cause}::text`.as('cause'),
+        sql<string>`${j.subject}::text`.as('subject'), sql<string>`${j.message}::text`.as('message'), sql<string>`${j.data}::jsonb`.as('data'),
+      ])).returning('id'))
+    .selectFrom('s').selectAll('s')
+    .select(sql<number>`(select count(*) from j)`.as('journaled'))
+    .executeTakeFirst();
+  if (!row) return null;
+  const { journaled: _j, ...signal } = row;
+  return signalFromRow(signal as never);
 }

@@ -129,6 +129,11 @@ export class AccountCache {
     this.pending = new AbortController();
   }
 
+  /** a snapshot is wanted and there is none: the read already running serves, else one now; never throws */
+  ready(): Promise<void> {
+    return this.running ?? this.refresh();
+  }
+
   /** one read now (or once more after the running one); never throws */
   refresh(): Promise<void> {
     if (this.running) {

@@ -5,14 +5,15 @@
  * a fresh price before it fires; a pending signal past expiresAt is expired, never approved; the
  * sweep runs on the injected Clock and stops on shutdown.
  */
-import type { Denial } from '../../domain/denial.js';
-import type { SignalAnswer, SignalRecord } from '../../domain/signal.js';
+import type { CheckVerdict, Denial } from '../../domain/denial.js';
+import type { SignalAnswer, SignalRecord, SizeDecision } from '../../domain/signal.js';
+import { needsBroker, warmBrokerFacts } from './entry-context.js';
 import type { ControlResult } from '../bot-control.types.js';
 import { persistEntry } from './entry-executor.js';
 import { evaluateSignal } from './evaluate-signal.js';
 import type { PipelineRuntime } from './pipeline-runtime.js';
 import { getSignal, listExpiredPendingSignals, updateSignal } from './repos.js';
-import { answerOf, EMERGENCY_DENIAL, journalSignal } from './signal-intake.js';
+import { answerOf, EMERGENCY_DENIAL, journalSignal } from './signal-record.js';
 
 class NoLongerPending extends Error {}
 
@@ -22,28 +23,43 @@ export function approveSignal(rt: PipelineRuntime, id: string, cause: string): P
     if (!found.ok) return found;
     const record = found.value;
     if (rt.emergency) return decide(rt, record, { status: 'rejected', denial: EMERGENCY_DENIAL, note: EMERGENCY_DENIAL.message }, cause);
-    const ev = await evaluateSignal(rt.deps, rt.account, record.input);
+    const stops = rt.stops;
+    let ev = await evaluateSignal(rt.deps, rt.account, record.input, { facts: { broker: 'ask' } });
+    if (needsBroker(ev)) {
+      // signals queued behind this approval are answered while it waits for the broker
+      const needs = ev.needs;
+      const warmed = await rt.brokerWait(() => warmBrokerFacts(rt.deps, rt.account, record.input, needs));
+      ev = await evaluateSignal(rt.deps, rt.account, record.input, { facts: { broker: 'never', warmedPrice: warmed.price } });
+    }
     if (ev.denial || !ev.size) {
       const denial: Denial = ev.denial ?? { code: 'SIZE_NOT_POSITIVE', message: 'no size', context: {} };
       return decide(rt, record, { status: 'rejected', denial, verdicts: ev.verdicts, note: `denied at approval: ${denial.message}` }, cause);
     }
-    const now = rt.deps.clock.now();
-    try {
-      const result = await rt.deps.db.transaction().execute(async (trx) => {
-        const trade = await persistEntry(trx, { ...record, size: ev.size }, cause, now);
-        const approved = await updateSignal(trx, id, { status: 'approved', tradeId: trade.id, verdicts: ev.verdicts, size: ev.size, denial: null, decidedAt: now }, 'pending');
-        if (!approved) throw new NoLongerPending();
-        await journalSignal(trx, approved, now, cause);
-        return { approved, trade };
-      });
-      rt.submitInBackground(result.trade, cause);
-      rt.emit({ type: 'signal', signalId: id, outcome: 'approved', tradeId: result.trade.id });
-      return { ok: true, value: answerOf(result.approved) };
-    } catch (error) {
-      if (error instanceof NoLongerPending) return notPending(id, 'changed while approving');
-      throw error;
-    }
+    const size = ev.size;
+    const verdicts = ev.verdicts;
+    const committing = rt.commitEntry(stops, () => fireApproved(rt, record, size, verdicts, cause));
+    return committing ?? decide(rt, record, { status: 'rejected', denial: EMERGENCY_DENIAL, note: EMERGENCY_DENIAL.message }, cause);
   });
+}
+
+async function fireApproved(rt: PipelineRuntime, record: SignalRecord, size: SizeDecision, verdicts: CheckVerdict[], cause: string): Promise<ControlResult<SignalAnswer>> {
+  const id = record.id;
+  const now = rt.deps.clock.now();
+  try {
+    const result = await rt.deps.db.transaction().execute(async (trx) => {
+      const trade = await persistEntry(trx, { ...record, size }, cause, now);
+      const approved = await updateSignal(trx, id, { status: 'approved', tradeId: trade.id, verdicts, size, denial: null, decidedAt: now }, 'pending');
+      if (!approved) throw new NoLongerPending();
+      await journalSignal(trx, approved, now, cause);
+      return { approved, trade };
+    });
+    rt.submitInBackground(result.trade, cause);
+    rt.emit({ type: 'signal', signalId: id, outcome: 'approved', tradeId: result.trade.id });
+    return { ok: true, value: answerOf(result.approved) };
+  } catch (error) {
+    if (error instanceof NoLongerPending) return notPending(id, 'changed while approving');
+    throw error;
+  }
 }
 
 export function rejectSignal(rt: PipelineRuntime, id: string, note: string | null, cause: string): Promise<ControlResult<SignalAnswer>> {

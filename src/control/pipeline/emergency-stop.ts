@@ -4,9 +4,11 @@
  * poll the broker until Keel is flat, or report what is left. Steps live in ./kill-switch/.
  * Invariants:
  *  - nothing can race it: the in-process emergency flag (read first by every entry path) is set
- *    synchronously before the first await, then the halt is persisted (the latch), then whatever
- *    intake or POST was already in flight settles (rt.idle()) BEFORE the cancel, so an entry sent
- *    a moment earlier is cancelled with the rest;
+ *    synchronously before the first await, then the halt is persisted (the latch), then every entry
+ *    already committed and its POST settle (rt.entriesSettled()) BEFORE the cancel, so an entry sent
+ *    a moment earlier is cancelled with the rest. A signal whose decision still waits for a broker
+ *    read is not waited for: it cannot commit once the stop began (commitEntry), and its checks run
+ *    after the read, against the latched halt;
  *  - the bot stays halted: only acknowledge-halt (→ stopped) and start leave it; halted keeps the
  *    position supervisor running, so kill_switch exits fill and close their trades. While a flatten
  *    is queued for the open the control refuses start and resume (FLATTEN_QUEUED,
@@ -30,6 +32,7 @@ import { errorText } from './kill-switch/poll-until.js';
 
 export async function emergencyStop(rt: PipelineRuntime, opts: { closePositions: boolean }, cause: string): Promise<EmergencyStopReport> {
   rt.emergency = true;
+  rt.stops++;
   rt.emit({ type: 'emergency_stop', phase: 'started' });
   const { deps } = rt;
   try {
@@ -39,7 +42,7 @@ export async function emergencyStop(rt: PipelineRuntime, opts: { closePositions:
     // runs cannot let a position open that the flatten would then close
     if (opts.closePositions) await markFlattenPending(rt, problems);
     await journalStep(deps, cause, `emergency stop: halted, refusing new entries${opts.closePositions ? ', closing every position' : ''}`, { closePositions: opts.closePositions, problems });
-    await rt.idle();
+    await rt.entriesSettled();
     const cancel = await cancelPhase(rt);
     await journalStep(deps, cause, `emergency stop: ${cancel.cancelled.length} order(s) cancelled, ${cancel.stillOpen.length} still open`, { ...cancel });
     const flat = opts.closePositions ? await flattenOrQueue(rt, cause) : await notRequested(rt);

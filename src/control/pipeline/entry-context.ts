@@ -2,8 +2,12 @@
  * The facts an entry decision needs, gathered from the bot control (state, reconciled, market
  * clock), the database (config, live symbols, today's entries and stats, whether the signal id is
  * stored: ONE statement, entry-facts.repo.ts), the account snapshot cache and the freshest price.
- * Nothing here waits on the broker when the cache is warm (docs/benchmarks.md, B6b): the account is read by REST only
- * on a cold start, and the latest trade only when no price is known AND the sizing mode needs one.
+ * The broker is asked according to `broker`:
+ *  - 'ask' (intake): never; what only a broker read could tell (no account snapshot for this broker,
+ *    a lapsed market clock, a risk_based size with no price) comes back as `needs`, so the caller
+ *    can answer first and read afterwards (warmBrokerFacts);
+ *  - 'never' (after that read): never; whatever is still missing is unknown;
+ *  - 'wait' (the what-if): reads what is missing, as a cold start must.
  * A broker that cannot be asked yields nulls, never a throw: the checks turn unknowns into
  * denials (BUYING_POWER_UNKNOWN, MARKET_STATE_UNKNOWN, PRICE_UNAVAILABLE), so an outage blocks
  * entries instead of guessing; a snapshot older than the cache's bound is unknown too.
@@ -33,15 +37,41 @@ export interface EntryFacts {
   signalStored: boolean;
 }
 
-export async function gatherEntryFacts(deps: PipelineDeps, account: AccountCache, signal: SignalInput): Promise<EntryFacts> {
+/** what only a broker read can tell (true = missing) */
+export interface BrokerNeeds {
+  account: boolean;
+  marketClock: boolean;
+  /** risk_based sizing with no price known: the symbol's latest trade */
+  price: boolean;
+}
+
+export type BrokerUse = 'ask' | 'never' | 'wait';
+
+/** a decision that must wait for the broker: nothing decided yet */
+export interface NeedsBroker {
+  needs: BrokerNeeds;
+  signalStored: boolean;
+}
+
+export interface FactsOptions {
+  broker: BrokerUse;
+  /** the latest-trade price warmBrokerFacts read (null: the read failed) */
+  warmedPrice?: number | null;
+}
+
+export async function gatherEntryFacts(deps: PipelineDeps, account: AccountCache, signal: SignalInput): Promise<EntryFacts>;
+export async function gatherEntryFacts(deps: PipelineDeps, account: AccountCache, signal: SignalInput, opts: FactsOptions): Promise<EntryFacts | NeedsBroker>;
+export async function gatherEntryFacts(deps: PipelineDeps, account: AccountCache, signal: SignalInput, opts: FactsOptions = { broker: 'wait' }): Promise<EntryFacts | NeedsBroker> {
   const now = deps.clock.now();
   const today = etDate(now);
+  const asking = opts.broker === 'ask';
   // the database's part is ONE statement (docs/benchmarks.md, B6b): config, live symbols, today's entries and stats
   const factsQuery = { date: today, since: etWallToEpoch(today, 0), liveStatuses: LIVE_TRADE_STATUSES, signalId: signal.id };
+  const gateNow = asking && deps.entryGateNow ? deps.entryGateNow() : undefined;
   const [first, status, snapshot] = await Promise.all([
     loadEntryFacts(deps.db, factsQuery),
-    deps.entryGate ? deps.entryGate() : deps.control.status(),
-    account.lookupOrRead(),
+    gateNow !== undefined ? gateNow : deps.entryGate ? deps.entryGate() : deps.control.status(),
+    opts.broker === 'wait' ? account.lookupOrRead() : account.lookup(),
   ]);
   // no bot_config row yet (a first boot): the control creates it with the defaults, then read again
   const row = first ?? (await deps.control.getConfig(), await loadEntryFacts(deps.db, factsQuery));
@@ -49,7 +79,13 @@ export async function gatherEntryFacts(deps: PipelineDeps, account: AccountCache
   const { config, liveSymbols, today: stats, entriesSince: entriesToday, signalStored } = row;
   const known = deps.lastPrice?.(signal.symbol) ?? (signal.priceAtSignal ? signal.priceAtSignal.toNumber() : null);
   // only risk_based sizing reads a price (the share-price pillar judges the signal's own price)
-  const price = known ?? (config.sizingMode === 'risk_based' ? await latestPriceOrNull(deps, signal.symbol) : null);
+  const wantsPrice = known === null && config.sizingMode === 'risk_based';
+  if (asking) {
+    const needs: BrokerNeeds = { account: snapshot.kind === 'none', marketClock: status === null, price: wantsPrice };
+    if (needs.account || needs.marketClock || needs.price) return { needs, signalStored };
+  }
+  if (status === null) throw new Error('unreachable: a missing entry gate is returned as a need');
+  const price = !wantsPrice ? known : opts.broker === 'wait' ? await latestPriceOrNull(deps, signal.symbol) : opts.warmedPrice ?? null;
   const fresh = snapshot.kind === 'fresh' ? snapshot : null;
   const gate = deps.supervisor.streamGate();
   return {
@@ -94,6 +130,19 @@ export function toEntryContext(facts: EntryFacts, signal: SignalInput, notional:
     price: facts.price,
     safety: facts.safety,
   };
+}
+
+export const needsBroker = <T extends object>(x: T | NeedsBroker): x is NeedsBroker => 'needs' in x;
+
+/** the broker reads a decision waits for (each failure leaves that fact unknown); the price read, if any */
+export async function warmBrokerFacts(deps: PipelineDeps, account: AccountCache, signal: SignalInput, needs: BrokerNeeds): Promise<{ price: number | null }> {
+  const [price] = await Promise.all([
+    needs.price ? latestPriceOrNull(deps, signal.symbol) : Promise.resolve(null),
+    needs.account ? account.ready() : Promise.resolve(),
+    // the gate's market clock read fills its cache; a failure is cached as unknown
+    needs.marketClock && deps.entryGate ? deps.entryGate().catch(() => undefined) : Promise.resolve(),
+  ]);
+  return { price };
 }
 
 async function latestPriceOrNull(deps: PipelineDeps, symbol: string): Promise<number | null> {

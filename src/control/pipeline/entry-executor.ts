@@ -20,9 +20,9 @@ import { appendJournal, appendJournalEntries, insertTrade, type DbOrTrx } from '
 import { randomUUID } from 'node:crypto';
 
 export async function persistEntry(trx: DbOrTrx, record: SignalRecord, cause: string, now: number): Promise<Trade> {
-  const plan = entryPlan(record, cause, randomUUID());
-  const trade = await insertTrade(trx, { ...plan.trade, id: plan.tradeId } as NewTrade, now);
-  await appendJournalEntries(trx, plan.journal, now);
+  const trade = await insertTrade(trx, entryPlan(record, cause, randomUUID()).trade, now);
+  // the database chose the trade id: the intent names that one
+  await appendJournalEntries(trx, entryPlan(record, cause, trade.id).journal, now);
   return trade;
 }
 

@@ -10,7 +10,7 @@ import type { BotConfig } from '../../domain/bot-config.js';
 import { runEntryChecks } from '../../core/risk/gateway.js';
 import { rateStars } from '../../core/signals/rate-stars.js';
 import { sizeEntry } from '../../core/sizing/size-entry.js';
-import { gatherEntryFacts, toEntryContext, type EntryFacts } from './entry-context.js';
+import { gatherEntryFacts, needsBroker, toEntryContext, type EntryFacts, type FactsOptions, type NeedsBroker } from './entry-context.js';
 import type { AccountCache } from './account-cache.js';
 import type { PipelineDeps } from './pipeline-deps.js';
 
@@ -30,15 +30,24 @@ export interface Evaluation {
   facts: EntryFacts | null;
 }
 
-/** `whatIf`: every check runs and keeps its verdict even for a duplicate (POST /api/signals/evaluate) */
-export async function evaluateSignal(deps: PipelineDeps, account: AccountCache, signal: SignalInput, opts: { whatIf?: boolean } = {}): Promise<Evaluation> {
+export interface EvaluateOptions {
+  /** every check runs and keeps its verdict even for a duplicate (POST /api/signals/evaluate) */
+  whatIf?: boolean;
+  /** how the broker may be asked (entry-context.ts); default 'wait' */
+  facts?: FactsOptions;
+}
+
+export async function evaluateSignal(deps: PipelineDeps, account: AccountCache, signal: SignalInput, opts?: { whatIf?: boolean; facts?: FactsOptions & { broker: 'wait' | 'never' } }): Promise<Evaluation>;
+export async function evaluateSignal(deps: PipelineDeps, account: AccountCache, signal: SignalInput, opts: EvaluateOptions): Promise<Evaluation | NeedsBroker>;
+export async function evaluateSignal(deps: PipelineDeps, account: AccountCache, signal: SignalInput, opts: EvaluateOptions = {}): Promise<Evaluation | NeedsBroker> {
   const stars = rateStars(signal);
   const ratingDenial = starDenial(signal, stars);
   if (ratingDenial) {
     const config = await deps.control.getConfig();
     return { config, stars, denial: ratingDenial, duplicate: false, unrated: true, verdicts: [verdict('star-rating', ratingDenial)], size: null, facts: null };
   }
-  const facts = await gatherEntryFacts(deps, account, signal);
+  const facts = await gatherEntryFacts(deps, account, signal, opts.facts ?? { broker: 'wait' });
+  if (needsBroker(facts)) return facts;
   const base = { config: facts.config, stars, unrated: false, facts };
   if (facts.liveSymbols.has(signal.symbol) && !opts.whatIf) {
     const denial: Denial = { code: 'DUPLICATE_SYMBOL', message: `${signal.symbol} already has a live trade`, context: { symbol: signal.symbol } };

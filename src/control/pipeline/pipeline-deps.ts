@@ -15,6 +15,9 @@ export interface PipelineDeps {
   control: Pick<KeelBotControl, 'status' | 'getConfig' | 'act' | 'halt'>;
   /** bot state, reconciled and market open from memory (KeelBotControl.entryGate); default: control.status() */
   entryGate?: () => Promise<EntryGate>;
+  /** the same without a broker read (KeelBotControl.entryGateNow; null = the market clock must be read
+   *  first). Absent: intake treats entryGate as answering from memory */
+  entryGateNow?: () => EntryGate | null;
   /** the current mode's adapters; null when that mode has none */
   broker: () => BrokerPort | null;
   marketData: () => MarketDataPort | null;
@@ -31,6 +34,9 @@ export interface PipelineDeps {
   onAccount?: (account: Account, at: number) => void;
   /** operator-facing problems of background work (the POST after the answer, the expiry sweep) */
   warn?: (message: string, error?: unknown) => void;
+  /** a signal received but not decided within this long (its decision waited for the broker, or
+   *  Keel restarted meanwhile) is expired with SIGNAL_TOO_OLD instead of traded late (default 60 s) */
+  decisionWindowMs?: number;
   /** how often pending signals are checked for expiry (default 1 s of the injected clock) */
   expirySweepMs?: number;
   /** how long an emergency stop waits for kill-switch exits to close before stopping the bot */

@@ -1,15 +1,21 @@
 /**
- * The pipeline's shared runtime: one intake queue, the background work in flight, the emergency
+ * The pipeline's shared runtime: one decision queue, the background work in flight, the emergency
  * flag and the event stream tests and the dashboard await.
  * Invariants: every decision that can create a trade (ingestion, approval, expiry) runs through the
  * ONE queue, so two signals for a symbol can never both see it free; background submissions are
  * tracked until they settle, so shutdown (and tests) can wait for them; the emergency flag is read
- * first by every entry path; an entry's notional is reserved in the account cache from its commit
- * until a snapshot read after its POST settled (account-cache.ts).
+ * first by every entry path and again, synchronously, where an entry is committed (commitEntry);
+ * an entry's notional is reserved in the account cache from its commit until a snapshot read after
+ * its POST settled (account-cache.ts).
+ * Answers never wait for the broker: while a queued decision waits for a broker read (brokerWait),
+ * every signal queued behind it (and every one that arrives) is stored as received and answered;
+ * its decision follows in order. The kill switch waits only for committed entries (entriesSettled),
+ * never for a decision still waiting for the broker: that one re-reads the gate afterwards.
  */
 import { Subject, type Observable } from 'rxjs';
 import type { SubmitOutcome } from '../../ports/broker.port.js';
-import type { SignalStatus } from '../../domain/signal.js';
+import type { SignalAnswer, SignalStatus } from '../../domain/signal.js';
+import type { ExecutionMode } from '../../domain/bot-config.js';
 import type { PipelineDeps } from './pipeline-deps.js';
 import { submitEntry } from './entry-executor.js';
 import type { Trade } from '../../domain/trade.js';
@@ -21,6 +27,15 @@ export type PipelineEvent =
   | { type: 'expired'; signalId: string }
   | { type: 'emergency_stop'; phase: 'started' | 'finished' };
 
+/** a signal between its arrival and its decision */
+export interface QueuedDecision {
+  readonly id: string;
+  /** stores the signal as received and answers with that (idempotent; the queue calls it when blocked) */
+  record(): void;
+  /** resolves with the decision (or the stored answer when there is none to make) */
+  readonly decided: Promise<SignalAnswer>;
+}
+
 export class PipelineRuntime {
   private readonly events = new Subject<PipelineEvent>();
   readonly events$: Observable<PipelineEvent> = this.events.asObservable();
@@ -28,6 +43,14 @@ export class PipelineRuntime {
   private readonly inFlight = new Set<Promise<unknown>>();
   /** set while an emergency stop runs: every entry path refuses before doing anything else */
   emergency = false;
+  /** emergency stops begun so far: a decision that saw another number at its start does not commit */
+  stops = 0;
+  /** the execution mode the last decision ran under (a received row's provisional mode) */
+  lastMode: ExecutionMode | null = null;
+  private brokerWaits = 0;
+  /** decisions queued and not yet started, by signal id (and the one deciding) */
+  private readonly waiting = new Set<QueuedDecision>();
+  private readonly live = new Map<string, QueuedDecision>();
 
   readonly account: AccountCache;
 
@@ -43,6 +66,47 @@ export class PipelineRuntime {
     const next = this.serial.then(work);
     this.serial = next.catch(() => undefined);
     return next;
+  }
+
+  /** queues a signal's decision; if the queue is waiting for the broker the signal is recorded at once */
+  enqueueDecision(entry: QueuedDecision, decide: () => Promise<void>): void {
+    this.waiting.add(entry);
+    // a repeated id queued meanwhile is answered from the first one's row; the first stays the live one
+    if (!this.live.has(entry.id)) this.live.set(entry.id, entry);
+    if (this.brokerWaits > 0) entry.record();
+    void this.exclusive(async () => {
+      this.waiting.delete(entry);
+      await decide();
+    }).catch((error: unknown) => this.deps.warn?.(`the decision on signal ${entry.id} failed`, error))
+      .finally(() => { if (this.live.get(entry.id) === entry) this.live.delete(entry.id); });
+  }
+
+  /** the decision still to come for a signal in this process, if any */
+  pendingDecision(id: string): Promise<SignalAnswer> | null {
+    return this.live.get(id)?.decided ?? null;
+  }
+
+  /** a queued decision waits for the broker: everything queued behind it is answered meanwhile */
+  async brokerWait<T>(work: () => Promise<T>): Promise<T> {
+    this.brokerWaits++;
+    for (const entry of this.waiting.values()) entry.record();
+    try {
+      return await work();
+    } finally {
+      this.brokerWaits--;
+    }
+  }
+
+  /**
+   * runs an entry's commit (its rows, then the hand-off of its POST) unless an emergency stop began
+   * since `stopsSeen` or runs now: null then, and nothing was written. The check and the tracking
+   * happen in one synchronous step, so the kill switch (entriesSettled) sees every commit it did not stop.
+   */
+  commitEntry<T>(stopsSeen: number, work: () => Promise<T>): Promise<T> | null {
+    if (this.emergency || this.stops !== stopsSeen) return null;
+    const running = work();
+    this.track(running);
+    return running;
   }
 
   /** sends the entry after the caller has answered; never awaited by it */
@@ -66,10 +130,20 @@ export class PipelineRuntime {
     this.inFlight.add(settled);
   }
 
+  /** resolves when every committed entry and its POST have settled (not the decisions still queued) */
+  async entriesSettled(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
   /** resolves when the queue and every background submission have settled */
   async idle(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
-    await this.serial;
+    for (;;) {
+      await this.entriesSettled();
+      const serial = this.serial;
+      await serial;
+      // a decision may have committed an entry, or another one queued, meanwhile
+      if (this.inFlight.size === 0 && this.serial === serial) return;
+    }
   }
 
   complete(): void {

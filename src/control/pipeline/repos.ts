@@ -1,6 +1,6 @@
 /** The pipeline repositories in one import (their home is the postgres adapter's index). */
 export {
-  insertSignal, getSignal, updateSignal, listSignals, listExpiredPendingSignals,
+  insertSignal, getSignal, updateSignal, listSignals, listExpiredPendingSignals, listReceivedSignals, decideReceivedSignal,
   listTradesPage, listJournalForSubjects,
 } from '../../adapters/postgres/index.js';
 export { appendJournal, appendJournalEntries, insertTrade, getTrade, listTrades, type Db, type DbOrTrx } from '../../adapters/postgres/index.js';

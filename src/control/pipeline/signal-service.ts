@@ -1,7 +1,8 @@
 /**
  * createPipeline: the PipelineControl facade (signals in, trades out, kill switch) over the
  * intake queue, the entry executor, approvals and the emergency stop.
- * Lifecycle: start() begins the expiry sweep and the account snapshot refresh (every
+ * Lifecycle: start() reads the account snapshot, decides the signals an earlier process stored as received and left undecided
+ * (decide-signal.ts), begins the expiry sweep and the account snapshot refresh (every
  * accountRefreshMs while the supervisor runs, after each entry POST settles and after every exit
  * fill or cancelled entry, throttled so that one read covers a burst) on the injected
  * Clock; stop() ends them and waits for the background submissions in flight (an answered
@@ -14,6 +15,9 @@ import { emergencyStop, runQueuedFlatten } from './emergency-stop.js';
 import type { PipelineDeps } from './pipeline-deps.js';
 import { PipelineRuntime, type PipelineEvent } from './pipeline-runtime.js';
 import { ingestSignal, whatIf } from './signal-intake.js';
+import { recoverReceived } from './decide-signal.js';
+import { answerOf } from './signal-record.js';
+import type { SignalAnswer } from '../../domain/signal.js';
 import { tradeDetail, tradePage } from './trade-detail.js';
 import * as repos from './repos.js';
 import type { PositionEvent } from '../../actors/position-supervisor.types.js';
@@ -26,6 +30,8 @@ export interface KeelPipeline extends PipelineControl {
   emergencyStop(opts: { closePositions: boolean }, cause: string): Promise<EmergencyStopReport>;
   /** the session-open job: carries out a kill switch's flatten queued outside market hours (null = none queued) */
   runQueuedFlatten(cause: string): ReturnType<typeof runQueuedFlatten>;
+  /** a signal's decision: awaited while it is still to come in this process, else the stored answer (null: no such signal) */
+  decision(id: string): Promise<SignalAnswer | null>;
   /** one expiry pass now (the sweep calls the same) */
   expirePending(): Promise<number>;
   /** resolves once the intake queue and every background submission have settled */
@@ -51,11 +57,20 @@ export function createPipeline(deps: PipelineDeps): KeelPipeline {
     getTrade: (id) => tradeDetail(deps, id),
     emergencyStop: (opts, cause) => emergencyStop(rt, opts, cause),
     expirePending: () => expirePending(rt),
+    async decision(id) {
+      const pending = rt.pendingDecision(id);
+      if (pending) return pending;
+      const stored = await repos.getSignal(deps.db, id);
+      return stored ? answerOf(stored) : null;
+    },
     runQueuedFlatten: (cause) => runQueuedFlatten(rt, cause),
     idle: () => rt.idle(),
     start() {
       if (sweep) return;
       const abort = new AbortController();
+      // the first signal after a (re)start should not be the one that waits for the account read
+      void rt.account.ready();
+      rt.track(recoverReceived(rt).catch((error: unknown) => deps.warn?.('deciding the signals left received failed', error)));
       const refresh = rt.account.runPeriodic(deps.accountRefreshMs ?? 5_000, () => deps.supervisor.active, abort.signal);
       // closes and cancels free buying power: re-read (an open is covered by the read after its POST settled)
       const fills = deps.supervisor.events$.subscribe((e) => { if (REREAD_ON.has(e.type)) rt.account.refreshSoon(); });
