@@ -11,21 +11,38 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export interface KeelProcess {
   url: string;
   token: string;
+  pid: number;
   output(): string;
+  /** what it wrote on stderr alone */
+  stderr(): string;
   /** GET/POST with the bearer token; parsed JSON and status */
   api(method: 'GET' | 'POST' | 'PUT' | 'PATCH', route: string, body?: unknown): Promise<{ status: number; body: any }>;
   /** SIGINT, as Ctrl-C; resolves with the exit code */
   stop(): Promise<number | null>;
+  /**
+   * SIGINT to its whole process group, as a terminal's Ctrl-C does (needs `ownProcessGroup`,
+   * else it would reach the test runner too); resolves with the exit code
+   */
+  interruptGroup(): Promise<number | null>;
+  /** resolves with the exit code (null when a signal ended it) */
+  exited: Promise<number | null>;
 }
 
-export async function startKeelProcess(env: Record<string, string>): Promise<KeelProcess> {
+export interface KeelProcessOptions {
+  /** its own process group (as a shell gives a foreground job), for interruptGroup() */
+  ownProcessGroup?: boolean;
+}
+
+export async function startKeelProcess(env: Record<string, string>, options: KeelProcessOptions = {}): Promise<KeelProcess> {
   const child: ChildProcessWithoutNullStreams = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+    detached: options.ownProcessGroup ?? false,
   });
   let out = '';
+  let err = '';
   child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-  child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
+  child.stderr.on('data', (d: Buffer) => { out += d.toString(); err += d.toString(); });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
   const banner = await new Promise<{ url: string; token: string }>((resolve, reject) => {
@@ -43,7 +60,10 @@ export async function startKeelProcess(env: Record<string, string>): Promise<Kee
 
   return {
     ...banner,
+    pid: child.pid!,
     output: () => out,
+    stderr: () => err,
+    exited,
     api: async (method, route, body) => {
       const res = await fetch(`${banner.url}${route}`, {
         method,
@@ -54,6 +74,11 @@ export async function startKeelProcess(env: Record<string, string>): Promise<Kee
     },
     stop: async () => {
       child.kill('SIGINT');
+      return exited;
+    },
+    interruptGroup: async () => {
+      if (!options.ownProcessGroup) throw new Error('interruptGroup() needs ownProcessGroup: true');
+      process.kill(-child.pid!, 'SIGINT');
       return exited;
     },
   };

@@ -41,7 +41,7 @@ export async function openDatabase(opts: {
   try {
     const migrationsApplied = await migrateToLatest(db);
     const description = embedded
-      ? `embedded PostgreSQL, data in ${opts.dataDir}/pg, port ${embedded.port}`
+      ? [`embedded PostgreSQL, data in ${embedded.pgDir}, port ${embedded.port}`, ...embedded.notes].join('; ')
       : describeUrl(url);
     return { db, description, url, migrationsApplied, close: closeAll };
   } catch (error) {
