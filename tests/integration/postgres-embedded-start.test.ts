@@ -84,7 +84,7 @@ describe('as root, a data dir the postgres OS user cannot reach', () => {
 
     const first = await startEmbeddedPostgres({ dataDir, durable: false, rootRuntimeDir: runtime });
     expect(first.pgDir.startsWith(join(runtime, 'data-'))).toBe(true);
-    expect(first.notes).toContain(`the postgres OS user cannot reach ${dataDir}, so the data is in ${first.pgDir}`);
+    expect(first.notes).toContain(`data moved there: the postgres OS user cannot reach ${dataDir}`);
     const s = await stat(first.pgDir);
     expect(s.uid).not.toBe(0);
     expect(s.mode & 0o777).toBe(0o700);

@@ -8,7 +8,7 @@
  *  - root, and they do not (a project in root's home or in a 0700 temp dir, as containers run
  *    it): data in `${rootRuntimeDir}/data-<hash of the data dir's path>`, so the same project
  *    finds the same data on every start, and the binaries are copied beside it (pg-binaries.ts);
- *  - a data dir that already holds a cluster is used where it is;
+ *  - a cluster, once created, is used where it is (in the data dir, else the moved one);
  *  - the server's directory is owned by the postgres user, mode 0700, as PostgreSQL requires.
  */
 import { execFile } from 'node:child_process';
@@ -40,15 +40,16 @@ export async function placeServer(dataDir: string, rootRuntimeDir: string): Prom
   const ids = await postgresUserIds();
   const notes: string[] = [];
   const binaries = await binariesReachableByOthers(packaged, rootRuntimeDir);
-  if (binaries.copiedFrom) notes.push(`binaries copied to ${binaries.binDir}: the postgres OS user cannot reach ${binaries.copiedFrom}`);
+  const moved = join(rootRuntimeDir, `data-${createHash('sha256').update(dataDir).digest('hex').slice(0, 16)}`);
   let pgDir = local;
-  if (existsSync(join(local, 'PG_VERSION')) || (await traversableByOthers(dataDir))) {
+  if (existsSync(join(local, 'PG_VERSION')) || (!existsSync(join(moved, 'PG_VERSION')) && (await traversableByOthers(dataDir)))) {
     await chmod(dataDir, ((await stat(dataDir)).mode & 0o777) | 0o011); // traverse only, not list
   } else {
-    pgDir = join(rootRuntimeDir, `data-${createHash('sha256').update(dataDir).digest('hex').slice(0, 16)}`);
-    notes.push(`the postgres OS user cannot reach ${dataDir}, so the data is in ${pgDir}`);
+    pgDir = moved;
+    notes.push(`data moved there: the postgres OS user cannot reach ${dataDir}`);
     await mkdir(rootRuntimeDir, { recursive: true, mode: 0o755 });
   }
+  if (binaries.copiedFrom) notes.push(`binaries in ${binaries.binDir}: the postgres OS user cannot reach ${binaries.copiedFrom}`);
   await mkdir(pgDir, { recursive: true });
   await chown(pgDir, ids.uid!, ids.gid!);
   await chmod(pgDir, 0o700);
