@@ -8,7 +8,9 @@ import { chmod, mkdir, mkdtemp, readdir, readFile, readlink, rm, stat, symlink, 
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createDb } from '../../src/adapters/postgres/db.js';
 import { freePort, startEmbeddedPostgres } from '../../src/adapters/postgres/embedded.js';
 import { binariesReachableByOthers } from '../../src/adapters/postgres/pg-binaries.js';
 import { runInitdb, startPostmaster } from '../../src/adapters/postgres/pg-process.js';
@@ -71,6 +73,20 @@ describe('a lock file left on the data dir', () => {
     } finally {
       await first.stop();
     }
+  }, 60_000);
+});
+
+describe('stopping in order', () => {
+  it('a pool closed before the server stops has ended every connection: the stop terminates none', async () => {
+    const server = await startEmbeddedPostgres({ dataDir: await tempDir('keel-pg-order-'), durable: false });
+    const errors: Error[] = [];
+    const { db, close, disconnected } = createDb(server.url, { onPoolError: (error) => errors.push(error) });
+    // several connections at once, all idle in the pool afterwards
+    await Promise.all(Array.from({ length: 8 }, () => sql`SELECT pg_sleep(0.01)`.execute(db)));
+    await close();
+    await disconnected();
+    await server.stop();
+    expect(errors.map((e) => e.message)).toEqual([]);
   }, 60_000);
 });
 

@@ -33,10 +33,12 @@ export async function openDatabase(opts: {
     embedded = await startEmbeddedPostgres({ dataDir: opts.dataDir });
   }
   const url = opts.databaseUrl ?? embedded!.url;
-  const { db, close } = createDb(url, { onPoolError: opts.onPoolError });
+  const { db, close, disconnected } = createDb(url, { onPoolError: opts.onPoolError });
   const closeAll = async () => {
     await close();
-    await embedded?.stop();
+    if (!embedded) return;
+    await disconnected(); // else the stop terminates connections still closing: an error each
+    await embedded.stop();
   };
   try {
     const migrationsApplied = await migrateToLatest(db);
