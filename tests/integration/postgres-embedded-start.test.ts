@@ -91,7 +91,7 @@ describe('stopping in order', () => {
 });
 
 describe('as root, a data dir the postgres OS user cannot reach', () => {
-  it.runIf(asRoot)('moves the data to the runtime dir, owned by postgres 0700, and finds it again', async () => {
+  it.runIf(asRoot)('moves the data to the runtime dir, owned by postgres 0700, and finds it again, even from a new clone', async () => {
     const closed = await tempDir('keel-pg-closed-');
     await chmod(closed, 0o700);
     const dataDir = join(closed, 'project', '.keel');
@@ -109,6 +109,12 @@ describe('as root, a data dir the postgres OS user cannot reach', () => {
     const second = await startEmbeddedPostgres({ dataDir, durable: false, rootRuntimeDir: runtime });
     expect(second.pgDir).toBe(first.pgDir);
     await second.stop();
+
+    // the project deleted and cloned again at the same path: the same data, and its password
+    await rm(join(closed, 'project'), { recursive: true });
+    const third = await startEmbeddedPostgres({ dataDir, durable: false, rootRuntimeDir: runtime });
+    expect(third.pgDir).toBe(first.pgDir);
+    await third.stop();
   }, 60_000);
 });
 

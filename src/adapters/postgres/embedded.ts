@@ -7,9 +7,10 @@
  *  - fsync stays ON unless the caller passes `durable: false` (tests only);
  *  - it runs in its own process group and is stopped by stop(), after its users; a postgres left
  *    running on the data dir by a killed Keel is stopped before the start (pg-leftover.ts);
- *  - the superuser password is generated once and stored in `${dataDir}/pg-password` (mode 0600),
- *    never logged; postgres's own output is kept (last lines) only to explain a failed start, and a
- *    start that fails rejects with one message saying which step failed.
+ *  - the superuser password is generated once and stored in `${dataDir}/pg-password` (mode 0600;
+ *    beside the data when that moved), never logged; postgres's own output is kept (last lines)
+ *    only to explain a failed start, and a start that fails rejects with one message saying which
+ *    step failed.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -60,8 +61,7 @@ export async function freePort(): Promise<number> {
   });
 }
 
-async function passwordFor(dataDir: string): Promise<string> {
-  const file = join(dataDir, 'pg-password');
+async function passwordFor(file: string): Promise<string> {
   if (existsSync(file)) return (await readFile(file, 'utf8')).trim();
   const password = randomBytes(18).toString('base64url');
   await writeFile(file, password + '\n', { mode: 0o600 });
@@ -101,7 +101,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   await mkdir(dataDir, { recursive: true });
   const place = await placeServer(dataDir, options.rootRuntimeDir ?? DEFAULT_ROOT_RUNTIME_DIR);
   const { pgDir } = place;
-  const password = await passwordFor(dataDir);
+  const password = await passwordFor(place.passwordFile);
   const port = options.port ?? (await freePort());
   const lastLines: string[] = [];
   const keep = (message: unknown): void => {

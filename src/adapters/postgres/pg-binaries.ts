@@ -55,7 +55,7 @@ export async function binariesReachableByOthers(packaged: PostgresBinaries, copy
   if (await traversableByOthers(native)) return packaged;
   const target = join(copyRoot, `postgres-${packaged.version}`);
   if (!existsSync(join(target, 'bin', 'postgres'))) {
-    await mkdir(copyRoot, { recursive: true, mode: 0o755 });
+    await openDir(copyRoot);
     const building = join(copyRoot, `.postgres-${packaged.version}-${randomBytes(6).toString('hex')}`);
     try {
       await cp(native, building, { recursive: true, verbatimSymlinks: true });
@@ -68,6 +68,12 @@ export async function binariesReachableByOthers(packaged: PostgresBinaries, copy
     }
   }
   return { binDir: join(target, 'bin'), version: packaged.version, copiedFrom: packaged.binDir };
+}
+
+/** creates `dir` if absent and lets everyone through it (0755 whatever the umask) */
+export async function openDir(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await chmod(dir, 0o755);
 }
 
 /** directories 0755; files readable by all, executable by all when their owner may execute them */

@@ -7,7 +7,9 @@
  *    dir itself is made traversable, not listable);
  *  - root, and they do not (a project in root's home or in a 0700 temp dir, as containers run
  *    it): data in `${rootRuntimeDir}/data-<hash of the data dir's path>`, so the same project
- *    finds the same data on every start, and the binaries are copied beside it (pg-binaries.ts);
+ *    finds the same data on every start (its password beside it, in `<that>.pg-password`: a
+ *    project deleted and cloned again at the same path opens it again), and the binaries are
+ *    copied beside it (pg-binaries.ts);
  *  - a cluster, once created, is used where it is (in the data dir, else the moved one);
  *  - the server's directory is owned by the postgres user, mode 0700, as PostgreSQL requires.
  */
@@ -16,7 +18,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, chown, mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { binariesReachableByOthers, packagedBinaries, traversableByOthers } from './pg-binaries.js';
+import { binariesReachableByOthers, openDir, packagedBinaries, traversableByOthers } from './pg-binaries.js';
 import type { OsUserIds } from './pg-process.js';
 
 /** as root, where the data and binaries go when the postgres user cannot reach the project */
@@ -24,6 +26,8 @@ export const DEFAULT_ROOT_RUNTIME_DIR = '/var/lib/keel';
 
 export interface PgPlacement {
   pgDir: string;
+  /** the superuser's password, kept with the data it opens (a re-cloned project finds both) */
+  passwordFile: string;
   binDir: string;
   ids: OsUserIds;
   /** what was moved and why, for the start banner */
@@ -35,7 +39,8 @@ export const isRoot = (): boolean => process.getuid?.() === 0;
 export async function placeServer(dataDir: string, rootRuntimeDir: string): Promise<PgPlacement> {
   const packaged = await packagedBinaries();
   const local = join(dataDir, 'pg');
-  if (!isRoot()) return { pgDir: local, binDir: packaged.binDir, ids: {}, notes: [] };
+  const passwordFile = join(dataDir, 'pg-password');
+  if (!isRoot()) return { pgDir: local, passwordFile, binDir: packaged.binDir, ids: {}, notes: [] };
 
   const ids = await postgresUserIds();
   const notes: string[] = [];
@@ -47,13 +52,13 @@ export async function placeServer(dataDir: string, rootRuntimeDir: string): Prom
   } else {
     pgDir = moved;
     notes.push(`data moved there: the postgres OS user cannot reach ${dataDir}`);
-    await mkdir(rootRuntimeDir, { recursive: true, mode: 0o755 });
+    await openDir(rootRuntimeDir);
   }
   if (binaries.copiedFrom) notes.push(`binaries in ${binaries.binDir}: the postgres OS user cannot reach ${binaries.copiedFrom}`);
   await mkdir(pgDir, { recursive: true });
   await chown(pgDir, ids.uid!, ids.gid!);
   await chmod(pgDir, 0o700);
-  return { pgDir, binDir: binaries.binDir, ids, notes };
+  return { pgDir, passwordFile: pgDir === local ? passwordFile : `${moved}.pg-password`, binDir: binaries.binDir, ids, notes };
 }
 
 const run = (file: string, args: string[]): Promise<string> =>
