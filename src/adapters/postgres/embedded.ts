@@ -99,7 +99,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const dataDir = resolve(options.dataDir);
   const durable = options.durable ?? true;
   await mkdir(dataDir, { recursive: true });
-  const place = await placeServer(dataDir, options.rootRuntimeDir ?? DEFAULT_ROOT_RUNTIME_DIR);
+  const place = await placeServer(dataDir, options.rootRuntimeDir ?? DEFAULT_ROOT_RUNTIME_DIR).catch((err: unknown) => {
+    const message = err instanceof Error ? err.message : String(err);
+    throw message.startsWith('embedded postgres:') ? err : new Error(`embedded postgres: preparing its directories failed: ${message}`, { cause: err });
+  });
   const { pgDir } = place;
   const password = await passwordFor(place.passwordFile);
   const port = options.port ?? (await freePort());

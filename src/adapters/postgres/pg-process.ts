@@ -34,6 +34,8 @@ export interface Postmaster {
   stop(): Promise<void>;
 }
 
+const READY = 'database system is ready to accept connections';
+
 /** messages in English whatever the machine's locale: readiness is read from them */
 const env = (): NodeJS.ProcessEnv => ({ ...process.env, LC_MESSAGES: 'C' });
 
@@ -65,12 +67,15 @@ export function startPostmaster(opts: PostmasterOptions): Promise<Postmaster> {
     const child = spawn(file, args, { ...opts.ids, env: env(), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     const exited = new Promise<void>((done) => child.once('close', () => done()));
     let ready = false;
+    let tail = ''; // the message may arrive split across two chunks
     child.once('error', (error) => reject(cannotRun(file, error)));
     child.stdout.on('data', (chunk: Buffer) => opts.onOutput(chunk.toString('utf8')));
     child.stderr.on('data', (chunk: Buffer) => {
       const text = chunk.toString('utf8');
       opts.onOutput(text);
-      if (!ready && text.includes('database system is ready to accept connections')) {
+      if (ready) return;
+      tail = (tail + text).slice(-200);
+      if (tail.includes(READY)) {
         ready = true;
         resolve(handle(child, exited));
       }
