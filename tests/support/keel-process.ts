@@ -13,7 +13,10 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export interface KeelProcess {
   url: string;
   token: string;
+  pid: number;
   output(): string;
+  /** what it wrote on stderr alone */
+  stderr(): string;
   /** GET/POST with the bearer token; parsed JSON and status */
   api(method: 'GET' | 'POST' | 'PUT' | 'PATCH', route: string, body?: unknown): Promise<{ status: number; body: any }>;
   /** SIGINT, as Ctrl-C; resolves with the exit code */
@@ -22,17 +25,24 @@ export interface KeelProcess {
   kill(): Promise<void>;
   /** performance.now() when the banner ("listening", "Ctrl-C stops.") was complete */
   readyAt: number;
+  /** SIGINT to its whole process group, as a terminal's Ctrl-C does; resolves with the exit code */
+  interruptGroup(): Promise<number | null>;
+  /** resolves with the exit code (null when a signal ended it) */
+  exited: Promise<number | null>;
 }
 
 export async function startKeelProcess(env: Record<string, string>): Promise<KeelProcess> {
   const child: ChildProcessWithoutNullStreams = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
+    // its own process group, as a shell gives a foreground job: kill() and interruptGroup() reach
+    // Keel and everything it started, never the test runner
     detached: true,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
   });
   let out = '';
+  let err = '';
   child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-  child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
+  child.stderr.on('data', (d: Buffer) => { out += d.toString(); err += d.toString(); });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
   const banner = await new Promise<{ url: string; token: string; readyAt: number }>((resolve, reject) => {
@@ -50,7 +60,10 @@ export async function startKeelProcess(env: Record<string, string>): Promise<Kee
 
   return {
     ...banner,
+    pid: child.pid!,
     output: () => out,
+    stderr: () => err,
+    exited,
     api: async (method, route, body) => {
       const res = await fetch(`${banner.url}${route}`, {
         method,
@@ -66,6 +79,10 @@ export async function startKeelProcess(env: Record<string, string>): Promise<Kee
     kill: async () => {
       if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGKILL');
       await exited;
+    },
+    interruptGroup: async () => {
+      process.kill(-child.pid!, 'SIGINT');
+      return exited;
     },
   };
 }

@@ -20,6 +20,11 @@ const types = {
 export interface DbHandle {
   db: Db;
   close(): Promise<void>;
+  /**
+   * resolves once every connection the pool opened has closed. After close(), before stopping a
+   * server on this machine; not for a remote one (a dead network never closes a socket).
+   */
+  disconnected(): Promise<void>;
 }
 
 export interface CreateDbOptions {
@@ -40,7 +45,15 @@ export function createDb(url: string, options: CreateDbOptions = {}): DbHandle {
   // A client that is checked out (or already released by pool.end() while its socket is still
   // closing) emits 'error' on itself, not on the pool: without a listener the process dies when
   // the server goes away at shutdown. Its query still rejects, so nothing is silently lost.
-  pool.on('connect', (client) => client.on('error', onError));
+  // pool.end() resolves once it has ASKED every client to end, not once their connections are
+  // closed: a server stopped right after would still terminate them, each an error
+  const connections = new Set<Promise<void>>();
+  pool.on('connect', (client) => {
+    client.on('error', onError);
+    const ended = new Promise<void>((resolve) => client.once('end', () => resolve()));
+    connections.add(ended);
+    void ended.then(() => connections.delete(ended));
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   let closing: Promise<void> | undefined;
   return {
@@ -49,6 +62,9 @@ export function createDb(url: string, options: CreateDbOptions = {}): DbHandle {
       // destroy() ends the pool; calling close twice must not end it twice
       closing ??= db.destroy();
       return closing;
+    },
+    async disconnected() {
+      await Promise.all(connections);
     },
   };
 }

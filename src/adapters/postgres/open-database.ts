@@ -33,15 +33,17 @@ export async function openDatabase(opts: {
     embedded = await startEmbeddedPostgres({ dataDir: opts.dataDir });
   }
   const url = opts.databaseUrl ?? embedded!.url;
-  const { db, close } = createDb(url, { onPoolError: opts.onPoolError });
+  const { db, close, disconnected } = createDb(url, { onPoolError: opts.onPoolError });
   const closeAll = async () => {
     await close();
-    await embedded?.stop();
+    if (!embedded) return;
+    await disconnected(); // else the stop terminates connections still closing: an error each
+    await embedded.stop();
   };
   try {
     const migrationsApplied = await migrateToLatest(db);
     const description = embedded
-      ? `embedded PostgreSQL, data in ${opts.dataDir}/pg, port ${embedded.port}`
+      ? [`embedded PostgreSQL, data in ${embedded.pgDir}, port ${embedded.port}`, ...embedded.notes].join('; ')
       : describeUrl(url);
     return { db, description, url, migrationsApplied, close: closeAll };
   } catch (error) {
