@@ -6,6 +6,10 @@
  *    written out of order; events$ reports a step only after it is persisted;
  *  - fills are cumulative (order.filledQty), so a repeated or replayed update changes nothing;
  *  - after a partial entry fill the broker's position is the truth for shares and average price;
+ *  - a RESTORED trade's shares are the row's: reconciliation squared them with the broker's position
+ *    before any actor was built, so re-reading its (long filled) entry order must not write the
+ *    order's filled quantity back over a correction; only entry fills that arrive after the restore
+ *    move the shares, and then the broker's position is the truth;
  *  - the exit client order id is written to the row BEFORE the sell is sent; a sell whose outcome
  *    is unknown is looked up by that id, never sent twice.
  * (Just over 300 lines on purpose: every effect of one trade shares one queue and one state.)
@@ -59,6 +63,10 @@ export class PositionActor implements PositionEffects {
   private entryAvg: Decimal | null;
   private entryDone = false;
   private entryStatus = '';
+  /** built from an open or exiting row (a restart, a re-adoption), not from its entry order */
+  private readonly restored: boolean;
+  /** a restored trade's entry order has been read once (that read sets the baseline, it is not a fill) */
+  private entrySeen = false;
   private readonly exitFills = new ExitFills();
   private exitAttempt: number;
   private intent: ExitIntent | null = null;
@@ -77,6 +85,7 @@ export class PositionActor implements PositionEffects {
     this.exitAttempt = Number(/-x(\d+)$/.exec(trade.exitClientOrderId ?? '')?.[1] ?? 0);
     if (trade.exitReason) this.intent = { reason: trade.exitReason, price: 0, detail: 'restored' };
     const status = trade.status === 'open' || trade.status === 'exiting' ? trade.status : 'pending_entry';
+    this.restored = status !== 'pending_entry';
     const input = { effects: this as PositionEffects };
     this.actor = createActor(positionMachine, status === 'pending_entry' ? { input } : { input, snapshot: restoredSnapshot(status, input) });
   }
@@ -184,6 +193,12 @@ export class PositionActor implements PositionEffects {
     const wasDone = this.entryDone;
     this.entryDone = terminal;
     this.entryStatus = order.status;
+    if (this.restored && !this.entrySeen) {
+      // what the order had filled is already in the row (as reconciliation corrected it)
+      this.entrySeen = true;
+      this.entryFilled = order.filledQty;
+      return;
+    }
     if (order.filledQty.gt(this.entryFilled) || (terminal && !wasDone && order.filledQty.gt(0))) {
       this.entryFilled = order.filledQty;
       this.entryAvg = order.filledAvgPrice ?? this.entryAvg;
@@ -207,7 +222,8 @@ export class PositionActor implements PositionEffects {
   }
 
   recordEntry(): void {
-    const fullyFilled = this.entryStatus === 'filled';
+    // a restored row may carry a corrected quantity the order knows nothing of: ask the position
+    const fullyFilled = this.entryStatus === 'filled' && !this.restored;
     this.enqueue('entry fill', async () => {
       let shares = this.entryFilled;
       let price = this.entryAvg ?? ZERO;
