@@ -29,6 +29,8 @@ import { clockScheduler } from '../streams/clock-scheduler.js';
 import { PriceFeed } from '../streams/price-feed.js';
 import { GATE_CLOSED, tradeStreamGate, type StreamGate } from '../streams/operators/trade-stream-gate.js';
 import { Decimal, ZERO } from '../domain/money.js';
+import type { ReconcileFinding } from '../domain/reconciliation.js';
+import { stuckExits, type ExitProgress, type StuckExit } from '../core/safety/stuck-exits.js';
 import { resolveByClientOrderId } from './entry-resolver.js';
 import { FillRouter } from './fill-router.js';
 import { PositionActor } from './position.actor.js';
@@ -113,6 +115,24 @@ class Supervisor implements PositionSupervisor, SupervisorProtection {
 
   refreshPrices(symbols: readonly string[]): Promise<void> {
     return this.run?.feed.refresh(symbols) ?? Promise.resolve();
+  }
+
+  stuckExits(): StuckExit[] {
+    const progress: ExitProgress[] = [];
+    for (const actor of this.actors.values()) {
+      const p = actor.exitProgress();
+      if (p) progress.push(p);
+    }
+    return stuckExits(progress, this.deps.clock.now());
+  }
+
+  applyReconciliation(findings: readonly ReconcileFinding[]): void {
+    for (const f of findings) {
+      const actor = 'tradeId' in f ? this.actors.get(f.tradeId) : undefined;
+      if (!actor) continue;
+      if (f.kind === 'quantity_mismatch') actor.correctShares(f.brokerShares);
+      else if (f.kind === 'closed_at_broker' || f.kind === 'missing_at_broker') this.untrack(actor);
+    }
   }
 
   async refreshWorkingOrders(): Promise<void> {

@@ -11,13 +11,17 @@
  *    order's filled quantity back over a correction; only entry fills that arrive after the restore
  *    move the shares, and then the broker's position is the truth;
  *  - the exit client order id is written to the row BEFORE the sell is sent; a sell whose outcome
- *    is unknown is looked up by that id, never sent twice.
+ *    is unknown is looked up by that id, never sent twice;
+ *  - a retried exit sells what the broker holds (exit-executor.ts retryQuantity) and journals a
+ *    difference; a broker that holds nothing hands the trade to reconciliation; an exit that cannot
+ *    go on says so (exitProgress().gaveUp) instead of staying silently exiting.
  * (Just over 300 lines on purpose: every effect of one trade shares one queue and one state.)
  */
 import { createActor, type Actor } from 'xstate';
 import { appendJournal, listJournalForSubjects } from '../adapters/postgres/index.js';
 import type { Db } from '../adapters/postgres/schema.js';
 import type { ExitDecision, PositionView } from '../core/exits/exit.types.js';
+import type { ExitProgress } from '../core/safety/stuck-exits.js';
 import type { JournalInput } from '../domain/journal.js';
 import { Decimal, ZERO } from '../domain/money.js';
 import { isTerminalStatus, type Order } from '../domain/order.js';
@@ -28,7 +32,7 @@ import type { BrokerPort } from '../ports/broker.port.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { PositionEvent } from './position-supervisor.types.js';
 import { resolveByClientOrderId, type ResolveOptions } from './entry-resolver.js';
-import { cancelOwnOpenOrders, ExitFills, exitClientOrderId, exitOrderRequest, MAX_EXIT_ATTEMPTS, remainingShares, submitExit, type ExitSubmission } from './exit-executor.js';
+import { cancelOwnOpenOrders, ExitFills, exitClientOrderId, exitOrderRequest, MAX_EXIT_ATTEMPTS, remainingShares, retryQuantity, submitExit, type ExitSubmission } from './exit-executor.js';
 import { closeTrade } from './trade-closer.js';
 import { saveTradeStep } from './trade-writes.js';
 
@@ -51,6 +55,7 @@ export interface PositionActorDeps {
 }
 
 type ExitIntent = Pick<ExitDecision, 'reason' | 'price' | 'detail'>;
+type Posted = (ExitSubmission & { qty: Decimal }) | { kind: 'nothing' };
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -74,6 +79,10 @@ export class PositionActor implements PositionEffects {
   private exitAt: EpochMs = 0;
   /** an exit order found at the broker on restore (sent before a crash), to adopt instead of sending */
   private adopted: Order | null = null;
+  /** when the exit began (a restored exiting trade: its row's last write) */
+  private exitSince: EpochMs;
+  /** why the exit stopped trying; null while it tries */
+  private gaveUp: string | null = null;
 
   constructor(public trade: Trade, private readonly deps: PositionActorDeps) {
     const entry = trade.entryPrice?.toNumber() ?? 0;
@@ -86,6 +95,7 @@ export class PositionActor implements PositionEffects {
     if (trade.exitReason) this.intent = { reason: trade.exitReason, price: 0, detail: 'restored' };
     const status = trade.status === 'open' || trade.status === 'exiting' ? trade.status : 'pending_entry';
     this.restored = status !== 'pending_entry';
+    this.exitSince = trade.updatedAt;
     const input = { effects: this as PositionEffects };
     this.actor = createActor(positionMachine, status === 'pending_entry' ? { input } : { input, snapshot: restoredSnapshot(status, input) });
   }
@@ -146,6 +156,18 @@ export class PositionActor implements PositionEffects {
     const peak = this.view.peakPrice;
     this.persistedPeak = peak;
     this.enqueue('peak', async () => { this.trade = await saveTradeStep(this.deps.db, this.trade.id, { peakPrice: new Decimal(peak) }, null, this.deps.clock.now()); });
+  }
+
+  /** the exit as the stuck-exit rule reads it; null unless exiting */
+  exitProgress(): ExitProgress | null {
+    if (this.state !== 'exiting') return null;
+    return { tradeId: this.trade.id, symbol: this.trade.symbol, since: this.exitSince, gaveUp: this.gaveUp };
+  }
+
+  /** reconciliation took the broker's quantity for this trade (the row already says so) */
+  correctShares(shares: Decimal): void {
+    // queued: a write already in flight returns the row as it was before the correction
+    this.enqueue('quantity correction', async () => { this.trade = { ...this.trade, shares }; });
   }
 
   /** a restored trade: re-read its orders and finish what a crash interrupted */
@@ -265,6 +287,7 @@ export class PositionActor implements PositionEffects {
 
   startExit(decision: ExitIntent): void {
     this.intent = decision;
+    this.exitSince = this.deps.clock.now();
     this.deps.disarm(this.view);
     this.enqueue('exit', async () => {
       this.exitAttempt = Math.max(1, this.exitAttempt);
@@ -308,21 +331,21 @@ export class PositionActor implements PositionEffects {
     return this.afterPost(await this.postExit());
   }
 
-  private async postExit(): Promise<ExitSubmission | { kind: 'nothing' }> {
+  private async postExit(qty?: Decimal): Promise<Posted> {
     const { broker, clock } = this.deps;
     if (this.trade.entryOrderId && !this.entryDone) await cancelOwnOpenOrders(broker, [this.trade.entryOrderId]);
-    const shares = remainingShares(this.trade.shares ?? this.entryFilled, this.exitFills.sold());
+    const shares = qty ?? remainingShares(this.trade.shares ?? this.entryFilled, this.exitFills.sold());
     if (!shares.gt(0)) return { kind: 'nothing' };
     const request = exitOrderRequest(this.trade, shares, Math.max(1, this.exitAttempt));
     this.deps.route(request.clientOrderId);
-    return submitExit(broker, clock, request, this.deps.resolve);
+    return { ...(await submitExit(broker, clock, request, this.deps.resolve)), qty: shares };
   }
 
-  private async afterPost(result: ExitSubmission | { kind: 'nothing' }): Promise<void> {
+  private async afterPost(result: Posted): Promise<void> {
     if (result.kind === 'nothing') return this.fail('nothing to sell');
     if (result.kind === 'accepted') return this.exitAccepted(result.order);
     this.fail(result.error);
-    await this.retryExit(result.error);
+    await this.retryExit(result.error, result.quantity ? result.qty : null);
   }
 
   private async exitAccepted(order: Order): Promise<void> {
@@ -335,13 +358,52 @@ export class PositionActor implements PositionEffects {
     this.onOrder(order, this.deps.clock.now());
   }
 
-  private async retryExit(why: string): Promise<void> {
-    if (this.exitAttempt >= MAX_EXIT_ATTEMPTS) return this.fail(`exit gave up after ${this.exitAttempt} attempts: ${why}`);
-    await this.deps.clock.sleep(this.deps.exitRetryMs, this.deps.resolve.signal);
-    this.exitAttempt += 1;
-    const coid = exitClientOrderId(this.trade, this.exitAttempt);
-    this.trade = await saveTradeStep(this.deps.db, this.trade.id, { exitClientOrderId: coid }, null, this.deps.clock.now());
-    await this.sendExit();
+  /**
+   * After a refused or short sell: re-read the broker's position and sell what is there (a
+   * quantity refusal is never answered with the same quantity); `refused` = the quantity of a sell
+   * refused for its quantity. Attempts are bounded; the last one gives up loudly.
+   */
+  private async retryExit(why: string, refused: Decimal | null = null): Promise<void> {
+    const { db, clock, broker } = this.deps;
+    for (;;) {
+      if (this.exitAttempt >= MAX_EXIT_ATTEMPTS) return this.giveUp(`exit gave up after ${this.exitAttempt} attempts: ${why}`);
+      await clock.sleep(this.deps.exitRetryMs, this.deps.resolve.signal);
+      this.exitAttempt += 1;
+      let held: Decimal;
+      try {
+        held = (await broker.getPosition(this.trade.symbol))?.qty ?? ZERO;
+      } catch (error) {
+        why = `the broker's position could not be read: ${errorText(error)}`;
+        continue;
+      }
+      const sold = this.exitFills.sold();
+      const shares = this.trade.shares ?? this.entryFilled;
+      const plan = retryQuantity(held, shares, sold, refused);
+      if (plan.kind === 'flat') return this.flatAtBroker(why);
+      if (plan.kind === 'refused_again') return this.giveUp(`the broker refused a sell of ${plan.qty.toFixed()} and still reports that position: ${why}`);
+      const coid = exitClientOrderId(this.trade, this.exitAttempt);
+      const corrected = !plan.shares.eq(shares);
+      this.trade = await saveTradeStep(db, this.trade.id, { exitClientOrderId: coid, ...(corrected ? { shares: plan.shares } : {}) }, corrected ? {
+        kind: 'reconciliation_correction', cause: 'position',
+        message: `${this.trade.symbol}: the exit found ${held.toFixed()} share(s) at the broker (Keel had ${shares.minus(sold).toFixed()} left to sell); selling ${plan.qty.toFixed()}`,
+        data: { tradeId: this.trade.id, journalShares: shares.toFixed(), brokerHeld: held.toFixed(), sold: sold.toFixed(), shares: plan.shares.toFixed(), why },
+      } : null, clock.now());
+      return this.afterPost(await this.postExit(plan.qty));
+    }
+  }
+
+  /** nothing left to sell at the broker: reconciliation decides (closed there with its fill, or missed) */
+  private flatAtBroker(why: string): void {
+    this.journal({
+      kind: 'warning', cause: 'position', message: `exit of ${this.trade.symbol}: the broker holds no shares, nothing to sell (${why}); handed to reconciliation`,
+      data: { tradeId: this.trade.id, event: 'exit_flat_at_broker' },
+    });
+    this.deps.emit({ type: 'exit_flat_at_broker', tradeId: this.trade.id, symbol: this.trade.symbol });
+  }
+
+  private giveUp(why: string): void {
+    this.gaveUp = why;
+    this.fail(why);
   }
 
   private fail(error: string): void {

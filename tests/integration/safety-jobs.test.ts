@@ -28,6 +28,7 @@ const protectedSupervisor = () => Object.assign(supervisor, {
   ensureTracked: async () => [] as string[],
   refreshPrices: async () => undefined,
   refreshWorkingOrders: async () => undefined,
+  stuckExits: () => [],
 });
 
 beforeAll(async () => { t = await createTestDb(); });
