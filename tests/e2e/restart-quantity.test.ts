@@ -11,9 +11,15 @@
 import { filter, firstValueFrom } from 'rxjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { getTrade } from '../../src/adapters/postgres/index.js';
+import type { Decimal } from '../../src/domain/money.js';
 import type { Trade } from '../../src/domain/trade.js';
-import { realSupervisor, signal, startPipelineHarness, TEST_SETTINGS, type Keel, type PipelineHarness } from '../support/pipeline-harness.js';
+import { createPositionSupervisor } from '../../src/actors/position-supervisor.js';
+import { signal, startPipelineHarness, TEST_SETTINGS, type Keel, type PipelineHarness, type SupervisorFactoryInput } from '../support/pipeline-harness.js';
 import { createTestDb, type TestDb } from '../support/test-db.js';
+
+/** the real supervisor; a refused exit is retried at once (no retry pause to wait out on the clock) */
+const supervisorFactory = ({ db, clock, alpaca }: SupervisorFactoryInput) =>
+  createPositionSupervisor({ db, clock, adapters: () => alpaca, tuning: { cron: false, exitRetryMs: 0 } });
 
 let t: TestDb;
 let h: PipelineHarness;
@@ -32,10 +38,38 @@ const row = async (id: string): Promise<Trade> => {
 const subscribed = (symbol: string) =>
   firstValueFrom(h.alpaca.marketDataStream.events$.pipe(filter((e) => e.type === 'subscription' && e.subscription.trades.includes(symbol))));
 
+/** Keel running with one open AAPL trade whose symbol is watched; only the hard stop can fire */
+async function runningWithPosition(id: string): Promise<Trade> {
+  await t.truncate();
+  h = await startPipelineHarness(t, supervisorFactory);
+  keel = await h.boot({ settings: { ...TEST_SETTINGS, profitTargetPct: 50, maxHoldDurationSec: 86_400 } });
+  const started = keel.applied('start');
+  expect((await keel.control.act('start', 'test')).ok).toBe(true);
+  await started;
+  await keel.streamLive();
+  const watching = subscribed('AAPL');
+  expect(await keel.pipeline.ingestSignal(signal({ id, symbol: 'AAPL' }))).toMatchObject({ outcome: 'fired' });
+  const tradeId = (await keel.pipeline.getSignal(id))!.tradeId!;
+  await keel.position('opened', (e) => e.tradeId === tradeId);
+  await watching;
+  return row(tradeId);
+}
+
+/** a market sell outside Keel, filled at the exchange */
+async function sellOutsideKeel(qty: Decimal, clientOrderId: string): Promise<void> {
+  const sold = await h.alpaca.broker.submitOrder({ symbol: 'AAPL', side: 'sell', type: 'market', timeInForce: 'day', qty, clientOrderId });
+  expect(sold.kind).toBe('accepted');
+  h.sim.core.sync();
+}
+
+const keelSells = async () => (await h.alpaca.broker.listOrders({ status: 'all', side: 'sell' }))
+  .filter((o) => !o.clientOrderId.startsWith('outside-'))
+  .map((o) => [o.clientOrderId, o.qty?.toFixed(), o.status]);
+
 describe('a position that shrank at the broker while Keel was down', () => {
   it('is exited with the broker\'s quantity after the restart and closes hard_stop with P&L on those shares', async () => {
     await t.truncate();
-    h = await startPipelineHarness(t, realSupervisor);
+    h = await startPipelineHarness(t, supervisorFactory);
     keel = await h.boot({ settings: { ...TEST_SETTINGS, profitTargetPct: 50, maxHoldDurationSec: 86_400 } });
     const started = keel.applied('start');
     expect((await keel.control.act('start', 'test')).ok).toBe(true);
@@ -82,5 +116,42 @@ describe('a position that shrank at the broker while Keel was down', () => {
     const sells = (await h.alpaca.broker.listOrders({ status: 'all', side: 'sell' })).filter((o) => o.clientOrderId !== 'outside-keel-1');
     expect(sells.map((o) => [o.clientOrderId, o.qty?.toFixed(), o.status])).toEqual([[`${opened.entryClientOrderId}-x1`, brokerShares.toFixed(), 'filled']]);
     expect(await h.alpaca.broker.getPosition('AAPL')).toBeNull();
+  });
+});
+
+describe('a position that shrank at the broker while Keel runs', () => {
+  it('takes the quantity a reconciliation corrected into the running actor: one sell of what is held', async () => {
+    const opened = await runningWithPosition('live-qty');
+    await sellOutsideKeel(opened.shares!.times(0.4).toDecimalPlaces(9), 'outside-live-1');
+    const held = (await h.alpaca.broker.getPosition('AAPL'))!.qty;
+
+    // the health job's reconciliation (it runs it through the control when it sees the mismatch)
+    const applied = keel.applied('reconciled');
+    expect(await keel.control.reconcileNow('health_check')).toMatchObject({ ok: true, corrections: 1 });
+    await applied;
+    expect((await row(opened.id)).shares!.toFixed()).toBe(held.toFixed());
+
+    const closed = keel.position('closed', (e) => e.tradeId === opened.id);
+    h.sim.core.market.setPrice('AAPL', opened.entryPrice!.toNumber() * 0.9);
+    expect((await closed).reason).toBe('hard_stop');
+    expect(await keelSells()).toEqual([[`${opened.entryClientOrderId}-x1`, held.toFixed(), 'filled']]);
+    const done = await row(opened.id);
+    expect(done.pnl!.toFixed()).toBe(done.exitPrice!.minus(done.entryPrice!).times(held).toFixed());
+  });
+
+  it('settles a trade whose shares were all sold outside Keel through reconciliation, with no loop of sells', async () => {
+    const opened = await runningWithPosition('all-gone');
+    await sellOutsideKeel(opened.shares!, 'outside-all-1');
+    expect(await h.alpaca.broker.getPosition('AAPL')).toBeNull();
+
+    const untracked = keel.position('untracked', (e) => e.tradeId === opened.id);
+    h.sim.core.market.setPrice('AAPL', opened.entryPrice!.toNumber() * 0.9);
+    // -x1 is refused (nothing to sell); the retry re-reads the position: none, so no second sell
+    await keel.position('exit_flat_at_broker', (e) => e.tradeId === opened.id);
+    await untracked;
+    const done = await row(opened.id);
+    expect(done).toMatchObject({ status: 'closed', exitReason: 'reconciled_closed_at_broker' });
+    expect(done.shares!.toFixed()).toBe(opened.shares!.toFixed());
+    expect(await keelSells()).toEqual([]);
   });
 });
