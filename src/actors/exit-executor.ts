@@ -76,6 +76,19 @@ export function retryQuantity(held: Decimal, tradeShares: Decimal, sold: Decimal
   return { kind: 'sell', qty, shares: sold.plus(qty) };
 }
 
+/** reads the broker's position of the symbol and plans the retry; a failed read is a value, not a throw */
+export async function readRetryPlan(
+  broker: Pick<BrokerPort, 'getPosition'>, symbol: string, tradeShares: Decimal, sold: Decimal, refused: Decimal | null,
+): Promise<(RetryPlan & { held: Decimal }) | { kind: 'unreadable'; error: string }> {
+  let held: Decimal;
+  try {
+    held = (await broker.getPosition(symbol))?.qty.abs() ?? ZERO;
+  } catch (error) {
+    return { kind: 'unreadable', error: error instanceof Error ? error.message : String(error) };
+  }
+  return { ...retryQuantity(held, tradeShares, sold, refused), held };
+}
+
 /** what the trade's exit orders have sold so far (cumulative per order, so replays change nothing) */
 export class ExitFills {
   private readonly orders = new Map<string, { qty: Decimal; avg: Decimal | null; terminal: boolean }>();

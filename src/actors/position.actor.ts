@@ -15,7 +15,8 @@
  *  - a retried exit sells what the broker holds (exit-executor.ts retryQuantity) and journals a
  *    difference; a broker that holds nothing hands the trade to reconciliation; an exit that cannot
  *    go on says so (exitProgress().gaveUp) instead of staying silently exiting.
- * (Just over 300 lines on purpose: every effect of one trade shares one queue and one state.)
+ * (Over 300 lines on purpose: every effect of one trade — entry, exit, its retries and its
+ * quantity corrections — shares one queue and one state; the pure parts live in exit-executor.ts.)
  */
 import { createActor, type Actor } from 'xstate';
 import { appendJournal, listJournalForSubjects } from '../adapters/postgres/index.js';
@@ -32,7 +33,7 @@ import type { BrokerPort } from '../ports/broker.port.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { PositionEvent } from './position-supervisor.types.js';
 import { resolveByClientOrderId, type ResolveOptions } from './entry-resolver.js';
-import { cancelOwnOpenOrders, ExitFills, exitClientOrderId, exitOrderRequest, MAX_EXIT_ATTEMPTS, remainingShares, retryQuantity, submitExit, type ExitSubmission } from './exit-executor.js';
+import { cancelOwnOpenOrders, ExitFills, exitClientOrderId, exitOrderRequest, MAX_EXIT_ATTEMPTS, readRetryPlan, remainingShares, submitExit, type ExitSubmission } from './exit-executor.js';
 import { closeTrade } from './trade-closer.js';
 import { saveTradeStep } from './trade-writes.js';
 
@@ -369,24 +370,18 @@ export class PositionActor implements PositionEffects {
       if (this.exitAttempt >= MAX_EXIT_ATTEMPTS) return this.giveUp(`exit gave up after ${this.exitAttempt} attempts: ${why}`);
       await clock.sleep(this.deps.exitRetryMs, this.deps.resolve.signal);
       this.exitAttempt += 1;
-      let held: Decimal;
-      try {
-        held = (await broker.getPosition(this.trade.symbol))?.qty ?? ZERO;
-      } catch (error) {
-        why = `the broker's position could not be read: ${errorText(error)}`;
-        continue;
-      }
       const sold = this.exitFills.sold();
       const shares = this.trade.shares ?? this.entryFilled;
-      const plan = retryQuantity(held, shares, sold, refused);
+      const plan = await readRetryPlan(broker, this.trade.symbol, shares, sold, refused);
+      if (plan.kind === 'unreadable') { why = `the broker's position could not be read: ${plan.error}`; continue; }
       if (plan.kind === 'flat') return this.flatAtBroker(why);
       if (plan.kind === 'refused_again') return this.giveUp(`the broker refused a sell of ${plan.qty.toFixed()} and still reports that position: ${why}`);
       const coid = exitClientOrderId(this.trade, this.exitAttempt);
       const corrected = !plan.shares.eq(shares);
       this.trade = await saveTradeStep(db, this.trade.id, { exitClientOrderId: coid, ...(corrected ? { shares: plan.shares } : {}) }, corrected ? {
         kind: 'reconciliation_correction', cause: 'position',
-        message: `${this.trade.symbol}: the exit found ${held.toFixed()} share(s) at the broker (Keel had ${shares.minus(sold).toFixed()} left to sell); selling ${plan.qty.toFixed()}`,
-        data: { tradeId: this.trade.id, journalShares: shares.toFixed(), brokerHeld: held.toFixed(), sold: sold.toFixed(), shares: plan.shares.toFixed(), why },
+        message: `${this.trade.symbol}: the exit found ${plan.held.toFixed()} share(s) at the broker (Keel had ${shares.minus(sold).toFixed()} left to sell); selling ${plan.qty.toFixed()}`,
+        data: { tradeId: this.trade.id, journalShares: shares.toFixed(), brokerHeld: plan.held.toFixed(), sold: sold.toFixed(), shares: plan.shares.toFixed(), why },
       } : null, clock.now());
       return this.afterPost(await this.postExit(plan.qty));
     }
