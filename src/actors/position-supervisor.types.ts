@@ -23,6 +23,9 @@ export type PositionEvent =
   | { type: 'exit_decided'; tradeId: string; symbol: string; reason: ExitReason; price: number; detail: string }
   | { type: 'exit_submitted'; tradeId: string; clientOrderId: string }
   | { type: 'exit_failed'; tradeId: string; error: string }
+  /** the exit stopped trying (attempts exhausted, or a refused quantity the broker still reports):
+   *  the trade stays exiting, listed in stuckExits, until someone acts */
+  | { type: 'exit_gave_up'; tradeId: string; symbol: string; reason: string }
   /** a retried exit found no shares at the broker: reconciliation must settle the trade */
   | { type: 'exit_flat_at_broker'; tradeId: string; symbol: string }
   | { type: 'closed'; tradeId: string; symbol: string; reason: ExitReason; exitPrice: string; pnl: string }

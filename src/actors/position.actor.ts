@@ -399,6 +399,7 @@ export class PositionActor implements PositionEffects {
   private giveUp(why: string): void {
     this.gaveUp = why;
     this.fail(why);
+    this.deps.emit({ type: 'exit_gave_up', tradeId: this.trade.id, symbol: this.trade.symbol, reason: why });
   }
 
   private fail(error: string): void {
