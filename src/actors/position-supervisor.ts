@@ -15,6 +15,9 @@
  *    sequence number tells start() the config it read may be older than the latest applied);
  *  - ensureTracked() (the watchdog's repair) re-reads each trade and spawns only a live one with no
  *    actor, after any start in progress (start() spawns unconditionally, so the two never overlap).
+ *  - applyReconciliation() (after every successful reconciliation) hands a corrected quantity to
+ *    the trade's actor (queued behind its writes) and drops the actor of a trade reconciliation
+ *    closed or marked missed; stuckExits() reads every exiting actor (core/safety/stuck-exits.ts).
  * The pieces that need none of the actors Map live beside it (symbol-slots, price-feed,
  * fill-router, session-close, exit-settings). Over 300 lines because what is left all reads the
  * actors Map (the gate, unrealized P&L and the watchdog's surface joined it in issue 5); the next
