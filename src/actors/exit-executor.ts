@@ -7,9 +7,12 @@
  *    derived from the trade and the rule that fired: `<entry id>-x1-<rule>`, then `-x2-…` only
  *    after a terminal rejection of the previous one (core/exits/exit-order-id.ts). The same
  *    attempt number never produces two different orders;
+ *  - a retry sells what the broker holds (retryQuantity), never the journal's guess again: a sell
+ *    refused for its quantity is never sent twice with the same quantity;
  *  - an unknown outcome is settled by client order id (entry-resolver.ts), never by a second sell.
  */
-import { dec, ZERO, type Decimal } from '../domain/money.js';
+import { isQuantityRefusal } from '../domain/broker-error.js';
+import { dec, Decimal, ZERO } from '../domain/money.js';
 import { isTerminalStatus, type Order, type OrderRequest } from '../domain/order.js';
 import type { Trade } from '../domain/trade.js';
 import type { BrokerPort, SubmitOutcome } from '../ports/broker.port.js';
@@ -53,7 +56,8 @@ const STEM_LOOKBACK_MS = 60_000;
 
 export type ExitSubmission =
   | { kind: 'accepted'; order: Order }
-  | { kind: 'rejected'; error: string };
+  /** quantity: refused for its quantity (insufficient qty), see isQuantityRefusal */
+  | { kind: 'rejected'; error: string; quantity: boolean };
 
 /** cancels the entry order if it may still be working; a cancel that fails is not fatal (it may have just ended) */
 export async function cancelOwnOpenOrders(broker: BrokerPort, orderIds: readonly string[]): Promise<void> {
@@ -65,7 +69,7 @@ export async function submitExit(broker: BrokerPort, clock: Clock, request: Orde
   for (;;) {
     const outcome: SubmitOutcome = await broker.submitOrder(request);
     if (outcome.kind === 'accepted') return { kind: 'accepted', order: outcome.order };
-    if (outcome.kind === 'rejected') return { kind: 'rejected', error: outcome.error.message };
+    if (outcome.kind === 'rejected') return { kind: 'rejected', error: outcome.error.message, quantity: isQuantityRefusal(outcome.error) };
     const found = await resolveByClientOrderId(broker, clock, request.clientOrderId, resolve);
     if (found) return { kind: 'accepted', order: found };
     // the broker answered: no order carries this id, so the POST never landed and sending it
@@ -77,6 +81,38 @@ export async function submitExit(broker: BrokerPort, clock: Clock, request: Orde
 export function remainingShares(shares: Decimal, soldSoFar: Decimal): Decimal {
   const left = shares.minus(soldSoFar);
   return left.isNegative() ? dec(0) : left;
+}
+
+export type RetryPlan =
+  | { kind: 'sell'; qty: Decimal; /** the trade's shares as the broker's position says (differs: journal it) */ shares: Decimal }
+  /** the broker holds nothing: the trade is settled by reconciliation (closed at the broker, or missed) */
+  | { kind: 'flat' }
+  /** the broker still reports exactly the quantity it refused: sending it again cannot help */
+  | { kind: 'refused_again'; qty: Decimal };
+
+/**
+ * What a retry sells: the broker's position of the symbol, at most the trade's own shares (Keel
+ * holds one trade per symbol: the duplicate-symbol check), pure.
+ * `refused` = the quantity of a sell just refused for its quantity (null otherwise).
+ */
+export function retryQuantity(held: Decimal, tradeShares: Decimal, sold: Decimal, refused: Decimal | null): RetryPlan {
+  const qty = Decimal.min(held.abs(), tradeShares);
+  if (!qty.gt(0)) return { kind: 'flat' };
+  if (refused !== null && qty.eq(refused)) return { kind: 'refused_again', qty };
+  return { kind: 'sell', qty, shares: sold.plus(qty) };
+}
+
+/** reads the broker's position of the symbol and plans the retry; a failed read is a value, not a throw */
+export async function readRetryPlan(
+  broker: Pick<BrokerPort, 'getPosition'>, symbol: string, tradeShares: Decimal, sold: Decimal, refused: Decimal | null,
+): Promise<(RetryPlan & { held: Decimal }) | { kind: 'unreadable'; error: string }> {
+  let held: Decimal;
+  try {
+    held = (await broker.getPosition(symbol))?.qty.abs() ?? ZERO;
+  } catch (error) {
+    return { kind: 'unreadable', error: error instanceof Error ? error.message : String(error) };
+  }
+  return { ...retryQuantity(held, tradeShares, sold, refused), held };
 }
 
 /** what the trade's exit orders have sold so far (cumulative per order, so replays change nothing) */

@@ -19,6 +19,9 @@
  *    sequence number tells start() the config it read may be older than the latest applied);
  *  - ensureTracked() (the watchdog's repair) re-reads each trade and spawns only a live one with no
  *    actor, after any start in progress (start() spawns unconditionally, so the two never overlap).
+ *  - applyReconciliation() (after every successful reconciliation) hands a corrected quantity to
+ *    the trade's actor (queued behind its writes) and drops the actor of a trade reconciliation
+ *    closed or marked missed; stuckExits() reads every exiting actor (core/safety/stuck-exits.ts).
  * The pieces that need none of the actors Map live beside it (symbol-slots, price-feed,
  * fill-router, session-close, exit-settings). Over 300 lines because what is left all reads the
  * actors Map (the gate, unrealized P&L and the watchdog's surface joined it later); the next
@@ -33,6 +36,8 @@ import { clockScheduler } from '../streams/clock-scheduler.js';
 import { PriceFeed } from '../streams/price-feed.js';
 import { GATE_CLOSED, tradeStreamGate, type StreamGate } from '../streams/operators/trade-stream-gate.js';
 import { Decimal, ZERO } from '../domain/money.js';
+import type { ReconcileFinding } from '../domain/reconciliation.js';
+import { stuckExits, type ExitProgress, type StuckExit } from '../core/safety/stuck-exits.js';
 import { resolveByClientOrderId } from './entry-resolver.js';
 import { FillRouter } from './fill-router.js';
 import { PositionActor } from './position.actor.js';
@@ -123,6 +128,24 @@ class Supervisor implements PositionSupervisor, SupervisorProtection {
 
   refreshPrices(symbols: readonly string[]): Promise<void> {
     return this.run?.feed.refresh(symbols) ?? Promise.resolve();
+  }
+
+  stuckExits(): StuckExit[] {
+    const progress: ExitProgress[] = [];
+    for (const actor of this.actors.values()) {
+      const p = actor.exitProgress();
+      if (p) progress.push(p);
+    }
+    return stuckExits(progress, this.deps.clock.now());
+  }
+
+  applyReconciliation(findings: readonly ReconcileFinding[]): void {
+    for (const f of findings) {
+      const actor = 'tradeId' in f ? this.actors.get(f.tradeId) : undefined;
+      if (!actor) continue;
+      if (f.kind === 'quantity_mismatch') actor.correctShares(f.brokerShares);
+      else if (f.kind === 'closed_at_broker' || f.kind === 'missing_at_broker') this.untrack(actor);
+    }
   }
 
   async refreshWorkingOrders(): Promise<void> {

@@ -8,7 +8,9 @@
  * change at once (a tightened stop applies NOW, not after a restart).
  */
 import type { Observable } from 'rxjs';
+import type { StuckExit } from '../core/safety/stuck-exits.js';
 import type { Decimal } from '../domain/money.js';
+import type { ReconcileFinding } from '../domain/reconciliation.js';
 import type { StreamGate } from '../streams/operators/trade-stream-gate.js';
 import type { BotSettings } from '../domain/bot-config.js';
 import type { ExitReason, Trade } from '../domain/trade.js';
@@ -21,6 +23,11 @@ export type PositionEvent =
   | { type: 'exit_decided'; tradeId: string; symbol: string; reason: ExitReason; price: number; detail: string }
   | { type: 'exit_submitted'; tradeId: string; clientOrderId: string }
   | { type: 'exit_failed'; tradeId: string; error: string }
+  /** the exit stopped trying (attempts exhausted, or a refused quantity the broker still reports):
+   *  the trade stays exiting, listed in stuckExits, until someone acts */
+  | { type: 'exit_gave_up'; tradeId: string; symbol: string; reason: string }
+  /** a retried exit found no shares at the broker: reconciliation must settle the trade */
+  | { type: 'exit_flat_at_broker'; tradeId: string; symbol: string }
   | { type: 'closed'; tradeId: string; symbol: string; reason: ExitReason; exitPrice: string; pnl: string }
   | { type: 'untracked'; tradeId: string }
   /** new exit settings reached the armed positions; `exits` of them decided to exit at once */
@@ -53,6 +60,10 @@ export interface PositionSupervisor {
    *  symbol's last price; positions already exiting are unaffected. While stopped it does nothing
    *  (start() reads the persisted config). */
   applySettings(settings: ExitRuleSettings): void;
+  /** a reconciliation was applied to the database: the actors of the trades it changed follow (a
+   *  corrected quantity reaches the actor that would sell it; a trade it closed or marked missed
+   *  loses its actor). Does nothing while stopped (start() loads the corrected rows). */
+  applyReconciliation(findings: readonly ReconcileFinding[]): void;
   /** live trades with an actor */
   trackedCount(): number;
   /** the stream-gap gate: entries only while the trade stream is live and caught up (GATE_CLOSED while stopped) */
@@ -88,4 +99,6 @@ export interface SupervisorProtection {
    *  changed, as after a stream catch-up: while the trade stream is down, an exit that filled closes
    *  its trade this way. Never rejects (a failed read is warned); resolves when every read ended */
   refreshWorkingOrders(): Promise<void>;
+  /** the exits that cannot complete (core/safety/stuck-exits.ts), at the clock's now; [] while stopped */
+  stuckExits(): StuckExit[];
 }

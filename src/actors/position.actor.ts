@@ -6,17 +6,26 @@
  *    written out of order; events$ reports a step only after it is persisted;
  *  - fills are cumulative (order.filledQty), so a repeated or replayed update changes nothing;
  *  - after a partial entry fill the broker's position is the truth for shares and average price;
+ *  - a RESTORED trade's shares are the row's: reconciliation squared them with the broker's position
+ *    before any actor was built, so re-reading its (long filled) entry order must not write the
+ *    order's filled quantity back over a correction; only entry fills that arrive after the restore
+ *    move the shares, and then the broker's position is the truth;
  *  - the exit client order id's stem is written to the row BEFORE the sell is sent (at the open),
  *    and the sell's id carries the rule that fired (core/exits/exit-order-id.ts), so a crash
  *    between the POST and the 'exiting' record loses neither the order nor its rule; a sell whose
- *    outcome is unknown is looked up by its id (after a restart: by its stem), never sent twice.
- * (Just over 300 lines on purpose: every effect of one trade shares one queue and one state.)
+ *    outcome is unknown is looked up by its id (after a restart: by its stem), never sent twice;
+ *  - a retried exit sells what the broker holds (exit-executor.ts retryQuantity) and journals a
+ *    difference; a broker that holds nothing hands the trade to reconciliation; an exit that cannot
+ *    go on says so (exitProgress().gaveUp) instead of staying silently exiting.
+ * (Over 300 lines on purpose: every effect of one trade — entry, exit, its retries and its
+ * quantity corrections — shares one queue and one state; the pure parts live in exit-executor.ts.)
  */
 import { createActor, type Actor } from 'xstate';
 import { appendJournal, listJournalForSubjects } from '../adapters/postgres/index.js';
 import type { Db } from '../adapters/postgres/schema.js';
 import { exitOrderId, exitStemOf, parseExitOrderId } from '../core/exits/exit-order-id.js';
 import type { ExitDecision, PositionView } from '../core/exits/exit.types.js';
+import type { ExitProgress } from '../core/safety/stuck-exits.js';
 import type { JournalInput } from '../domain/journal.js';
 import { Decimal, ZERO } from '../domain/money.js';
 import { isTerminalStatus, type Order } from '../domain/order.js';
@@ -27,7 +36,7 @@ import type { BrokerPort } from '../ports/broker.port.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { PositionEvent } from './position-supervisor.types.js';
 import { resolveByClientOrderId, type ResolveOptions } from './entry-resolver.js';
-import { cancelOwnOpenOrders, ExitFills, exitClientOrderId, exitOrderRequest, findExitByStem, MAX_EXIT_ATTEMPTS, remainingShares, submitExit, type ExitSubmission } from './exit-executor.js';
+import { cancelOwnOpenOrders, ExitFills, exitClientOrderId, exitOrderRequest, findExitByStem, MAX_EXIT_ATTEMPTS, readRetryPlan, remainingShares, submitExit, type ExitSubmission } from './exit-executor.js';
 import { closeTrade } from './trade-closer.js';
 import { saveTradeStep } from './trade-writes.js';
 
@@ -50,6 +59,7 @@ export interface PositionActorDeps {
 }
 
 type ExitIntent = Pick<ExitDecision, 'reason' | 'price' | 'detail'>;
+type Posted = (ExitSubmission & { qty: Decimal }) | { kind: 'nothing' };
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -62,6 +72,10 @@ export class PositionActor implements PositionEffects {
   private entryAvg: Decimal | null;
   private entryDone = false;
   private entryStatus = '';
+  /** built from an open or exiting row (a restart, a re-adoption), not from its entry order */
+  private readonly restored: boolean;
+  /** a restored trade's entry order has been read once (that read sets the baseline, it is not a fill) */
+  private entrySeen = false;
   private readonly exitFills = new ExitFills();
   private exitAttempt: number;
   private intent: ExitIntent | null = null;
@@ -69,6 +83,10 @@ export class PositionActor implements PositionEffects {
   private exitAt: EpochMs = 0;
   /** an exit order found at the broker on restore (sent before a crash), to adopt instead of sending */
   private adopted: Order | null = null;
+  /** when the exit began (a restored exiting trade: its row's last write) */
+  private exitSince: EpochMs;
+  /** why the exit stopped trying; null while it tries */
+  private gaveUp: string | null = null;
 
   constructor(public trade: Trade, private readonly deps: PositionActorDeps) {
     const entry = trade.entryPrice?.toNumber() ?? 0;
@@ -82,6 +100,8 @@ export class PositionActor implements PositionEffects {
     const reason = trade.exitReason ?? (trade.status === 'exiting' ? sent?.reason : null);
     if (reason) this.intent = { reason, price: 0, detail: 'restored' };
     const status = trade.status === 'open' || trade.status === 'exiting' ? trade.status : 'pending_entry';
+    this.restored = status !== 'pending_entry';
+    this.exitSince = trade.updatedAt;
     const input = { effects: this as PositionEffects };
     this.actor = createActor(positionMachine, status === 'pending_entry' ? { input } : { input, snapshot: restoredSnapshot(status, input) });
   }
@@ -144,6 +164,18 @@ export class PositionActor implements PositionEffects {
     this.enqueue('peak', async () => { this.trade = await saveTradeStep(this.deps.db, this.trade.id, { peakPrice: new Decimal(peak) }, null, this.deps.clock.now()); });
   }
 
+  /** the exit as the stuck-exit rule reads it; null unless exiting */
+  exitProgress(): ExitProgress | null {
+    if (this.state !== 'exiting') return null;
+    return { tradeId: this.trade.id, symbol: this.trade.symbol, since: this.exitSince, gaveUp: this.gaveUp };
+  }
+
+  /** reconciliation took the broker's quantity for this trade (the row already says so) */
+  correctShares(shares: Decimal): void {
+    // queued: a write already in flight returns the row as it was before the correction
+    this.enqueue('quantity correction', async () => { this.trade = { ...this.trade, shares }; });
+  }
+
   /** a restored trade: re-read its orders and finish what a crash interrupted */
   resume(): void {
     const t = this.trade;
@@ -195,6 +227,12 @@ export class PositionActor implements PositionEffects {
     const wasDone = this.entryDone;
     this.entryDone = terminal;
     this.entryStatus = order.status;
+    if (this.restored && !this.entrySeen) {
+      // what the order had filled is already in the row (as reconciliation corrected it)
+      this.entrySeen = true;
+      this.entryFilled = order.filledQty;
+      return;
+    }
     if (order.filledQty.gt(this.entryFilled) || (terminal && !wasDone && order.filledQty.gt(0))) {
       this.entryFilled = order.filledQty;
       this.entryAvg = order.filledAvgPrice ?? this.entryAvg;
@@ -218,7 +256,8 @@ export class PositionActor implements PositionEffects {
   }
 
   recordEntry(): void {
-    const fullyFilled = this.entryStatus === 'filled';
+    // a restored row may carry a corrected quantity the order knows nothing of: ask the position
+    const fullyFilled = this.entryStatus === 'filled' && !this.restored;
     this.enqueue('entry fill', async () => {
       let shares = this.entryFilled;
       let price = this.entryAvg ?? ZERO;
@@ -261,6 +300,7 @@ export class PositionActor implements PositionEffects {
 
   startExit(decision: ExitIntent): void {
     this.intent = decision;
+    this.exitSince = this.deps.clock.now();
     this.deps.disarm(this.view);
     this.enqueue('exit', async () => {
       this.exitAttempt = Math.max(1, this.exitAttempt);
@@ -314,21 +354,21 @@ export class PositionActor implements PositionEffects {
     return exitOrderId(stem, this.intent?.reason ?? 'manual');
   }
 
-  private async postExit(clientOrderId: string): Promise<ExitSubmission | { kind: 'nothing' }> {
+  private async postExit(clientOrderId: string, qty?: Decimal): Promise<Posted> {
     const { broker, clock } = this.deps;
     if (this.trade.entryOrderId && !this.entryDone) await cancelOwnOpenOrders(broker, [this.trade.entryOrderId]);
-    const shares = remainingShares(this.trade.shares ?? this.entryFilled, this.exitFills.sold());
+    const shares = qty ?? remainingShares(this.trade.shares ?? this.entryFilled, this.exitFills.sold());
     if (!shares.gt(0)) return { kind: 'nothing' };
     const request = exitOrderRequest(this.trade, shares, clientOrderId);
     this.deps.route(request.clientOrderId);
-    return submitExit(broker, clock, request, this.deps.resolve);
+    return { ...(await submitExit(broker, clock, request, this.deps.resolve)), qty: shares };
   }
 
-  private async afterPost(result: ExitSubmission | { kind: 'nothing' }): Promise<void> {
+  private async afterPost(result: Posted): Promise<void> {
     if (result.kind === 'nothing') return this.fail('nothing to sell');
     if (result.kind === 'accepted') return this.exitAccepted(result.order);
     this.fail(result.error);
-    await this.retryExit(result.error);
+    await this.retryExit(result.error, result.quantity ? result.qty : null);
   }
 
   private async exitAccepted(order: Order): Promise<void> {
@@ -341,14 +381,48 @@ export class PositionActor implements PositionEffects {
     this.onOrder(order, this.deps.clock.now());
   }
 
-  private async retryExit(why: string): Promise<void> {
-    if (this.exitAttempt >= MAX_EXIT_ATTEMPTS) return this.fail(`exit gave up after ${this.exitAttempt} attempts: ${why}`);
-    await this.deps.clock.sleep(this.deps.exitRetryMs, this.deps.resolve.signal);
-    this.exitAttempt += 1;
-    // the full id (rule included) is on the row before this attempt's sell goes out
-    const coid = exitOrderId(exitClientOrderId(this.trade, this.exitAttempt), this.intent?.reason ?? 'manual');
-    this.trade = await saveTradeStep(this.deps.db, this.trade.id, { exitClientOrderId: coid }, null, this.deps.clock.now());
-    await this.sendExit();
+  /**
+   * After a refused or short sell: re-read the broker's position and sell what is there (a
+   * quantity refusal is never answered with the same quantity); `refused` = the quantity of a sell
+   * refused for its quantity. Attempts are bounded; the last one gives up loudly.
+   */
+  private async retryExit(why: string, refused: Decimal | null = null): Promise<void> {
+    const { db, clock, broker } = this.deps;
+    for (;;) {
+      if (this.exitAttempt >= MAX_EXIT_ATTEMPTS) return this.giveUp(`exit gave up after ${this.exitAttempt} attempts: ${why}`);
+      await clock.sleep(this.deps.exitRetryMs, this.deps.resolve.signal);
+      this.exitAttempt += 1;
+      const sold = this.exitFills.sold();
+      const shares = this.trade.shares ?? this.entryFilled;
+      const plan = await readRetryPlan(broker, this.trade.symbol, shares, sold, refused);
+      if (plan.kind === 'unreadable') { why = `the broker's position could not be read: ${plan.error}`; continue; }
+      if (plan.kind === 'flat') return this.flatAtBroker(why);
+      if (plan.kind === 'refused_again') return this.giveUp(`the broker refused a sell of ${plan.qty.toFixed()} and still reports that position: ${why}`);
+      // the full id (rule included) is on the row before this attempt's sell goes out
+      const coid = exitOrderId(exitClientOrderId(this.trade, this.exitAttempt), this.intent?.reason ?? 'manual');
+      const corrected = !plan.shares.eq(shares);
+      this.trade = await saveTradeStep(db, this.trade.id, { exitClientOrderId: coid, ...(corrected ? { shares: plan.shares } : {}) }, corrected ? {
+        kind: 'reconciliation_correction', cause: 'position',
+        message: `${this.trade.symbol}: the exit found ${plan.held.toFixed()} share(s) at the broker (Keel had ${shares.minus(sold).toFixed()} left to sell); selling ${plan.qty.toFixed()}`,
+        data: { tradeId: this.trade.id, journalShares: shares.toFixed(), brokerHeld: plan.held.toFixed(), sold: sold.toFixed(), shares: plan.shares.toFixed(), why },
+      } : null, clock.now());
+      return this.afterPost(await this.postExit(coid, plan.qty));
+    }
+  }
+
+  /** nothing left to sell at the broker: reconciliation decides (closed there with its fill, or missed) */
+  private flatAtBroker(why: string): void {
+    this.journal({
+      kind: 'warning', cause: 'position', message: `exit of ${this.trade.symbol}: the broker holds no shares, nothing to sell (${why}); handed to reconciliation`,
+      data: { tradeId: this.trade.id, event: 'exit_flat_at_broker' },
+    });
+    this.deps.emit({ type: 'exit_flat_at_broker', tradeId: this.trade.id, symbol: this.trade.symbol });
+  }
+
+  private giveUp(why: string): void {
+    this.gaveUp = why;
+    this.fail(why);
+    this.deps.emit({ type: 'exit_gave_up', tradeId: this.trade.id, symbol: this.trade.symbol, reason: why });
   }
 
   private fail(error: string): void {

@@ -63,6 +63,16 @@ export class BrokerError extends Error {
   }
 }
 
+/**
+ * A sell refused for its quantity: 403 "insufficient qty available for order" (Alpaca's body:
+ * code 40310000, available, existing_qty, held_for_orders) or a 422 about the qty. Sending the same
+ * quantity again can only be refused again: the caller must re-read what is held.
+ */
+export function isQuantityRefusal(error: BrokerError): boolean {
+  if (error.status === 403) return /insufficient qty/i.test(error.brokerMessage);
+  return error.status === 422 && /\bqty\b|quantity/i.test(error.brokerMessage);
+}
+
 /** A broker payload that does not match the protocol: every problem listed, nothing guessed. */
 export class ParseError extends Error {
   constructor(readonly what: string, readonly problems: string[], readonly payload?: unknown) {

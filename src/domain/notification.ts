@@ -15,6 +15,7 @@ export const NOTIFICATION_KINDS = [
   'reconciliation_corrections',
   'stream_down',
   'watchdog',
+  'exit_stuck',
   'health_mismatch',
   'instance_lock',
 ] as const;

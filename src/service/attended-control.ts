@@ -1,23 +1,31 @@
 /**
  * The control facade as the service exposes it: status() also says how many live trades have no
  * position actor watching them (the bot is stopped, or the supervisor has not started yet), so a
- * trader sees that stop leaves positions at the broker unattended.
+ * trader sees that stop leaves positions at the broker unattended; and which exits cannot complete
+ * (stuckExits: their actor gave up, or they have been exiting too long in the session).
  * Everything else is the wrapped facade, unchanged.
  */
-import type { PositionSupervisor } from '../actors/position-supervisor.types.js';
+import type { PositionSupervisor, SupervisorProtection } from '../actors/position-supervisor.types.js';
+import type { StuckExit } from '../core/safety/stuck-exits.js';
 import type { KeelBotControl } from '../control/bot-control.js';
 import type { BotStatus } from '../control/bot-control.types.js';
 
 export interface AttendedStatus extends BotStatus {
   /** live trades (pending_entry, open, exiting) no actor is watching: exits will not fire for them */
   unattendedPositions: number;
+  /** exits that cannot complete; [] when none (or no supervisor runs) */
+  stuckExits: StuckExit[];
 }
 
-export function withUnattendedCount(control: KeelBotControl, supervisor: Pick<PositionSupervisor, 'active' | 'trackedCount'>): KeelBotControl {
+export function withUnattendedCount(
+  control: KeelBotControl,
+  supervisor: Pick<PositionSupervisor, 'active' | 'trackedCount'> & Partial<Pick<SupervisorProtection, 'stuckExits'>>,
+): KeelBotControl {
   const status = async (): Promise<AttendedStatus> => {
     const base = await control.status();
     const watched = supervisor.active ? supervisor.trackedCount() : 0;
-    return { ...base, unattendedPositions: Math.max(0, base.openPositionCount - watched) };
+    const stuckExits = supervisor.active ? supervisor.stuckExits?.() ?? [] : [];
+    return { ...base, unattendedPositions: Math.max(0, base.openPositionCount - watched), stuckExits };
   };
   return {
     get events$() { return control.events$; },

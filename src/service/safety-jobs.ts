@@ -146,6 +146,7 @@ export function createSafetyJobs(deps: SafetyJobsDeps): SafetyJobs {
         deps.supervisor.events$.subscribe((e) => {
           if (e.type === 'opened') notify({ kind: 'entry_filled', severity: 'info', key: `opened:${e.tradeId}`, title: `Entry ${e.symbol}: ${e.shares} @ ${e.entryPrice}`, text: `trade ${e.tradeId} is open`, data: { ...e } });
           else if (e.type === 'closed') notify({ kind: 'exit_filled', severity: 'info', key: `closed:${e.tradeId}`, title: `Exit ${e.symbol}: ${e.reason}, P&L ${e.pnl}`, text: `exit price ${e.exitPrice}`, data: { ...e } });
+          else if (e.type === 'exit_gave_up') notify({ kind: 'exit_stuck', severity: 'critical', key: `exit_stuck:${e.tradeId}`, title: `Exit ${e.symbol} cannot complete`, text: `trade ${e.tradeId} stays exiting: ${e.reason}. The position is still at the broker; see GET /api/bot/status (stuckExits).`, data: { ...e } });
           else if (e.type === 'cancelled') notify({ kind: 'order_rejected', severity: 'warning', key: `cancelled:${e.tradeId}`, title: `Entry ${e.symbol} not filled`, text: e.reason, data: { ...e } });
         }),
         deps.pipeline.events$.subscribe((e) => {

@@ -25,7 +25,7 @@ import type { KeelPipeline } from '../control/pipeline/signal-service.js';
 import type { SwappableControl } from '../control/swappable-control.js';
 import type { JournalInput } from '../domain/journal.js';
 import type { Clock } from '../ports/clock.port.js';
-import { driveSupervisor } from './supervisor-lifecycle.js';
+import { driveSupervisor, settleFlatExits } from './supervisor-lifecycle.js';
 
 export interface WriterRoleDeps {
   db: Db;
@@ -43,7 +43,7 @@ export interface WriterRoleDeps {
   connect: () => Promise<void>;
   /** stops the broker streams */
   disconnect: () => Promise<void>;
-  supervisor: Pick<PositionSupervisor, 'start' | 'stop' | 'applySettings'>;
+  supervisor: Pick<PositionSupervisor, 'start' | 'stop' | 'applySettings' | 'applyReconciliation' | 'events$'>;
   /** its background work (expiry sweep, account refresh) writes: it runs only while writing */
   pipeline: Pick<KeelPipeline, 'start' | 'stop'>;
 }
@@ -116,6 +116,7 @@ export function createWriterRole(deps: WriterRoleDeps): WriterRole {
     }
     const control = deps.createControl();
     const w: Writing = { control, lifecycle: driveSupervisor(control.events$, deps.supervisor, warn) };
+    w.lifecycle.add(settleFlatExits(deps.supervisor.events$, (cause) => control.reconcileNow(cause), warn));
     try {
       await control.boot();
     } catch (error) {

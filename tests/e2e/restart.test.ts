@@ -71,6 +71,7 @@ describe('a Keel process, restarted on the same database', () => {
     await expectSettled(second, 'running');
     const status = (await second.api('GET', '/api/bot/status')).body;
     expect(status.reconciled).toBe(true);
+    expect(status.stuckExits).toEqual([]);
     expect((await second.api('POST', '/api/bot/pause')).body.state).toBe('paused');
     await stop(second);
 

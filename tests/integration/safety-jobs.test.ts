@@ -28,6 +28,7 @@ const protectedSupervisor = () => Object.assign(supervisor, {
   ensureTracked: async () => [] as string[],
   refreshPrices: async () => undefined,
   refreshWorkingOrders: async () => undefined,
+  stuckExits: () => [],
 });
 
 beforeAll(async () => { t = await createTestDb(); });
@@ -86,5 +87,10 @@ describe('safety jobs over the real control', () => {
     expect((await keel.control.halt('test halt', 'test')).ok).toBe(true);
     await eventually(async () => expect(notifier.kinds()).toEqual(['entry_filled', 'exit_filled', 'order_rejected', 'halt']));
     expect(notifier.ofKind('exit_filled')[0]!.title).toContain('hard_stop');
+  });
+
+  it('sends a critical notification the moment an exit gives up, whatever the bot state', async () => {
+    supervisor.emit({ type: 'exit_gave_up', tradeId: 't-9', symbol: 'AAPL', reason: 'exit gave up after 3 attempts: forbidden' });
+    expect(notifier.ofKind('exit_stuck')).toMatchObject([{ severity: 'critical', key: 'exit_stuck:t-9', data: { tradeId: 't-9', symbol: 'AAPL' } }]);
   });
 });

@@ -185,6 +185,7 @@ describe('position watchdog', () => {
 
 const noActors = {
   trackedTradeIds: () => [],
+  stuckExits: () => [],
   lastPriceAt: () => null,
   refreshPrices: async () => undefined,
 };

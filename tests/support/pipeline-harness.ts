@@ -18,10 +18,11 @@ import { createBotControl, type KeelBotControl } from '../../src/control/bot-con
 import { createPipeline, type KeelPipeline, type PipelineDeps, type PipelineEvent } from '../../src/control/pipeline/signal-service.js';
 import type { BotSettings } from '../../src/domain/bot-config.js';
 import { dec } from '../../src/domain/money.js';
+import type { ReconcileFinding } from '../../src/domain/reconciliation.js';
 import type { SignalAnswer, SignalInput } from '../../src/domain/signal.js';
 import type { Trade } from '../../src/domain/trade.js';
 import type { SubmitOutcome } from '../../src/ports/broker.port.js';
-import { driveSupervisor, type SupervisorCommand } from '../../src/service/supervisor-lifecycle.js';
+import { driveSupervisor, settleFlatExits, type SupervisorCommand } from '../../src/service/supervisor-lifecycle.js';
 import { bootReconciled } from './control-harness.js';
 import { SESSION_OPEN, startSim, type SimHarness } from './sim-harness.js';
 import type { TestDb } from './test-db.js';
@@ -88,6 +89,7 @@ export async function startPipelineHarness(
       const positionEvents = new ReplaySubject<PositionEvent>();
       const recording = supervisor.events$.subscribe(positionEvents);
       const wiring: Subscription = driveSupervisor(control.events$, supervisor, (m, e) => { throw e ?? new Error(m); }, (c) => applied.next(c));
+      wiring.add(settleFlatExits(supervisor.events$, (cause) => control.reconcileNow(cause), (m) => { throw new Error(m); }));
       const deps: PipelineDeps = {
         db: t.db, clock, control, supervisor, broker: () => alpaca.broker, marketData: () => alpaca.marketData, newId: sequentialIds(),
         entryGate: () => control.entryGate(), entryGateNow: () => control.entryGateNow(),
@@ -154,6 +156,8 @@ export class FakeSupervisor implements PositionSupervisor {
     return this.exitAllReport;
   }
   applySettings(settings: ExitRuleSettings) { this.appliedSettings.push(settings); }
+  readonly reconciliations: ReconcileFinding[][] = [];
+  applyReconciliation(findings: readonly ReconcileFinding[]) { this.reconciliations.push([...findings]); }
   trackedCount() { return 0; }
   /** the trade stream as the fake reports it: live unless a test says otherwise */
   gate: StreamGate = { live: true, phase: 'live', since: 0, openSellSymbols: new Set() };

@@ -62,6 +62,16 @@ describe('reconcile: broker positions', () => {
     ]);
   });
 
+  it('counts what a trade\'s own exit still working has sold: no quantity correction mid-exit', () => {
+    const exiting = aJournalTrade({ status: 'exiting', exitClientOrderId: 'keel-t-1-entry-x1', exitOrderId: 'x-1' });
+    const working = brokerOrder({ id: 'x-1', clientOrderId: 'keel-t-1-entry-x1', side: 'sell', status: 'partially_filled', statusRaw: 'partially_filled', filledQty: dec('4'), filledAvgPrice: dec('99'), filledAt: null });
+    expect(reconcile([exiting], snapshot({ positions: [position('AAPL', '6')], openOrders: [working] }))).toEqual([]);
+    // an outside sell on top of it is still a shortfall
+    expect(reconcile([exiting], snapshot({ positions: [position('AAPL', '5')], openOrders: [working] }))).toEqual([
+      { kind: 'quantity_mismatch', tradeId: 't-1', symbol: 'AAPL', journalShares: dec('10'), brokerShares: dec('9') },
+    ]);
+  });
+
   it('reports nothing when journal and broker agree', () => {
     expect(reconcile([aJournalTrade()], snapshot({ positions: [position('AAPL', '10')] }))).toEqual([]);
   });

@@ -5,7 +5,8 @@
  * Invariants:
  *  - a violation is repaired on every check that sees it: a missing actor is re-adopted
  *    (supervisor.ensureTracked), a stale price polled (supervisor.refreshPrices). Repairs run in
- *    the background: a hung poll never stalls the checks that would escalate it;
+ *    the background: a hung poll never stalls the checks that would escalate it. A stuck exit
+ *    (supervisor.stuckExits) has no repair: it is journaled and escalates like the rest;
  *  - the journal gets each violation and its repair on every check up to the escalation, the
  *    escalation, and the end of the episode — never one entry per check for a fault that lasts
  *    hours (the journal is append-only; 12 checks a minute would bury everything else);
@@ -38,7 +39,7 @@ export interface WatchdogDeps {
   db: Db;
   clock: Clock;
   notifier: NotifierPort;
-  supervisor: Pick<SupervisorProtection, 'trackedTradeIds' | 'lastPriceAt' | 'ensureTracked' | 'refreshPrices'>;
+  supervisor: Pick<SupervisorProtection, 'trackedTradeIds' | 'lastPriceAt' | 'ensureTracked' | 'refreshPrices' | 'stuckExits'>;
   /** the bot's state, and the pause an escalation asks for */
   actions: Pick<SafetyActions, 'current' | 'pause'>;
   settings?: Partial<WatchdogSettings>;
@@ -114,7 +115,7 @@ export class PositionWatchdog {
     // actors are read AFTER the trades: one spawned meanwhile is seen, not reported missing
     const verdict = judgeProtection({
       trades, tracked: new Set(supervisor.trackedTradeIds()), priceAt: (symbol) => supervisor.lastPriceAt(symbol),
-      now: clock.now(), bounds: this.settings, previous: this.tracks,
+      now: clock.now(), bounds: this.settings, previous: this.tracks, stuck: supervisor.stuckExits(),
     });
     this.tracks = verdict.tracks;
     for (const key of verdict.resolved) this.escalated.delete(key);
@@ -182,20 +183,27 @@ export class PositionWatchdog {
 
 function describeViolation(v: WatchdogViolation): string {
   if (v.kind === 'actor_missing') return `trade ${v.tradeId} (${v.symbol}, ${v.status}) has no position actor`;
+  if (v.kind === 'exit_stuck') return `the exit of trade ${v.tradeId} (${v.symbol}) cannot complete: ${v.detail}`;
   const age = v.ageMs === null ? 'no price confirmed' : `last price ${Math.round(v.ageMs / 1000)} s old`;
   return `${v.symbol}: ${age} (trade(s) ${v.tradeIds.join(', ')})`;
 }
 
 function summary(v: WatchdogViolation): Record<string, unknown> {
-  return v.kind === 'actor_missing'
-    ? { kind: v.kind, tradeId: v.tradeId, symbol: v.symbol, streak: v.streak, since: v.since }
-    : { kind: v.kind, symbol: v.symbol, tradeIds: v.tradeIds, ageMs: v.ageMs, streak: v.streak, since: v.since };
+  switch (v.kind) {
+    case 'actor_missing': return { kind: v.kind, tradeId: v.tradeId, symbol: v.symbol, streak: v.streak, since: v.since };
+    case 'exit_stuck': return { kind: v.kind, tradeId: v.tradeId, symbol: v.symbol, reason: v.reason, exitingSince: v.exitingSince, streak: v.streak, since: v.since };
+    case 'price_stale': return { kind: v.kind, symbol: v.symbol, tradeIds: v.tradeIds, ageMs: v.ageMs, streak: v.streak, since: v.since };
+  }
 }
 
+const REPAIR: Record<WatchdogViolation['kind'], string> = {
+  actor_missing: 're-adopting the trade', price_stale: 'snapshot poll requested', exit_stuck: 'no automatic repair: the position needs attention',
+};
+
 function violationEntry(v: WatchdogViolation): JournalInput {
-  const repair = v.kind === 'actor_missing' ? 're-adopting the trade' : 'snapshot poll requested';
+  const repair = REPAIR[v.kind];
   return {
-    kind: 'warning', cause: CAUSE, subject: v.kind === 'actor_missing' ? v.tradeId : v.symbol,
+    kind: 'warning', cause: CAUSE, subject: v.kind === 'price_stale' ? v.symbol : v.tradeId,
     message: `watchdog: ${describeViolation(v)}; ${repair} (check ${v.streak})`,
     data: { event: 'watchdog_violation', ...summary(v), repair },
   };

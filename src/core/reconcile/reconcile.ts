@@ -6,7 +6,9 @@
  *    broker is noticed as surely as one Keel never knew;
  *  - no fill is invented: trades close only on a broker-reported fill (exit-match.ts), entries open
  *    only on a broker-reported fill (pending-entry.ts);
- *  - the broker's quantity wins; a shortfall is taken from the newest trades first;
+ *  - the broker's quantity wins; a shortfall is taken from the newest trades first; what a trade's
+ *    own exit order still working has already sold is not a shortfall (the exit is under way: its
+ *    fills, not a correction, account for it);
  *  - deterministic: same inputs, same findings in the same order; applying them and reconciling
  *    again yields no corrections (idempotent);
  *  - open broker orders no trade accounts for are reported, never touched.
@@ -112,11 +114,22 @@ export function reconcile(trades: readonly Trade[], snap: BrokerSnapshot): Recon
     } else if (brokerQty.isZero()) {
       findings.push(...matchExits(b.held, snap.closedOrders.get(symbol) ?? []));
     } else {
-      findings.push(...quantityFindings(b.held, Decimal.max(ZERO, brokerQty.minus(b.working))));
+      const target = brokerQty.minus(b.working).plus(workingExitFills(b.held, snap.openOrders));
+      findings.push(...quantityFindings(b.held, Decimal.max(ZERO, target)));
     }
   }
   findings.push(...unownedOrders(trades, snap));
   return findings;
+}
+
+/** what the held trades' own exit orders still working at the broker have filled so far */
+function workingExitFills(held: readonly Trade[], openOrders: readonly Order[]): Decimal {
+  let sold = ZERO;
+  for (const o of openOrders) {
+    const own = held.some((t) => o.side !== t.side && (o.id === t.exitOrderId || (t.exitClientOrderId !== null && o.clientOrderId === t.exitClientOrderId)));
+    if (own) sold = sold.plus(o.filledQty);
+  }
+  return sold;
 }
 
 function unownedOrders(trades: readonly Trade[], snap: BrokerSnapshot): ReconcileFinding[] {

@@ -11,9 +11,14 @@
  *  - a violation's streak counts the consecutive checks that saw it (keyed by trade or symbol);
  *    it escalates from the check where the streak reaches escalateAfter (the shell acts once per
  *    episode); a check without it ends the episode and reports it resolved;
- *  - deterministic: violations come actor_missing first, then price_stale, each sorted by key.
+ *  - an exit that cannot complete (stuck-exits.ts: its actor gave up, or it has been exiting too
+ *    long in the session) is one violation per trade (exit_stuck); nothing here can repair it, so it
+ *    escalates like the others and stays in the status until the trade leaves exiting;
+ *  - deterministic: violations come actor_missing first, then price_stale, then exit_stuck, each
+ *    sorted by key.
  */
 import type { EpochMs } from '../../domain/time.js';
+import type { StuckExit } from './stuck-exits.js';
 import type { TradeStatus } from '../../domain/trade.js';
 
 export interface WatchedTrade {
@@ -46,6 +51,8 @@ export interface WatchdogInput {
   bounds: WatchdogBounds;
   /** the tracks after the previous check */
   previous: ReadonlyMap<string, ViolationTrack>;
+  /** exits that cannot complete (supervisor.stuckExits()); none when omitted */
+  stuck?: readonly StuckExit[];
 }
 
 interface ViolationBase extends ViolationTrack {
@@ -55,7 +62,8 @@ interface ViolationBase extends ViolationTrack {
 
 export type WatchdogViolation =
   | (ViolationBase & { kind: 'actor_missing'; tradeId: string; status: TradeStatus })
-  | (ViolationBase & { kind: 'price_stale'; tradeIds: string[]; /** null = never confirmed */ ageMs: number | null });
+  | (ViolationBase & { kind: 'price_stale'; tradeIds: string[]; /** null = never confirmed */ ageMs: number | null })
+  | (ViolationBase & { kind: 'exit_stuck'; tradeId: string; reason: StuckExit['reason']; detail: string; exitingSince: EpochMs });
 
 export interface WatchdogVerdict {
   violations: WatchdogViolation[];
@@ -75,6 +83,7 @@ const PROTECTED: readonly TradeStatus[] = ['open', 'exiting'];
 
 export const actorKey = (tradeId: string): string => `actor_missing:${tradeId}`;
 export const priceKey = (symbol: string): string => `price_stale:${symbol}`;
+export const stuckKey = (tradeId: string): string => `exit_stuck:${tradeId}`;
 
 export function judgeProtection(input: WatchdogInput): WatchdogVerdict {
   const { now, bounds, previous } = input;
@@ -102,7 +111,11 @@ export function judgeProtection(input: WatchdogInput): WatchdogVerdict {
     stale.push({ kind: 'price_stale', key, symbol, tradeIds: [...tradeIds].sort(), ageMs, ...track(key) });
   }
   const byKey = (a: WatchdogViolation, b: WatchdogViolation) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
-  const violations = [...missing.sort(byKey), ...stale.sort(byKey)];
+  const stuck: WatchdogViolation[] = (input.stuck ?? []).map((e) => {
+    const key = stuckKey(e.tradeId);
+    return { kind: 'exit_stuck', key, tradeId: e.tradeId, symbol: e.symbol, reason: e.reason, detail: e.detail, exitingSince: e.since, ...track(key) };
+  });
+  const violations = [...missing.sort(byKey), ...stale.sort(byKey), ...stuck.sort(byKey)];
   const tracks = new Map(violations.map((v) => [v.key, { streak: v.streak, since: v.since }]));
   return {
     violations,
