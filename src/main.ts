@@ -1,9 +1,11 @@
 /**
  * Composition root: `npm start`. Reads the environment, starts the service (src/service) and
- * prints where it is, which mode, which database and the API token; Ctrl-C stops it cleanly.
+ * prints where it is, which mode, which database and the API token (whole only when generated just
+ * now: see api-token.ts); Ctrl-C stops it cleanly.
  * An invalid configuration stops the start with every problem listed (exit code 1).
  */
 import { systemClock } from './clock/system.clock.js';
+import { apiTokenBanner } from './config/api-token.js';
 import { loadConfig } from './config/config.js';
 import { startKeel } from './service/keel-service.js';
 
@@ -21,14 +23,15 @@ async function main(): Promise<void> {
   });
   const status = await keel.control.status();
   const readOnly = keel.writerRole() !== 'writer';
+  const token = apiTokenBanner(keel.token, `${keel.url}/api/bot/status`);
   console.log(`Keel is listening on ${keel.url}
   mode      ${keel.mode}
   broker    ${readOnly ? 'not connected (read-only)' : keel.broker}
   database  ${keel.database}${keel.migrationsApplied.length ? ` (migrations applied: ${keel.migrationsApplied.join(', ')})` : ''}
   state     ${status.state}${readOnly ? ' (as the writing instance persisted it)' : ''}${status.starting ? ' (restoring running: reconciling first)' : ''}, reconciled ${status.reconciled}
   writer    ${readOnly ? `read-only: another instance holds the writer lease (${keel.lease}); this one takes over when it stops` : `this instance (lease ${keel.lease})`}
-  API token ${keel.token.token}  (${keel.token.source === 'env' ? 'from KEEL_API_TOKEN' : `${keel.token.source === 'generated' ? 'generated, saved in' : 'from'} ${keel.token.file}`})
-Try: curl -H 'Authorization: Bearer ${keel.token.token}' ${keel.url}/api/bot/status
+  ${token.tokenLine}
+Try: ${token.tryLine}
 Ctrl-C stops.`);
   let stopping = false;
   const stop = (signal: string) => {

@@ -2,23 +2,52 @@
  * The edge validation of PATCH /api/bot/config (docs/design.md §13): strict (unknown keys are
  * problems), partial, and every problem reported at once. Money accepts a JSON number or a decimal
  * string and becomes a Decimal; percentages and counts stay numbers (bot-config.ts).
+ * Every setting has a range and a precision (the README's settings table says the same): money
+ * 0.01–10,000,000 with cents, percentages above 0 and at most 100 with 4 decimals, counts as
+ * bounded integers. 0, null or an empty list is accepted only where it has a stated meaning, so a
+ * denormal (1e-320), an amount that overflows (1e20, "1e309") or NaN never becomes a limit.
+ * The ranges bind writes through the API only: a stored config is read as it is.
  * Cross-field rule (warn ≤ pause ≤ halt) is checked only among the breaker levels the patch itself
  * carries: comparing against the stored config would need a second facade call.
  */
 import { z } from 'zod';
 import { EXECUTION_MODES, SIZING_MODES, TRADING_MODES, type BotSettings } from '../domain/bot-config.js';
 import { Decimal, isDecimalString } from '../domain/money.js';
+import { printableText } from './printable-text.js';
 
-const money = (opts: { positive: boolean }) =>
-  z
-    .union([z.number(), z.string()])
-    .refine((v) => (typeof v === 'number' ? Number.isFinite(v) : isDecimalString(v)), 'must be a decimal number or string')
-    .transform((v) => new Decimal(typeof v === 'string' ? v.trim() : v))
-    .refine((d) => (opts.positive ? d.gt(0) : d.gte(0)), opts.positive ? 'must be greater than 0' : 'must be 0 or more');
+const MAX_USD = new Decimal(10_000_000);
 
-const pct = z.number().gte(0).lte(100);
-const positivePct = z.number().gt(0).lte(100);
-const count = z.number().int().gte(0);
+/** money with cents, `min`–10,000,000 (a JSON number or a decimal string) */
+const money = (min: '0' | '0.01') =>
+  z.union([z.number(), z.string()]).transform((v, ctx) => {
+    const text = typeof v === 'string' ? v.trim() : null;
+    if (text !== null && !isDecimalString(text)) {
+      ctx.addIssue({ code: 'custom', message: 'must be a decimal number or string' });
+      return z.NEVER;
+    }
+    const d = new Decimal(text ?? v);
+    if (!d.isFinite() || d.lt(min) || d.gt(MAX_USD) || d.decimalPlaces() > 2) {
+      ctx.addIssue({ code: 'custom', message: `must be ${min} to 10000000 with at most 2 decimals` });
+      return z.NEVER;
+    }
+    return d;
+  });
+
+/** a plain number in [min, max] (or (min, max] with `aboveMin`) with at most `decimals` decimals */
+const bounded = (o: { min: number; max: number; aboveMin?: boolean; decimals: number }) =>
+  z.number().superRefine((n, ctx) => {
+    const inRange = (o.aboveMin ? n > o.min : n >= o.min) && n <= o.max;
+    if (!inRange || new Decimal(n).decimalPlaces() > o.decimals) {
+      const range = o.aboveMin ? `greater than ${o.min} and at most ${o.max}` : `${o.min} to ${o.max}`;
+      ctx.addIssue({ code: 'custom', message: `must be ${range} with at most ${o.decimals} decimals` });
+    }
+  });
+
+const int = (min: number, max: number) => z.number().int().gte(min).lte(max);
+
+/** a percentage: above 0, at most 100, 4 decimals */
+const pct = bounded({ min: 0, max: 100, aboveMin: true, decimals: 4 });
+const multiplier = bounded({ min: 0, max: 10, decimals: 4 });
 const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 const eodTime = z
@@ -27,45 +56,50 @@ const eodTime = z
   // string comparison is safe for zero-padded HH:MM
   .refine((t) => t >= '09:30' && t <= '16:00', 'must be within the regular session, 09:30–16:00');
 
+const distinct = (items: readonly unknown[]) => new Set(items).size === items.length;
+
 export const botSettingsPatchSchema = z
   .strictObject({
     enabled: z.boolean(),
     executionMode: z.enum(EXECUTION_MODES),
-    positionSizeUsd: money({ positive: true }),
-    confidenceMultiplierHigh: z.number().gte(0).lte(10),
-    confidenceMultiplierMed: z.number().gte(0).lte(10),
-    confidenceMultiplierLow: z.number().gte(0).lte(10),
-    tradeSizeStars3: money({ positive: true }),
-    tradeSizeStars4: money({ positive: true }),
-    tradeSizeStars5: money({ positive: true }),
+    positionSizeUsd: money('0.01'),
+    // 0 = size signals of that AI confidence to nothing, so fixed_dollar skips them
+    confidenceMultiplierHigh: multiplier,
+    confidenceMultiplierMed: multiplier,
+    confidenceMultiplierLow: multiplier,
+    tradeSizeStars3: money('0.01'),
+    tradeSizeStars4: money('0.01'),
+    tradeSizeStars5: money('0.01'),
     sizingMode: z.enum(SIZING_MODES),
-    riskPctPerTrade: positivePct,
-    maxPerTradeUsd: money({ positive: true }),
-    maxConcurrentPositions: count.nullable(),
-    maxTradesPerDay: count,
-    dailyLossLimitUsd: money({ positive: false }),
-    maxPortfolioAllocationPct: positivePct,
-    maxTotalInvestedPct: positivePct,
-    minWinRate: z.number().gte(0).lte(1),
-    minConfidence: pct,
-    hardStopLossPct: positivePct,
-    profitTargetPct: positivePct,
-    trailingStopPct: positivePct.nullable(),
-    maxHoldDurationSec: z.number().int().gt(0),
+    riskPctPerTrade: pct,
+    maxPerTradeUsd: money('0.01'),
+    maxConcurrentPositions: int(1, 1_000).nullable(), // null = no cap
+    maxTradesPerDay: int(1, 1_000),
+    dailyLossLimitUsd: money('0'), // 0 = no loss at all: every entry with a stop is denied
+    maxPortfolioAllocationPct: pct,
+    maxTotalInvestedPct: pct,
+    minWinRate: bounded({ min: 0, max: 1, decimals: 4 }),
+    minConfidence: bounded({ min: 0, max: 100, decimals: 4 }), // 0 = any confidence
+    hardStopLossPct: pct,
+    profitTargetPct: pct,
+    trailingStopPct: pct.nullable(), // null = trailing stop off
+    maxHoldDurationSec: int(1, 7 * 86_400),
     eodForceCloseTime: eodTime,
+    // [] = every tier disabled: every signal is denied
     enabledCatalystTiers: z
       .array(z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]))
-      .refine((tiers) => new Set(tiers).size === tiers.length, 'must not repeat a tier'),
-    enabledStrategies: z.array(z.string().trim().min(1).max(64)),
-    maxFloatShares: count,
-    maxSharePrice: money({ positive: true }),
-    minRelativeVolume: z.number().gte(0),
-    circuitBreakerWarnPct: positivePct,
-    circuitBreakerPausePct: positivePct,
-    circuitBreakerHaltPct: positivePct,
+      .refine(distinct, 'must not repeat a tier'),
+    // [] = every strategy
+    enabledStrategies: z.array(printableText(64)).max(100).refine(distinct, 'must not repeat a strategy'),
+    maxFloatShares: int(1, 100_000_000_000),
+    maxSharePrice: money('0.01'),
+    minRelativeVolume: bounded({ min: 0, max: 1_000, decimals: 4 }), // 0 = any relative volume
+    circuitBreakerWarnPct: pct,
+    circuitBreakerPausePct: pct,
+    circuitBreakerHaltPct: pct,
     autoResumeNextDay: z.boolean(),
-    maxRoundTripsPerDay: count.nullable(),
-    approvalTtlMinutes: z.number().int().gt(0).lte(24 * 60),
+    maxRoundTripsPerDay: int(1, 1_000).nullable(), // null = no cap
+    approvalTtlMinutes: int(1, 24 * 60),
   })
   .partial()
   .superRefine((patch, ctx) => {

@@ -3,12 +3,14 @@
  * problems), every problem reported at once. Prices accept a JSON number or a decimal string and
  * become Decimals; symbols are upper-cased before the pattern check, so "abcd" is ABCD.
  * Query strings are strict too: a misspelt filter would otherwise silently list everything.
+ * Free text (catalystType, strategy, a rejection note) is printable-text.ts's printable text.
  */
 import { z } from 'zod';
 import { EXIT_REASONS, TRADE_STATUSES } from '../domain/trade.js';
 import { SIGNAL_STATUSES, type SignalInput } from '../domain/signal.js';
 import { Decimal, isDecimalString } from '../domain/money.js';
 import { parseTimestamp } from '../domain/time.js';
+import { printableText } from './printable-text.js';
 
 export const SIGNAL_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
 const SYMBOL = /^[A-Z][A-Z.]{0,9}$/;
@@ -22,19 +24,17 @@ const positivePrice = z
   .transform((v) => new Decimal(typeof v === 'string' ? v.trim() : v))
   .refine((d) => d.gt(0), 'must be greater than 0');
 
-const text = (max: number) => z.string().trim().min(1).max(max);
-
 export const signalInputSchema = z
   .strictObject({
     id: z.string().regex(SIGNAL_ID, 'must be 1–64 characters of A-Z a-z 0-9 _ . : -').optional(),
     symbol,
     side: z.literal('buy'),
-    catalystType: text(64),
+    catalystType: printableText(64),
     catalystTier: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]),
     aiConfidence: z.enum(['high', 'medium', 'low']).nullable().optional(),
     stars: z.number().int().gte(1).lte(5).nullable().optional(),
     confidence: z.number().gte(0).lte(100).nullable().optional(),
-    strategy: text(64).nullable().optional(),
+    strategy: printableText(64).nullable().optional(),
     priceAtSignal: positivePrice.nullable().optional(),
     stopLossPrice: positivePrice.nullable().optional(),
     takeProfitPrice: positivePrice.nullable().optional(),
@@ -93,6 +93,6 @@ export const tradeQuerySchema = z
     if (q.from !== undefined && q.to !== undefined && q.from > q.to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
   });
 
-export const rejectBodySchema = z.strictObject({ note: z.string().trim().max(500).nullable().optional() });
+export const rejectBodySchema = z.strictObject({ note: printableText(500, { min: 0 }).nullable().optional() });
 export const approveBodySchema = z.strictObject({});
 export const emergencyStopSchema = z.strictObject({ closePositions: z.boolean() });

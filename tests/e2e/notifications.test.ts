@@ -67,5 +67,8 @@ describe('notifications from a running Keel to a local webhook receiver', () => 
     expect(received.find((r) => r.body.kind === 'halt')!.body.severity).toBe('critical');
     // the webhook URL's path is a secret: Keel's own output shows the origin only
     expect(k.output()).not.toContain('keel-secret-path');
+    // a token from KEEL_API_TOKEN is never printed: the banner shows its first 4 characters
+    expect(k.output()).not.toContain(API_TOKEN.slice(0, 5));
+    expect(k.output()).toContain(`API token ${API_TOKEN.slice(0, 4)}…  (from KEEL_API_TOKEN)`);
   });
 });

@@ -58,8 +58,9 @@ afterAll(async () => {
 describe('a Keel process, restarted on the same database', () => {
   it('walks the lifecycle over HTTP and comes back in each persisted state', async () => {
     const first = await start();
-    // the token is generated once and kept in the data dir
+    // the token is generated once and kept in the data dir; printed whole on that start only
     expect(readFileSync(path.join(dataDir, 'api-token'), 'utf8').trim()).toBe(first.token);
+    expect(first.output()).toContain(first.token);
     await expectSettled(first, 'stopped');
     expect((await first.api('POST', '/api/bot/start')).body.state).toBe('running');
     expect((await first.api('POST', '/api/bot/pause')).body.state).toBe('paused');
@@ -68,6 +69,8 @@ describe('a Keel process, restarted on the same database', () => {
 
     const second = await start();
     expect(second.token).toBe(first.token);
+    expect(second.output()).not.toContain(first.token.slice(0, 5));
+    expect(second.output()).toContain(`API token ${first.token.slice(0, 4)}…`);
     await expectSettled(second, 'running');
     const status = (await second.api('GET', '/api/bot/status')).body;
     expect(status.reconciled).toBe(true);

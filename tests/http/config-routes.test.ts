@@ -101,6 +101,23 @@ describe('bot config routes', () => {
     ['a string boolean', { enabled: 'true' }],
     ['an unknown sizing mode', { sizingMode: 'martingale' }],
     ['a halt level below the pause level', { circuitBreakerPausePct: 6, circuitBreakerHaltPct: 4 }],
+    ['a denormal percentage', { hardStopLossPct: 1e-320 }],
+    ['a denormal money amount', { maxPerTradeUsd: 1e-320 }],
+    ['a money string that overflows to Infinity', { dailyLossLimitUsd: '1e309' }],
+    ['a money amount above 10,000,000', { dailyLossLimitUsd: 1e20 }],
+    ['a money amount below a cent', { positionSizeUsd: '0.001' }],
+    ['money with more than 2 decimals', { maxSharePrice: 12.345 }],
+    ['a NaN string for money', { tradeSizeStars3: 'NaN' }],
+    ['a percentage with more than 4 decimals', { profitTargetPct: 10.00001 }],
+    ['a zero percentage', { riskPctPerTrade: 0 }],
+    ['a zero position cap (null is "no cap")', { maxConcurrentPositions: 0 }],
+    ['zero trades per day', { maxTradesPerDay: 0 }],
+    ['a max hold above 7 days', { maxHoldDurationSec: 7 * 86_400 + 1 }],
+    ['an approval TTL above a day', { approvalTtlMinutes: 1441 }],
+    ['a float pillar of 0', { maxFloatShares: 0 }],
+    ['a multiplier above 10', { confidenceMultiplierHigh: 10.5 }],
+    ['a repeated strategy', { enabledStrategies: ['gap', 'gap'] }],
+    ['a strategy with a line break', { enabledStrategies: ['gap\nup'] }],
   ];
   for (const [label, body] of BAD_VALUES) {
     it(`rejects ${label} with 400 and calls nothing`, async () => {
@@ -108,6 +125,24 @@ describe('bot config routes', () => {
       expect(issues.length).toBeGreaterThan(0);
     });
   }
+
+  it('accepts the edges of each range: a cent, 10,000,000, 0.0001 %, 100 %, a 0 loss limit, 7 days', async () => {
+    const res = await patch({
+      positionSizeUsd: '0.01', maxPerTradeUsd: 10_000_000, dailyLossLimitUsd: 0, hardStopLossPct: 0.0001, profitTargetPct: 100,
+      maxHoldDurationSec: 7 * 86_400, approvalTtlMinutes: 1440, confidenceMultiplierLow: 0, minConfidence: 0, minRelativeVolume: 0,
+      maxTradesPerDay: 1, enabledCatalystTiers: [], enabledStrategies: [],
+    });
+    expect(res.status).toBe(200);
+    expect(control.callsOf('patchConfig')).toHaveLength(1);
+  });
+
+  it('names the range in the message', async () => {
+    const issues = await expectRejected({ hardStopLossPct: 1e-320, maxPerTradeUsd: '1e309' });
+    expect(issues).toEqual([
+      { path: 'maxPerTradeUsd', message: 'must be 0.01 to 10000000 with at most 2 decimals' },
+      { path: 'hardStopLossPct', message: 'must be greater than 0 and at most 100 with at most 4 decimals' },
+    ]);
+  });
 
   it('accepts null for the optional caps and the trailing stop', async () => {
     const res = await patch({ maxConcurrentPositions: null, maxRoundTripsPerDay: null, trailingStopPct: null });

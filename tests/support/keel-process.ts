@@ -1,10 +1,13 @@
 /**
  * Runs Keel as a user does — `src/main.ts` in its own Node process — and reads its banner for
- * the URL and API token. Used to prove what survives a restart (a new process on the same database).
+ * the URL. The API token is taken where a user takes it: KEEL_API_TOKEN, or the token file in
+ * KEEL_DATA_DIR (the banner shows it whole only on the start that generated it).
+ * Used to prove what survives a restart (a new process on the same database).
  * The process leads its own process group (as a shell job does), so kill() reaches everything it
- * started — the embedded PostgreSQL included — the way `kill -9 -<pgid>` does.
+ * started in that group, the way `kill -9 -<pgid>` does.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -45,21 +48,22 @@ export async function startKeelProcess(env: Record<string, string>): Promise<Kee
   child.stderr.on('data', (d: Buffer) => { out += d.toString(); err += d.toString(); });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
-  const banner = await new Promise<{ url: string; token: string; readyAt: number }>((resolve, reject) => {
+  const banner = await new Promise<{ url: string; readyAt: number }>((resolve, reject) => {
     const onData = () => {
-      const url = /listening on (http:\/\/\S+)/.exec(out)?.[1];
-      const token = /API token (\S+)/.exec(out)?.[1];
-      if (url && token && out.includes('Ctrl-C stops.')) {
+      const listening = /listening on (http:\/\/\S+)/.exec(out)?.[1];
+      if (listening && out.includes('Ctrl-C stops.')) {
         child.stdout.off('data', onData);
-        resolve({ url, token, readyAt: performance.now() });
+        resolve({ url: listening, readyAt: performance.now() });
       }
     };
     child.stdout.on('data', onData);
     void exited.then((code) => reject(new Error(`keel exited (${code}) before it was ready:\n${out}`)));
   });
 
+  const token = env.KEEL_API_TOKEN ?? (await readFile(path.join(env.KEEL_DATA_DIR ?? path.join(ROOT, '.keel'), 'api-token'), 'utf8')).trim();
   return {
     ...banner,
+    token,
     pid: child.pid!,
     output: () => out,
     stderr: () => err,
@@ -67,7 +71,7 @@ export async function startKeelProcess(env: Record<string, string>): Promise<Kee
     api: async (method, route, body) => {
       const res = await fetch(`${banner.url}${route}`, {
         method,
-        headers: { Authorization: `Bearer ${banner.token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+        headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       return { status: res.status, body: await res.json() };

@@ -1,12 +1,14 @@
 /**
  * The append-only event journal. Invariants: rows are only ever inserted (the database refuses
  * UPDATE and DELETE with a trigger); `at` comes from the Clock; ids increase in insertion order,
- * so `afterId` pages through the journal without gaps or repeats.
+ * so `afterId` pages through the journal without gaps or repeats; an entry is never lost to text
+ * PostgreSQL cannot store (storable-text.ts).
  */
 import type { Selectable } from 'kysely';
 import type { JournalEntry, JournalInput, JournalKind } from '../../domain/journal.js';
 import type { DbOrTrx, EventJournalTable } from './schema.js';
 import { toMs, ts } from './sql-time.js';
+import { storableJson, storableText, storableTextOrNull } from './storable-text.js';
 
 const DEFAULT_LIMIT = 500;
 
@@ -23,15 +25,7 @@ export function entryFromRow(row: Selectable<EventJournalTable>): JournalEntry {
 }
 
 export async function appendJournal(db: DbOrTrx, entry: JournalInput, now: number): Promise<JournalEntry> {
-  const row = await db.insertInto('event_journal').values({
-    at: ts(now),
-    kind: entry.kind,
-    cause: entry.cause,
-    subject: entry.subject ?? null,
-    message: entry.message,
-    // stringified here: Decimals become their exact strings (toJSON) and arrays stay JSON arrays
-    data: JSON.stringify(entry.data ?? {}),
-  }).returningAll().executeTakeFirstOrThrow();
+  const row = await db.insertInto('event_journal').values(journalRow(entry, now)).returningAll().executeTakeFirstOrThrow();
   return entryFromRow(row);
 }
 
@@ -41,15 +35,16 @@ export async function appendJournalEntries(db: DbOrTrx, entries: readonly Journa
   await db.insertInto('event_journal').values(entries.map((entry) => journalRow(entry, now))).execute();
 }
 
+/** the row of one entry; text the database cannot hold (a NUL, a lone surrogate) becomes U+FFFD */
 export function journalRow(entry: JournalInput, now: number) {
   return {
     at: ts(now),
     kind: entry.kind,
-    cause: entry.cause,
-    subject: entry.subject ?? null,
-    message: entry.message,
+    cause: storableText(entry.cause),
+    subject: storableTextOrNull(entry.subject ?? null),
+    message: storableText(entry.message),
     // stringified here: Decimals become their exact strings (toJSON) and arrays stay JSON arrays
-    data: JSON.stringify(entry.data ?? {}),
+    data: storableJson(JSON.stringify(entry.data ?? {})),
   };
 }
 

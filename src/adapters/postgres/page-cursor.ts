@@ -16,6 +16,9 @@ export class InvalidCursorError extends Error {
   }
 }
 
+/** the ids that are paged (signal ids and trade uuids): anything else is not a cursor Keel made */
+const ROW_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
+
 export const DEFAULT_PAGE_LIMIT = 50;
 export const MAX_PAGE_LIMIT = 500;
 
@@ -32,7 +35,7 @@ export function decodeCursor(cursor: string): CursorKey {
   }
   if (!Array.isArray(parsed) || parsed.length !== 2) throw new InvalidCursorError();
   const [at, id] = parsed as unknown[];
-  if (!Number.isSafeInteger(at) || typeof id !== 'string' || id === '' || id.length > 64) throw new InvalidCursorError();
+  if (!Number.isSafeInteger(at) || typeof id !== 'string' || !ROW_ID.test(id)) throw new InvalidCursorError();
   return { at: at as number, id };
 }
 

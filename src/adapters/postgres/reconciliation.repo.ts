@@ -6,6 +6,7 @@ import type { ReconciliationReport } from '../../domain/reconciliation.js';
 import { reportFromJson, reportToJson, type StoredReport } from './reconciliation.mapper.js';
 import type { DbOrTrx } from './schema.js';
 import { toMs, ts } from './sql-time.js';
+import { storableJson, storableTextOrNull } from './storable-text.js';
 
 /** returns the run's id */
 export async function saveReconciliationReport(db: DbOrTrx, report: ReconciliationReport): Promise<number> {
@@ -13,8 +14,9 @@ export async function saveReconciliationReport(db: DbOrTrx, report: Reconciliati
     started_at: ts(report.startedAt),
     finished_at: ts(report.finishedAt),
     ok: report.ok,
-    error: report.error,
-    report: JSON.stringify(reportToJson(report)),
+    // the broker's symbols and error text: a NUL or lone surrogate must not lose the run
+    error: storableTextOrNull(report.error),
+    report: storableJson(JSON.stringify(reportToJson(report))),
   }).returning('id').executeTakeFirstOrThrow();
   return Number(row.id);
 }

@@ -11,18 +11,19 @@ import { Decimal } from '../../domain/money.js';
 import type { SignalInput, SignalRecord, SignalStatus, SizeDecision } from '../../domain/signal.js';
 import type { SignalTable } from './schema.js';
 import { toMs, toMsOrNull } from './sql-time.js';
+import { storableJson } from './storable-text.js';
 
 type Row = Selectable<SignalTable>;
 
 const PRICE_FIELDS = ['priceAtSignal', 'stopLossPrice', 'takeProfitPrice'] as const;
 
-/** JSON text with Decimals as exact strings; undefined members dropped as JSON.stringify does */
+/** JSON text with Decimals as exact strings; undefined members dropped as JSON.stringify does; storable in jsonb */
 export function jsonText(value: unknown): string {
-  return JSON.stringify(value, function replacer(this: Record<string, unknown>, key: string, v: unknown) {
+  return storableJson(JSON.stringify(value, function replacer(this: Record<string, unknown>, key: string, v: unknown) {
     // the replacer sees v after toJSON; look at the holder's raw member to catch a Decimal first
     const raw = key === '' ? v : this[key];
     return Decimal.isDecimal(raw) ? (raw as Decimal).toFixed() : v;
-  });
+  }));
 }
 
 const decOrNull = (v: unknown): Decimal | null => (v === null || v === undefined ? null : new Decimal(String(v)));

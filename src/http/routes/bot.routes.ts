@@ -8,11 +8,12 @@ import { z } from 'zod';
 import { BOT_ACTIONS, type BotControl } from '../../control/bot-control.types.js';
 import { setModeSchema } from '../bot-settings.schema.js';
 import { apiCause, respond } from '../control-result.js';
+import { printableText } from '../printable-text.js';
 import { parseJsonBody } from '../request-body.js';
 import { toJson } from '../to-json.js';
 
 /** DELETE /api/bot/flatten-queue: the body is optional; `reason` (why) is journaled with the cancel */
-const cancelFlattenSchema = z.object({ reason: z.string().trim().min(1).max(500).optional() }).strict();
+const cancelFlattenSchema = z.object({ reason: printableText(500).optional() }).strict();
 
 export function botRoutes(control: BotControl): Hono {
   const routes = new Hono();
