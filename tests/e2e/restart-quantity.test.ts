@@ -114,7 +114,7 @@ describe('a position that shrank at the broker while Keel was down', () => {
     expect(done.shares!.toFixed()).toBe(brokerShares.toFixed());
     expect(done.pnl!.toFixed()).toBe(done.exitPrice!.minus(done.entryPrice!).times(brokerShares).toFixed());
     const sells = (await h.alpaca.broker.listOrders({ status: 'all', side: 'sell' })).filter((o) => o.clientOrderId !== 'outside-keel-1');
-    expect(sells.map((o) => [o.clientOrderId, o.qty?.toFixed(), o.status])).toEqual([[`${opened.entryClientOrderId}-x1`, brokerShares.toFixed(), 'filled']]);
+    expect(sells.map((o) => [o.clientOrderId, o.qty?.toFixed(), o.status])).toEqual([[`${opened.entryClientOrderId}-x1-hard-stop`, brokerShares.toFixed(), 'filled']]);
     expect(await h.alpaca.broker.getPosition('AAPL')).toBeNull();
   });
 });
@@ -134,7 +134,7 @@ describe('a position that shrank at the broker while Keel runs', () => {
     const closed = keel.position('closed', (e) => e.tradeId === opened.id);
     h.sim.core.market.setPrice('AAPL', opened.entryPrice!.toNumber() * 0.9);
     expect((await closed).reason).toBe('hard_stop');
-    expect(await keelSells()).toEqual([[`${opened.entryClientOrderId}-x1`, held.toFixed(), 'filled']]);
+    expect(await keelSells()).toEqual([[`${opened.entryClientOrderId}-x1-hard-stop`, held.toFixed(), 'filled']]);
     const done = await row(opened.id);
     expect(done.pnl!.toFixed()).toBe(done.exitPrice!.minus(done.entryPrice!).times(held).toFixed());
   });

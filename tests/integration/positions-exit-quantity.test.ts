@@ -68,7 +68,7 @@ describe('an exit the broker refuses for its quantity', () => {
     // -x1 (the journal's quantity) was refused 403 insufficient qty; -x2 sold what the broker held
     const refused = orderPosts().filter((r) => r.status === 403);
     expect(refused).toHaveLength(1);
-    expect(await keelSells()).toEqual([[`${trade.entryClientOrderId}-x2`, held.toFixed(), 'filled']]);
+    expect(await keelSells()).toEqual([[`${trade.entryClientOrderId}-x2-hard-stop`, held.toFixed(), 'filled']]);
     const done = await reload(t, trade.id);
     expect(done).toMatchObject({ status: 'closed', exitReason: 'hard_stop' });
     expect(done.shares!.toFixed()).toBe(held.toFixed());
