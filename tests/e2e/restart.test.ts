@@ -92,5 +92,5 @@ describe('a Keel process, restarted on the same database', () => {
     expect(reconciliation.status).toBe(200);
     expect(reconciliation.body.ok).toBe(true);
     await stop(fourth);
-  });
+  }, 60_000); // four Keel processes, each with its embedded PostgreSQL
 });

@@ -86,7 +86,7 @@ describe('caps under concurrent signals', () => {
     expect(answers.filter((a) => a.outcome === 'skipped_duplicate')).toHaveLength(999);
     expect(await listTrades(t.db, {})).toHaveLength(1);
     expect(entryPosts()).toHaveLength(1);
-  });
+  }, 60_000); // 1,000 signals through real PostgreSQL: seconds on 2 cores, more when they are shared
 
   it('1,000 concurrent signals on different symbols never exceed maxConcurrentPositions', async () => {
     await boot({ maxConcurrentPositions: 4, maxTradesPerDay: 1000, positionSizeUsd: dec(10) });
@@ -98,7 +98,7 @@ describe('caps under concurrent signals', () => {
     expect(new Set(answers.filter((a) => a.outcome === 'skipped').map((a) => a.reason))).toEqual(new Set(['MAX_CONCURRENT_POSITIONS']));
     expect(await listTrades(t.db, {})).toHaveLength(4);
     expect(entryPosts()).toHaveLength(4);
-  });
+  }, 60_000); // 1,000 signals through real PostgreSQL: seconds on 2 cores, more when they are shared
 
   it('1,000 concurrent signals on different symbols never exceed the daily trade cap', async () => {
     await boot({ maxConcurrentPositions: null, maxTradesPerDay: 5, positionSizeUsd: dec(10) });
@@ -109,5 +109,5 @@ describe('caps under concurrent signals', () => {
     expect(answers.some((a) => a.reason === 'MAX_TRADES_PER_DAY')).toBe(true);
     expect(await listTrades(t.db, {})).toHaveLength(5);
     expect(entryPosts()).toHaveLength(5);
-  });
+  }, 60_000); // 1,000 signals through real PostgreSQL: seconds on 2 cores, more when they are shared
 });
