@@ -1,6 +1,6 @@
 -- Keel's initial schema. FROZEN once landed: change the schema with a new migration.
 -- Invariants kept by the database itself:
---   * bot_config holds at most one row (id = 1); its column defaults ARE the seeds' defaults
+--   * bot_config holds at most one row (id = 1); its column defaults ARE the default settings
 --     (src/domain/bot-config.ts DEFAULT_BOT_SETTINGS; a test compares them).
 --   * money, shares and prices are numeric (exact); percentages and counts are numeric/integer.
 --   * event_journal is append-only: any UPDATE or DELETE raises (TRUNCATE stays possible for tests).

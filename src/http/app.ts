@@ -1,5 +1,5 @@
 /**
- * The control API (issue: service foundation §5): a thin Hono shell over the BotControl facade.
+ * The control API: a thin Hono shell over the BotControl facade.
  * Invariants: every /api/* route (including unknown ones, so routes cannot be probed) needs the
  * bearer token; every error leaves through one handler in one shape; no handler talks to
  * anything but the facade.

@@ -1,5 +1,5 @@
 /**
- * CONTRACT: one writer per broker account and mode (ANCHORS row 11, "single-writer lease").
+ * CONTRACT: one writer per broker account and mode (two instances writing for one account would each believe they own its orders: docs/design.md, "Lessons from other bots").
  * Only the instance that holds the lease may place orders or change the bot's state; another
  * instance on the same database stays read-only until the lease is free.
  * Invariants:

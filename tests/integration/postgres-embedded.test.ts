@@ -34,7 +34,7 @@ describe('embedded PostgreSQL (the server npm start uses without DATABASE_URL)',
     expect(await migrateToLatest(b.db)).toEqual([]);
     expect((await loadBotConfig(b.db, T0 + 1)).state).toBe('paused');
     // stopping the server under an idle pooled connection reaches the pool's error handler
-    // instead of crashing the process (TOOLCHAIN gotcha 5)
+    // instead of crashing the process (node-postgres emits 'error' on an idle pooled client whose connection dies)
     await second.stop();
     expect((await idleConnectionDied).message).toMatch(/terminat/i);
     await b.close();

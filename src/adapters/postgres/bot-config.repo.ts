@@ -1,5 +1,5 @@
 /**
- * The single bot_config row (id = 1). Its column defaults are the seeds' defaults, so creating
+ * The single bot_config row (id = 1). Its column defaults are DEFAULT_BOT_SETTINGS, so creating
  * the row is inserting just the id and the timestamp. Writers take `now` from the Clock.
  */
 import type { BotConfig, BotSettings, BotState, StateReason, TradingModeName } from '../../domain/bot-config.js';

@@ -37,7 +37,7 @@ export interface CreateDbOptions {
 export function createDb(url: string, options: CreateDbOptions = {}): DbHandle {
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, types });
   // An idle client dies when the server restarts or stops (57P01). Unhandled, that 'error' event
-  // crashes the process (TOOLCHAIN gotcha 5); the next query simply gets a new connection.
+  // crashes the process (node-postgres emits 'error' on an idle pooled client whose connection dies); the next query simply gets a new connection.
   const onError = options.onPoolError ?? ((err: Error) => {
     process.stderr.write(`keel: postgres connection error: ${err.message}\n`);
   });

@@ -1,5 +1,5 @@
 /**
- * WriterLease over a PostgreSQL session-level advisory lock (ANCHORS row 11).
+ * WriterLease over a PostgreSQL session-level advisory lock.
  * Invariants:
  *  - the lock lives on ONE dedicated pg.Client, never on the Kysely pool: a session lock belongs
  *    to the connection that took it, and a pool would lend that connection to other queries;

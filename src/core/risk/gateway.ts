@@ -32,7 +32,7 @@ import { totalInvestedCheck } from './checks/total-invested.check.js';
 import { washTradeCheck } from './checks/wash-trade.check.js';
 
 /**
- * The complete gateway (issues 4 and 5): bot-wide state (running, breaker, reconciled, trade
+ * The complete gateway: bot-wide state (running, breaker, reconciled, trade
  * stream) → market → the account (blocked, then buying power: a missing snapshot reads as
  * BUYING_POWER_UNKNOWN, the plainest reason) → Keel's own exposure and today's counters → money
  * against the account (caps, allocation, margin) → what the broker would refuse (wash trade) →

@@ -1,5 +1,5 @@
 /**
- * The seeds' star rating. Invariants: an explicit rating of 1–5 always wins; tier 1–2 catalysts are
+ * Keel's star rating (README: how a signal becomes a trade). Invariants: an explicit rating of 1–5 always wins; tier 1–2 catalysts are
  * 5 stars; tier 3–4 lean on the AI confidence and are unrated (null → skip) without it.
  * An explicit value outside 1–5 is treated as absent (the edge validates it; this is the backstop).
  */

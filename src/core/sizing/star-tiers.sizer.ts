@@ -1,4 +1,4 @@
-/** star_tiers: 3/4/5 stars → tradeSizeStars3/4/5 dollars (the seeds' 50/75/100). Below 3 never gets here. */
+/** star_tiers: 3/4/5 stars → tradeSizeStars3/4/5 dollars (defaults 50/75/100). Below 3 never gets here. */
 import type { Sizer } from './raw-size.js';
 
 export const starTiersSizer: Sizer = ({ settings, stars }) => {

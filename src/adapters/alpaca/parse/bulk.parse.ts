@@ -1,5 +1,5 @@
 /**
- * Arrays, Alpaca error bodies and the 207 Multi-Status bodies of the bulk deletes (PROTOCOL §2.4,
+ * Arrays, Alpaca error bodies and the 207 Multi-Status bodies of the bulk deletes (docs/alpaca.md §2.4,
  * §2.5.7, §5.1). Invariant: every 207 element is reported with its own status — a failed element
  * never disappears, and a non-2xx element always carries an error.
  */
@@ -47,7 +47,7 @@ export function parseErrorText(text: string): ElementError {
   try {
     value = JSON.parse(text);
   } catch {
-    // gateways sometimes answer with bare text (PROTOCOL §5.1): keep it verbatim
+    // gateways sometimes answer with bare text (docs/alpaca.md §5.1): keep it verbatim
     return { code: null, message: text.trim(), body: text };
   }
   return errorFromValue(value, text.trim());

@@ -1,5 +1,5 @@
 /**
- * Market-data stream frames (PROTOCOL §9): a frame is a JSON array of `{T, ...}` messages.
+ * Market-data stream frames (docs/alpaca.md §9): a frame is a JSON array of `{T, ...}` messages.
  * Invariant: one malformed or unknown element becomes {T:'other'} and never costs the frame's
  * other elements (a batch of quotes must not be lost for one bad entry). Channels Keel does not
  * model (lulds, corrections, cancel errors, imbalances) are 'other' too.

@@ -4,7 +4,7 @@
  * `order.filled_qty: expected decimal, got "abc"`).
  * Invariants: a failed read pushes exactly one problem and returns a placeholder that callers
  * never expose (the parser throws ParseError whenever problems is non-empty); absent and `null`
- * are the same for optional fields; decimals accept JSON strings AND numbers (PROTOCOL §1.3).
+ * are the same for optional fields; decimals accept JSON strings AND numbers (docs/alpaca.md §1.3).
  */
 import { Decimal, ZERO, isDecimalString } from '../../../domain/money.js';
 import { parseTimestamp, type EpochMs } from '../../../domain/time.js';

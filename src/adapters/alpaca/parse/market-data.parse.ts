@@ -1,5 +1,5 @@
 /**
- * Market Data REST objects (PROTOCOL §8): trades, quotes, bars, snapshots, latest, bar pages.
+ * Market Data REST objects (docs/alpaca.md §8): trades, quotes, bars, snapshots, latest, bar pages.
  * Prices are JSON numbers and stay numbers. Optional on the wire and defaulted here:
  * trade id `i` → null, conditions `c` → [], tape `z` → "", bar `n`/`vw` → null (2022 stream bars
  * lack them). Snapshot members may be null or absent.

@@ -1,5 +1,5 @@
 /**
- * Alpaca Order object → domain Order (PROTOCOL §4.1).
+ * Alpaca Order object → domain Order (docs/alpaca.md §4.1).
  * Invariants: an unknown status is kept as 'unknown' + statusRaw (never guessed);
  * `order_class` "" or absent → 'simple'; nullable fields may also be absent (2019 payloads);
  * decimals exact.

@@ -1,5 +1,5 @@
 /**
- * trade_updates stream messages (PROTOCOL §7). Invariants: this never throws — a message that
+ * trade_updates stream messages (docs/alpaca.md §7). Invariants: this never throws — a message that
  * cannot be understood is 'other' or 'trade_update_unparsed' (the stream must survive it and the
  * order gets refreshed by REST); an unknown event name with a good order is a 'trade_update'
  * with event 'unknown' and eventRaw; any problem in a trade update (order or execution fields)

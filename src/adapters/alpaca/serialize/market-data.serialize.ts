@@ -1,5 +1,5 @@
 /**
- * Market data on the wire (PROTOCOL §8–9): JSON numbers, single-letter keys; REST objects carry
+ * Market data on the wire (docs/alpaca.md §8–§9): JSON numbers, single-letter keys; REST objects carry
  * no symbol (it is the map key), stream messages add `T` and `S`. Optional keys (`i`, `n`, `vw`)
  * are omitted when null, as the 2022 stream bars omit `n`/`vw`.
  */

@@ -1,5 +1,5 @@
 /**
- * Orders on the wire (PROTOCOL §2.5.1, §4.1).
+ * Orders on the wire (docs/alpaca.md §2.5.1, §4.1).
  * Invariants: a response Order lists every key Alpaca lists, with null where not applicable
  * (position_intent is omitted when unknown: the spec's enum has no null); `order_type` repeats
  * `type`; a simple order echoes `order_class: ""`; an unknown status is written back as the raw

@@ -33,7 +33,7 @@ export function credentialsAccepted(
   return keyOk && secretOk;
 }
 
-/** REST auth (PROTOCOL §1.2): both APCA headers on every call, else 401 40110000. */
+/** REST auth (docs/alpaca.md §1.2): both APCA headers on every call, else 401 40110000. */
 export function restAuth(expected: SimCredentials | undefined): MiddlewareHandler<SimEnv> {
   return async (c, next) => {
     const keyId = c.req.header('APCA-API-KEY-ID');

@@ -1,5 +1,5 @@
 /**
- * Query parsing for market-data REST (PROTOCOL §8.4). Errors are message-only 400s, as the data
+ * Query parsing for market-data REST (docs/alpaca.md §8.4). Errors are message-only 400s, as the data
  * API sends them (§5.1).
  */
 import { parseTimestamp } from '../../../domain/time.js';

@@ -1,5 +1,5 @@
 /**
- * Market-data REST (PROTOCOL §8): snapshots, latest trades/quotes/bars, historical bars with
+ * Market-data REST (docs/alpaca.md §8): snapshots, latest trades/quotes/bars, historical bars with
  * next_page_token paging. Symbols without data are omitted, never errors.
  */
 import type { Hono } from 'hono';

@@ -1,5 +1,5 @@
 /**
- * The stock market-data stream (/v2/{iex|sip|delayed_sip|test}, PROTOCOL §9).
+ * The stock market-data stream (/v2/{iex|sip|delayed_sip|test}, docs/alpaca.md §9).
  * Invariants: every server message is a JSON array in a text frame; `connected` is sent first;
  * a connection must authenticate (message or upgrade headers) within the auth timeout (404) and
  * only one authenticated connection per key per feed may exist (406, newcomer closed);

@@ -1,5 +1,5 @@
 /**
- * next_page_token paging of multi-symbol bars (PROTOCOL §8.4).
+ * next_page_token paging of multi-symbol bars (docs/alpaca.md §8.4).
  * Invariants: results are ordered by symbol, then time; `limit` caps the TOTAL across symbols;
  * the token is opaque base64 naming the first item NOT yet returned, so repeating the request
  * with it continues exactly where the page ended; the last page has a null token.

@@ -1,5 +1,5 @@
 /**
- * Alpaca-style rate limit (PROTOCOL §1.4): N requests per key per clock-minute window.
+ * Alpaca-style rate limit (docs/alpaca.md §1.4): N requests per key per clock-minute window.
  * Invariants: every authenticated response carries X-RateLimit-Limit / -Remaining / -Reset
  * (Reset = epoch SECONDS at which the window ends); request N+1 in a window gets 429 42910000
  * and is not processed. Trading and market data count separately, as they are separate hosts

@@ -1,6 +1,6 @@
 /**
  * The simulated exchange's transport: Alpaca's trading REST, market-data REST, trade_updates
- * stream and market-data stream, all on ONE loopback port (PROTOCOL §11). The core decides;
+ * stream and market-data stream, all on ONE loopback port (docs/alpaca.md §11). The core decides;
  * this file only wires Hono, the two websocket hubs and the scripted faults together.
  * State-changing requests schedule core.sync() with setImmediate, so the stream events they
  * cause follow the HTTP response, as Alpaca's do.

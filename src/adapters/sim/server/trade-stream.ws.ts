@@ -1,5 +1,5 @@
 /**
- * The trade_updates stream (/stream, PROTOCOL §7).
+ * The trade_updates stream (/stream, docs/alpaca.md §7).
  * Invariants: only authorized clients that listen to trade_updates receive events; events go out
  * in core order, one JSON object per frame (binary by default, as paper does), and never before
  * the HTTP response of the request that caused them (the core emits some events, e.g. 'canceled',

@@ -1,5 +1,5 @@
 /**
- * Trading REST (PROTOCOL §2) over the core. Every body goes through ../../alpaca/serialize.ts so the
+ * Trading REST (docs/alpaca.md §2) over the core. Every body goes through ../../alpaca/serialize.ts so the
  * simulator speaks exactly the wire format Keel's Alpaca adapter parses.
  */
 import type { Hono } from 'hono';
