@@ -1,6 +1,6 @@
 /**
- * The bot's settings and lifecycle state: one persisted row (bot_config). Defaults are the trader's starting
- * so later work adds behaviour, not migrations.
+ * The bot's settings and lifecycle state: one persisted row (bot_config). Every setting exists from
+ * the first migration with its default, so later work adds behaviour, not migrations.
  * Money limits are Decimal; percentages and counts are plain numbers (they are never summed).
  */
 import { Decimal } from './money.js';
