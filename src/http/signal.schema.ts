@@ -18,11 +18,15 @@ const MAX_LIMIT = 500;
 
 const symbol = z.string().trim().toUpperCase().regex(SYMBOL, 'must be 1–10 letters or dots, starting with a letter');
 
+/** a share price: Alpaca's decimals have at most 9 places; no listed US stock trades near $1,000,000 */
+const MAX_PRICE = 1_000_000;
+const PRICE_DECIMALS = 9;
 const positivePrice = z
   .union([z.number(), z.string()])
   .refine((v) => (typeof v === 'number' ? Number.isFinite(v) : isDecimalString(v)), 'must be a decimal number or string')
   .transform((v) => new Decimal(typeof v === 'string' ? v.trim() : v))
-  .refine((d) => d.gt(0), 'must be greater than 0');
+  .refine((d) => d.gt(0) && d.lte(MAX_PRICE) && d.decimalPlaces() <= PRICE_DECIMALS,
+    `must be greater than 0 and at most ${MAX_PRICE} with at most ${PRICE_DECIMALS} decimals`);
 
 export const signalInputSchema = z
   .strictObject({
@@ -38,8 +42,9 @@ export const signalInputSchema = z
     priceAtSignal: positivePrice.nullable().optional(),
     stopLossPrice: positivePrice.nullable().optional(),
     takeProfitPrice: positivePrice.nullable().optional(),
-    floatShares: z.number().int().gte(0).nullable().optional(),
-    relativeVolume: z.number().gte(0).nullable().optional(),
+    // bounded so a typo (1e20, 1e-320) is refused, not stored as a fact the pillars then judge
+    floatShares: z.number().int().gte(0).lte(1e12, 'must be at most 1000000000000 shares').nullable().optional(),
+    relativeVolume: z.number().gte(0).lte(1e6, 'must be at most 1000000').refine((v) => v === 0 || v >= 1e-6, 'must be 0 or at least 0.000001').nullable().optional(),
   })
   .transform((b): SignalInput => ({
     id: b.id ?? null,

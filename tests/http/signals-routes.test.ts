@@ -103,6 +103,18 @@ describe('signal routes', () => {
     expect(pipeline.calls).toEqual([]);
   });
 
+  it('refuses prices and market facts outside their ranges (1e-320, 1e20, "1e309", 10 decimals), listing each', async () => {
+    const res = await postSignal({
+      ...VALID, priceAtSignal: 1e-320, stopLossPrice: 1e20, takeProfitPrice: '1e309', floatShares: 1e20, relativeVolume: 1e-320,
+    });
+    expect(res.status).toBe(400);
+    const { issues } = (await res.json()).error;
+    expect([...new Set(issues.map((i: { path: string }) => i.path))].sort()).toEqual(['floatShares', 'priceAtSignal', 'relativeVolume', 'stopLossPrice', 'takeProfitPrice']);
+    expect((await postSignal({ ...VALID, priceAtSignal: '0.0000000001' })).status).toBe(400);
+    expect(pipeline.calls).toEqual([]);
+    expect((await postSignal({ ...VALID, priceAtSignal: '999999.123456789', floatShares: 2_500_000, relativeVolume: 0 })).status).toBe(202);
+  });
+
   it('requires symbol, side, catalystType and catalystTier', async () => {
     const res = await postSignal({});
     expect(res.status).toBe(400);
