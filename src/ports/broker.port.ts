@@ -35,6 +35,8 @@ export interface CancelOrderResult {
 
 export interface BrokerPort {
   readonly mode: TradingMode;
+  /** epoch ms until which requests wait for the broker's rate-limit window; null (or absent) when none waits */
+  rateLimitedUntil?(): number | null;
   getAccount(): Promise<Account>;
   getClock(): Promise<MarketClock>;
   /** inclusive YYYY-MM-DD bounds */

@@ -2,7 +2,9 @@
  * The control facade as the service exposes it: status() also says how many live trades have no
  * position actor watching them (the bot is stopped, or the supervisor has not started yet), so a
  * trader sees that stop leaves positions at the broker unattended; and which exits cannot complete
- * (stuckExits: their actor gave up, or they have been exiting too long in the session).
+ * (stuckExits: their actor gave up, or they have been exiting too long in the session); and until
+ * when requests to Alpaca wait for its rate-limit window (brokerRateLimitedUntil), so a slow
+ * reconciliation or order after rapid restarts has a visible reason.
  * Everything else is the wrapped facade, unchanged.
  */
 import type { PositionSupervisor, SupervisorProtection } from '../actors/position-supervisor.types.js';
@@ -15,17 +17,20 @@ export interface AttendedStatus extends BotStatus {
   unattendedPositions: number;
   /** exits that cannot complete; [] when none (or no supervisor runs) */
   stuckExits: StuckExit[];
+  /** epoch ms until which Alpaca REST requests wait for the broker's rate-limit window; null when none waits */
+  brokerRateLimitedUntil: number | null;
 }
 
 export function withUnattendedCount(
   control: KeelBotControl,
   supervisor: Pick<PositionSupervisor, 'active' | 'trackedCount'> & Partial<Pick<SupervisorProtection, 'stuckExits'>>,
+  brokerRateLimitedUntil: () => number | null = () => null,
 ): KeelBotControl {
   const status = async (): Promise<AttendedStatus> => {
     const base = await control.status();
     const watched = supervisor.active ? supervisor.trackedCount() : 0;
     const stuckExits = supervisor.active ? supervisor.stuckExits?.() ?? [] : [];
-    return { ...base, unattendedPositions: Math.max(0, base.openPositionCount - watched), stuckExits };
+    return { ...base, unattendedPositions: Math.max(0, base.openPositionCount - watched), stuckExits, brokerRateLimitedUntil: brokerRateLimitedUntil() };
   };
   return {
     get events$() { return control.events$; },

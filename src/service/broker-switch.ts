@@ -5,6 +5,8 @@
  */
 import type { Subscription } from 'rxjs';
 import { createAlpacaAdapters, type AlpacaAdapters } from '../adapters/alpaca/index.js';
+import type { RateLimitWait } from '../adapters/alpaca/rate-limiter.js';
+import type { AlpacaApi } from '../adapters/alpaca/index.js';
 import type { ResolvedAlpaca } from '../adapters/alpaca/urls.js';
 import type { TradingModeName } from '../domain/bot-config.js';
 import type { BrokerPort } from '../ports/broker.port.js';
@@ -16,6 +18,8 @@ export interface BrokerSwitchDeps {
   resolvedFor: (mode: TradingModeName) => ResolvedAlpaca | null;
   /** wires the new adapters' streams (journal, …); returns what to unsubscribe on the next switch */
   attach: (adapters: AlpacaAdapters) => Subscription;
+  /** a REST request waits longer than a second for Alpaca's rate-limit window (once per wait) */
+  onRateLimitWait?: (wait: RateLimitWait & { api: AlpacaApi }) => void;
 }
 
 export class BrokerSwitch {
@@ -32,6 +36,11 @@ export class BrokerSwitch {
     return this.current?.adapters ?? null;
   }
 
+  /** epoch ms until which the current adapters' REST requests wait for a rate-limit window; null when none waits */
+  rateLimitedUntil(): number | null {
+    return this.current?.adapters.rateLimitedUntil() ?? null;
+  }
+
   get mode(): TradingModeName | null {
     return this.current?.mode ?? null;
   }
@@ -41,7 +50,7 @@ export class BrokerSwitch {
     const resolved = this.deps.resolvedFor(mode);
     if (!resolved) return false;
     await this.stop();
-    const adapters = createAlpacaAdapters(resolved, { clock: this.deps.clock, random: this.deps.random });
+    const adapters = createAlpacaAdapters(resolved, { clock: this.deps.clock, random: this.deps.random, onRateLimitWait: this.deps.onRateLimitWait });
     const attached = this.deps.attach(adapters);
     adapters.tradeStream.start();
     this.current = { mode, adapters, attached };

@@ -38,6 +38,7 @@ import { createReadOnlyControl } from '../control/read-only-control.js';
 import { createSwappableControl } from '../control/swappable-control.js';
 import { startWriterGuard, type WriterGuard, type WriterRole as GuardRole } from '../control/writer-guard.js';
 import type { TradingModeName } from '../domain/bot-config.js';
+import { toIso } from '../domain/time.js';
 import { createApp } from '../http/app.js';
 import type { Clock, Random } from '../ports/clock.port.js';
 import { journalTradeStream } from '../streams/trade-stream-journal.js';
@@ -116,6 +117,8 @@ export async function startKeel(config: KeelConfig, deps: KeelServiceDeps): Prom
           (entry) => appendJournal(db, entry, clock.now()),
           (error) => deps.warn('journal write failed for a trade stream event', error),
         ),
+      // Keel must not exceed Alpaca's limit, so it waits; it says so, and until when
+      onRateLimitWait: (wait) => deps.warn(rateLimitWaitMessage(wait.api, wait.until, wait.waitMs)),
     });
     stack.push(() => brokers.stop());
 
@@ -166,15 +169,16 @@ export async function startKeel(config: KeelConfig, deps: KeelServiceDeps): Prom
         broker: () => brokers.broker,
         switchBroker: (mode) => brokers.switchTo(mode),
         reconcileRetry: { baseMs: 1_000, maxMs: 60_000 },
-      }), supervisor),
+      }), supervisor, () => brokers.rateLimitedUntil()),
     });
     stack.push(() => role.stop());
     stack.push(() => pipeline.stop());
 
     const starting = async (): Promise<string | null> => {
-      if (phase) return `starting: ${phase}`;
-      if (guard?.role() !== 'writer') return null;
-      return (await control.status()).starting ? 'starting: reconciling with the broker before running again' : null;
+      // read when the request arrives: the broker probe answering beside it may take its whole timeout
+      const note = rateLimitNote(brokers.rateLimitedUntil(), clock.now());
+      const step = phase ?? (guard?.role() === 'writer' && (await control.status()).starting ? 'reconciling with the broker before running again' : null);
+      return step === null ? null : `starting: ${step}${note}`;
     };
     const app = createApp({
       control, pipeline, apiToken: token.token, writes: () => guard?.role() === 'writer', starting,
@@ -206,6 +210,17 @@ export async function startKeel(config: KeelConfig, deps: KeelServiceDeps): Prom
     await stopAll();
     throw error;
   }
+}
+
+/** the operator's log line for a wait on Alpaca's rate-limit window (no secret is at hand here) */
+export function rateLimitWaitMessage(api: string, until: number, waitMs: number): string {
+  return `waiting ${Math.ceil(waitMs / 1000)} s for Alpaca's ${api} rate-limit window to reset (until ${toIso(until)}); requests to the broker are held until then`;
+}
+
+/** appended to /healthz's `starting` reason while the broker's rate-limit window holds requests */
+function rateLimitNote(until: number | null, now: number): string {
+  if (until === null || until <= now) return '';
+  return ` — waiting for Alpaca's rate-limit window (resets in ${Math.ceil((until - now) / 1000)} s)`;
 }
 
 /** a notification still retrying must not hold the shutdown for minutes */

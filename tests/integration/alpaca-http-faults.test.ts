@@ -184,6 +184,21 @@ describe('RateLimiter', () => {
     expect(clock.sleeps).toEqual([30_000]);
   });
 
+  it('says until when it waits, reports a long wait once, and never waits past maxWaitMs', async () => {
+    const held = new ManualClock(T0);
+    const waits: unknown[] = [];
+    const limiter = new RateLimiter({ clock: held, onWait: (wait) => waits.push(wait) });
+    limiter.observe(new Headers({ 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': String(Date.parse(T0) / 1000 + 600) }));
+    expect(limiter.waitingUntil()).toBeNull();
+    const first = limiter.acquire();
+    const second = limiter.acquire();
+    expect(limiter.waitingUntil()).toBe(Date.parse(T0) + 65_000); // a reset 10 min ahead is bounded
+    expect(waits).toEqual([{ until: Date.parse(T0) + 65_000, waitMs: 65_000, cause: 'broker_window' }]);
+    held.advance(65_000);
+    await Promise.all([first, second]);
+    expect(limiter.waitingUntil()).toBeNull();
+  });
+
   it('keeps to its own budget per window', async () => {
     const limiter = new RateLimiter({ clock, maxPerWindow: 2, windowMs: 60_000 });
     await limiter.acquire();

@@ -38,6 +38,8 @@ export class AlpacaBroker implements BrokerPort {
     this.submitOptions = { maxResubmits: 2, ...options.submit };
   }
 
+  rateLimitedUntil(): number | null { return this.http.rateLimitedUntil(); }
+
   getAccount() { return this.get('/v2/account', parse.parseAccount); }
   getClock() { return this.get('/v2/clock', parse.parseClock); }
 

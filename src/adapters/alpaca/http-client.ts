@@ -4,7 +4,8 @@
  * Invariants:
  *  - retry 'never' (order submission, liquidations) sends the request exactly once, whatever fails;
  *  - retry 'safe' retries only retryable errors (429, 5xx, network, timeout), at most maxRetries
- *    times, waiting Retry-After / X-RateLimit-Reset when the broker gave it, else jittered backoff;
+ *    times, waiting Retry-After / X-RateLimit-Reset when the broker gave it (through the rate
+ *    limiter when there is one, so the wait is visible), else jittered backoff;
  *  - every failure surfaces as a BrokerError, and none carries the API secret.
  * All waiting goes through injected clocks, so tests record delays rather than sleep.
  */
@@ -65,6 +66,11 @@ export class AlpacaHttpClient {
     this.maxRetries = options.maxRetries ?? 3;
   }
 
+  /** epoch ms until which this client's requests wait for a rate-limit window; null when none waits */
+  rateLimitedUntil(): number | null {
+    return this.options.limiter?.waitingUntil() ?? null;
+  }
+
   /** 2xx (including 207) → response; anything else → BrokerError (thrown) */
   async request(req: HttpRequest): Promise<HttpResponse> {
     const { clock, random } = this.options;
@@ -78,7 +84,9 @@ export class AlpacaHttpClient {
         const delay = err.retryAfterMs !== null
           ? Math.min(Math.max(0, err.retryAfterMs), MAX_RETRY_AFTER_MS)
           : fullJitterDelay(attempt, this.options.backoff ?? HTTP_BACKOFF, random);
-        await clock.sleep(delay);
+        // the broker's own wait goes through the limiter, which makes it visible (waitingUntil)
+        if (err.retryAfterMs !== null && this.options.limiter) this.options.limiter.holdUntil(clock.now() + delay);
+        else await clock.sleep(delay);
       }
     }
   }

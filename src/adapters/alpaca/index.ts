@@ -13,7 +13,7 @@ import { AlpacaHttpClient, type FetchLike } from './http-client.js';
 import { sharedNodeHttpFetch } from './node-http-fetch.js';
 import { AlpacaMarketDataStream } from './market-data-stream.client.js';
 import { AlpacaMarketData } from './market-data.client.js';
-import { RateLimiter } from './rate-limiter.js';
+import { RateLimiter, type RateLimitWait } from './rate-limiter.js';
 import { AlpacaTradeStream, type TradeStreamAuthForm } from './trade-stream.client.js';
 import type { ResolvedAlpaca } from './urls.js';
 
@@ -24,7 +24,11 @@ export interface AlpacaAdapterDeps {
   fetch?: FetchLike;
   /** request timeouts; defaults to `clock` (tests pass a separate ManualClock) */
   timeoutClock?: Clock;
+  /** a REST request is held for a rate-limit window longer than a second (once per wait) */
+  onRateLimitWait?: (wait: RateLimitWait & { api: AlpacaApi }) => void;
 }
+
+export type AlpacaApi = 'trading' | 'market data';
 
 export interface AlpacaAdapterTuning {
   timeoutMs?: number;
@@ -39,6 +43,8 @@ export interface AlpacaAdapters {
   tradeStream: TradeStreamPort;
   marketData: MarketDataPort;
   marketDataStream: MarketDataStreamPort;
+  /** epoch ms until which REST requests (either API) wait for a rate-limit window; null when none waits */
+  rateLimitedUntil(): number | null;
 }
 
 export function createAlpacaAdapters(config: ResolvedAlpaca & { tuning?: AlpacaAdapterTuning }, deps: AlpacaAdapterDeps): AlpacaAdapters {
@@ -48,18 +54,26 @@ export function createAlpacaAdapters(config: ResolvedAlpaca & { tuning?: AlpacaA
   }
   const tuning = config.tuning ?? {};
   const limit = tuning.maxRequestsPerMinute === undefined ? 190 : tuning.maxRequestsPerMinute;
-  const http = (baseUrl: string) => new AlpacaHttpClient({
-    baseUrl, credentials, clock: deps.clock, random: deps.random, fetch: deps.fetch ?? sharedNodeHttpFetch(), timeoutMs: tuning.timeoutMs, timeoutClock: deps.timeoutClock,
-    limiter: limit === null ? null : new RateLimiter({ clock: deps.clock, maxPerWindow: limit }),
-  });
-  const broker = new AlpacaBroker({ mode: config.mode, http: http(config.urls.trading) });
+  const limiters: RateLimiter[] = [];
+  const http = (baseUrl: string, api: AlpacaApi) => {
+    const limiter = limit === null ? null : new RateLimiter({ clock: deps.clock, maxPerWindow: limit, onWait: (wait) => deps.onRateLimitWait?.({ ...wait, api }) });
+    if (limiter) limiters.push(limiter);
+    return new AlpacaHttpClient({
+      baseUrl, credentials, clock: deps.clock, random: deps.random, fetch: deps.fetch ?? sharedNodeHttpFetch(), timeoutMs: tuning.timeoutMs, timeoutClock: deps.timeoutClock, limiter,
+    });
+  };
+  const broker = new AlpacaBroker({ mode: config.mode, http: http(config.urls.trading, 'trading') });
   return {
     broker,
     tradeStream: new AlpacaTradeStream({
       url: config.urls.tradeStream, credentials, broker, clock: deps.clock, random: deps.random, authForm: tuning.tradeStreamAuthForm,
     }),
-    marketData: new AlpacaMarketData({ http: http(config.urls.data), feed: tuning.feed ?? feedFromStreamUrl(config.urls.dataStream) }),
+    marketData: new AlpacaMarketData({ http: http(config.urls.data, 'market data'), feed: tuning.feed ?? feedFromStreamUrl(config.urls.dataStream) }),
     marketDataStream: new AlpacaMarketDataStream({ url: config.urls.dataStream, credentials, clock: deps.clock, random: deps.random }),
+    rateLimitedUntil: () => {
+      const until = limiters.map((l) => l.waitingUntil()).filter((u): u is number => u !== null);
+      return until.length === 0 ? null : Math.max(...until);
+    },
   };
 }
 
