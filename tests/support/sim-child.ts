@@ -19,7 +19,22 @@ export type SimChildRequest =
   /** after the next order POST is answered (the entry), the one after (the exit) is processed but neither filled nor answered */
   | { op: 'holdNextExit' }
   /** fills resume; resolves once the sell with this client order id has filled */
-  | { op: 'releaseFills'; clientOrderId: string };
+  | { op: 'releaseFills'; clientOrderId: string }
+  /** the held sell with this client order id is canceled (it never fills) and fills resume; resolves with its final status */
+  | { op: 'cancelHeld'; clientOrderId: string }
+  /** a market sell that is not Keel's (as from the broker's app); resolves once it has filled */
+  | { op: 'sellOutside'; symbol: string; qty: string; clientOrderId: string }
+  /** the broker's position quantity, null when flat */
+  | { op: 'position'; symbol: string }
+  /** every sell order of the symbol, oldest first, as [client order id, qty, status] */
+  | { op: 'sells'; symbol: string }
+  /** after the next order POST is answered (the entry), every order POST is answered 503 and NOT
+   *  processed (no order reaches the exchange) until 'acceptOrders' */
+  | { op: 'refuseExits' }
+  /** order POSTs are processed again (the scripted 503s are forgotten) */
+  | { op: 'acceptOrders' }
+  /** the status of every POST /v2/orders the exchange saw, in order (null: not answered) */
+  | { op: 'orderPosts' };
 
 const SYNC_EVERY_MS = 100;
 const NO_WALK_MS = 1e12;
@@ -29,6 +44,9 @@ async function main(): Promise<void> {
   const symbols = JSON.parse(process.argv[2] ?? '{}') as Record<string, number>;
   const core = createSimExchange({ clock: systemClock, seed: 7, pinnedOpen: true, symbols, priceStepMs: NO_WALK_MS });
   let holdStage: 'off' | 'entry' | 'exit' = 'off';
+  let refuseStage: 'off' | 'entry' | 'on' = 'off';
+  /** kept here, not read from the transport's log, which 'acceptOrders' clears with the scripts */
+  const orderPosts: Array<number | null> = [];
   const sim = await createSimServer({
     core, clock: systemClock, onError: (e) => console.error('[sim-child]', e),
     // the exit's head, before the engine sees its body: it must not fill while Keel is still up
@@ -41,6 +59,11 @@ async function main(): Promise<void> {
 
   sim.faults.requests$.subscribe((r) => {
     if (r.method !== 'POST' || r.path !== '/v2/orders') return;
+    orderPosts.push(r.status);
+    if (refuseStage === 'entry' && r.status !== null && r.status < 300) {
+      sim.faults.failNext({ method: 'POST', path: '/v2/orders' }, { kind: 'status', status: 503 }, Number.MAX_SAFE_INTEGER);
+      refuseStage = 'on';
+    }
     if (holdStage === 'entry' && r.status !== null && r.status < 300) {
       // what follows the entry is the exit
       sim.faults.failNext({ method: 'POST', path: '/v2/orders' }, { kind: 'timeout' });
@@ -65,6 +88,35 @@ async function main(): Promise<void> {
         const update = await filled;
         return { orderId: update.order.id, price: update.order.filledAvgPrice?.toFixed() ?? null };
       }
+      case 'cancelHeld': {
+        const order = core.getOrderByClientOrderId(m.clientOrderId);
+        if (!order.ok) throw new Error(`no order ${m.clientOrderId}`);
+        const canceled = core.cancelOrder(order.value.id);
+        if (!canceled.ok) throw new Error(`cancel ${m.clientOrderId}: ${JSON.stringify(canceled.body)}`);
+        core.faults.holdFills(false);
+        const after = core.getOrderByClientOrderId(m.clientOrderId);
+        return after.ok ? after.value.status : null;
+      }
+      case 'sellOutside': {
+        const filled = firstValueFrom(core.tradeUpdates$.pipe(filter((u) => u.event === 'fill' && u.order.clientOrderId === m.clientOrderId)));
+        const sold = core.submitOrder({ symbol: m.symbol, side: 'sell', type: 'market', time_in_force: 'day', qty: m.qty, client_order_id: m.clientOrderId });
+        if (!sold.ok) throw new Error(`sell ${m.qty} ${m.symbol}: ${JSON.stringify(sold.body)}`);
+        core.sync();
+        const update = await filled;
+        return { orderId: update.order.id, qty: update.order.filledQty.toFixed() };
+      }
+      case 'position': {
+        const p = core.position(m.symbol);
+        return p.ok ? p.value.qty.toFixed() : null;
+      }
+      case 'sells': {
+        const sells = core.listOrders({ status: 'all', side: 'sell', symbols: m.symbol, direction: 'asc' });
+        if (!sells.ok) throw new Error(JSON.stringify(sells.body));
+        return sells.value.map((o) => [o.clientOrderId, o.qty?.toFixed() ?? null, o.status]);
+      }
+      case 'refuseExits': refuseStage = 'entry'; return null;
+      case 'acceptOrders': refuseStage = 'off'; sim.faults.clearTransport(); return null;
+      case 'orderPosts': return orderPosts;
     }
   };
   process.on('message', (raw) => {
