@@ -10,21 +10,14 @@
  *    before any actor was built, so re-reading its (long filled) entry order must not write the
  *    order's filled quantity back over a correction; only entry fills that arrive after the restore
  *    move the shares, and then the broker's position is the truth;
- *  - the exit client order id's stem is written to the row BEFORE the sell is sent (at the open),
- *    and the sell's id carries the rule that fired (core/exits/exit-order-id.ts), so a crash
- *    between the POST and the 'exiting' record loses neither the order nor its rule; a sell whose
- *    outcome is unknown is looked up by its id (after a restart: by its stem), never sent twice;
- *  - a retried exit sells what the broker holds (exit-executor.ts retryQuantity) and journals a
- *    difference; a broker that holds nothing hands the trade to reconciliation; an exit that cannot
- *    go on says so (exitProgress().gaveUp) instead of staying silently exiting.
- * (Over 300 lines on purpose: every effect of one trade — entry, exit, its retries and its
- * quantity corrections — shares one queue and one state; the pure parts live in exit-executor.ts.)
+ *  - the exit's stem is on the row from the open (recordEntry), so the exit's sell can go out
+ *    before the 'exiting' record; the exit itself, its retries and how it gives up (reported by
+ *    exitProgress().gaveUp) are exit-attempts.ts, run on this trade's queue; what a restored trade
+ *    learns of an exit begun before it was rebuilt is position-restore.ts.
  */
 import { createActor, type Actor } from 'xstate';
-import { appendJournal, listJournalForSubjects } from '../adapters/postgres/index.js';
-import type { Db } from '../adapters/postgres/schema.js';
-import { exitOrderId, exitStemOf, parseExitOrderId } from '../core/exits/exit-order-id.js';
-import type { ExitDecision, PositionView } from '../core/exits/exit.types.js';
+import { appendJournal } from '../adapters/postgres/index.js';
+import type { PositionView } from '../core/exits/exit.types.js';
 import type { ExitProgress } from '../core/safety/stuck-exits.js';
 import type { JournalInput } from '../domain/journal.js';
 import { Decimal, ZERO } from '../domain/money.js';
@@ -32,39 +25,24 @@ import { isTerminalStatus, type Order } from '../domain/order.js';
 import type { ExitReason, Trade, TradePatch } from '../domain/trade.js';
 import type { EpochMs } from '../domain/time.js';
 import { positionMachine, restoredSnapshot, type PositionEffects } from '../machines/position.machine.js';
-import type { BrokerPort } from '../ports/broker.port.js';
-import type { Clock } from '../ports/clock.port.js';
-import type { PositionEvent } from './position-supervisor.types.js';
-import { resolveByClientOrderId, type ResolveOptions } from './entry-resolver.js';
-import { cancelOwnOpenOrders, ExitFills, exitClientOrderId, exitOrderRequest, findExitByStem, MAX_EXIT_ATTEMPTS, readRetryPlan, remainingShares, submitExit, type ExitSubmission } from './exit-executor.js';
+import { ExitAttempts, type ExitAttemptDeps, type ExitHost, type ExitIntent } from './exit-attempts.js';
+import { cancelOwnOpenOrders, ExitFills, exitClientOrderId } from './exit-executor.js';
+import { journaledExit, restoredExit, sentExit } from './position-restore.js';
 import { closeTrade } from './trade-closer.js';
 import { saveTradeStep } from './trade-writes.js';
 
-export interface PositionActorDeps {
-  db: Db;
-  broker: BrokerPort;
-  clock: Clock;
-  emit(event: PositionEvent): void;
+export interface PositionActorDeps extends ExitAttemptDeps {
   /** start / stop evaluating the exit rules of this position on its symbol's prices */
   arm(view: PositionView): void;
   disarm(view: PositionView): void;
-  /** route order updates carrying this order id or client order id to this actor */
-  route(key: string): void;
   /** the trade reached closed or cancelled */
   finished(): void;
-  failed(step: string, error: unknown): void;
-  resolve: ResolveOptions;
-  /** wait before re-sending a sell after a terminal rejection */
-  exitRetryMs: number;
 }
-
-type ExitIntent = Pick<ExitDecision, 'reason' | 'price' | 'detail'>;
-type Posted = (ExitSubmission & { qty: Decimal }) | { kind: 'nothing' };
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** The PositionEffects methods are called by the machine's actions only. */
-export class PositionActor implements PositionEffects {
+export class PositionActor implements PositionEffects, ExitHost {
   readonly view: PositionView;
   private readonly actor: Actor<typeof positionMachine>;
   private queue: Promise<void> = Promise.resolve();
@@ -77,16 +55,12 @@ export class PositionActor implements PositionEffects {
   /** a restored trade's entry order has been read once (that read sets the baseline, it is not a fill) */
   private entrySeen = false;
   private readonly exitFills = new ExitFills();
-  private exitAttempt: number;
-  private intent: ExitIntent | null = null;
+  private readonly exits: ExitAttempts;
+  private intent: ExitIntent | null;
   private persistedPeak: number;
   private exitAt: EpochMs = 0;
-  /** an exit order found at the broker on restore (sent before a crash), to adopt instead of sending */
-  private adopted: Order | null = null;
   /** when the exit began (a restored exiting trade: its row's last write) */
   private exitSince: EpochMs;
-  /** why the exit stopped trying; null while it tries */
-  private gaveUp: string | null = null;
 
   constructor(public trade: Trade, private readonly deps: PositionActorDeps) {
     const entry = trade.entryPrice?.toNumber() ?? 0;
@@ -95,10 +69,9 @@ export class PositionActor implements PositionEffects {
     this.persistedPeak = peak;
     this.entryFilled = trade.status === 'pending_entry' ? ZERO : (trade.shares ?? ZERO);
     this.entryAvg = trade.entryPrice;
-    const sent = trade.exitClientOrderId ? parseExitOrderId(trade.exitClientOrderId) : null;
-    this.exitAttempt = sent?.attempt ?? 0;
-    const reason = trade.exitReason ?? (trade.status === 'exiting' ? sent?.reason : null);
-    if (reason) this.intent = { reason, price: 0, detail: 'restored' };
+    const { attempt, intent } = restoredExit(trade);
+    this.intent = intent;
+    this.exits = new ExitAttempts(this, this.exitFills, deps, attempt);
     const status = trade.status === 'open' || trade.status === 'exiting' ? trade.status : 'pending_entry';
     this.restored = status !== 'pending_entry';
     this.exitSince = trade.updatedAt;
@@ -167,7 +140,7 @@ export class PositionActor implements PositionEffects {
   /** the exit as the stuck-exit rule reads it; null unless exiting */
   exitProgress(): ExitProgress | null {
     if (this.state !== 'exiting') return null;
-    return { tradeId: this.trade.id, symbol: this.trade.symbol, since: this.exitSince, gaveUp: this.gaveUp };
+    return { tradeId: this.trade.id, symbol: this.trade.symbol, since: this.exitSince, gaveUp: this.exits.gaveUp };
   }
 
   /** reconciliation took the broker's quantity for this trade (the row already says so) */
@@ -180,37 +153,23 @@ export class PositionActor implements PositionEffects {
   resume(): void {
     const t = this.trade;
     if (this.state === 'open' && t.exitClientOrderId && !t.exitOrderId) {
-      // the exit id's stem is persisted at the open and the sell goes out before 'exiting' is
-      // written: a sell that reached the broker before a crash is found here by its stem and
-      // adopted with the rule its id carries, never re-sent
+      // the sell goes out before 'exiting' is written: one sent before a crash is adopted, never re-sent
       this.enqueue('resume open', async () => {
-        const found = await findExitByStem(this.deps.broker, this.deps.clock, t, exitStemOf(t.exitClientOrderId!), this.deps.resolve);
-        if (!found) return;
+        const sent = await sentExit(this.deps, t, t.exitClientOrderId!);
+        if (!sent) return;
         // adopted by the exit step: the one EXIT sends now, or one a tick already queued behind this
-        this.adopted = found;
-        const rule = parseExitOrderId(found.clientOrderId)?.reason;
-        if (this.state === 'open') {
-          this.exit(rule
-            ? { reason: rule, price: found.filledAvgPrice?.toNumber() ?? 0, detail: `restored: exit order ${found.clientOrderId} was sent before a restart` }
-            : { reason: 'manual', price: found.filledAvgPrice?.toNumber() ?? 0, detail: `restored: exit order ${found.clientOrderId} was sent before a restart (the rule that fired was not recorded)` });
-        }
+        this.exits.adopt(sent.order);
+        if (this.state === 'open') this.exit(sent.intent);
       });
     }
     if (this.state === 'exiting' && !this.intent) {
       // the row carries no exit reason until it is closed (domain/trade.ts); the intent is journaled
       this.enqueue('resume exit reason', async () => {
-        const entries = await listJournalForSubjects(this.deps.db, [t.id]);
-        const decided = entries.filter((e) => e.data['to'] === 'exiting' && typeof e.data['exitReason'] === 'string').pop();
-        if (decided) this.intent = { reason: decided.data['exitReason'] as ExitReason, price: Number(decided.data['price'] ?? 0), detail: 'restored' };
+        const decided = await journaledExit(this.deps.db, t.id);
+        if (decided) this.intent = decided;
       });
     }
-    if (this.state === 'exiting' && !t.exitOrderId && t.exitClientOrderId) {
-      this.enqueue('resume exit', async () => {
-        const found = await resolveByClientOrderId(this.deps.broker, this.deps.clock, t.exitClientOrderId!, this.deps.resolve);
-        if (found) await this.exitAccepted(found);
-        else await this.sendExit();
-      });
-    }
+    if (this.state === 'exiting' && !t.exitOrderId && t.exitClientOrderId) this.enqueue('resume exit', () => this.exits.resume(t.exitClientOrderId!));
   }
 
   private onEntryOrder(order: Order, at: EpochMs): void {
@@ -251,7 +210,7 @@ export class PositionActor implements PositionEffects {
       this.actor.send({ type: 'EXIT_FILLED' });
     } else {
       // the sell ended short of the position (rejected, canceled, expired): sell the rest
-      this.enqueue('exit retry', () => this.retryExit(`exit order ${order.statusRaw}`));
+      this.enqueue('exit retry', () => this.exits.retry(`exit order ${order.statusRaw}`));
     }
   }
 
@@ -302,133 +261,17 @@ export class PositionActor implements PositionEffects {
     this.intent = decision;
     this.exitSince = this.deps.clock.now();
     this.deps.disarm(this.view);
-    this.enqueue('exit', async () => {
-      this.exitAttempt = Math.max(1, this.exitAttempt);
-      const stem = exitClientOrderId(this.trade, this.exitAttempt);
-      const coid = adoptedId(this.adopted, stem) ?? exitOrderId(stem, decision.reason);
+    this.enqueue('exit', () => {
       const peak = this.view.peakPrice;
       this.persistedPeak = peak;
-      const adopted = this.adopted;
-      this.adopted = null;
-      const record = () => saveTradeStep(this.deps.db, this.trade.id, { status: 'exiting', exitClientOrderId: coid, peakPrice: new Decimal(peak) }, {
-        kind: 'state_transition', cause: 'position', message: `exit ${decision.reason}: ${decision.detail}`,
-        data: { tradeId: this.trade.id, from: 'open', to: 'exiting', exitReason: decision.reason, price: decision.price, detail: decision.detail },
-      }, this.deps.clock.now());
-      this.deps.emit({ type: 'exit_decided', tradeId: this.trade.id, symbol: this.trade.symbol, reason: decision.reason, price: decision.price, detail: decision.detail });
-      if (adopted) {
-        this.trade = await record();
-        return this.exitAccepted(adopted);
-      }
-      if (this.trade.exitClientOrderId === null || exitStemOf(this.trade.exitClientOrderId) !== stem) {
-        // the stem was not persisted at the open (a trade from before it was): write the id first
-        this.trade = await record();
-        return this.sendExit();
-      }
-      // the sell's stem was persisted when the position opened and its id carries the rule, so the
-      // POST goes out first (the tick → exit path, docs/benchmarks.md B6a) and the 'exiting' record follows once the broker answered (no database
-      // work competes with the order on its way); a crash in between leaves an open trade whose
-      // sell the restore finds at the broker by its stem (resume()), and reconciliation closes it
-      // with the rule its id names — never a second, unrecorded sell, never a lost rule
-      const result = await this.postExit(coid);
-      try {
-        this.trade = await record();
-      } catch (error) {
-        // the sell is out and its id is on the row: carry on (the fill still closes the trade)
-        this.deps.failed('exit record', error);
-        this.trade = { ...this.trade, status: 'exiting' };
-      }
-      return this.afterPost(result);
+      return this.exits.start(decision, peak);
     });
   }
 
-  /** cancel the trade's own working entry order, then the market sell of what is held */
-  private async sendExit(): Promise<void> {
-    return this.afterPost(await this.postExit(this.recordedExitId()));
-  }
-
-  /** the id of the attempt's sell once recorded ('exiting'): a re-send must reuse it exactly */
-  private recordedExitId(): string {
-    const stem = exitClientOrderId(this.trade, Math.max(1, this.exitAttempt));
-    const recorded = this.trade.exitClientOrderId;
-    if (recorded && exitStemOf(recorded) === stem && (recorded !== stem || this.trade.status === 'exiting')) return recorded;
-    return exitOrderId(stem, this.intent?.reason ?? 'manual');
-  }
-
-  private async postExit(clientOrderId: string, qty?: Decimal): Promise<Posted> {
-    const { broker, clock } = this.deps;
-    if (this.trade.entryOrderId && !this.entryDone) await cancelOwnOpenOrders(broker, [this.trade.entryOrderId]);
-    const shares = qty ?? remainingShares(this.trade.shares ?? this.entryFilled, this.exitFills.sold());
-    if (!shares.gt(0)) return { kind: 'nothing' };
-    const request = exitOrderRequest(this.trade, shares, clientOrderId);
-    this.deps.route(request.clientOrderId);
-    return { ...(await submitExit(broker, clock, request, this.deps.resolve)), qty: shares };
-  }
-
-  private async afterPost(result: Posted): Promise<void> {
-    if (result.kind === 'nothing') return this.fail('nothing to sell');
-    if (result.kind === 'accepted') return this.exitAccepted(result.order);
-    this.fail(result.error);
-    await this.retryExit(result.error, result.quantity ? result.qty : null);
-  }
-
-  private async exitAccepted(order: Order): Promise<void> {
-    this.deps.route(order.id);
-    this.trade = await saveTradeStep(this.deps.db, this.trade.id, { exitOrderId: order.id, exitClientOrderId: order.clientOrderId }, {
-      kind: 'order_submitted', cause: 'position', message: `exit sell ${order.qty?.toFixed() ?? ''} ${order.symbol} sent as ${order.clientOrderId}`,
-      data: { tradeId: this.trade.id, orderId: order.id, clientOrderId: order.clientOrderId, qty: order.qty?.toFixed() ?? null },
-    }, this.deps.clock.now());
-    this.deps.emit({ type: 'exit_submitted', tradeId: this.trade.id, clientOrderId: order.clientOrderId });
-    this.onOrder(order, this.deps.clock.now());
-  }
-
-  /**
-   * After a refused or short sell: re-read the broker's position and sell what is there (a
-   * quantity refusal is never answered with the same quantity); `refused` = the quantity of a sell
-   * refused for its quantity. Attempts are bounded; the last one gives up loudly.
-   */
-  private async retryExit(why: string, refused: Decimal | null = null): Promise<void> {
-    const { db, clock, broker } = this.deps;
-    for (;;) {
-      if (this.exitAttempt >= MAX_EXIT_ATTEMPTS) return this.giveUp(`exit gave up after ${this.exitAttempt} attempts: ${why}`);
-      await clock.sleep(this.deps.exitRetryMs, this.deps.resolve.signal);
-      this.exitAttempt += 1;
-      const sold = this.exitFills.sold();
-      const shares = this.trade.shares ?? this.entryFilled;
-      const plan = await readRetryPlan(broker, this.trade.symbol, shares, sold, refused);
-      if (plan.kind === 'unreadable') { why = `the broker's position could not be read: ${plan.error}`; continue; }
-      if (plan.kind === 'flat') return this.flatAtBroker(why);
-      if (plan.kind === 'refused_again') return this.giveUp(`the broker refused a sell of ${plan.qty.toFixed()} and still reports that position: ${why}`);
-      // the full id (rule included) is on the row before this attempt's sell goes out
-      const coid = exitOrderId(exitClientOrderId(this.trade, this.exitAttempt), this.intent?.reason ?? 'manual');
-      const corrected = !plan.shares.eq(shares);
-      this.trade = await saveTradeStep(db, this.trade.id, { exitClientOrderId: coid, ...(corrected ? { shares: plan.shares } : {}) }, corrected ? {
-        kind: 'reconciliation_correction', cause: 'position',
-        message: `${this.trade.symbol}: the exit found ${plan.held.toFixed()} share(s) at the broker (Keel had ${shares.minus(sold).toFixed()} left to sell); selling ${plan.qty.toFixed()}`,
-        data: { tradeId: this.trade.id, journalShares: shares.toFixed(), brokerHeld: plan.held.toFixed(), sold: sold.toFixed(), shares: plan.shares.toFixed(), why },
-      } : null, clock.now());
-      return this.afterPost(await this.postExit(coid, plan.qty));
-    }
-  }
-
-  /** nothing left to sell at the broker: reconciliation decides (closed there with its fill, or missed) */
-  private flatAtBroker(why: string): void {
-    this.journal({
-      kind: 'warning', cause: 'position', message: `exit of ${this.trade.symbol}: the broker holds no shares, nothing to sell (${why}); handed to reconciliation`,
-      data: { tradeId: this.trade.id, event: 'exit_flat_at_broker' },
-    });
-    this.deps.emit({ type: 'exit_flat_at_broker', tradeId: this.trade.id, symbol: this.trade.symbol });
-  }
-
-  private giveUp(why: string): void {
-    this.gaveUp = why;
-    this.fail(why);
-    this.deps.emit({ type: 'exit_gave_up', tradeId: this.trade.id, symbol: this.trade.symbol, reason: why });
-  }
-
-  private fail(error: string): void {
-    this.deps.emit({ type: 'exit_failed', tradeId: this.trade.id, error });
-    this.journal({ kind: 'warning', cause: 'position', message: `exit of ${this.trade.symbol} failed: ${error}`, data: { tradeId: this.trade.id } });
-  }
+  // what the exit attempts read of this trade (ExitHost)
+  heldShares(): Decimal { return this.trade.shares ?? this.entryFilled; }
+  workingEntryId(): string | null { return this.trade.entryOrderId && !this.entryDone ? this.trade.entryOrderId : null; }
+  exitReason(): ExitReason | undefined { return this.intent?.reason; }
 
   recordClosed(): void {
     this.enqueue('close', async () => {
@@ -441,7 +284,7 @@ export class PositionActor implements PositionEffects {
     });
   }
 
-  private journal(entry: JournalInput): void {
+  journal(entry: JournalInput): void {
     this.enqueue('journal', () => appendJournal(this.deps.db, { subject: this.trade.id, ...entry }, this.deps.clock.now()));
   }
 
@@ -452,9 +295,4 @@ export class PositionActor implements PositionEffects {
       if (step === 'exit' || step === 'exit retry') this.deps.emit({ type: 'exit_failed', tradeId: this.trade.id, error: errorText(error) });
     });
   }
-}
-
-/** an adopted sell keeps its own id (it may predate ids carrying the rule) */
-function adoptedId(adopted: Order | null, stem: string): string | null {
-  return adopted && exitStemOf(adopted.clientOrderId) === stem ? adopted.clientOrderId : null;
 }
