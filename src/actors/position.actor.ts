@@ -13,7 +13,8 @@
  *  - the exit's stem is on the row from the open (recordEntry), so the exit's sell can go out
  *    before the 'exiting' record; the exit itself, its retries and how it gives up (reported by
  *    exitProgress().gaveUp) are exit-attempts.ts, run on this trade's queue; what a restored trade
- *    learns of an exit begun before it was rebuilt is position-restore.ts.
+ *    learns of an exit begun before it was rebuilt is position-restore.ts; a restored open trade
+ *    looks for a sell sent before the crash BEFORE it is armed, so no exit can send beside it.
  */
 import { createActor, type Actor } from 'xstate';
 import { appendJournal } from '../adapters/postgres/index.js';
@@ -50,8 +51,8 @@ export class PositionActor implements PositionEffects, ExitHost {
   private entryAvg: Decimal | null;
   private entryDone = false;
   private entryStatus = '';
-  /** built from an open or exiting row (a restart, a re-adoption), not from its entry order */
-  private readonly restored: boolean;
+  /** the status of the row it was built from (a restart, a re-adoption); null: built from its entry */
+  private readonly restored: 'open' | 'exiting' | null;
   /** a restored trade's entry order has been read once (that read sets the baseline, it is not a fill) */
   private entrySeen = false;
   private readonly exitFills = new ExitFills();
@@ -73,21 +74,33 @@ export class PositionActor implements PositionEffects, ExitHost {
     this.intent = intent;
     this.exits = new ExitAttempts(this, this.exitFills, deps, attempt);
     const status = trade.status === 'open' || trade.status === 'exiting' ? trade.status : 'pending_entry';
-    this.restored = status !== 'pending_entry';
+    this.restored = status === 'pending_entry' ? null : status;
     this.exitSince = trade.updatedAt;
     const input = { effects: this as PositionEffects };
     this.actor = createActor(positionMachine, status === 'pending_entry' ? { input } : { input, snapshot: restoredSnapshot(status, input) });
   }
 
-  get state(): string {
-    return String(this.actor.getSnapshot().value);
-  }
+  get state(): string { return String(this.actor.getSnapshot().value); }
 
   start(): this {
     this.actor.start();
     for (const key of [this.trade.entryOrderId, this.trade.entryClientOrderId, this.trade.exitOrderId, this.trade.exitClientOrderId]) if (key) this.deps.route(key);
+    // before arming: a rule due at once (a max hold that passed while Keel was down) queues behind it
+    if (this.restored && this.state === 'open' && this.trade.exitClientOrderId && !this.trade.exitOrderId) this.findSentExit();
     if (this.state === 'open') this.deps.arm(this.view);
     return this;
+  }
+
+  /** a sell sent before a crash is found by its stem and adopted, never re-sent; its rule wins */
+  private findSentExit(): void {
+    const t = this.trade;
+    this.enqueue('resume open', async () => {
+      const sent = await sentExit(this.deps, t, t.exitClientOrderId!);
+      if (!sent) return;
+      this.exits.adopt(sent.order);
+      if (this.state === 'open') this.exit(sent.intent);
+      else this.intent = sent.intent;
+    });
   }
 
   stop(): void {
@@ -96,13 +109,9 @@ export class PositionActor implements PositionEffects, ExitHost {
   }
 
   /** resolves when every queued effect has run */
-  idle(): Promise<void> {
-    return this.queue;
-  }
+  idle(): Promise<void> { return this.queue; }
 
-  exit(decision: ExitIntent): void {
-    this.actor.send({ type: 'EXIT', reason: decision.reason, price: decision.price, detail: decision.detail });
-  }
+  exit(d: ExitIntent): void { this.actor.send({ type: 'EXIT', reason: d.reason, price: d.price, detail: d.detail }); }
 
   /** the orders of this trade that may still change (refreshed by REST after a gap or a restart) */
   liveOrders(): { ids: string[]; exitClientOrderId: string | null } {
@@ -149,27 +158,18 @@ export class PositionActor implements PositionEffects, ExitHost {
     this.enqueue('quantity correction', async () => { this.trade = { ...this.trade, shares }; });
   }
 
-  /** a restored trade: re-read its orders and finish what a crash interrupted */
+  /** a trade restored exiting (not one whose exit began in this process): finish what a crash interrupted */
   resume(): void {
     const t = this.trade;
-    if (this.state === 'open' && t.exitClientOrderId && !t.exitOrderId) {
-      // the sell goes out before 'exiting' is written: one sent before a crash is adopted, never re-sent
-      this.enqueue('resume open', async () => {
-        const sent = await sentExit(this.deps, t, t.exitClientOrderId!);
-        if (!sent) return;
-        // adopted by the exit step: the one EXIT sends now, or one a tick already queued behind this
-        this.exits.adopt(sent.order);
-        if (this.state === 'open') this.exit(sent.intent);
-      });
-    }
-    if (this.state === 'exiting' && !this.intent) {
+    if (this.restored !== 'exiting' || this.state !== 'exiting') return;
+    if (!this.intent) {
       // the row carries no exit reason until it is closed (domain/trade.ts); the intent is journaled
       this.enqueue('resume exit reason', async () => {
         const decided = await journaledExit(this.deps.db, t.id);
         if (decided) this.intent = decided;
       });
     }
-    if (this.state === 'exiting' && !t.exitOrderId && t.exitClientOrderId) this.enqueue('resume exit', () => this.exits.resume(t.exitClientOrderId!));
+    if (!t.exitOrderId && t.exitClientOrderId) this.enqueue('resume exit', () => this.exits.resume(t.exitClientOrderId!));
   }
 
   private onEntryOrder(order: Order, at: EpochMs): void {
@@ -264,7 +264,8 @@ export class PositionActor implements PositionEffects, ExitHost {
     this.enqueue('exit', () => {
       const peak = this.view.peakPrice;
       this.persistedPeak = peak;
-      return this.exits.start(decision, peak);
+      // the intent as it stands now: a sell adopted by the restore's look-up names its own rule
+      return this.exits.start(this.intent ?? decision, peak);
     });
   }
 

@@ -204,6 +204,31 @@ describe('position supervisor on the simulated exchange', () => {
     expect(await h.alpaca.broker.listOrders({ status: 'all', side: 'sell' })).toHaveLength(1);
   });
 
+  it('looks for a sell sent before a crash before any exit can send: a rule due at once adopts it, never a second sell', async () => {
+    const { trade } = await openPosition('AAPL');
+    await h.supervisor.stop();
+    const row = await reload(t, trade.id);
+    const coid = `${row.exitClientOrderId!}-trailing-stop`;
+    h.sim.core.faults.holdFills(true); // the sell sent before the crash is still working at the broker
+    const sent = await h.alpaca.broker.submitOrder({ symbol: 'AAPL', side: 'sell', type: 'market', timeInForce: 'day', qty: row.shares!, clientOrderId: coid });
+    expect(sent.kind).toBe('accepted');
+    // while Keel is down the max hold passes: its rule is due the moment the restored position is armed
+    await saveBotSettings(t.db, { maxHoldDurationSec: 60 }, h.sim.clock.now());
+    h.sim.clock.set(row.entryAt! + 120_000);
+
+    const restarted = h.newSupervisor();
+    const closed = h.next('closed', (e) => e.tradeId === trade.id, restarted);
+    const decided = h.next('exit_decided', (e) => e.tradeId === trade.id, restarted);
+    await restarted.start();
+    await decided;
+    h.sim.core.faults.holdFills(false);
+    h.sim.core.sync();
+    expect((await closed).reason).toBe('trailing_stop');
+    const sells = await h.alpaca.broker.listOrders({ status: 'all', side: 'sell' });
+    expect(sells.map((o) => o.clientOrderId)).toEqual([coid]);
+    expect(h.sim.server.faults.requests.filter((r) => r.method === 'POST' && r.path === '/v2/orders' && r.status === 422)).toEqual([]);
+  });
+
   it('keeps a restored position open when its persisted exit id is unknown at the broker, and exits it with that id', async () => {
     const { trade } = await openPosition('AAPL');
     await h.supervisor.stop();
