@@ -218,10 +218,7 @@ export function createBotControl(deps: BotControlDeps): KeelBotControl {
     }),
 
     entryGate: async () => ({ state: reportedState(snapshot()), reconciled, marketOpen: await marketClock.isOpen() }),
-    entryGateNow: () => {
-      const open = marketClock.peek();
-      return open ? { state: reportedState(snapshot()), reconciled, marketOpen: open.value } : null;
-    },
+    entryGateNow: () => { const open = marketClock.peek(); return open ? { state: reportedState(snapshot()), reconciled, marketOpen: open.value } : null; },
 
     act: (action, cause, detail) => exclusive(async () => {
       const event = actionEvent(action, cause, detail);
