@@ -55,6 +55,8 @@ Ctrl-C stops.`);
   // Keel, and keel.stop() stops the database last
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  // the terminal closed (an ssh session dropped): stop as cleanly as on Ctrl-C, not die mid-write
+  process.on('SIGHUP', () => stop('SIGHUP'));
 }
 
 main().catch((error: unknown) => {

@@ -51,6 +51,15 @@ describe('stopping Keel with its embedded database', () => {
     expect(existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
   }, 120_000);
 
+  it('a closed terminal (SIGHUP to the process group) stops it as cleanly as Ctrl-C', async () => {
+    const keel = await start();
+    process.kill(-keel.pid, 'SIGHUP');
+    expect(await keel.exited).toBe(0);
+    expect(keel.stderr()).toBe('');
+    expect(keel.output()).toContain('Keel stopped.');
+    expect(existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
+  }, 120_000);
+
   it('after a SIGKILL, the next start stops the database the killed Keel left running', async () => {
     const killed = await start();
     process.kill(killed.pid, 'SIGKILL');
