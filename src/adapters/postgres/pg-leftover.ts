@@ -11,11 +11,10 @@
  *    waits until it has exited (committed data is safe: a fast shutdown checkpoints).
  * Linux only (what a pid is comes from /proc); elsewhere postgres's own lock-file error stands.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { OsUserIds } from './pg-process.js';
+import { runPgTool, type OsUserIds } from './pg-process.js';
 
 /** the file, beside the server's data, naming the Keel process that runs it */
 export const ownerFile = (keelDataDir: string): string => join(keelDataDir, 'pg-owner.pid');
@@ -64,17 +63,11 @@ export async function stopLeftoverPostmaster(opts: { pgDir: string; keelDataDir:
   return `stopped a PostgreSQL (pid ${pid}) left running on ${opts.pgDir} by a Keel that did not stop`;
 }
 
-function pgCtlStop(binDir: string, pgDir: string, ids: OsUserIds): Promise<void> {
-  const file = join(binDir, 'pg_ctl');
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const child = spawn(file, ['stop', '-D', pgDir, '-m', 'fast', '-w', '-t', '60'], { ...ids, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString('utf8'); });
-    child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString('utf8'); });
-    child.once('error', (error) => reject(new Error(`cannot run ${file}: ${error.message}`, { cause: error })));
-    child.once('close', (code) => {
-      if (code === 0) resolve();
-      else reject(new Error(`embedded postgres: could not stop the PostgreSQL left running on ${pgDir}: ${output.trim()}`));
+async function pgCtlStop(binDir: string, pgDir: string, ids: OsUserIds): Promise<void> {
+  let output = '';
+  await runPgTool(binDir, 'pg_ctl', ['stop', '-D', pgDir, '-m', 'fast', '-w', '-t', '60'], ids, (text) => { output += text; })
+    .catch((error: unknown) => {
+      const why = output.trim() || (error instanceof Error ? error.message : String(error));
+      throw new Error(`embedded postgres: could not stop the PostgreSQL left running on ${pgDir}: ${why}`, { cause: error });
     });
-  });
 }

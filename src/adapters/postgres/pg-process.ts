@@ -43,9 +43,9 @@ function cannotRun(file: string, error: Error): Error {
   return new Error(`cannot run ${file}: ${error.message}`, { cause: error });
 }
 
-/** runs initdb to completion; rejects with its exit code (its output went to onOutput) */
-export function runInitdb(binDir: string, args: string[], ids: OsUserIds, onOutput: (text: string) => void): Promise<void> {
-  const file = join(binDir, 'initdb');
+/** runs one of the server's tools (initdb, pg_ctl) to completion; rejects with its exit code (its output went to onOutput) */
+export function runPgTool(binDir: string, tool: string, args: string[], ids: OsUserIds, onOutput: (text: string) => void): Promise<void> {
+  const file = join(binDir, tool);
   return new Promise((resolve, reject) => {
     // not detached: a Ctrl-C during the first start stops initdb with Keel (it cleans up after itself)
     const child = spawn(file, args, { ...ids, env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
@@ -54,10 +54,13 @@ export function runInitdb(binDir: string, args: string[], ids: OsUserIds, onOutp
     child.once('error', (error) => reject(cannotRun(file, error)));
     child.once('close', (code, signal) => {
       if (code === 0) resolve();
-      else reject(new Error(`initdb exited with ${code === null ? `signal ${signal}` : `code ${code}`}`));
+      else reject(new Error(`${tool} exited with ${code === null ? `signal ${signal}` : `code ${code}`}`));
     });
   });
 }
+
+export const runInitdb = (binDir: string, args: string[], ids: OsUserIds, onOutput: (text: string) => void): Promise<void> =>
+  runPgTool(binDir, 'initdb', args, ids, onOutput);
 
 /** starts postgres and resolves once it accepts connections; rejects if it exits or cannot run */
 export function startPostmaster(opts: PostmasterOptions): Promise<Postmaster> {
