@@ -7,10 +7,10 @@
  */
 import type { CheckVerdict, Denial } from '../../domain/denial.js';
 import type { SignalAnswer, SignalRecord, SizeDecision } from '../../domain/signal.js';
-import { needsBroker, warmBrokerFacts } from './entry-context.js';
+import { needsBroker } from './entry-context.js';
 import type { ControlResult } from '../bot-control.types.js';
 import { persistEntry } from './entry-executor.js';
-import { evaluateSignal } from './evaluate-signal.js';
+import { evaluateAfterBrokerRead, evaluateSignal } from './evaluate-signal.js';
 import type { PipelineRuntime } from './pipeline-runtime.js';
 import { getSignal, listExpiredPendingSignals, updateSignal } from './repos.js';
 import { answerOf, EMERGENCY_DENIAL, journalSignal } from './signal-record.js';
@@ -25,12 +25,8 @@ export function approveSignal(rt: PipelineRuntime, id: string, cause: string): P
     if (rt.emergency) return decide(rt, record, { status: 'rejected', denial: EMERGENCY_DENIAL, note: EMERGENCY_DENIAL.message }, cause);
     const stops = rt.stops;
     let ev = await evaluateSignal(rt.deps, rt.account, record.input, { facts: { broker: 'ask' } });
-    if (needsBroker(ev)) {
-      // signals queued behind this approval are answered while it waits for the broker
-      const needs = ev.needs;
-      const warmed = await rt.brokerWait(() => warmBrokerFacts(rt.deps, rt.account, record.input, needs));
-      ev = await evaluateSignal(rt.deps, rt.account, record.input, { facts: { broker: 'never', warmedPrice: warmed.price } });
-    }
+    // signals queued behind this approval are answered while it waits for the broker
+    if (needsBroker(ev)) ev = await evaluateAfterBrokerRead(rt, record.input, ev.needs);
     if (ev.denial || !ev.size) {
       const denial: Denial = ev.denial ?? { code: 'SIZE_NOT_POSITIVE', message: 'no size', context: {} };
       return decide(rt, record, { status: 'rejected', denial, verdicts: ev.verdicts, note: `denied at approval: ${denial.message}` }, cause);

@@ -16,8 +16,8 @@
  */
 import type { SignalAnswer, SignalInput, SignalRecord } from '../../domain/signal.js';
 import { rateStars } from '../../core/signals/rate-stars.js';
-import { needsBroker, warmBrokerFacts } from './entry-context.js';
-import { evaluateSignal, type Evaluation } from './evaluate-signal.js';
+import { needsBroker } from './entry-context.js';
+import { evaluateAfterBrokerRead, evaluateSignal, type Evaluation } from './evaluate-signal.js';
 import type { PipelineRuntime, QueuedDecision } from './pipeline-runtime.js';
 import { decideReceivedSignal, getSignal, insertSignal, listReceivedSignals, updateSignal } from './repos.js';
 import { answerOf, baseRecord, EMERGENCY_DENIAL, fire, journalSignal, signalJournal, statusFor, store } from './signal-record.js';
@@ -132,9 +132,7 @@ async function decideOnce(rt: PipelineRuntime, t: SignalTicket): Promise<SignalA
     t.record();
     rowed = await t.recording;
     if (!rowed || !rowed.inserted) return answerOrThrow(rowed);
-    const needs = ev.needs;
-    const warmed = await rt.brokerWait(() => warmBrokerFacts(deps, rt.account, t.signal, needs));
-    ev = await evaluateSignal(deps, rt.account, t.signal, { facts: { broker: 'never', warmedPrice: warmed.price } });
+    ev = await evaluateAfterBrokerRead(rt, t.signal, ev.needs);
   }
   return conclude(rt, t, rowed !== null, ev, stops);
 }

@@ -10,7 +10,8 @@ import type { BotConfig } from '../../domain/bot-config.js';
 import { runEntryChecks } from '../../core/risk/gateway.js';
 import { rateStars } from '../../core/signals/rate-stars.js';
 import { sizeEntry } from '../../core/sizing/size-entry.js';
-import { gatherEntryFacts, needsBroker, toEntryContext, type EntryFacts, type FactsOptions, type NeedsBroker } from './entry-context.js';
+import { gatherEntryFacts, needsBroker, toEntryContext, warmBrokerFacts, type BrokerNeeds, type EntryFacts, type FactsOptions, type NeedsBroker } from './entry-context.js';
+import type { PipelineRuntime } from './pipeline-runtime.js';
 import type { AccountCache } from './account-cache.js';
 import type { PipelineDeps } from './pipeline-deps.js';
 
@@ -77,3 +78,13 @@ function starDenial(signal: SignalInput, stars: number | null): Denial | null {
 }
 
 const verdict = (check: string, denial: Denial | null): CheckVerdict => ({ check, passed: denial === null, denial });
+
+/**
+ * The second half of a decision that needed the broker: the reads it named, inside the runtime's
+ * brokerWait (signals queued behind it are answered meanwhile), then the checks again on facts
+ * gathered after them (nothing read from the broker any more: what is still missing is unknown).
+ */
+export async function evaluateAfterBrokerRead(rt: PipelineRuntime, signal: SignalInput, needs: BrokerNeeds): Promise<Evaluation> {
+  const warmed = await rt.brokerWait(() => warmBrokerFacts(rt.deps, rt.account, signal, needs));
+  return evaluateSignal(rt.deps, rt.account, signal, { facts: { broker: 'never', warmedPrice: warmed.price } });
+}
