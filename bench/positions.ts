@@ -208,7 +208,7 @@ const trade: Trade = {
   id: '00000000-0000-4000-8000-000000000001', symbol: 'AAPL', side: 'buy', status: 'open', entryPrice: dec('100'), exitPrice: null, shares: dec('10'),
   notional: dec('1000'), pnl: null, pnlPct: null, fees: null, catalystType: null, catalystTier: null, stars: null, strategy: null, signalId: null,
   entryClientOrderId: 'keel-sig-1', entryOrderId: 'o-1', exitClientOrderId: null, exitOrderId: null, exitReason: null, peakPrice: dec('100'),
-  notes: null, entryAt: T0, exitAt: null, createdAt: T0, updatedAt: T0,
+  notes: null, entryAt: T0, exitAt: null, mode: 'paper', createdAt: T0, updatedAt: T0,
 };
 
 function b2(): void {

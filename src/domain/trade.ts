@@ -5,6 +5,7 @@
  * an exit reason is set exactly when the trade is closed or missed.
  */
 import type { Decimal } from './money.js';
+import type { TradingModeName } from './bot-config.js';
 import type { EpochMs } from './time.js';
 
 export const TRADE_STATUSES = ['pending_entry', 'open', 'exiting', 'closed', 'cancelled', 'missed'] as const;
@@ -45,6 +46,9 @@ export interface Trade {
   notes: string | null;
   entryAt: EpochMs | null;
   exitAt: EpochMs | null;
+  /** the trading mode it was made in; statistics never mix modes. Left out of a new trade, the
+   *  database takes the bot's mode at the insert (the mode only changes while no position is open) */
+  mode: TradingModeName;
   createdAt: EpochMs;
   updatedAt: EpochMs;
 }
@@ -53,4 +57,4 @@ export interface Trade {
 export type NewTrade = Pick<Trade, 'symbol' | 'side' | 'status'> & Partial<Omit<Trade, 'id' | 'createdAt' | 'updatedAt'>>;
 
 /** what may change on an existing row */
-export type TradePatch = Partial<Omit<Trade, 'id' | 'createdAt' | 'updatedAt' | 'symbol' | 'side'>>;
+export type TradePatch = Partial<Omit<Trade, 'id' | 'createdAt' | 'updatedAt' | 'symbol' | 'side' | 'mode'>>;

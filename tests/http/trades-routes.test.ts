@@ -16,7 +16,7 @@ const closedTrade = (id: string): Trade => ({
   shares: new Decimal('9.990009990'), notional: new Decimal('100'), pnl: new Decimal('9.99999999'), pnlPct: new Decimal('10'),
   fees: null, catalystType: 'fda', catalystTier: 1, stars: 5, strategy: null, signalId: 'sig-1',
   entryClientOrderId: 'keel-e', entryOrderId: 'ord-e', exitClientOrderId: 'keel-x', exitOrderId: 'ord-x',
-  exitReason: 'profit_target', peakPrice: new Decimal('11.02'), notes: null, entryAt: T0, exitAt: T0 + 90_000,
+  exitReason: 'profit_target', peakPrice: new Decimal('11.02'), notes: null, entryAt: T0, exitAt: T0 + 90_000, mode: 'paper',
   createdAt: T0, updatedAt: T0 + 90_000,
 });
 

@@ -1,9 +1,13 @@
+import { readdirSync } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createDb, loadBotConfig, migrateToLatest, saveBotState, startEmbeddedPostgres } from '../../src/adapters/postgres/index.js';
+import { createDb, loadBotConfig, migrateToLatest, saveBotState, startEmbeddedPostgres, migrationsDir } from '../../src/adapters/postgres/index.js';
+
+/** every forward migration in db/migrations, in order (a new migration is picked up without editing this test) */
+const MIGRATIONS = readdirSync(migrationsDir()).filter((f) => /^\d{4}_.+(?<!\.down)\.sql$/.test(f)).map((f) => f.replace(/\.sql$/, '')).sort();
 
 const T0 = Date.UTC(2026, 10, 23, 14, 30);
 
@@ -18,7 +22,7 @@ describe('embedded PostgreSQL (the server npm start uses without DATABASE_URL)',
     const first = await startEmbeddedPostgres({ dataDir });
     expect(first.url).toMatch(/^postgres:\/\/postgres:[^@]+@127\.0\.0\.1:\d+\/keel$/);
     const a = createDb(first.url);
-    expect(await migrateToLatest(a.db)).toEqual(['0001_initial', '0002_signals', '0003_safety', '0004_signal_received']);
+    expect(await migrateToLatest(a.db)).toEqual(MIGRATIONS);
     await saveBotState(a.db, 'paused', T0);
     const fsync = await sql<{ fsync: string }>`SHOW fsync`.execute(a.db);
     expect(fsync.rows[0]?.fsync).toBe('on'); // durable by default: this is the real service's database

@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,6 +6,9 @@ import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrateToLatest, migrationsDir } from '../../src/adapters/postgres/index.js';
 import { createTestDb, type TestDb } from '../support/test-db.js';
+
+/** every forward migration in db/migrations, in order (a new migration is picked up without editing this test) */
+const MIGRATIONS = readdirSync(migrationsDir()).filter((f) => /^\d{4}_.+(?<!\.down)\.sql$/.test(f)).map((f) => f.replace(/\.sql$/, '')).sort();
 
 describe('migrateToLatest on real PostgreSQL', () => {
   let t: TestDb | undefined;
@@ -19,14 +23,14 @@ describe('migrateToLatest on real PostgreSQL', () => {
   it('applies every migration to an empty database, records them, and applies nothing the second time', async () => {
     t = await createTestDb({ migrated: false });
     const applied = await migrateToLatest(t.db);
-    expect(applied).toEqual(['0001_initial', '0002_signals', '0003_safety', '0004_signal_received']);
+    expect(applied).toEqual(MIGRATIONS);
     const tables = await sql<{ table_name: string }>`
       SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`.execute(t.db);
     expect(tables.rows.map((r) => r.table_name)).toEqual(expect.arrayContaining([
       'bot_config', 'bot_daily_stats', 'bot_trade', 'event_journal', 'reconciliation_run', 'signal',
     ]));
     const recorded = await sql<{ name: string }>`SELECT name FROM kysely_migration ORDER BY name`.execute(t.db);
-    expect(recorded.rows.map((r) => r.name)).toEqual(['0001_initial', '0002_signals', '0003_safety', '0004_signal_received']);
+    expect(recorded.rows.map((r) => r.name)).toEqual(MIGRATIONS);
     expect(await migrateToLatest(t.db)).toEqual([]);
   });
 

@@ -14,7 +14,7 @@ export function aJournalTrade(overrides: Partial<Trade> = {}): Trade {
     notional: dec('1000'), pnl: null, pnlPct: null, fees: null, catalystType: 'earnings', catalystTier: 1, stars: 4,
     strategy: 'gap', signalId: 'sig-1', entryClientOrderId: 'keel-t-1-entry', entryOrderId: 'o-entry-1', exitClientOrderId: null,
     exitOrderId: null, exitReason: null, peakPrice: dec('100'), notes: null, entryAt: ENTRY_AT, exitAt: null,
-    createdAt: ENTRY_AT - 1_000, updatedAt: ENTRY_AT, ...overrides,
+    mode: 'paper', createdAt: ENTRY_AT - 1_000, updatedAt: ENTRY_AT, ...overrides,
   };
 }
 

@@ -46,7 +46,7 @@ export async function createTestDb(options: { migrated?: boolean } = {}): Promis
     url,
     async truncate() {
       // TRUNCATE bypasses the journal's UPDATE/DELETE trigger on purpose; one statement = one lock order
-      await sql`TRUNCATE signal, bot_trade, bot_daily_stats, event_journal, reconciliation_run, bot_config RESTART IDENTITY`.execute(db);
+      await sql`TRUNCATE signal, bot_trade, bot_daily_stats, event_journal, reconciliation_run, bot_config, equity_snapshot RESTART IDENTITY`.execute(db);
     },
     async close() {
       await close();

@@ -88,6 +88,8 @@ export interface BotTradeTable {
   notes: string | null;
   entry_at: NullableTimestamp;
   exit_at: NullableTimestamp;
+  /** 'paper' | 'live'; omitted on insert = bot_config's mode at that instant (trigger, 0005) */
+  mode: ColumnType<string, string | undefined, never>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -147,6 +149,21 @@ export interface SignalTable {
   note: string | null;
 }
 
+/** mark-to-market rows per mode (0005): 'minute' while the market is open, one 'close' per session date */
+export interface EquitySnapshotTable {
+  mode: string;
+  at: Timestamp;
+  kind: string;
+  /** 'YYYY-MM-DD', New York trading date */
+  session_date: string;
+  equity: Numeric;
+  cash: Numeric;
+  long_market_value: Numeric;
+  unrealized_pnl: Numeric;
+  realized_pnl_today: Numeric;
+  open_positions: number;
+}
+
 export interface Database {
   bot_config: BotConfigTable;
   bot_trade: BotTradeTable;
@@ -154,6 +171,7 @@ export interface Database {
   event_journal: EventJournalTable;
   reconciliation_run: ReconciliationRunTable;
   signal: SignalTable;
+  equity_snapshot: EquitySnapshotTable;
 }
 
 export type Db = Kysely<Database>;

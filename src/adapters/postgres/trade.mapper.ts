@@ -4,6 +4,7 @@
  */
 import type { RawBuilder, Selectable } from 'kysely';
 import { Decimal } from '../../domain/money.js';
+import type { TradingModeName } from '../../domain/bot-config.js';
 import type { ExitReason, NewTrade, Trade, TradePatch, TradeStatus } from '../../domain/trade.js';
 import type { BotTradeTable } from './schema.js';
 import { toMs, toMsOrNull, tsOrNull } from './sql-time.js';
@@ -41,6 +42,7 @@ export function tradeFromRow(row: Row): Trade {
     notes: row.notes,
     entryAt: toMsOrNull(row.entry_at),
     exitAt: toMsOrNull(row.exit_at),
+    mode: row.mode as TradingModeName,
     createdAt: toMs(row.created_at),
     updatedAt: toMs(row.updated_at),
   };
@@ -55,7 +57,7 @@ const COLUMNS: Record<Field, [keyof BotTradeTable, Kind]> = {
   entryClientOrderId: ['entry_client_order_id', 'text'], entryOrderId: ['entry_order_id', 'text'],
   exitClientOrderId: ['exit_client_order_id', 'text'], exitOrderId: ['exit_order_id', 'text'],
   exitReason: ['exit_reason', 'text'], peakPrice: ['peak_price', 'decimal'], notes: ['notes', 'text'],
-  entryAt: ['entry_at', 'time'], exitAt: ['exit_at', 'time'],
+  entryAt: ['entry_at', 'time'], exitAt: ['exit_at', 'time'], mode: ['mode', 'text'],
 };
 
 function write(kind: Kind, value: unknown): string | number | RawBuilder<Date> | null {
