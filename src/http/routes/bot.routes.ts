@@ -13,7 +13,7 @@ import { parseJsonBody } from '../request-body.js';
 import { toJson } from '../to-json.js';
 
 /** DELETE /api/bot/flatten-queue: the body is optional; `reason` (why) is journaled with the cancel */
-const cancelFlattenSchema = z.object({ reason: printableText(500).optional() }).strict();
+export const cancelFlattenSchema = z.object({ reason: printableText(500).optional() }).strict();
 
 export function botRoutes(control: BotControl): Hono {
   const routes = new Hono();

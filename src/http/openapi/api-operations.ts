@@ -1,0 +1,151 @@
+/**
+ * Every route of the control API as the OpenAPI document describes it: one entry per method and
+ * path. A route added to the app without an entry here fails tests/http/openapi-coverage.test.ts,
+ * which names it. The request schemas are the ones the routes validate with.
+ */
+import { BOT_ACTIONS } from '../../control/bot-control.types.js';
+import { setModeSchema, botSettingsPatchSchema } from '../bot-settings.schema.js';
+import { cancelFlattenSchema } from '../routes/bot.routes.js';
+import { approveBodySchema, emergencyStopSchema, rejectBodySchema, signalInputSchema, signalQuerySchema, tradeQuerySchema } from '../signal.schema.js';
+import { refused, type ApiOperation } from './openapi-operation.js';
+import * as ex from './openapi-examples.js';
+import * as s from './response.schemas.js';
+
+/** request bodies named in the document's components */
+export const REQUEST_COMPONENTS = {
+  SignalInput: signalInputSchema, BotSettingsPatch: botSettingsPatchSchema, SetMode: setModeSchema, EmergencyStop: emergencyStopSchema,
+  CancelFlatten: cancelFlattenSchema, ApproveSignal: approveBodySchema, RejectSignal: rejectBodySchema,
+};
+
+const state409 = (what: string) => refused('INVALID_TRANSITION', 'cannot start while running; allowed: pause, stop', what);
+const status200 = { description: 'the bot after the change', schema: s.botStatusSchema, example: ex.statusExample };
+
+const BOT_ACTION_TEXT: Record<(typeof BOT_ACTIONS)[number], string> = {
+  start: 'stopped → running, after a successful reconciliation with the broker',
+  pause: 'running → paused: no new entries; open positions are still watched and exited',
+  resume: 'paused → running',
+  stop: 'running or paused → stopped: no activity at all',
+  'acknowledge-halt': 'halted → stopped (then start again)',
+};
+
+export const API_OPERATIONS: ApiOperation[] = [
+  {
+    method: 'get', path: '/healthz', tag: 'health', public: true, summary: 'Readiness: database and broker reachable',
+    responses: {
+      200: { description: 'ready; database and broker answer', schema: s.healthSchema, example: ex.healthExample },
+      503: { description: 'not ready: a dependency is down, Keel is still starting (`starting` names the step), or the check itself failed (HEALTH_CHECK_FAILED)', schema: s.healthUnavailableSchema,
+        example: { ...ex.healthExample, ok: false, starting: 'starting: reconciling with the broker before running again' } },
+    },
+  },
+  {
+    method: 'get', path: '/api/openapi.json', tag: 'reference', public: true, summary: 'This document (OpenAPI 3.1)',
+    description: 'Describes the API; it exposes no data, so it is readable without the token.',
+    responses: { 200: { description: 'the OpenAPI 3.1 document', schema: s.openApiDocumentSchema } },
+  },
+  {
+    method: 'get', path: '/docs', tag: 'reference', public: true, summary: 'The API reference page (works offline)',
+    responses: { 200: { description: 'an HTML page rendering this document; every asset comes from Keel itself', mediaType: 'text/html' } },
+  },
+  {
+    method: 'get', path: '/docs/:asset', tag: 'reference', public: true, summary: "The reference page's script and style sheet",
+    params: { asset: 'docs.js or docs.css' },
+    responses: { 200: { description: 'the asset', mediaType: 'text/plain' }, 404: refused('NOT_FOUND', 'no such asset', 'no such asset') },
+  },
+  {
+    method: 'get', path: '/api/bot/status', tag: 'bot', summary: 'Lifecycle state, mode, today’s P&L and what may be done next',
+    responses: { 200: { description: 'the bot now', schema: s.botStatusSchema, example: ex.statusExample } },
+  },
+  ...BOT_ACTIONS.map((action): ApiOperation => ({
+    method: 'post', path: `/api/bot/${action}`, tag: 'bot', summary: BOT_ACTION_TEXT[action],
+    responses: {
+      200: status200,
+      409: state409('refused: not allowed in this state (INVALID_TRANSITION, with state and allowed), reconciliation failed (NOT_RECONCILED, BROKER_UNREACHABLE), a kill switch flatten is queued (FLATTEN_QUEUED, start and resume)'),
+    },
+  })),
+  {
+    method: 'put', path: '/api/bot/mode', tag: 'bot', summary: 'Switch paper ⇄ live',
+    description: 'Only while stopped with no open or pending trade; live needs live keys and `"confirm": "live"`.',
+    body: { schema: setModeSchema, example: { mode: 'live', confirm: 'live' } },
+    responses: { 200: status200, 409: refused('OPEN_POSITIONS', 'cannot change the mode while a trade is open or pending', 'refused: OPEN_POSITIONS, CONFIRMATION_REQUIRED, LIVE_CREDENTIALS_MISSING, INVALID_TRANSITION') },
+  },
+  {
+    method: 'delete', path: '/api/bot/flatten-queue', tag: 'bot', summary: "Withdraw the kill switch's flatten queued for the open",
+    description: 'The body is optional; positions stay open. Journaled with the route and the reason.',
+    body: { schema: cancelFlattenSchema, example: { reason: 'flattening by hand instead' }, optional: true },
+    responses: {
+      200: { description: 'what was withdrawn and the bot after it', schema: s.cancelledFlattenSchema,
+        example: { queuedAt: 1_767_391_200_000, cancelledAt: 1_767_391_260_000, reason: 'flattening by hand instead', status: ex.statusExample } },
+      404: refused('NOT_FOUND', 'no flatten is queued: nothing to cancel', 'none is queued (already run, or never queued)'),
+      409: refused('ANOTHER_INSTANCE_ACTIVE', 'another Keel instance holds the writer lease on this database', 'this instance is read-only'),
+    },
+  },
+  {
+    method: 'get', path: '/api/bot/config', tag: 'config', summary: 'Every trading setting',
+    responses: { 200: { description: 'the whole config', schema: s.botConfigSchema, example: ex.configExample } },
+  },
+  {
+    method: 'patch', path: '/api/bot/config', tag: 'config', summary: 'Change settings (partial, all or nothing)',
+    description: 'Unknown or invalid fields answer 400 listing every problem; nothing changes then.',
+    body: { schema: botSettingsPatchSchema, example: { executionMode: 'full_auto', positionSizeUsd: '250.00', trailingStopPct: 3 } },
+    responses: { 200: { description: 'the whole config after the change', schema: s.botConfigSchema, example: ex.configExample } },
+  },
+  {
+    method: 'post', path: '/api/bot/emergency-stop', tag: 'bot', writerOnly: true, summary: 'The kill switch',
+    description: 'Halts first, cancels every open order, optionally flattens Keel’s positions (queued for the open outside market hours), and reports exactly what was cancelled, closed and left.',
+    body: { schema: emergencyStopSchema, example: { closePositions: true } },
+    responses: { 200: { description: 'the kill switch’s report; the bot stays halted until acknowledge-halt', schema: s.emergencyStopReportSchema, example: ex.emergencyStopExample } },
+  },
+  {
+    method: 'get', path: '/api/reconciliation', tag: 'bot', summary: 'The last startup reconciliation (journal against broker)',
+    responses: {
+      200: { description: 'the typed diff', schema: s.reconciliationSchema, example: ex.reconciliationExample },
+      404: refused('NOT_FOUND', 'no reconciliation has run yet', 'none has run yet'),
+    },
+  },
+  {
+    method: 'post', path: '/api/signals', tag: 'signals', writerOnly: true, summary: 'Submit a buy signal',
+    description: 'Answers at once (202), never after a broker call. A repeated id gets the same answer and never a second order.',
+    body: { schema: signalInputSchema, example: ex.signalExample },
+    responses: { 202: { description: 'the decision, or `received` while it waits for a broker read', schema: s.signalAnswerSchema, example: { signalId: 'scanner-2026-01-02-ABCD', outcome: 'fired' } } },
+  },
+  {
+    method: 'post', path: '/api/signals/evaluate', tag: 'signals', summary: 'What-if: every check and the size, nothing stored or sent',
+    body: { schema: signalInputSchema, example: ex.signalExample },
+    responses: { 200: { description: 'what Keel would decide now', schema: s.signalEvaluationSchema, example: ex.evaluationExample } },
+  },
+  {
+    method: 'get', path: '/api/signals', tag: 'signals', summary: 'The signal log, newest first', query: signalQuerySchema,
+    responses: { 200: { description: 'one page', schema: s.signalPageSchema, example: { items: [ex.signalRecordExample], nextCursor: null } } },
+  },
+  {
+    method: 'get', path: '/api/signals/:id', tag: 'signals', summary: 'One signal with its verdicts and size', params: { id: 'the signal id' },
+    responses: {
+      200: { description: 'the signal', schema: s.signalRecordSchema, example: ex.signalRecordExample },
+      404: refused('NOT_FOUND', 'no such signal', 'no such signal'),
+    },
+  },
+  ...(['approve', 'reject'] as const).map((verb): ApiOperation => ({
+    method: 'post', path: `/api/signals/:id/${verb}`, tag: 'signals', writerOnly: true, params: { id: 'the signal id' },
+    summary: verb === 'approve' ? 'Semi-auto: approve a pending signal (re-checked on a fresh price, then fired)' : 'Semi-auto: reject a pending signal',
+    body: verb === 'approve'
+      ? { schema: approveBodySchema, example: {}, optional: true }
+      : { schema: rejectBodySchema, example: { note: 'spread too wide' }, optional: true },
+    responses: {
+      200: { description: 'the outcome', schema: s.signalAnswerSchema, example: { signalId: 'scanner-2026-01-02-ABCD', outcome: verb === 'approve' ? 'approved' : 'rejected' } },
+      404: refused('NOT_FOUND', 'no such signal', 'no such signal'),
+      409: refused('SIGNAL_NOT_PENDING', 'signal scanner-2026-01-02-ABCD is not pending (expired)', 'not pending (SIGNAL_NOT_PENDING), or this instance is read-only (ANOTHER_INSTANCE_ACTIVE)'),
+    },
+  })),
+  {
+    method: 'get', path: '/api/trades', tag: 'trades', summary: 'Trades, newest first', query: tradeQuerySchema,
+    description: '`from` and `to` bound the creation time (RFC 3339 or epoch milliseconds, inclusive).',
+    responses: { 200: { description: 'one page', schema: s.tradePageSchema, example: { items: [ex.tradeExample], nextCursor: null } } },
+  },
+  {
+    method: 'get', path: '/api/trades/:id', tag: 'trades', summary: 'One trade with its provenance', params: { id: 'the trade id' },
+    responses: {
+      200: { description: 'the trade, its signal, every verdict, its journal and hold time', schema: s.tradeDetailSchema, example: ex.tradeDetailExample },
+      404: refused('NOT_FOUND', 'no such trade', 'no such trade'),
+    },
+  },
+];
