@@ -1,8 +1,8 @@
 /**
  * The control API: a thin Hono shell over the BotControl facade.
  * Invariants: every /api/* route (including unknown ones, so routes cannot be probed) needs the
- * bearer token; every error leaves through one handler in one shape; no handler talks to
- * anything but the facade.
+ * bearer token, except /api/openapi.json (it describes the API, it holds no data); every error
+ * leaves through one handler in one shape; no handler talks to anything but the facade.
  */
 import { Hono, type Context, type Next } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -15,6 +15,7 @@ import { configRoutes } from './routes/config.routes.js';
 import { emergencyRoutes } from './routes/emergency.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { reconciliationRoutes } from './routes/reconciliation.routes.js';
+import { referenceRoutes } from './routes/reference.routes.js';
 import { signalsRoutes } from './routes/signals.routes.js';
 import { tradesRoutes } from './routes/trades.routes.js';
 
@@ -40,6 +41,8 @@ export function createApp(deps: AppDeps): Hono {
   app.notFound(notFoundHandler);
 
   app.route('/', healthRoutes(deps.control, deps.starting));
+  // registered before the token guard: the OpenAPI document and /docs are readable without it
+  app.route('/', referenceRoutes());
   app.use('/api/*', bearerAuth(deps.apiToken));
   // control bodies are a few hundred bytes; refuse anything large before parsing it
   app.use('/api/*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw new ApiError(413, 'PAYLOAD_TOO_LARGE', `body exceeds ${MAX_BODY_BYTES} bytes`); } }));

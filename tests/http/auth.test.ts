@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/http/app.js';
+import { useApiContract } from '../support/api-contract.js';
 import { FakeBotControl } from '../support/fake-bot-control.js';
 import { FakePipelineControl } from '../support/fake-pipeline-control.js';
 
@@ -28,12 +29,13 @@ const BAD_AUTH: Array<[string, Record<string, string>]> = [
 ];
 
 describe('control API authentication', () => {
+  const contract = useApiContract();
   let control: FakeBotControl;
   let app: ReturnType<typeof createApp>;
 
   beforeEach(() => {
     control = new FakeBotControl();
-    app = createApp({ control, pipeline: new FakePipelineControl(), apiToken: TOKEN, logError: () => {} });
+    app = contract.check(createApp({ control, pipeline: new FakePipelineControl(), apiToken: TOKEN, logError: () => {} }));
   });
 
   const send = (route: (typeof API_ROUTES)[number], headers: Record<string, string>) =>

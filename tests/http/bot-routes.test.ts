@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { BOT_ACTIONS, type BotAction } from '../../src/control/bot-control.types.js';
 import type { BotState } from '../../src/domain/bot-config.js';
 import { createApp } from '../../src/http/app.js';
+import { useApiContract } from '../support/api-contract.js';
 import { FakeBotControl } from '../support/fake-bot-control.js';
 import { FakePipelineControl } from '../support/fake-pipeline-control.js';
 
@@ -9,12 +10,13 @@ const TOKEN = 'test-token-0123456789abcdef';
 const AUTH = { authorization: `Bearer ${TOKEN}` };
 
 describe('bot lifecycle and mode routes', () => {
+  const contract = useApiContract();
   let control: FakeBotControl;
   let app: ReturnType<typeof createApp>;
 
   beforeEach(() => {
     control = new FakeBotControl();
-    app = createApp({ control, pipeline: new FakePipelineControl(), apiToken: TOKEN, logError: () => {} });
+    app = contract.check(createApp({ control, pipeline: new FakePipelineControl(), apiToken: TOKEN, logError: () => {} }));
   });
 
   const post = (path: string) => app.request(path, { method: 'POST', headers: AUTH });

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Decimal } from '../../src/domain/money.js';
 import { createApp } from '../../src/http/app.js';
+import { useApiContract } from '../support/api-contract.js';
 import { FakeBotControl } from '../support/fake-bot-control.js';
 import { FakePipelineControl } from '../support/fake-pipeline-control.js';
 
@@ -10,12 +11,13 @@ const AUTH = { authorization: `Bearer ${TOKEN}` };
 interface Issue { path: string; message: string }
 
 describe('bot config routes', () => {
+  const contract = useApiContract();
   let control: FakeBotControl;
   let app: ReturnType<typeof createApp>;
 
   beforeEach(() => {
     control = new FakeBotControl();
-    app = createApp({ control, pipeline: new FakePipelineControl(), apiToken: TOKEN, logError: () => {} });
+    app = contract.check(createApp({ control, pipeline: new FakePipelineControl(), apiToken: TOKEN, logError: () => {} }));
   });
 
   const patch = (body: unknown) =>

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/http/app.js';
+import { useApiContract } from '../support/api-contract.js';
 import { FakeBotControl } from '../support/fake-bot-control.js';
 import { FakePipelineControl } from '../support/fake-pipeline-control.js';
 
@@ -8,12 +9,13 @@ const AUTH = { authorization: `Bearer ${TOKEN}` };
 const QUEUED_AT = Date.parse('2026-11-24T13:00:00Z');
 
 describe('the queued flatten over HTTP', () => {
+  const contract = useApiContract();
   let control: FakeBotControl;
   let app: ReturnType<typeof createApp>;
 
   beforeEach(() => {
     control = new FakeBotControl();
-    app = createApp({ control, pipeline: new FakePipelineControl(), apiToken: TOKEN, logError: () => {} });
+    app = contract.check(createApp({ control, pipeline: new FakePipelineControl(), apiToken: TOKEN, logError: () => {} }));
   });
 
   const cancel = (init: RequestInit = {}) => app.request('/api/bot/flatten-queue', { method: 'DELETE', ...init, headers: { ...AUTH, ...(init.headers as Record<string, string> | undefined) } });

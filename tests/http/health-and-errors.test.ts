@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { dec } from '../../src/domain/money.js';
 import { createApp } from '../../src/http/app.js';
+import { useApiContract } from '../support/api-contract.js';
 import { FakeBotControl } from '../support/fake-bot-control.js';
 import { FakePipelineControl } from '../support/fake-pipeline-control.js';
 
@@ -8,6 +9,7 @@ const TOKEN = 'test-token-0123456789abcdef';
 const AUTH = { authorization: `Bearer ${TOKEN}` };
 
 describe('health, reconciliation and the error funnel', () => {
+  const contract = useApiContract();
   let control: FakeBotControl;
   let logged: unknown[];
   let app: ReturnType<typeof createApp>;
@@ -15,7 +17,7 @@ describe('health, reconciliation and the error funnel', () => {
   beforeEach(() => {
     control = new FakeBotControl();
     logged = [];
-    app = createApp({ control, pipeline: new FakePipelineControl(), apiToken: TOKEN, logError: (e) => logged.push(e) });
+    app = contract.check(createApp({ control, pipeline: new FakePipelineControl(), apiToken: TOKEN, logError: (e) => logged.push(e) }));
   });
 
   it('answers /healthz 200 with the database and broker checks when both are up', async () => {
@@ -33,7 +35,7 @@ describe('health, reconciliation and the error funnel', () => {
 
   it('answers /healthz 503 with the startup step while Keel is starting, then 200', async () => {
     let step: string | null = 'starting: reconciling with the broker before running again';
-    const starting = createApp({ control, pipeline: new FakePipelineControl(), apiToken: TOKEN, starting: async () => step });
+    const starting = contract.check(createApp({ control, pipeline: new FakePipelineControl(), apiToken: TOKEN, starting: async () => step }));
     const res = await starting.request('/healthz');
     expect(res.status).toBe(503);
     expect(await res.json()).toMatchObject({ ok: false, starting: 'starting: reconciling with the broker before running again', database: { ok: true } });

@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { Decimal } from '../../src/domain/money.js';
 import type { SignalInput, SignalRecord } from '../../src/domain/signal.js';
 import { createApp } from '../../src/http/app.js';
+import { useApiContract } from '../support/api-contract.js';
 import { FakeBotControl } from '../support/fake-bot-control.js';
 import { FakePipelineControl } from '../support/fake-pipeline-control.js';
 
@@ -21,12 +22,13 @@ const pendingRecord = (id: string): SignalRecord => ({
 });
 
 describe('signal routes', () => {
+  const contract = useApiContract();
   let pipeline: FakePipelineControl;
   let app: ReturnType<typeof createApp>;
 
   beforeEach(() => {
     pipeline = new FakePipelineControl();
-    app = createApp({ control: new FakeBotControl(), pipeline, apiToken: TOKEN, logError: () => {} });
+    app = contract.check(createApp({ control: new FakeBotControl(), pipeline, apiToken: TOKEN, logError: () => {} }));
   });
 
   const postSignal = (body: unknown) =>
@@ -210,7 +212,7 @@ describe('signal routes', () => {
   });
 
   it('refuses what would trade with 409 ANOTHER_INSTANCE_ACTIVE on a read-only instance, and still answers the what-if', async () => {
-    const readOnly = createApp({ control: new FakeBotControl(), pipeline, apiToken: TOKEN, logError: () => {}, writes: () => false });
+    const readOnly = contract.check(createApp({ control: new FakeBotControl(), pipeline, apiToken: TOKEN, logError: () => {}, writes: () => false }));
     const post = (path: string, body: unknown) => readOnly.request(path, { method: 'POST', headers: JSON_AUTH, body: JSON.stringify(body) });
     for (const [path, body] of [['/api/signals', VALID], ['/api/signals/sig-1/approve', {}], ['/api/signals/sig-1/reject', {}], ['/api/bot/emergency-stop', { closePositions: true }]] as const) {
       const res = await post(path, body);

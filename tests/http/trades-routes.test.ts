@@ -3,6 +3,7 @@ import type { TradeDetail } from '../../src/control/pipeline.types.js';
 import { Decimal } from '../../src/domain/money.js';
 import type { Trade } from '../../src/domain/trade.js';
 import { createApp } from '../../src/http/app.js';
+import { useApiContract } from '../support/api-contract.js';
 import { FakeBotControl } from '../support/fake-bot-control.js';
 import { FakePipelineControl } from '../support/fake-pipeline-control.js';
 
@@ -21,12 +22,13 @@ const closedTrade = (id: string): Trade => ({
 });
 
 describe('trade and emergency-stop routes', () => {
+  const contract = useApiContract();
   let pipeline: FakePipelineControl;
   let app: ReturnType<typeof createApp>;
 
   beforeEach(() => {
     pipeline = new FakePipelineControl();
-    app = createApp({ control: new FakeBotControl(), pipeline, apiToken: TOKEN, logError: () => {} });
+    app = contract.check(createApp({ control: new FakeBotControl(), pipeline, apiToken: TOKEN, logError: () => {} }));
   });
 
   it('passes every filter through, accepting RFC 3339 and epoch-ms bounds', async () => {
