@@ -15,6 +15,11 @@ function el(tag, attrs, ...children) {
   return node;
 }
 
+/** text with `code` spans (the document's descriptions use backticks) */
+function prose(text) {
+  return String(text ?? '').split('`').map((part, i) => (i % 2 === 1 ? el('code', {}, part) : part));
+}
+
 /** a schema as one short type expression; named schemas link to their section */
 function typeOf(schema) {
   if (!schema || typeof schema !== 'object') return el('span', { class: 'type' }, 'any');
@@ -50,14 +55,14 @@ function limits(schema) {
 
 function propertiesTable(schema) {
   const properties = Object.entries(schema.properties ?? {});
-  if (properties.length === 0) return el('p', {}, 'Type: ', typeOf(schema), schema.description ? ` — ${schema.description}` : '');
+  if (properties.length === 0) return el('p', {}, 'Type: ', typeOf(schema), schema.description ? prose(` — ${schema.description}`) : '');
   const required = new Set(schema.required ?? []);
   return el('table', {},
     el('tr', {}, el('th', {}, 'field'), el('th', {}, 'type'), el('th', {}, 'about')),
     properties.map(([name, property]) => el('tr', {},
       el('td', {}, el('code', {}, name), required.has(name) ? el('span', { class: 'required' }, ' required') : null),
       el('td', {}, typeOf(property)),
-      el('td', {}, [property.description, limits(property)].filter(Boolean).join(' · ')))),
+      el('td', {}, prose([property.description, limits(property)].filter(Boolean).join(' · '))))),
     schema.additionalProperties === false ? null
       : el('tr', {}, el('td', { colspan: '3' }, 'Other fields may be present.')));
 }
@@ -71,23 +76,23 @@ function media(content) {
 function operation(path, method, op) {
   const parameters = op.parameters ?? [];
   return el('details', { class: 'operation', id: op.operationId },
-    el('summary', {}, el('span', { class: `method ${method}` }, method), el('span', { class: 'path' }, path), ' ', op.summary ?? '',
+    el('summary', {}, el('span', { class: `method ${method}` }, method), el('span', { class: 'path' }, path), ' ', prose(op.summary),
       op.security && op.security.length === 0 ? el('span', { class: 'public' }, 'no token') : null),
-    op.description ? el('p', {}, op.description) : null,
+    op.description ? el('p', {}, prose(op.description)) : null,
     parameters.length > 0 ? el('div', {}, el('h4', {}, 'Parameters'), el('table', {},
       el('tr', {}, el('th', {}, 'name'), el('th', {}, 'in'), el('th', {}, 'type'), el('th', {}, 'about')),
       parameters.map((p) => el('tr', {}, el('td', {}, el('code', {}, p.name)), el('td', {}, p.in), el('td', {}, typeOf(p.schema)),
-        el('td', {}, [p.description, limits(p.schema ?? {})].filter(Boolean).join(' · ')))))) : null,
+        el('td', {}, prose([p.description, limits(p.schema ?? {})].filter(Boolean).join(' · '))))))) : null,
     op.requestBody ? el('div', {}, el('h4', {}, op.requestBody.required ? 'Body' : 'Body (optional)'), media(op.requestBody.content)) : null,
     el('h4', {}, 'Answers'),
     Object.entries(op.responses ?? {}).map(([status, answer]) => el('div', {},
-      el('p', {}, el('span', { class: 'status' }, status), ' ', answer.description ?? ''), media(answer.content))));
+      el('p', {}, el('span', { class: 'status' }, status), ' ', prose(answer.description)), media(answer.content))));
 }
 
 function render(doc) {
   document.title = doc.info.title;
   const intro = document.getElementById('intro');
-  intro.replaceChildren(doc.info.description ?? '', ' ', el('a', { href: '/api/openapi.json' }, 'The document (OpenAPI 3.1).'));
+  intro.replaceChildren(...prose(doc.info.description), ' ', el('a', { href: '/api/openapi.json' }, 'The document (OpenAPI 3.1).'));
 
   const byTag = new Map();
   for (const [path, methods] of Object.entries(doc.paths)) {
@@ -101,7 +106,7 @@ function render(doc) {
   const about = new Map((doc.tags ?? []).map((t) => [t.name, t.description]));
   document.getElementById('toc').replaceChildren(...tags.map((t) => el('a', { href: `#tag-${t}` }, t)), el('a', { href: '#schemas' }, 'schemas'));
   document.getElementById('operations').replaceChildren(...tags.map((t) => el('section', { id: `tag-${t}` },
-    el('h2', {}, t), about.get(t) ? el('p', {}, about.get(t)) : null, byTag.get(t))));
+    el('h2', {}, t), about.get(t) ? el('p', {}, prose(about.get(t))) : null, byTag.get(t))));
 
   const schemas = Object.entries(doc.components?.schemas ?? {});
   document.getElementById('schemas').replaceChildren(el('h2', {}, 'schemas'),
