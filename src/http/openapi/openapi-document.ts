@@ -7,6 +7,7 @@
  * validated, 413 where a body is read, 409 on the writer-only routes.
  */
 import { z } from 'zod';
+import packageJson from '../../../package.json' with { type: 'json' };
 import { API_OPERATIONS, REQUEST_COMPONENTS } from './api-operations.js';
 import { refused, type Answer, type ApiOperation } from './openapi-operation.js';
 import { RESPONSE_COMPONENTS } from './response.schemas.js';
@@ -17,7 +18,7 @@ const COMPONENT_PREFIX = '#/components/schemas/';
 
 const INFO = {
   title: 'Keel control API',
-  version: '0.1.0',
+  version: packageJson.version,
   description: 'Control and observe Keel, a safety-first trading engine for US equities on Alpaca. JSON in and out, camelCase; '
     + 'money as decimal strings, instants as epoch milliseconds, null where a value is undefined. Every /api/* route needs '
     + '`Authorization: Bearer <token>` except this document. Errors have one shape: `{ "error": { "code", "message", … } }`.',
