@@ -13,8 +13,9 @@
  *  - otherwise nothing.
  * Invariants:
  *  - every row's account numbers come from an account read that STARTED within the tick (the
- *    pipeline's account cache, refreshed through the broker): a failed read writes no row, is
- *    warned, and the closing row is tried again the next minute; nothing here throws into the timer;
+ *    pipeline's account cache, refreshed through the broker): a failed read writes no row and is
+ *    warned (a closing row's failures once per date: it is tried again every minute until
+ *    midnight New York); nothing here throws into the timer;
  *  - unrealized P&L is Keel's open positions at their last prices (the position supervisor); while
  *    nothing watches them (bot stopped) it is 0 with no position open, else unknown: no row, warned;
  *  - mode, open position count (open + exiting trades) and today's realized P&L come from the
@@ -56,6 +57,8 @@ export class EquitySnapshotJob {
   private queue: Promise<unknown> = Promise.resolve();
   /** the session date whose closing row is stored (written by this process or found there) */
   private closeDone: string | null = null;
+  /** the session date whose failed closing row was already warned */
+  private closeWarned: string | null = null;
 
   constructor(private readonly deps: EquitySnapshotJobDeps) {}
 
@@ -75,7 +78,7 @@ export class EquitySnapshotJob {
   /** one tick now, after any in progress; never rejects */
   runOnce(): Promise<SnapshotOutcome> {
     const run = this.queue.then(() => this.tick());
-    this.queue = run;
+    this.queue = run.catch(() => undefined);
     return run;
   }
 
@@ -92,20 +95,24 @@ export class EquitySnapshotJob {
           : await this.record(plan.row, plan.sessionDate, status);
       } catch (error) {
         outcome = { kind: 'failed', row: plan.row, reason: error instanceof Error ? error.message : String(error) };
-        this.deps.warn(`equity snapshot (${plan.row}) failed`, error);
+        this.warnFor(plan.row, plan.sessionDate, `equity snapshot (${plan.row}) failed`, error);
       }
       if (outcome.kind === 'close') this.closeDone = plan.sessionDate;
     }
-    this.deps.onTick?.(outcome);
+    try {
+      this.deps.onTick?.(outcome);
+    } catch (error) {
+      this.deps.warn('equity snapshot: the tick observer failed', error);
+    }
     return outcome;
   }
 
   private async record(kind: SnapshotKind, sessionDate: string, status: Awaited<ReturnType<EquitySnapshotJobDeps['status']>>): Promise<SnapshotOutcome> {
     const unrealizedPnl = this.deps.supervisor.active ? this.deps.supervisor.unrealizedPnl() : status.openPositionCount === 0 ? ZERO : null;
-    if (unrealizedPnl === null) return this.failed(kind, `unrealized P&L of the ${status.openPositionCount} open position(s) is unknown (no position actor watches them)`);
+    if (unrealizedPnl === null) return this.failed(kind, sessionDate, `unrealized P&L of the ${status.openPositionCount} open position(s) is unknown (no position actor watches them)`);
     const reading = await this.deps.account.readFresh();
-    if (!reading) return this.failed(kind, 'the account read failed');
-    if (reading.longMarketValue === null) return this.failed(kind, 'the broker reported no long market value');
+    if (!reading) return this.failed(kind, sessionDate, 'the account read failed');
+    if (reading.longMarketValue === null) return this.failed(kind, sessionDate, 'the broker reported no long market value');
     const row: EquitySnapshot = {
       mode: status.mode, at: reading.at, kind, sessionDate, equity: reading.equity, cash: reading.cash,
       longMarketValue: reading.longMarketValue, unrealizedPnl, realizedPnlToday: status.todayRealizedPnl,
@@ -115,9 +122,16 @@ export class EquitySnapshotJob {
     return { kind, sessionDate, at: row.at, written };
   }
 
-  private failed(row: SnapshotKind, reason: string): SnapshotOutcome {
-    this.deps.warn(`equity snapshot (${row}) not written: ${reason}`);
+  private failed(row: SnapshotKind, sessionDate: string, reason: string): SnapshotOutcome {
+    this.warnFor(row, sessionDate, `equity snapshot (${row}) not written: ${reason}`);
     return { kind: 'failed', row, reason };
+  }
+
+  /** the closing row is retried every minute until midnight: its failures are warned once a date */
+  private warnFor(row: SnapshotKind, sessionDate: string, message: string, error?: unknown): void {
+    if (row === 'close' && this.closeWarned === sessionDate) return;
+    if (row === 'close') this.closeWarned = sessionDate;
+    this.deps.warn(message, error);
   }
 
   /** wakes on each minute boundary of the injected clock; the next wake is set before the tick runs */

@@ -8,6 +8,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { firstValueFrom, Subject } from 'rxjs';
 import { listEquitySnapshots } from '../../src/adapters/postgres/equity-snapshot.repo.js';
+import { insertTrade } from '../../src/adapters/postgres/index.js';
 import { createAlpacaAdapters } from '../../src/adapters/alpaca/index.js';
 import { resolveAlpacaUrls } from '../../src/adapters/alpaca/urls.js';
 import { ManualClock } from '../../src/clock/manual.clock.js';
@@ -172,5 +173,18 @@ describe('the closing row', () => {
     const closes = await rows();
     expect(closes).toHaveLength(1);
     expect(closes[0]).toMatchObject({ kind: 'close', mode: 'paper', sessionDate: '2026-11-23', at: Date.parse('2026-11-23T21:01:00Z') });
+  });
+
+  it('is not written while the bot is stopped with a position open (its unrealized P&L is unknown): warned once, tried each minute', async () => {
+    const harness = await harnessAt(BEFORE_BELL);
+    const keel = await harness.boot();
+    await insertTrade(t.db, { symbol: 'AAPL', side: 'buy', status: 'open', shares: dec(1), entryPrice: dec(230) }, harness.clock.now());
+    startJob(harness, keel);
+    await nextMinute(harness); // the bell
+    const reason = 'unrealized P&L of the 1 open position(s) is unknown (no position actor watches them)';
+    expect(await nextMinute(harness)).toEqual({ kind: 'failed', row: 'close', reason });
+    expect(await nextMinute(harness)).toEqual({ kind: 'failed', row: 'close', reason });
+    expect(warnings).toEqual([`equity snapshot (close) not written: ${reason}`]);
+    expect(await rows()).toEqual([]);
   });
 });
