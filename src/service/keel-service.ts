@@ -7,7 +7,8 @@
  *  - acquired → this instance writes: the broker of the persisted mode is connected, the real
  *    control is created, its events drive the supervisor (running/paused/halted start it, stopped
  *    stops it; config events re-arm the open positions' exits), boot restores the persisted state
- *    ('running' only after reconciliation), then the pipeline's background work starts;
+ *    ('running' only after reconciliation), then the pipeline's background work starts (with the
+ *    safety jobs and the equity snapshots);
  *  - refused → read-only: the API and the journal are readable, every change is refused with
  *    ANOTHER_INSTANCE_ACTIVE, no entry passes the gate, the supervisor and the broker stay off;
  *    the guard polls and takes over (exactly like a restart) when the other instance lets go;
@@ -33,6 +34,7 @@ import type { KeelConfig } from '../config/config.js';
 import { createPositionSupervisor } from '../actors/position-supervisor.js';
 import { createPostgresWriterLease, leaseName } from '../adapters/postgres/writer-lease.js';
 import { createBotControl, type KeelBotControl } from '../control/bot-control.js';
+import { EquitySnapshotJob } from '../control/equity-snapshot-job.js';
 import { createPipeline, type KeelPipeline } from '../control/pipeline/signal-service.js';
 import { createReadOnlyControl } from '../control/read-only-control.js';
 import { createSwappableControl } from '../control/swappable-control.js';
@@ -147,10 +149,11 @@ export async function startKeel(config: KeelConfig, deps: KeelServiceDeps): Prom
     });
     safety = createSafetyJobs({ db, clock, control, pipeline, supervisor, notifier, warn: deps.warn, broker: () => brokers.broker, timing: config.safety });
     const jobs = safety;
-    // the safety jobs run exactly while the pipeline's background work does: while this instance writes
+    const snapshots = new EquitySnapshotJob({ db, clock, status: () => control.status(), account: pipeline.account, supervisor, warn: deps.warn });
+    // the safety jobs and the equity snapshots run exactly while the pipeline's background work does: while this instance writes
     const writerWork = {
-      start: () => { pipeline.start(); jobs.start().catch((error: unknown) => deps.warn('safety jobs failed to start', error)); },
-      stop: async () => { await jobs.stop(); await pipeline.stop(); },
+      start: () => { pipeline.start(); jobs.start().catch((error: unknown) => deps.warn('safety jobs failed to start', error)); snapshots.start(); },
+      stop: async () => { await snapshots.stop(); await jobs.stop(); await pipeline.stop(); },
     };
     /** the startup step under way; null once the first role is decided */
     let phase: string | null = 'taking the writer lease';
@@ -169,7 +172,7 @@ export async function startKeel(config: KeelConfig, deps: KeelServiceDeps): Prom
         broker: () => brokers.broker,
         switchBroker: (mode) => brokers.switchTo(mode),
         reconcileRetry: { baseMs: 1_000, maxMs: 60_000 },
-      }), supervisor, () => brokers.rateLimitedUntil()),
+      }), supervisor, () => brokers.rateLimitedUntil(), () => pipeline.account.peek()),
     });
     stack.push(() => role.stop());
     stack.push(() => pipeline.stop());

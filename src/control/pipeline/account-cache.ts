@@ -28,6 +28,7 @@ import type { Clock } from '../../ports/clock.port.js';
 export interface AccountView {
   buyingPower: Decimal;
   equity: Decimal;
+  cash: Decimal;
   /** the broker's equity at the previous close (the session anchor); null = not reported */
   lastEquity: Decimal | null;
   longMarketValue: Decimal | null;
@@ -40,9 +41,12 @@ export interface AccountView {
   at: number;
 }
 
+/** a read as the broker answered it (nothing reserved subtracted); `at` = when the read started */
+export type AccountReading = Omit<AccountView, 'reserved'>;
+
 export type AccountLookup = { kind: 'none' } | { kind: 'stale'; at: number } | ({ kind: 'fresh' } & AccountView);
 
-interface Snapshot extends Omit<AccountView, 'reserved'> { broker: BrokerPort; read: number }
+interface Snapshot extends AccountReading { broker: BrokerPort; read: number }
 /** settledAfter: the read count when the POST settled; null while it is in flight */
 interface Reservation { notional: Decimal; settledAfter: number | null }
 
@@ -82,6 +86,26 @@ export class AccountCache {
     let reserved = ZERO;
     for (const r of this.reservations.values()) reserved = reserved.plus(r.notional);
     return { ...snap, kind: 'fresh', buyingPower: snap.buyingPower.minus(reserved), reserved };
+  }
+
+  /** the current broker's last read whatever its age, as read; never starts a read (status display) */
+  peek(): AccountReading | null {
+    const snap = this.snapshot;
+    if (!snap || snap.broker !== this.deps.broker()) return null;
+    return readingOf(snap);
+  }
+
+  /**
+   * a read that STARTED after this call (one already running may predate what the caller wants to
+   * record: it runs once more); null when that read failed (warned by the cache) or there is no
+   * broker: the caller must not fall back to an older snapshot. Never throws.
+   */
+  async readFresh(): Promise<AccountReading | null> {
+    const before = this.reads;
+    await this.refresh();
+    const snap = this.snapshot;
+    if (!snap || snap.read <= before || snap.broker !== this.deps.broker()) return null;
+    return readingOf(snap);
   }
 
   /** cold start only: awaits one read when there is no snapshot for the current broker */
@@ -175,7 +199,7 @@ export class AccountCache {
     try {
       const account = await broker.getAccount();
       this.snapshot = {
-        broker, read, at, buyingPower: account.buyingPower, equity: account.equity, lastEquity: account.lastEquity,
+        broker, read, at, buyingPower: account.buyingPower, equity: account.equity, cash: account.cash, lastEquity: account.lastEquity,
         longMarketValue: account.longMarketValue, multiplier: account.multiplier,
         blocked: account.tradingBlocked || account.accountBlocked || account.tradeSuspendedByUser,
       };
@@ -185,4 +209,9 @@ export class AccountCache {
       this.deps.warn?.('account snapshot refresh failed; the previous snapshot ages out', error);
     }
   }
+}
+
+function readingOf(snap: Snapshot): AccountReading {
+  const { broker: _broker, read: _read, ...reading } = snap;
+  return reading;
 }

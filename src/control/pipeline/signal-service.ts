@@ -21,6 +21,7 @@ import type { SignalAnswer } from '../../domain/signal.js';
 import { tradeDetail, tradePage } from './trade-detail.js';
 import * as repos from './repos.js';
 import type { PositionEvent } from '../../actors/position-supervisor.types.js';
+import type { AccountCache } from './account-cache.js';
 
 export type { PipelineDeps } from './pipeline-deps.js';
 export type { PipelineEvent } from './pipeline-runtime.js';
@@ -34,6 +35,8 @@ export interface KeelPipeline extends PipelineControl {
   decision(id: string): Promise<SignalAnswer | null>;
   /** one expiry pass now (the sweep calls the same) */
   expirePending(): Promise<number>;
+  /** the account snapshot cache: the status shows its last read (peek), the equity snapshots ask for a fresh one */
+  readonly account: Pick<AccountCache, 'peek' | 'readFresh'>;
   /** resolves once the intake queue and every background submission have settled */
   idle(): Promise<void>;
   start(): void;
@@ -47,6 +50,7 @@ export function createPipeline(deps: PipelineDeps): KeelPipeline {
   let sweep: { abort: AbortController; done: Promise<void>; fills: Subscription } | null = null;
   return {
     events$: rt.events$,
+    account: rt.account,
     ingestSignal: (input) => ingestSignal(rt, input),
     evaluateSignal: (input) => whatIf(rt, input),
     listSignals: (query) => repos.listSignals(deps.db, query),
