@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { AccountCache } from '../../src/control/pipeline/account-cache.js';
 import { Decimal, dec } from '../../src/domain/money.js';
 import { createApp } from '../../src/http/app.js';
+import { useApiContract } from '../support/api-contract.js';
 import { withUnattendedCount } from '../../src/service/attended-control.js';
 import { FakeSupervisor, startPipelineHarness, type Keel, type PipelineHarness } from '../support/pipeline-harness.js';
 import { marketBuy } from '../support/sim-harness.js';
@@ -31,13 +32,15 @@ afterEach(async () => { await h.close(); });
 
 function statusOver(read: () => ReturnType<AccountCache['peek']>) {
   const control = withUnattendedCount(keel.control, supervisor, () => null, read);
-  const app = createApp({ control, pipeline: keel.pipeline, apiToken: TOKEN, logError: () => {} });
+  const app = contract.check(createApp({ control, pipeline: keel.pipeline, apiToken: TOKEN, logError: () => {} }));
   return async () => {
     const res = await app.request('/api/bot/status', { headers: { authorization: `Bearer ${TOKEN}` } });
     expect(res.status).toBe(200);
     return (await res.json()) as { account: Record<string, unknown> | null };
   };
 }
+
+const contract = useApiContract();
 
 const accountReads = () => h.sim.server.faults.requests.filter((r) => r.method === 'GET' && r.path === '/v2/account').length;
 

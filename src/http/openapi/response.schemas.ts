@@ -53,6 +53,16 @@ export const stuckExitSchema = z.strictObject({
   detail: z.string(),
 });
 
+export const accountSummarySchema = z.strictObject({
+  equity: decimalString,
+  cash: decimalString,
+  buyingPower: decimalString.meta({ description: "the broker's figure at asOf (entries reserved since are not subtracted)" }),
+  longMarketValue: nullable(decimalString),
+  unrealizedPnl: nullable(decimalString).meta({ description: "Keel's open positions at their last prices; null while nothing watches them (stopped with positions open)" }),
+  exposurePct: nullable(z.number()).meta({ description: 'long market value ÷ equity × 100, 4 decimals; null when either is unknown or equity ≤ 0' }),
+  asOf: epochMs,
+});
+
 export const botStatusSchema = z
   .strictObject({
     state: z.enum(BOT_STATES),
@@ -67,7 +77,9 @@ export const botStatusSchema = z
     breaker: z.enum(BREAKER_LEVELS),
     allowedActions: z.array(z.enum(BOT_ACTIONS)),
     flattenQueuedAt: nullable(epochMs).meta({ description: 'when a kill switch queued its flatten for the open; null = none queued' }),
-    // the writing instance adds these three
+    // the writing instance adds these
+    account: nullable(accountSummarySchema).optional()
+      .meta({ description: "the account as of the account cache's last read (never a broker call per request); null until the first read" }),
     unattendedPositions: z.number().int().optional().meta({ description: 'live trades no position actor watches' }),
     stuckExits: z.array(stuckExitSchema).optional(),
     brokerRateLimitedUntil: nullable(epochMs).optional().meta({ description: "until when requests to Alpaca wait for its rate-limit window; null = none" }),
@@ -261,7 +273,7 @@ export const emergencyStopReportSchema = z
 
 /** named in the document's components (nested uses become $refs) */
 export const RESPONSE_COMPONENTS = {
-  Error: errorSchema, Health: healthSchema, HealthUnavailable: healthUnavailableSchema, OpenApiDocument: openApiDocumentSchema, BotStatus: botStatusSchema, StuckExit: stuckExitSchema, CancelledFlatten: cancelledFlattenSchema,
+  Error: errorSchema, Health: healthSchema, HealthUnavailable: healthUnavailableSchema, OpenApiDocument: openApiDocumentSchema, BotStatus: botStatusSchema, AccountSummary: accountSummarySchema, StuckExit: stuckExitSchema, CancelledFlatten: cancelledFlattenSchema,
   BotConfig: botConfigSchema, Denial: denialSchema, CheckVerdict: verdictSchema, SizeDecision: sizeSchema, SignalAnswer: signalAnswerSchema,
   SignalEvaluation: signalEvaluationSchema, SignalRecord: signalRecordSchema, SignalPage: signalPageSchema, Trade: tradeSchema,
   TradePage: tradePageSchema, JournalEntry: journalEntrySchema, TradeDetail: tradeDetailSchema, ReconcileFinding: findingSchema,
