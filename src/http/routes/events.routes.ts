@@ -33,7 +33,8 @@ export function eventsRoutes(deps: EventsDeps): Hono {
       let wake: () => void = () => {};
       const unsubscribe = deps.hub.subscribe(() => wake());
       try {
-        await stream.writeSSE({ data: '', retry: RETRY_MS });
+        // a block with no data field sets the retry delay without dispatching an event
+        await stream.write(`retry: ${RETRY_MS}\n\n`);
         let sent = lastEventId ?? deps.hub.lastId();
         const missed = lastEventId === null ? [] : deps.hub.since(lastEventId);
         if (missed === 'reset') {
