@@ -12,40 +12,9 @@ import { HEARTBEAT_MS } from '../../src/http/routes/events.routes.js';
 import { eventually } from '../support/eventually.js';
 import { FakeBotControl } from '../support/fake-bot-control.js';
 import { FakePipelineControl } from '../support/fake-pipeline-control.js';
+import { openSseStream } from '../support/sse-client.js';
 
 const TOKEN = 'events-test-token-0123456789abcdef';
-
-interface SseEvent { event: string; id: string | null; data: string }
-
-/** reads an SSE response into `events` as they arrive */
-async function openStream(url: string, headers: Record<string, string> = {}) {
-  const abort = new AbortController();
-  const res = await fetch(url, { headers: { authorization: `Bearer ${TOKEN}`, ...headers }, signal: abort.signal });
-  const events: SseEvent[] = [];
-  const reading = (async () => {
-    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-    let buffer = '';
-    for (;;) {
-      const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
-      if (done) return;
-      buffer += value;
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const field = (name: string) => block.split('\n').filter((l) => l.startsWith(`${name}:`)).map((l) => l.slice(name.length + 1).trimStart());
-        if (field('data').length === 0 && field('event').length === 0) continue;
-        events.push({ event: field('event')[0] ?? 'message', id: field('id')[0] ?? null, data: field('data').join('\n') });
-      }
-    }
-  })();
-  return {
-    res,
-    events,
-    named: (type: string) => events.filter((e) => e.event === type),
-    close: async () => { abort.abort(); await reading; },
-  };
-}
 
 describe('GET /api/events', () => {
   let server: ServerType;
@@ -70,7 +39,7 @@ describe('GET /api/events', () => {
   });
 
   const open = async (headers?: Record<string, string>) => {
-    const stream = await openStream(url, headers);
+    const stream = await openSseStream(url, { authorization: `Bearer ${TOKEN}`, ...headers });
     streams.push(stream);
     return stream;
   };

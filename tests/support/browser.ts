@@ -8,6 +8,7 @@
  * into place, so a reader finds a whole one or none. Nothing reads $HOME.
  * The flags keep the browser off the network (no component updates, sync, QUIC or background
  * fetches) and take out the packaged flags that would weaken what the tests check (web security).
+ * The packed build runs --single-process: use one page per browser (a second page may never load).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rename, rm } from 'node:fs/promises';
