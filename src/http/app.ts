@@ -8,7 +8,15 @@ import { Hono, type Context, type Next } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { BotControl } from '../control/bot-control.types.js';
 import type { PipelineControl } from '../control/pipeline.types.js';
+import { systemClock } from '../clock/system.clock.js';
+import type { Clock } from '../ports/clock.port.js';
 import { bearerAuth } from './bearer-auth.middleware.js';
+import { createEventHub, type EventHub } from './live/event-hub.js';
+import { eventsRoutes } from './routes/events.routes.js';
+import { sessionRoutes } from './routes/session.routes.js';
+import { webRoutes } from './routes/web.routes.js';
+import { createSessionStore } from './session-store.js';
+import { toJson } from './to-json.js';
 import { ApiError, createErrorHandler, notFoundHandler } from './errors.js';
 import { botRoutes } from './routes/bot.routes.js';
 import { configRoutes } from './routes/config.routes.js';
@@ -33,6 +41,10 @@ export interface AppDeps {
   logError?: (error: unknown) => void;
   /** why Keel is not ready yet (`starting: …`), null once it is: /healthz answers 503 with it until then */
   starting?: () => Promise<string | null>;
+  /** session expiry and the live stream's heartbeat; default the system clock */
+  clock?: Clock;
+  /** what GET /api/events streams; default a hub nobody publishes to (status heartbeats only) */
+  events?: EventHub;
 }
 
 export function createApp(deps: AppDeps): Hono {
@@ -43,10 +55,17 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/', healthRoutes(deps.control, deps.starting));
   // registered before the token guard: the OpenAPI document and /docs are readable without it
   app.route('/', referenceRoutes());
-  app.use('/api/*', bearerAuth(deps.apiToken));
+  app.route('/', webRoutes());
+  const clock = deps.clock ?? systemClock;
+  const sessions = createSessionStore(clock);
+  const auth = bearerAuth(deps.apiToken, sessions);
+  // signing in is the one /api/* request that arrives without credentials
+  app.use('/api/*', (c, next) => (c.req.method === 'POST' && /^\/api\/session\/?$/.test(c.req.path) ? next() : auth(c, next)));
   // control bodies are a few hundred bytes; refuse anything large before parsing it
   app.use('/api/*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw new ApiError(413, 'PAYLOAD_TOO_LARGE', `body exceeds ${MAX_BODY_BYTES} bytes`); } }));
   // config and emergency-stop before bot: they must not be shadowed by the /api/bot sub-app
+  app.route('/api/session', sessionRoutes(deps.apiToken, sessions));
+  app.route('/api/events', eventsRoutes({ hub: deps.events ?? createEventHub(), clock, status: async () => toJson(await deps.control.status()) }));
   app.route('/api/bot/config', configRoutes(deps.control));
   const writes = deps.writes ?? (() => true);
   const writerOnly = async (c: Context, next: Next) => {

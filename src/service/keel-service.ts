@@ -42,6 +42,9 @@ import { startWriterGuard, type WriterGuard, type WriterRole as GuardRole } from
 import type { TradingModeName } from '../domain/bot-config.js';
 import { toIso } from '../domain/time.js';
 import { createApp } from '../http/app.js';
+import { createEventHub } from '../http/live/event-hub.js';
+import { toJson } from '../http/to-json.js';
+import { feedLiveEvents } from './live-feed.js';
 import type { Clock, Random } from '../ports/clock.port.js';
 import { journalTradeStream } from '../streams/trade-stream-journal.js';
 import { withUnattendedCount } from './attended-control.js';
@@ -183,8 +186,15 @@ export async function startKeel(config: KeelConfig, deps: KeelServiceDeps): Prom
       const step = phase ?? (guard?.role() === 'writer' && (await control.status()).starting ? 'reconciling with the broker before running again' : null);
       return step === null ? null : `starting: ${step}${note}`;
     };
+    // the dashboard's live stream: what the control, the pipeline and the positions announce
+    const events = createEventHub();
+    const feed = feedLiveEvents(events, {
+      control$: control.events$, pipeline$: pipeline.events$, positions$: supervisor.events$,
+      status: async () => toJson(await control.status()), warn: deps.warn,
+    });
+    stack.push(async () => feed.unsubscribe());
     const app = createApp({
-      control, pipeline, apiToken: token.token, writes: () => guard?.role() === 'writer', starting,
+      control, pipeline, apiToken: token.token, writes: () => guard?.role() === 'writer', starting, clock, events,
       logError: (error) => deps.warn('http: unexpected error', error),
     });
     const server = await listen(app.fetch, config.port, config.host);

@@ -6,6 +6,7 @@
 import { BOT_ACTIONS } from '../../control/bot-control.types.js';
 import { setModeSchema, botSettingsPatchSchema } from '../bot-settings.schema.js';
 import { cancelFlattenSchema } from '../routes/bot.routes.js';
+import { signInSchema } from '../routes/session.routes.js';
 import { approveBodySchema, emergencyStopSchema, rejectBodySchema, signalInputSchema, signalQuerySchema, tradeQuerySchema } from '../signal.schema.js';
 import { refused, type ApiOperation } from './openapi-operation.js';
 import * as ex from './openapi-examples.js';
@@ -14,7 +15,7 @@ import * as s from './response.schemas.js';
 /** request bodies named in the document's components */
 export const REQUEST_COMPONENTS = {
   SignalInput: signalInputSchema, BotSettingsPatch: botSettingsPatchSchema, SetMode: setModeSchema, EmergencyStop: emergencyStopSchema,
-  CancelFlatten: cancelFlattenSchema, ApproveSignal: approveBodySchema, RejectSignal: rejectBodySchema,
+  CancelFlatten: cancelFlattenSchema, SignIn: signInSchema, ApproveSignal: approveBodySchema, RejectSignal: rejectBodySchema,
 };
 
 const state409 = (what: string) => refused('INVALID_TRANSITION', 'cannot start while running; allowed: pause, stop', what);
@@ -50,6 +51,37 @@ export const API_OPERATIONS: ApiOperation[] = [
     method: 'get', path: '/docs/:asset', tag: 'reference', public: true, summary: "The reference page's script and style sheet",
     params: { asset: 'docs.js or docs.css' },
     responses: { 200: { description: 'the asset', mediaType: 'text/plain' }, 404: refused('NOT_FOUND', 'no such asset', 'no such asset') },
+  },
+  {
+    method: 'get', path: '/', tag: 'dashboard', public: true, summary: 'The dashboard (sign in with the API token)',
+    responses: { 200: { description: 'the page; its modules come from /web and /vendor', mediaType: 'text/html' } },
+  },
+  ...(['web', 'vendor'] as const).map((dir): ApiOperation => ({
+    method: 'get', path: `/${dir}/:file`, tag: 'dashboard', public: true, params: { file: 'a file of the page (an allow-list: nothing else is served)' },
+    summary: dir === 'web' ? "The dashboard's own modules and style sheet" : 'The libraries the dashboard imports (Preact, htm, signals), served from Keel',
+    responses: { 200: { description: 'the file', mediaType: 'text/javascript' }, 404: refused('NOT_FOUND', 'no such file', 'not on the list') },
+  })),
+  {
+    method: 'post', path: '/api/session', tag: 'session', public: true, summary: 'Sign in: the API token for a session cookie',
+    description: 'Sets an HttpOnly, SameSite=Strict cookie. A cookie request that changes something must also carry `X-Keel-Request: 1` and no foreign Origin (403 CROSS_SITE_REQUEST).',
+    body: { schema: signInSchema, example: { token: '<the API token>' } },
+    responses: {
+      200: { description: 'signed in; the cookie is set', schema: s.signedInSchema, example: { signedIn: true } },
+      401: refused('UNAUTHORIZED', "that is not this Keel's API token", 'a wrong token'),
+    },
+  },
+  {
+    method: 'get', path: '/api/session', tag: 'session', summary: 'Whether the caller is signed in, and how',
+    responses: { 200: { description: 'signed in', schema: s.sessionSchema, example: { signedIn: true, via: 'session' } } },
+  },
+  {
+    method: 'delete', path: '/api/session', tag: 'session', summary: 'Sign out (the cookie is cleared)',
+    responses: { 204: { description: 'signed out', mediaType: null } },
+  },
+  {
+    method: 'get', path: '/api/events', tag: 'session', summary: 'Live updates (server-sent events)',
+    description: '`status` (the bot status) on connect, on every change and every 5 s; `signal` and `trade` (ids) when one changes; `reset` when a `Last-Event-ID` is no longer held (reload everything). Event ids increase; send `Last-Event-ID` to resume.',
+    responses: { 200: { description: 'a text/event-stream', mediaType: 'text/event-stream' } },
   },
   {
     method: 'get', path: '/api/bot/status', tag: 'bot', summary: 'Lifecycle state, mode, today’s P&L and what may be done next',

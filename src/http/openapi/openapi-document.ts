@@ -36,6 +36,8 @@ const TAGS = [
 const SHARED = {
   400: refused('VALIDATION_FAILED', '1 invalid field: symbol', 'the request is invalid: `issues` lists every problem; nothing changed'),
   401: refused('UNAUTHORIZED', 'missing or invalid bearer token', 'missing or invalid bearer token'),
+  403: refused('CROSS_SITE_REQUEST', 'a session request that changes something must carry X-Keel-Request: 1 from this origin',
+    'signed in by the session cookie, but without the `X-Keel-Request: 1` header or from another Origin (a cross-site form cannot set the header)'),
   409: refused('ANOTHER_INSTANCE_ACTIVE', 'another Keel instance holds the writer lease on this database: send this to the instance that trades', 'another Keel instance holds the writer lease: this one is read-only'),
   413: refused('PAYLOAD_TOO_LARGE', 'body exceeds 65536 bytes', 'the body is larger than 64 KiB'),
   500: refused('INTERNAL', 'internal error', 'an unexpected error (logged; the answer carries no detail)'),
@@ -86,6 +88,7 @@ function answersOf(op: ApiOperation): Record<number, Answer> {
   const add = (status: keyof typeof SHARED) => { answers[status] ??= SHARED[status]; };
   if (op.body || op.query) add(400);
   if (!op.public) add(401);
+  if (!op.public && op.method !== 'get') add(403);
   if (op.writerOnly) add(409);
   if (op.body) add(413);
   if (!op.public) add(500);
@@ -99,6 +102,10 @@ function operationObject(op: ApiOperation, ref: (schema: z.ZodType) => JsonObjec
   ];
   const responses: JsonObject = {};
   for (const [status, answer] of Object.entries(answersOf(op))) {
+    if (answer.mediaType === null) {
+      responses[status] = { description: answer.description };
+      continue;
+    }
     const mediaType = answer.mediaType ?? 'application/json';
     const media: JsonObject = answer.schema ? { schema: ref(answer.schema) } : {};
     if (answer.example !== undefined) media['example'] = answer.example;

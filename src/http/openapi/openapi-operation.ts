@@ -13,8 +13,8 @@ export interface Answer {
   /** a JSON answer's schema; absent for a non-JSON answer (mediaType says which) */
   schema?: z.ZodType;
   example?: unknown;
-  /** default application/json */
-  mediaType?: string;
+  /** default application/json; null = no body (204) */
+  mediaType?: string | null;
 }
 
 export interface ApiOperation {

@@ -45,6 +45,9 @@ export const healthUnavailableSchema = z.union([healthSchema, errorSchema]);
 /** GET /api/openapi.json: described only as far as a client needs to know it got the document */
 export const openApiDocumentSchema = z.looseObject({ openapi: z.string(), info: z.looseObject({ title: z.string(), version: z.string() }), paths: z.record(z.string(), z.unknown()) });
 
+export const signedInSchema = z.strictObject({ signedIn: z.literal(true) });
+export const sessionSchema = z.strictObject({ signedIn: z.literal(true), via: z.enum(['bearer', 'session']) });
+
 export const stuckExitSchema = z.strictObject({
   tradeId: z.string(),
   symbol: z.string(),
@@ -273,7 +276,7 @@ export const emergencyStopReportSchema = z
 
 /** named in the document's components (nested uses become $refs) */
 export const RESPONSE_COMPONENTS = {
-  Error: errorSchema, Health: healthSchema, HealthUnavailable: healthUnavailableSchema, OpenApiDocument: openApiDocumentSchema, BotStatus: botStatusSchema, AccountSummary: accountSummarySchema, StuckExit: stuckExitSchema, CancelledFlatten: cancelledFlattenSchema,
+  Error: errorSchema, SignedIn: signedInSchema, Session: sessionSchema, Health: healthSchema, HealthUnavailable: healthUnavailableSchema, OpenApiDocument: openApiDocumentSchema, BotStatus: botStatusSchema, AccountSummary: accountSummarySchema, StuckExit: stuckExitSchema, CancelledFlatten: cancelledFlattenSchema,
   BotConfig: botConfigSchema, Denial: denialSchema, CheckVerdict: verdictSchema, SizeDecision: sizeSchema, SignalAnswer: signalAnswerSchema,
   SignalEvaluation: signalEvaluationSchema, SignalRecord: signalRecordSchema, SignalPage: signalPageSchema, Trade: tradeSchema,
   TradePage: tradePageSchema, JournalEntry: journalEntrySchema, TradeDetail: tradeDetailSchema, ReconcileFinding: findingSchema,

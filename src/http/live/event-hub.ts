@@ -1,0 +1,55 @@
+/**
+ * The dashboard's live events: every event gets the next id and goes into a bounded ring, so a
+ * browser that lost its stream resumes (Last-Event-ID) with exactly what it missed; one whose
+ * last id has left the ring (or belongs to an earlier process: ids restart at 1) is told to reload
+ * its views instead of being handed a gap.
+ */
+export type LiveEventType = 'status' | 'signal' | 'trade';
+
+export interface LiveEvent {
+  id: number;
+  type: LiveEventType;
+  data: unknown;
+}
+
+export interface EventHub {
+  publish(type: LiveEventType, data: unknown): LiveEvent;
+  /** the events after `lastId`, oldest first; 'reset' when some of them are no longer held */
+  since(lastId: number): LiveEvent[] | 'reset';
+  /** the newest id handed out (0 before the first event) */
+  lastId(): number;
+  /** called after every publish; answers the unsubscribe */
+  subscribe(listener: () => void): () => void;
+}
+
+export const DEFAULT_RING_SIZE = 500;
+
+export function createEventHub(capacity = DEFAULT_RING_SIZE): EventHub {
+  if (!Number.isInteger(capacity) || capacity < 1) throw new Error(`event ring capacity must be a positive integer, got ${capacity}`);
+  const ring: LiveEvent[] = [];
+  const listeners = new Set<() => void>();
+  let next = 1;
+  return {
+    publish(type, data) {
+      const event = { id: next++, type, data };
+      ring.push(event);
+      if (ring.length > capacity) ring.shift();
+      for (const listener of [...listeners]) listener();
+      return event;
+    },
+    since(lastId) {
+      const newest = next - 1;
+      if (lastId > newest) return 'reset';
+      if (lastId === newest) return [];
+      const oldest = ring[0]?.id ?? next;
+      // the first event the caller needs is lastId + 1: it must still be in the ring
+      if (lastId + 1 < oldest) return 'reset';
+      return ring.slice(lastId + 1 - oldest);
+    },
+    lastId: () => next - 1,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}

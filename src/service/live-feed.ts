@@ -1,0 +1,57 @@
+/**
+ * Feeds the dashboard's event hub from what the control, the pipeline and the position supervisor
+ * already announce: a bot state change → `status` (the whole status, read after the change is
+ * persisted), a signal decided → `signal`, a position opened/closed/cancelled → `trade`. The page
+ * reloads the row it names; the events stay small and carry no secret.
+ */
+import { merge, type Observable, type Subscription } from 'rxjs';
+import type { PositionEvent } from '../actors/position-supervisor.types.js';
+import type { ControlEvent } from '../control/bot-control.js';
+import type { PipelineEvent } from '../control/pipeline/pipeline-runtime.js';
+import type { EventHub } from '../http/live/event-hub.js';
+
+export interface LiveFeedSources {
+  control$: Observable<ControlEvent>;
+  pipeline$: Observable<PipelineEvent>;
+  positions$: Observable<PositionEvent>;
+  /** the status as /api/events sends it */
+  status: () => Promise<unknown>;
+  warn: (message: string, error?: unknown) => void;
+}
+
+export function feedLiveEvents(hub: EventHub, sources: LiveFeedSources): Subscription {
+  // statuses are read one at a time, in order, so the last one published is the newest
+  let statuses: Promise<void> = Promise.resolve();
+  const publishStatus = () => {
+    statuses = statuses.then(async () => {
+      try {
+        hub.publish('status', await sources.status());
+      } catch (error) {
+        sources.warn('dashboard status could not be read', error);
+      }
+    });
+  };
+  return merge(
+    sources.control$,
+    sources.pipeline$,
+    sources.positions$,
+  ).subscribe((event) => {
+    switch (event.type) {
+      case 'state':
+      case 'config':
+      case 'reconciled':
+        publishStatus();
+        return;
+      case 'signal':
+        hub.publish('signal', { signalId: event.signalId, outcome: event.outcome, tradeId: event.tradeId });
+        return;
+      case 'opened':
+      case 'closed':
+      case 'cancelled':
+        hub.publish('trade', { tradeId: event.tradeId, symbol: event.symbol, change: event.type });
+        publishStatus();
+        return;
+      default:
+    }
+  });
+}
