@@ -1,7 +1,7 @@
 /**
  * The control API: a thin Hono shell over the BotControl facade.
- * Invariants: every /api/* route (including unknown ones, so routes cannot be probed) needs the
- * bearer token; every error leaves through one handler in one shape; no handler talks to
+ * Invariants: every /api/* route (including unknown ones, so routes cannot be probed) and
+ * /metrics need the bearer token (Prometheus sends it with `authorization.credentials`); every error leaves through one handler in one shape; no handler talks to
  * anything but the facade.
  */
 import { Hono, type Context, type Next } from 'hono';
@@ -14,6 +14,7 @@ import { botRoutes } from './routes/bot.routes.js';
 import { configRoutes } from './routes/config.routes.js';
 import { emergencyRoutes } from './routes/emergency.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
+import { metricsRoutes, type MetricsSource } from './routes/metrics.routes.js';
 import { reconciliationRoutes } from './routes/reconciliation.routes.js';
 import { signalsRoutes } from './routes/signals.routes.js';
 import { tradesRoutes } from './routes/trades.routes.js';
@@ -32,6 +33,8 @@ export interface AppDeps {
   logError?: (error: unknown) => void;
   /** why Keel is not ready yet (`starting: …`), null once it is: /healthz answers 503 with it until then */
   starting?: () => Promise<string | null>;
+  /** GET /metrics serves this registry's Prometheus text (behind the bearer token); absent = no route */
+  metrics?: MetricsSource;
 }
 
 export function createApp(deps: AppDeps): Hono {
@@ -41,6 +44,7 @@ export function createApp(deps: AppDeps): Hono {
 
   app.route('/', healthRoutes(deps.control, deps.starting));
   app.use('/api/*', bearerAuth(deps.apiToken));
+  if (deps.metrics) app.route('/metrics', metricsRoutes(deps.metrics, bearerAuth(deps.apiToken)));
   // control bodies are a few hundred bytes; refuse anything large before parsing it
   app.use('/api/*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw new ApiError(413, 'PAYLOAD_TOO_LARGE', `body exceeds ${MAX_BODY_BYTES} bytes`); } }));
   // config and emergency-stop before bot: they must not be shadowed by the /api/bot sub-app
