@@ -22,7 +22,13 @@ export function secretValues(config: KeelConfig): SecretValue[] {
   if (config.databaseUrl) secrets.push(...databasePassword(config.databaseUrl));
   if (config.notify.webhookUrl) secrets.push(...webhookSecrets(config.notify.webhookUrl));
   const telegram = config.notify.telegram;
-  if (telegram) secrets.push({ value: telegram.token.value(), mask: telegram.token.masked() });
+  if (telegram) {
+    const token = telegram.token.value();
+    secrets.push({ value: token, mask: telegram.token.masked() });
+    // the part after the bot id is the secret on its own
+    const colon = token.indexOf(':');
+    if (colon >= 0) secrets.push({ value: token.slice(colon + 1), mask: MASK });
+  }
   return secrets;
 }
 
@@ -53,6 +59,12 @@ function webhookSecrets(raw: string): SecretValue[] {
     secrets[0] = { value: raw, mask: `${url.origin}/${MASK}` };
     const rest = `${url.pathname}${url.search}`;
     if (rest.length > 1) secrets.push({ value: rest, mask: `/${MASK}` });
+    // either half may be logged alone (a path in a request line, a query value in an error)
+    if (url.pathname.length > 1) secrets.push({ value: url.pathname, mask: `/${MASK}` });
+    for (const part of url.search.slice(1).split('&')) {
+      const value = part.slice(part.indexOf('=') + 1);
+      if (value) secrets.push({ value, mask: MASK }, { value: safeDecode(value), mask: MASK });
+    }
   } catch {
     // not a URL: the whole value is masked
   }

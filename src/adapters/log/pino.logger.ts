@@ -49,10 +49,12 @@ export function createLogger(opts: LoggerOptions, component = 'keel'): Logger {
     formatters: { level: (label) => ({ level: label }) },
     serializers: { err: pino.stdSerializers.err },
   }, sink);
-  return wrap(root.child({ component }));
+  return wrap(root, component);
 }
 
-function wrap(log: pino.Logger): Logger {
+/** children are made from the root, so a line carries exactly one component */
+function wrap(root: pino.Logger, component: string): Logger {
+  const log = root.child({ component });
   const problem = (level: 'warn' | 'error') => (message: string, error?: unknown) => {
     if (error === undefined) log[level](message);
     else log[level]({ err: error instanceof Error ? error : new Error(String(error)) }, message);
@@ -61,7 +63,7 @@ function wrap(log: pino.Logger): Logger {
     info: (message, fields) => (fields ? log.info(fields, message) : log.info(message)),
     warn: problem('warn'),
     error: problem('error'),
-    child: (component) => wrap(log.child({ component })),
+    child: (name) => wrap(root, name),
   };
 }
 
