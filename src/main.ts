@@ -2,50 +2,76 @@
  * Composition root: `npm start`. Reads the environment, starts the service (src/service) and
  * prints where it is, which mode, which database and the API token (whole only when generated just
  * now: see api-token.ts); Ctrl-C stops it cleanly.
+ * Everything after the configuration is read goes through the logger: one line per event with
+ * level, time and component, readable text by default or JSON lines (KEEL_LOG_FORMAT=json), with
+ * every secret of the configuration (and the API token in use) masked. In the JSON format the start
+ * banner is one 'info' event with its facts as fields, so a log pipeline reads every line the same way.
  * An invalid configuration stops the start with every problem listed (exit code 1).
  */
+import { createLogger, type LogFormat } from './adapters/log/pino.logger.js';
+import { SecretScrubber } from './adapters/log/secret-scrubber.js';
 import { systemClock } from './clock/system.clock.js';
 import { apiTokenBanner } from './config/api-token.js';
 import { loadConfig } from './config/config.js';
+import { secretValues } from './config/secret-values.js';
 import { startKeel } from './service/keel-service.js';
 
+/** where a failed start is reported: plain stderr until the logger exists, then the logger (masked) */
+let reportFailure = (message: string, error: unknown) => console.error(`${message}:`, error instanceof Error ? error.message : error);
+
 async function main(): Promise<void> {
+  const scrubber = new SecretScrubber();
   const loaded = loadConfig(process.env);
+  // a refused configuration is still reported in the format asked for, when that much is valid
+  const format: LogFormat = loaded.ok ? loaded.config.logFormat : process.env.KEEL_LOG_FORMAT?.trim().toLowerCase() === 'json' ? 'json' : 'text';
+  const logger = createLogger({ format, clock: systemClock, scrubber });
+  const log = logger.child('main');
+  reportFailure = (message, error) => log.error(message, error);
   if (!loaded.ok) {
-    console.error(`Keel cannot start; fix the configuration:\n${loaded.problems.map((p) => `  - ${p}`).join('\n')}`);
+    // config problems never echo a secret (config.ts), so nothing needs masking yet
+    log.error(`Keel cannot start; fix the configuration: ${loaded.problems.map((p, i) => `(${i + 1}) ${p}`).join(' ')}`);
     process.exitCode = 1;
     return;
   }
+  for (const secret of secretValues(loaded.config)) scrubber.add(secret);
   const keel = await startKeel(loaded.config, {
     clock: systemClock,
     random: Math.random,
-    warn: (message, error) => console.error(`keel: ${message}${error ? `: ${error instanceof Error ? error.message : String(error)}` : ''}`),
+    logger,
+    warn: (message, error) => logger.child('service').warn(message, error),
   });
+  scrubber.add({ value: keel.token.token, mask: '****' });
   const status = await keel.control.status();
   const readOnly = keel.writerRole() !== 'writer';
   const token = apiTokenBanner(keel.token, `${keel.url}/api/bot/status`);
-  console.log(`Keel is listening on ${keel.url}
-  mode      ${keel.mode}
-  broker    ${readOnly ? 'not connected (read-only)' : keel.broker}
-  database  ${keel.database}${keel.migrationsApplied.length ? ` (migrations applied: ${keel.migrationsApplied.join(', ')})` : ''}
-  state     ${status.state}${readOnly ? ' (as the writing instance persisted it)' : ''}${status.starting ? ' (restoring running: reconciling first)' : ''}, reconciled ${status.reconciled}
-  writer    ${readOnly ? `read-only: another instance holds the writer lease (${keel.lease}); this one takes over when it stops` : `this instance (lease ${keel.lease})`}
-  ${token.tokenLine}
-Try: ${token.tryLine}
-Ctrl-C stops.`);
+  const facts = {
+    url: keel.url,
+    mode: keel.mode,
+    broker: readOnly ? 'not connected (read-only)' : keel.broker,
+    database: keel.database,
+    migrationsApplied: keel.migrationsApplied,
+    state: status.state,
+    starting: status.starting,
+    reconciled: status.reconciled,
+    writer: readOnly ? 'read_only' : 'this_instance',
+    lease: keel.lease,
+    apiToken: keel.token.source === 'env' ? 'from KEEL_API_TOKEN' : `from ${keel.token.file ?? 'the data directory'}`,
+  };
+  if (format === 'json') log.info(`Keel is listening on ${keel.url}`, facts);
+  else console.log(textBanner(keel.url, facts, readOnly, token));
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`${signal}: stopping Keel…`);
+    log.info(`${signal}: stopping Keel…`);
     keel.stop().then(
       () => {
-        console.log('Keel stopped.');
+        log.info('Keel stopped.');
         // everything is closed; do not let a stray timer in a dependency keep the process up
         process.exit(process.exitCode ?? 0);
       },
       (error: unknown) => {
-        console.error('Keel did not stop cleanly:', error);
+        log.error('Keel did not stop cleanly', error);
         process.exitCode = 1;
       },
     );
@@ -57,9 +83,21 @@ Ctrl-C stops.`);
   process.on('SIGTERM', () => stop('SIGTERM'));
   // the terminal closed (an ssh session dropped): stop as cleanly as on Ctrl-C, not die mid-write
   process.on('SIGHUP', () => stop('SIGHUP'));
+
+  function textBanner(url: string, f: typeof facts, ro: boolean, t: ReturnType<typeof apiTokenBanner>): string {
+    return `Keel is listening on ${url}
+  mode      ${f.mode}
+  broker    ${f.broker}
+  database  ${f.database}${f.migrationsApplied.length ? ` (migrations applied: ${f.migrationsApplied.join(', ')})` : ''}
+  state     ${f.state}${ro ? ' (as the writing instance persisted it)' : ''}${f.starting ? ' (restoring running: reconciling first)' : ''}, reconciled ${f.reconciled}
+  writer    ${ro ? `read-only: another instance holds the writer lease (${f.lease}); this one takes over when it stops` : `this instance (lease ${f.lease})`}
+  ${t.tokenLine}
+Try: ${t.tryLine}
+Ctrl-C stops.`;
+  }
 }
 
 main().catch((error: unknown) => {
-  console.error('Keel failed to start:', error instanceof Error ? error.message : error);
+  reportFailure('Keel failed to start', error);
   process.exitCode = 1;
 });

@@ -13,6 +13,7 @@
 import path from 'node:path';
 import { Credentials } from '../adapters/alpaca/credentials.js';
 import { CREDENTIAL_KEYS, readAlpacaUrls, type ResolvedAlpaca } from '../adapters/alpaca/urls.js';
+import { LOG_FORMATS, type LogFormat } from '../adapters/log/pino.logger.js';
 import { BotToken } from '../adapters/notify/bot-token.js';
 import { DEFAULT_TELEGRAM_API_URL, type NotifySettings, type TelegramSettings } from '../adapters/notify/notify-settings.js';
 import type { TradingMode } from '../ports/broker.port.js';
@@ -26,7 +27,7 @@ export type Env = Readonly<Record<string, string | undefined>>;
 export type ConfigResult = { ok: true; config: KeelConfig } | { ok: false; problems: string[] };
 
 export const KNOWN_KEEL_VARIABLES: readonly string[] = [
-  'KEEL_DATA_DIR', 'KEEL_API_TOKEN',
+  'KEEL_DATA_DIR', 'KEEL_API_TOKEN', 'KEEL_LOG_FORMAT',
   'KEEL_WEBHOOK_URL', 'KEEL_TELEGRAM_BOT_TOKEN', 'KEEL_TELEGRAM_CHAT_ID', 'KEEL_TELEGRAM_API_URL',
   ...SAFETY_VARIABLES,
 ];
@@ -51,11 +52,12 @@ export function loadConfig(env: Env, opts: { cwd?: string } = {}): ConfigResult 
   const live = readAlpaca(env, 'live', problems);
   const notify = readNotify(env, problems);
   const safety = readSafetySettings(env, problems);
+  const logFormat = readLogFormat(env.KEEL_LOG_FORMAT, problems);
   problems.push(...unknownKeelVariables(env));
   if (problems.length > 0) return { ok: false, problems: [...new Set(problems)] };
   return {
     ok: true,
-    config: deepFreeze({ port, host, databaseUrl, dataDir, apiToken, alpaca: { paper, live, useSimulator: paper === null }, notify, safety }),
+    config: deepFreeze({ port, host, databaseUrl, dataDir, apiToken, alpaca: { paper, live, useSimulator: paper === null }, notify, safety, logFormat }),
   };
 }
 
@@ -85,6 +87,14 @@ function readDatabaseUrl(raw: string | undefined, problems: string[]): string | 
     problems.push(`DATABASE_URL must start with postgres:// or postgresql:// (got ${url.protocol}//)`);
   }
   return value;
+}
+
+function readLogFormat(raw: string | undefined, problems: string[]): LogFormat {
+  const value = text(raw);
+  if (value === null) return 'text';
+  const format = LOG_FORMATS.find((f) => f === value.toLowerCase());
+  if (!format) problems.push(`KEEL_LOG_FORMAT must be one of ${LOG_FORMATS.join(', ')} (got ${JSON.stringify(value)})`);
+  return format ?? 'text';
 }
 
 function readApiToken(raw: string | undefined, problems: string[]): string | null {

@@ -1,5 +1,6 @@
 /** The validated, frozen process configuration (built by loadConfig in config.ts). */
 import type { ResolvedAlpaca } from '../adapters/alpaca/urls.js';
+import type { LogFormat } from '../adapters/log/pino.logger.js';
 import type { NotifySettings } from '../adapters/notify/notify-settings.js';
 import type { SafetySettings } from './safety-settings.js';
 
@@ -23,4 +24,6 @@ export interface KeelConfig {
   notify: NotifySettings;
   /** the safety jobs' timing (KEEL_WATCHDOG_*, KEEL_PRICE_STALE_SEC, KEEL_HEALTH_CHECK_MIN, KEEL_STREAM_GAP_NOTIFY_SEC) */
   safety: SafetySettings;
+  /** KEEL_LOG_FORMAT: 'text' (default, readable) or 'json' (one JSON object a line) */
+  logFormat: LogFormat;
 }

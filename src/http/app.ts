@@ -1,8 +1,9 @@
 /**
  * The control API: a thin Hono shell over the BotControl facade.
- * Invariants: every /api/* route (including unknown ones, so routes cannot be probed) needs the
- * bearer token, except /api/openapi.json (it describes the API, it holds no data); every error
- * leaves through one handler in one shape; no handler talks to anything but the facade.
+ * Invariants: every /api/* route (including unknown ones, so routes cannot be probed) and
+ * /metrics need the bearer token (Prometheus sends it with `authorization.credentials`), except
+ * /api/openapi.json (it describes the API, it holds no data) and POST /api/session (signing in);
+ * every error leaves through one handler in one shape; no handler talks to anything but the facade.
  */
 import { Hono, type Context, type Next } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -22,6 +23,7 @@ import { botRoutes } from './routes/bot.routes.js';
 import { configRoutes } from './routes/config.routes.js';
 import { emergencyRoutes } from './routes/emergency.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
+import { metricsRoutes, type MetricsSource } from './routes/metrics.routes.js';
 import { reconciliationRoutes } from './routes/reconciliation.routes.js';
 import { referenceRoutes } from './routes/reference.routes.js';
 import { signalsRoutes } from './routes/signals.routes.js';
@@ -45,6 +47,8 @@ export interface AppDeps {
   clock?: Clock;
   /** what GET /api/events streams; default a hub nobody publishes to (status heartbeats only) */
   events?: EventHub;
+  /** GET /metrics serves this registry's Prometheus text (behind the bearer token); absent = no route */
+  metrics?: MetricsSource;
 }
 
 export function createApp(deps: AppDeps): Hono {
@@ -61,6 +65,7 @@ export function createApp(deps: AppDeps): Hono {
   const auth = bearerAuth(deps.apiToken, sessions);
   // signing in is the one /api/* request that arrives without credentials
   app.use('/api/*', (c, next) => (c.req.method === 'POST' && /^\/api\/session\/?$/.test(c.req.path) ? next() : auth(c, next)));
+  if (deps.metrics) app.route('/metrics', metricsRoutes(deps.metrics, auth));
   // control bodies are a few hundred bytes; refuse anything large before parsing it
   app.use('/api/*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw new ApiError(413, 'PAYLOAD_TOO_LARGE', `body exceeds ${MAX_BODY_BYTES} bytes`); } }));
   // config and emergency-stop before bot: they must not be shadowed by the /api/bot sub-app

@@ -11,6 +11,7 @@ import type { ResolvedAlpaca } from '../adapters/alpaca/urls.js';
 import type { TradingModeName } from '../domain/bot-config.js';
 import type { BrokerPort } from '../ports/broker.port.js';
 import type { Clock, Random } from '../ports/clock.port.js';
+import type { MetricsPort } from '../ports/metrics.port.js';
 
 export interface BrokerSwitchDeps {
   clock: Clock;
@@ -20,6 +21,8 @@ export interface BrokerSwitchDeps {
   attach: (adapters: AlpacaAdapters) => Subscription;
   /** a REST request waits longer than a second for Alpaca's rate-limit window (once per wait) */
   onRateLimitWait?: (wait: RateLimitWait & { api: AlpacaApi }) => void;
+  /** the adapters count their requests and orders here; the mode in force is reported on each switch */
+  metrics?: MetricsPort;
 }
 
 export class BrokerSwitch {
@@ -50,10 +53,11 @@ export class BrokerSwitch {
     const resolved = this.deps.resolvedFor(mode);
     if (!resolved) return false;
     await this.stop();
-    const adapters = createAlpacaAdapters(resolved, { clock: this.deps.clock, random: this.deps.random, onRateLimitWait: this.deps.onRateLimitWait });
+    const adapters = createAlpacaAdapters(resolved, { clock: this.deps.clock, random: this.deps.random, onRateLimitWait: this.deps.onRateLimitWait, metrics: this.deps.metrics });
     const attached = this.deps.attach(adapters);
     adapters.tradeStream.start();
     this.current = { mode, adapters, attached };
+    this.deps.metrics?.tradingMode(mode);
     return true;
   }
 

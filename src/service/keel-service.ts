@@ -50,6 +50,10 @@ import { journalTradeStream } from '../streams/trade-stream-journal.js';
 import { withUnattendedCount } from './attended-control.js';
 import { BrokerSwitch } from './broker-switch.js';
 import { createWriterRole } from './writer-role.js';
+import { createPromMetrics, type PromMetrics } from '../adapters/metrics/prom-metrics.js';
+import { warnOf, type Logger, type Warn } from '../ports/logger.port.js';
+import { bridgeControlEvents, bridgePipelineEvents, bridgePositionEvents, bridgeStreams } from './metrics-bridge.js';
+import { readFile } from 'node:fs/promises';
 
 /** one lease per database, whatever the mode or account: bot_config, trades and the journal are
  *  per database, so a paper↔live switch must not let a second instance write beside this one */
@@ -61,6 +65,8 @@ export interface KeelServiceDeps {
   random: Random;
   /** operator-facing problems that must not be silent (journal write failures, sim faults) */
   warn: (message: string, error?: unknown) => void;
+  /** when given, each component warns through its own child of it (http, broker, pipeline, …) instead of `warn` */
+  logger?: Logger;
 }
 
 export interface KeelService {
@@ -74,6 +80,8 @@ export interface KeelService {
   /** the facade HTTP serves: the real control while this instance writes, read-only otherwise */
   control: KeelBotControl;
   pipeline: KeelPipeline;
+  /** this instance's metrics (its own registry), served by GET /metrics */
+  metrics: PromMetrics;
   /** printable name of the single-writer lease */
   lease: string;
   /** 'writer' while this instance holds the lease and has reconciled; 'read_only' while another
@@ -84,13 +92,16 @@ export interface KeelService {
 
 export async function startKeel(config: KeelConfig, deps: KeelServiceDeps): Promise<KeelService> {
   const { clock } = deps;
+  const warnFor = (component: string): Warn => (deps.logger ? warnOf(deps.logger.child(component)) : deps.warn);
+  const warn = { service: warnFor('service'), db: warnFor('db'), broker: warnFor('broker'), sim: warnFor('sim'), writer: warnFor('writer'), positions: warnFor('positions'), notify: warnFor('notify'), pipeline: warnFor('pipeline'), safety: warnFor('safety'), http: warnFor('http'), equity: warnFor('equity') };
+  const metrics = createPromMetrics({ clock, version: await keelVersion() });
   const stack: Array<() => Promise<void>> = [];
   const stopAll = async () => {
     for (const stop of stack.splice(0).reverse()) {
       try {
         await stop();
       } catch (error) {
-        deps.warn('shutdown step failed', error);
+        warn.service('shutdown step failed', error);
       }
     }
   };
@@ -99,15 +110,17 @@ export async function startKeel(config: KeelConfig, deps: KeelServiceDeps): Prom
     const token = await resolveApiToken({ envToken: config.apiToken, dataDir: config.dataDir });
 
     const { db, description: database, url: databaseUrl, migrationsApplied, close } = await openDatabase({
-      databaseUrl: config.databaseUrl, dataDir: config.dataDir, onPoolError: (err) => deps.warn('postgres connection error', err),
+      databaseUrl: config.databaseUrl, dataDir: config.dataDir, onPoolError: (err) => warn.db('postgres connection error', err),
     });
     stack.push(close);
     const botConfig = await loadBotConfig(db, clock.now());
+    metrics.botState(botConfig.state);
+    metrics.tradingMode(botConfig.mode);
 
     let paper: ResolvedAlpaca | null = config.alpaca.paper;
     let paperBroker = paper ? `Alpaca paper at ${paper.urls.trading}` : '';
     if (config.alpaca.useSimulator) {
-      const sim = await startInProcessSim({ clock, onError: (error) => deps.warn('simulated exchange fault', error) });
+      const sim = await startInProcessSim({ clock, onError: (error) => warn.sim('simulated exchange fault', error) });
       stack.push(() => sim.stop());
       paper = resolveAlpacaUrls(sim.env, 'paper');
       paperBroker = `simulated exchange at ${sim.server.tradingUrl} (no paper keys set)`;
@@ -116,19 +129,23 @@ export async function startKeel(config: KeelConfig, deps: KeelServiceDeps): Prom
       clock,
       random: deps.random,
       resolvedFor: (mode) => (mode === 'paper' ? paper : config.alpaca.live),
-      attach: (adapters) =>
-        journalTradeStream(
+      metrics,
+      attach: (adapters) => {
+        const journal = journalTradeStream(
           adapters.tradeStream.events$,
           (entry) => appendJournal(db, entry, clock.now()),
-          (error) => deps.warn('journal write failed for a trade stream event', error),
-        ),
+          (error) => warn.db('journal write failed for a trade stream event', error),
+        );
+        journal.add(bridgeStreams({ trade: adapters.tradeStream.events$, marketData: adapters.marketDataStream.events$ }, clock, metrics));
+        return journal;
+      },
       // Keel must not exceed Alpaca's limit, so it waits; it says so, and until when
-      onRateLimitWait: (wait) => deps.warn(rateLimitWaitMessage(wait.api, wait.until, wait.waitMs)),
+      onRateLimitWait: (wait) => warn.broker(rateLimitWaitMessage(wait.api, wait.until, wait.waitMs)),
     });
     stack.push(() => brokers.stop());
 
     // its own connection (the URL carries the password: it goes to pg, never to a log)
-    const lease = createPostgresWriterLease({ ...WRITER_LEASE, connection: databaseUrl, clock, warn: deps.warn });
+    const lease = createPostgresWriterLease({ ...WRITER_LEASE, connection: databaseUrl, clock, warn: warn.writer });
     let guard: WriterGuard | null = null;
     // released only after everything that writes has stopped (the steps pushed later run first)
     stack.push(async () => {
@@ -136,46 +153,54 @@ export async function startKeel(config: KeelConfig, deps: KeelServiceDeps): Prom
       await lease.close();
     });
 
-    const supervisor = createPositionSupervisor({ db, clock, adapters: () => brokers.adapters, warn: deps.warn });
+    const supervisor = createPositionSupervisor({ db, clock, adapters: () => brokers.adapters, warn: warn.positions });
+    const positionMetrics = bridgePositionEvents(supervisor.events$, supervisor, clock, metrics);
+    stack.push(async () => positionMetrics.unsubscribe());
     const readOnly = createReadOnlyControl({ db, clock });
     const control = createSwappableControl(readOnly);
-    const notifier = createNotifier(config.notify, { clock, random: deps.random, warn: deps.warn });
+    const notifier = createNotifier(config.notify, { clock, random: deps.random, warn: warn.notify });
     stack.push(() => drainWithin(notifier, clock, 5_000));
     let safety: SafetyJobs | null = null;
     const pipeline = createPipeline({
-      db, clock, control, supervisor, warn: deps.warn, entryGate: () => control.entryGate(),
+      db, clock, control, supervisor, warn: warn.pipeline, metrics, entryGate: () => control.entryGate(),
       entryGateNow: () => control.entryGateNow(),
-      onAccount: (account) => safety?.observeAccount(account),
+      onAccount: (account) => { metrics.equity(account.equity.toNumber()); safety?.observeAccount(account); },
       broker: () => brokers.broker,
       marketData: () => brokers.adapters?.marketData ?? null,
       lastPrice: (symbol) => supervisor.lastPrice(symbol),
     });
-    safety = createSafetyJobs({ db, clock, control, pipeline, supervisor, notifier, warn: deps.warn, broker: () => brokers.broker, timing: config.safety });
+    safety = createSafetyJobs({ db, clock, control, pipeline, supervisor, notifier, warn: warn.safety, metrics, broker: () => brokers.broker, timing: config.safety });
+    const pipelineMetrics = bridgePipelineEvents(pipeline.events$, metrics);
+    stack.push(async () => pipelineMetrics.unsubscribe());
     const jobs = safety;
-    const snapshots = new EquitySnapshotJob({ db, clock, status: () => control.status(), account: pipeline.account, supervisor, warn: deps.warn });
+    const snapshots = new EquitySnapshotJob({ db, clock, status: () => control.status(), account: pipeline.account, supervisor, warn: warn.equity });
     // the safety jobs and the equity snapshots run exactly while the pipeline's background work does: while this instance writes
     const writerWork = {
-      start: () => { pipeline.start(); jobs.start().catch((error: unknown) => deps.warn('safety jobs failed to start', error)); snapshots.start(); },
+      start: () => { pipeline.start(); jobs.start().catch((error: unknown) => warn.safety('safety jobs failed to start', error)); snapshots.start(); },
       stop: async () => { await snapshots.stop(); await jobs.stop(); await pipeline.stop(); },
     };
     /** the startup step under way; null once the first role is decided */
     let phase: string | null = 'taking the writer lease';
     const role = createWriterRole({
-      db, clock, warn: deps.warn, leaseName: lease.name, control, readOnly, supervisor, pipeline: writerWork,
+      db, clock, warn: warn.writer, leaseName: lease.name, control, readOnly, supervisor, pipeline: writerWork,
       connect: async () => {
         if (phase) phase = 'connecting to the broker';
         await brokers.switchTo((await loadBotConfig(db, clock.now())).mode);
         if (phase) phase = 'restoring the persisted state';
       },
       disconnect: () => brokers.stop(),
-      createControl: () => withUnattendedCount(createBotControl({
-        db,
-        clock,
-        random: deps.random,
-        broker: () => brokers.broker,
-        switchBroker: (mode) => brokers.switchTo(mode),
-        reconcileRetry: { baseMs: 1_000, maxMs: 60_000 },
-      }), supervisor, () => brokers.rateLimitedUntil(), () => pipeline.account.peek()),
+      createControl: () => {
+        const writing = createBotControl({
+          db,
+          clock,
+          random: deps.random,
+          broker: () => brokers.broker,
+          switchBroker: (mode) => brokers.switchTo(mode),
+          reconcileRetry: { baseMs: 1_000, maxMs: 60_000 },
+        });
+        bridgeControlEvents(writing.events$, metrics);
+        return withUnattendedCount(writing, supervisor, () => brokers.rateLimitedUntil(), () => pipeline.account.peek());
+      },
     });
     stack.push(() => role.stop());
     stack.push(() => pipeline.stop());
@@ -190,19 +215,19 @@ export async function startKeel(config: KeelConfig, deps: KeelServiceDeps): Prom
     const events = createEventHub();
     const feed = feedLiveEvents(events, {
       control$: control.events$, pipeline$: pipeline.events$, positions$: supervisor.events$,
-      status: async () => toJson(await control.status()), warn: deps.warn,
+      status: async () => toJson(await control.status()), warn: warn.http,
     });
     stack.push(async () => feed.unsubscribe());
     const app = createApp({
       control, pipeline, apiToken: token.token, writes: () => guard?.role() === 'writer', starting, clock, events,
-      logError: (error) => deps.warn('http: unexpected error', error),
+      logError: (error) => warn.http('unexpected error', error), metrics,
     });
     const server = await listen(app.fetch, config.port, config.host);
     stack.push(() => closeServer(server));
     const address = server.address() as AddressInfo;
 
     // the first try decides: writer (boot and reconcile, like a restart) or read-only (poll)
-    guard = await startWriterGuard({ lease, clock, warn: deps.warn, onAcquired: (signal) => role.acquired(signal), onLost: (reason) => role.lost(reason) });
+    guard = await startWriterGuard({ lease, clock, warn: warn.writer, onAcquired: (signal) => role.acquired(signal), onLost: (reason) => role.lost(reason) });
     role.startupDone();
     phase = null;
     const writerGuard = guard;
@@ -215,6 +240,7 @@ export async function startKeel(config: KeelConfig, deps: KeelServiceDeps): Prom
       migrationsApplied,
       control,
       pipeline,
+      metrics,
       lease: lease.name,
       writerRole: () => writerGuard.role(),
       stop: stopAll,
@@ -222,6 +248,16 @@ export async function startKeel(config: KeelConfig, deps: KeelServiceDeps): Prom
   } catch (error) {
     await stopAll();
     throw error;
+  }
+}
+
+/** package.json's version, for keel_build_info */
+async function keelVersion(): Promise<string> {
+  try {
+    const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+    return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+  } catch {
+    return 'unknown';
   }
 }
 

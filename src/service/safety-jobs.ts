@@ -10,6 +10,7 @@
  * bot_config.state_reason, so a restart knows a breaker pause from the trader's); nothing here
  * throws into trading (failures are warned); started and stopped with the writer role.
  */
+import type { MetricsPort } from '../ports/metrics.port.js';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Subscription } from 'rxjs';
 import { loadBotConfig, loadStateReason } from '../adapters/postgres/index.js';
@@ -51,6 +52,8 @@ export interface SafetyJobsDeps {
   timing?: SafetySettings;
   /** default DEFAULT_STREAM_GAP_SETTINGS, notifyAfterMs from `timing` */
   streamGap?: Partial<StreamGapSettings>;
+  /** drawdown, breaker level and today's realized P&L, from each breaker observation (default: none) */
+  metrics?: Pick<MetricsPort, 'drawdown' | 'breakerLevel' | 'realizedPnlToday'>;
   /** every check of the stream-gap monitor (logging, tests) */
   onStreamGapCheck?(report: StreamGapReport): void;
 }
@@ -175,6 +178,12 @@ export function createSafetyJobs(deps: SafetyJobsDeps): SafetyJobs {
     observeAccount(account) {
       if (!running || !settings) return;
       monitor.observe({ equity: account.equity, lastEquity: account.lastEquity, unrealizedPnl: deps.supervisor.unrealizedPnl() })
+        .then((seen) => {
+          if (!seen || !deps.metrics) return;
+          if (seen.drawdownPct !== null) deps.metrics.drawdown(seen.drawdownPct.div(100).toNumber());
+          deps.metrics.breakerLevel(seen.level);
+          deps.metrics.realizedPnlToday(seen.realizedPnl.toNumber());
+        })
         .catch((error: unknown) => warn('circuit breaker observation failed', error));
     },
   };

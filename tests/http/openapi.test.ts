@@ -39,7 +39,10 @@ describe('the OpenAPI document and the reference page', () => {
   const doc = buildOpenApiDocument() as unknown as Doc;
 
   beforeEach(() => {
-    app = contract.check(createApp({ control: new FakeBotControl(), pipeline: new FakePipelineControl(), apiToken: TOKEN, logError: () => {} }));
+    app = contract.check(createApp({
+      control: new FakeBotControl(), pipeline: new FakePipelineControl(), apiToken: TOKEN, logError: () => {},
+      metrics: { contentType: 'text/plain; version=0.0.4', scrape: async () => 'keel_up 1\n' },
+    }));
   });
 
   it('describes every route the app serves, and nothing it does not', () => {

@@ -1,6 +1,6 @@
 /**
  * Runs Keel as a user does — `src/main.ts` in its own Node process — and reads its banner for
- * the URL. The API token is taken where a user takes it: KEEL_API_TOKEN, or the token file in
+ * the URL (the text banner, or the JSON event with KEEL_LOG_FORMAT=json). The API token is taken where a user takes it: KEEL_API_TOKEN, or the token file in
  * KEEL_DATA_DIR (the banner shows it whole only on the start that generated it).
  * Used to prove what survives a restart (a new process on the same database).
  * The process leads its own process group (as a shell job does), so kill() reaches everything it
@@ -34,6 +34,20 @@ export interface KeelProcess {
   exited: Promise<number | null>;
 }
 
+/** the complete lines of `text` that parse as JSON objects */
+export function jsonEvents(text: string): Array<Record<string, unknown>> {
+  const events: Array<Record<string, unknown>> = [];
+  for (const line of text.split('\n').slice(0, -1)) {
+    try {
+      const parsed: unknown = JSON.parse(line);
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) events.push(parsed as Record<string, unknown>);
+    } catch {
+      // not a JSON line
+    }
+  }
+  return events;
+}
+
 export async function startKeelProcess(env: Record<string, string>): Promise<KeelProcess> {
   const child: ChildProcessWithoutNullStreams = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
@@ -54,6 +68,13 @@ export async function startKeelProcess(env: Record<string, string>): Promise<Kee
       if (listening && out.includes('Ctrl-C stops.')) {
         child.stdout.off('data', onData);
         resolve({ url: listening, readyAt: performance.now() });
+        return;
+      }
+      // KEEL_LOG_FORMAT=json: the banner is one JSON event carrying the url
+      const ready = jsonEvents(out).find((e) => typeof e.url === 'string' && /listening on/.test(String(e.msg)));
+      if (ready) {
+        child.stdout.off('data', onData);
+        resolve({ url: String(ready.url), readyAt: performance.now() });
       }
     };
     child.stdout.on('data', onData);

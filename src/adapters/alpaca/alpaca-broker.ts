@@ -7,6 +7,7 @@
  *    ambiguity by client_order_id);
  *  - paged listings return each item once, and stop with an error rather than loop forever.
  */
+import { noMetrics, type MetricsPort } from '../../ports/metrics.port.js';
 import type { CalendarDay, FillActivity, FillActivityQuery } from '../../domain/account.js';
 import { BrokerError } from '../../domain/broker-error.js';
 import { toWire, type Decimal } from '../../domain/money.js';
@@ -25,17 +26,21 @@ export interface AlpacaBrokerOptions {
   mode: TradingMode;
   http: AlpacaHttpClient;
   submit?: Partial<SubmitOptions>;
+  /** orders sent and orders the broker refused (default: none) */
+  metrics?: Pick<MetricsPort, 'orderSubmitted' | 'orderRejected'>;
 }
 
 export class AlpacaBroker implements BrokerPort {
   readonly mode: TradingMode;
   private readonly http: AlpacaHttpClient;
   private readonly submitOptions: SubmitOptions;
+  private readonly metrics: Pick<MetricsPort, 'orderSubmitted' | 'orderRejected'>;
 
   constructor(options: AlpacaBrokerOptions) {
     this.mode = options.mode;
     this.http = options.http;
     this.submitOptions = { maxResubmits: 2, ...options.submit };
+    this.metrics = options.metrics ?? noMetrics;
   }
 
   rateLimitedUntil(): number | null { return this.http.rateLimitedUntil(); }
@@ -64,8 +69,13 @@ export class AlpacaBroker implements BrokerPort {
     return this.parsed('DELETE /v2/positions', res.body ?? [], parse.parseCloseAllPositions);
   }
 
-  submitOrder(request: OrderRequest): Promise<SubmitOutcome> {
-    return submitWithRecovery(this.http, request, (id) => this.getOrderByClientOrderId(id), this.submitOptions);
+  /** every order Keel sends (entries, exits, the kill switch's) passes here: counted by side, and
+   *  a refusal by its error category (a closed set, never the broker's free text) */
+  async submitOrder(request: OrderRequest): Promise<SubmitOutcome> {
+    this.metrics.orderSubmitted(request.side);
+    const outcome = await submitWithRecovery(this.http, request, (id) => this.getOrderByClientOrderId(id), this.submitOptions);
+    if (outcome.kind === 'rejected') this.metrics.orderRejected(outcome.error.category);
+    return outcome;
   }
 
   getOrder(orderId: string) {

@@ -15,6 +15,8 @@ import { HTTP_BACKOFF, fullJitterDelay, type BackoffPolicy } from './backoff.js'
 import type { Credentials } from './credentials.js';
 import { classifyHttpError, classifyTransportError } from './errors.js';
 import type { RateLimiter } from './rate-limiter.js';
+import type { MetricsPort } from '../../ports/metrics.port.js';
+import { routeTemplate } from './route-template.js';
 
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
 export type RetryPolicy = 'safe' | 'never';
@@ -51,6 +53,8 @@ export interface HttpClientOptions {
   maxRetries?: number;
   backoff?: BackoffPolicy;
   limiter?: RateLimiter | null;
+  /** every attempt is counted and timed under its route template (default: none) */
+  metrics?: Pick<MetricsPort, 'brokerRequest'>;
 }
 
 const MAX_RETRY_AFTER_MS = 65_000;
@@ -91,7 +95,24 @@ export class AlpacaHttpClient {
     }
   }
 
+  /** one attempt, counted under its route template with its HTTP status or its failure's category */
   private async once(req: HttpRequest): Promise<HttpResponse> {
+    const metrics = this.options.metrics;
+    if (!metrics) return this.attempt(req);
+    const started = this.options.clock.now();
+    const seconds = () => (this.options.clock.now() - started) / 1000;
+    try {
+      const response = await this.attempt(req);
+      metrics.brokerRequest(routeTemplate(req.path), String(response.status), seconds());
+      return response;
+    } catch (error) {
+      const status = error instanceof BrokerError ? (error.status === null ? error.category : String(error.status)) : 'network';
+      metrics.brokerRequest(routeTemplate(req.path), status, seconds());
+      throw error;
+    }
+  }
+
+  private async attempt(req: HttpRequest): Promise<HttpResponse> {
     const operation = `${req.method} ${req.path}`;
     const { credentials } = this.options;
     const headers: Record<string, string> = {

@@ -7,6 +7,7 @@ import type { DataFeed } from '../../domain/market-data.js';
 import type { BrokerPort } from '../../ports/broker.port.js';
 import type { Clock, Random } from '../../ports/clock.port.js';
 import type { MarketDataPort, MarketDataStreamPort } from '../../ports/market-data.port.js';
+import type { MetricsPort } from '../../ports/metrics.port.js';
 import type { TradeStreamPort } from '../../ports/trade-stream.port.js';
 import { AlpacaBroker } from './alpaca-broker.js';
 import { AlpacaHttpClient, type FetchLike } from './http-client.js';
@@ -26,6 +27,8 @@ export interface AlpacaAdapterDeps {
   timeoutClock?: Clock;
   /** a REST request is held for a rate-limit window longer than a second (once per wait) */
   onRateLimitWait?: (wait: RateLimitWait & { api: AlpacaApi }) => void;
+  /** broker requests and order submissions are counted here (default: none) */
+  metrics?: MetricsPort;
 }
 
 export type AlpacaApi = 'trading' | 'market data';
@@ -59,10 +62,10 @@ export function createAlpacaAdapters(config: ResolvedAlpaca & { tuning?: AlpacaA
     const limiter = limit === null ? null : new RateLimiter({ clock: deps.clock, maxPerWindow: limit, onWait: (wait) => deps.onRateLimitWait?.({ ...wait, api }) });
     if (limiter) limiters.push(limiter);
     return new AlpacaHttpClient({
-      baseUrl, credentials, clock: deps.clock, random: deps.random, fetch: deps.fetch ?? sharedNodeHttpFetch(), timeoutMs: tuning.timeoutMs, timeoutClock: deps.timeoutClock, limiter,
+      baseUrl, credentials, clock: deps.clock, random: deps.random, fetch: deps.fetch ?? sharedNodeHttpFetch(), timeoutMs: tuning.timeoutMs, timeoutClock: deps.timeoutClock, limiter, metrics: deps.metrics,
     });
   };
-  const broker = new AlpacaBroker({ mode: config.mode, http: http(config.urls.trading, 'trading') });
+  const broker = new AlpacaBroker({ mode: config.mode, http: http(config.urls.trading, 'trading'), metrics: deps.metrics });
   return {
     broker,
     tradeStream: new AlpacaTradeStream({

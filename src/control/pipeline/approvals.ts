@@ -49,7 +49,7 @@ async function fireApproved(rt: PipelineRuntime, record: SignalRecord, size: Siz
       await journalSignal(trx, approved, now, cause);
       return { approved, trade };
     });
-    rt.submitInBackground(result.trade, cause);
+    rt.submitInBackground(result.trade, cause, record.receivedAt);
     rt.emit({ type: 'signal', signalId: id, outcome: 'approved', tradeId: result.trade.id });
     return { ok: true, value: answerOf(result.approved) };
   } catch (error) {

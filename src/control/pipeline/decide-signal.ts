@@ -190,7 +190,7 @@ async function fireReceived(rt: PipelineRuntime, record: SignalRecord): Promise<
     return { trade, updated };
   }).catch((error: unknown) => (error instanceof NotReceived ? null : Promise.reject(error)));
   if (!result) return answerOf(await storedOrThrow(rt, record.id));
-  rt.submitInBackground(result.trade, CAUSE);
+  rt.submitInBackground(result.trade, CAUSE, record.receivedAt);
   rt.emit({ type: 'signal', signalId: record.id, outcome: 'fired', tradeId: result.trade.id });
   return answerOf(result.updated);
 }

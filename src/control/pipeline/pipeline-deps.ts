@@ -7,6 +7,7 @@ import type { Account } from '../../domain/account.js';
 import type { EntryGate } from '../bot-control.js';
 import type { MarketDataPort } from '../../ports/market-data.port.js';
 import type { KeelBotControl } from '../bot-control.js';
+import type { MetricsPort } from '../../ports/metrics.port.js';
 
 export interface PipelineDeps {
   db: Db;
@@ -32,6 +33,8 @@ export interface PipelineDeps {
   newId?: () => string;
   /** every account snapshot read (the circuit breakers observe equity here) */
   onAccount?: (account: Account, at: number) => void;
+  /** the time from a signal's arrival to its entry's POST is observed here (default: none) */
+  metrics?: Pick<MetricsPort, 'signalToOrder'>;
   /** operator-facing problems of background work (the POST after the answer, the expiry sweep) */
   warn?: (message: string, error?: unknown) => void;
   /** a signal received but not decided within this long (its decision waited for the broker, or

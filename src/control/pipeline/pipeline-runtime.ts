@@ -109,9 +109,11 @@ export class PipelineRuntime {
     return running;
   }
 
-  /** sends the entry after the caller has answered; never awaited by it */
-  submitInBackground(trade: Trade, cause: string): void {
+  /** sends the entry after the caller has answered; never awaited by it. `signalReceivedAt`: when
+   *  its signal arrived (the signal-to-order latency is measured from there to this POST) */
+  submitInBackground(trade: Trade, cause: string, signalReceivedAt: number): void {
     if (trade.notional) this.account.reserve(trade.id, trade.notional);
+    this.deps.metrics?.signalToOrder((this.deps.clock.now() - signalReceivedAt) / 1000);
     const work = submitEntry(this.deps, trade, cause).then(
       (outcome) => {
         this.account.settled(trade.id, outcome.kind);

@@ -64,7 +64,7 @@ export async function fire(rt: PipelineRuntime, record: SignalRecord): Promise<S
     if (!stored) throw error;
     return answerOf(stored);
   }
-  rt.submitInBackground(trade, CAUSE);
+  rt.submitInBackground(trade, CAUSE, record.receivedAt);
   rt.emit({ type: 'signal', signalId: fired.id, outcome: fired.status, tradeId: fired.tradeId });
   return answerOf(fired);
 }

@@ -68,6 +68,8 @@ export interface BreakerObservation {
   drawdownPct: Decimal | null;
   /** the day's stored level after this observation */
   level: BreakerLevel;
+  /** the day's realized P&L as stored with this observation */
+  realizedPnl: Decimal;
   /** the level this observation raised the day to, if it did */
   raised: BreakerLevel | null;
   dailyLossTripped: boolean;
@@ -123,7 +125,7 @@ export class BreakerMonitor {
       if (lossTripped) await this.onDailyLoss(date, stats.realizedPnl, sample.unrealizedPnl, settings.dailyLossLimitUsd);
     }
     return {
-      date, sessionStartEquity: start, drawdownPct: drawdown, level: stats.breakerLevel, raised,
+      date, sessionStartEquity: start, drawdownPct: drawdown, level: stats.breakerLevel, raised, realizedPnl: stats.realizedPnl,
       dailyLossTripped: stats.dailyLossTripped || lossTripped, lossTripped,
     };
   }

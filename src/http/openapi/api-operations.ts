@@ -44,6 +44,11 @@ export const API_OPERATIONS: ApiOperation[] = [
     responses: { 200: { description: 'the OpenAPI 3.1 document', schema: s.openApiDocumentSchema } },
   },
   {
+    method: 'get', path: '/metrics', tag: 'reference', summary: 'Prometheus metrics (text exposition format)',
+    description: 'The same bearer token as the API (a scrape config sets it with `authorization.credentials`). No label carries a symbol or an id.',
+    responses: { 200: { description: 'the metrics of this Keel instance', mediaType: 'text/plain' } },
+  },
+  {
     method: 'get', path: '/docs', tag: 'reference', public: true, summary: 'The API reference page (works offline)',
     responses: { 200: { description: 'an HTML page rendering this document; every asset comes from Keel itself', mediaType: 'text/html' } },
   },
