@@ -11,6 +11,7 @@ import { SignIn } from './sign-in.js';
 import { StatusBar } from './status-bar.js';
 import { Controls } from './controls.js';
 
+// a view with a `component` renders it (its own loading, error and empty states); one without shows `empty`
 const VIEWS = [
   { id: 'positions', name: 'Positions', empty: 'No open positions. Entries Keel makes show up here with their exits.' },
   { id: 'approvals', name: 'Approvals', empty: 'Nothing waits for approval. In semi-auto mode, signals that passed every check wait here.' },
@@ -88,7 +89,7 @@ function App() {
     </header>
     <main>
       <h1>${view.name}</h1>
-      <div class="empty">${view.empty}</div>
+      ${view.component ? html`<${view.component} />` : html`<div class="empty">${view.empty}</div>`}
     </main>`;
 }
 
