@@ -113,8 +113,17 @@ export interface PerformanceFacts {
   lastEquity: Decimal | null;
   dailyCloses: DailyClose[];
   curve: CurvePoint[];
-  groups: Record<BreakdownDimension, Array<{ key: BreakdownKey; aggregate: TradeAggregate }>>;
+  groups: Record<BreakdownDimension, Array<{ key: BreakdownKey; aggregate: GroupAggregate }>>;
 }
+
+/** what a breakdown row needs of a group's aggregate */
+export type GroupAggregate = Pick<TradeAggregate, 'trades' | 'wins' | 'losses' | 'totalPnl' | 'grossProfit' | 'grossLoss'>;
+
+/** what a daily row needs of a day's aggregate */
+export type DayAggregate = Pick<TradeAggregate, 'trades' | 'wins' | 'losses' | 'totalPnl' | 'holdMs' | 'holdCount'> & {
+  bestPnl: Decimal | null;
+  worstPnl: Decimal | null;
+};
 
 export interface CurvePoint {
   t: EpochMs;
@@ -175,7 +184,7 @@ export interface PerformanceReport {
 /** one ET trading day: facts the two paths produce alike */
 export interface DailyFacts {
   date: string;
-  aggregate: TradeAggregate;
+  aggregate: DayAggregate;
   /** the day's first snapshot and its closing equity (null without a snapshot that day) */
   startEquity: Decimal | null;
   endEquity: Decimal | null;

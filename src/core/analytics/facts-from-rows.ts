@@ -6,7 +6,8 @@
  * matching every trade filter) count; equity points of that mode in the same instants.
  */
 import { etDate } from '../../domain/market-time.js';
-import { BREAKDOWN_DIMENSIONS, type BreakdownKey, type ClosedTrade, type DailyFacts, type EquityPoint, type PerformanceFacts, type PerformanceQuery, type TradeAggregate } from './analytics.types.js';
+import type { Trade } from '../../domain/trade.js';
+import { BREAKDOWN_DIMENSIONS, type BreakdownKey, type ClosedTrade, type DailyFacts, type DayAggregate, type GroupAggregate, type EquityPoint, type PerformanceFacts, type PerformanceQuery, type TradeAggregate } from './analytics.types.js';
 import { breakdownKey } from './breakdown-keys.js';
 import { byTime, dailyCloses, downsample, drawdown } from './equity-curve.js';
 import { etDateRange, inRange } from './et-range.js';
@@ -26,7 +27,7 @@ export function selectPoints(points: readonly EquityPoint[], q: Pick<Performance
   return points.filter((p) => p.mode === q.mode && inRange(p.t, range)).sort(byTime);
 }
 
-function groupBy(trades: readonly ClosedTrade[], keyOf: (t: ClosedTrade) => BreakdownKey): Array<{ key: BreakdownKey; aggregate: TradeAggregate }> {
+function groupBy(trades: readonly ClosedTrade[], keyOf: (t: ClosedTrade) => BreakdownKey): Array<{ key: BreakdownKey; aggregate: GroupAggregate }> {
   const groups = new Map<BreakdownKey, TradeAggregate>();
   for (const t of trades) {
     const key = keyOf(t);
@@ -50,6 +51,10 @@ export function performanceFacts(trades: readonly ClosedTrade[], points: readonl
   };
 }
 
+function dayAggregate(a: TradeAggregate): DayAggregate {
+  return { trades: a.trades, wins: a.wins, losses: a.losses, totalPnl: a.totalPnl, holdMs: a.holdMs, holdCount: a.holdCount, bestPnl: a.best?.pnl ?? null, worstPnl: a.worst?.pnl ?? null };
+}
+
 /** one entry per ET date with a trade exit or an equity point, oldest first */
 export function dailyFacts(trades: readonly ClosedTrade[], points: readonly EquityPoint[], q: Pick<PerformanceQuery, 'mode' | 'from' | 'to'>): DailyFacts[] {
   const selected = selectTrades(trades, q);
@@ -59,10 +64,19 @@ export function dailyFacts(trades: readonly ClosedTrade[], points: readonly Equi
     const day = curve.filter((p) => p.sessionDate === date);
     return {
       date,
-      aggregate: aggregate(selected.filter((t) => etDate(t.exitAt) === date)),
+      aggregate: dayAggregate(aggregate(selected.filter((t) => etDate(t.exitAt) === date))),
       startEquity: day[0]?.equity ?? null,
       endEquity: dailyCloses(day)[0]?.equity ?? null,
       drawdownFraction: drawdown(day)?.fraction ?? null,
     };
   });
+}
+
+/** a journaled trade as the metrics see it; null unless it is closed with a P&L and an exit time */
+export function toClosedTrade(t: Trade): ClosedTrade | null {
+  if (t.status !== 'closed' || t.pnl === null || t.exitAt === null) return null;
+  return {
+    id: t.id, symbol: t.symbol, mode: t.mode, pnl: t.pnl, entryAt: t.entryAt, exitAt: t.exitAt, strategy: t.strategy,
+    catalystType: t.catalystType, catalystTier: t.catalystTier, stars: t.stars, exitReason: t.exitReason,
+  };
 }

@@ -7,7 +7,7 @@
  * payoffRatio = avgWin ÷ |avgLoss|; returnPct = (last ÷ first equity − 1) × 100.
  */
 import { Decimal } from '../../domain/money.js';
-import { BREAKDOWN_DIMENSIONS, type BreakdownKey, type BreakdownRow, type DailyFacts, type DailyRow, type PerformanceFacts, type PerformanceReport, type PerformanceSummary, type TradeAggregate, type TradeRef } from './analytics.types.js';
+import { BREAKDOWN_DIMENSIONS, type BreakdownKey, type BreakdownRow, type DailyFacts, type DailyRow, type PerformanceFacts, type PerformanceReport, type PerformanceSummary, type GroupAggregate, type TradeRef } from './analytics.types.js';
 import { returnRatios } from './daily-returns.js';
 import { avgSeconds, moneyAvg, ratio, ratioOf } from './rounding.js';
 
@@ -55,7 +55,7 @@ export function summarize(facts: PerformanceFacts): PerformanceSummary {
   };
 }
 
-export function breakdownRow(key: BreakdownKey, a: TradeAggregate): BreakdownRow {
+export function breakdownRow(key: BreakdownKey, a: GroupAggregate): BreakdownRow {
   return {
     key,
     trades: a.trades,
@@ -93,8 +93,8 @@ export function dailyRow(f: DailyFacts): DailyRow {
     losses: a.losses,
     winRate: ratioOf(a.wins, a.trades),
     realizedPnl: a.totalPnl,
-    bestTradePnl: a.best?.pnl ?? null,
-    worstTradePnl: a.worst?.pnl ?? null,
+    bestTradePnl: a.bestPnl,
+    worstTradePnl: a.worstPnl,
     avgHoldSeconds: avgSeconds(a.holdMs, a.holdCount),
     startEquity: f.startEquity,
     endEquity: f.endEquity,
