@@ -169,3 +169,10 @@ export async function loadDailyFacts(db: DbOrTrx, q: Pick<PerformanceQuery, 'mod
     drawdownFraction: decOrNull(r.dd_fraction),
   }));
 }
+
+/** trades of the mode holding shares now (open, or with an exit working) */
+export async function countOpenTrades(db: DbOrTrx, mode: PerformanceQuery['mode']): Promise<number> {
+  const row = await db.selectFrom('bot_trade').select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('mode', '=', mode).where('status', 'in', ['open', 'exiting']).executeTakeFirstOrThrow();
+  return Number(row.n);
+}

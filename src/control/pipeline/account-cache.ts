@@ -84,6 +84,15 @@ export class AccountCache {
     return { ...snap, kind: 'fresh', buyingPower: snap.buyingPower.minus(reserved), reserved };
   }
 
+  /** the fresh snapshot of the current broker, or null; unlike lookup() it never starts a read */
+  peek(): AccountView | null {
+    const snap = this.snapshot;
+    if (!snap || snap.broker !== this.deps.broker()) return null;
+    if (this.deps.clock.now() - snap.at > (this.deps.maxAgeMs ?? 60_000)) return null;
+    const found = this.lookup();
+    return found.kind === 'fresh' ? found : null;
+  }
+
   /** cold start only: awaits one read when there is no snapshot for the current broker */
   async lookupOrRead(): Promise<AccountLookup> {
     const first = this.lookup();
