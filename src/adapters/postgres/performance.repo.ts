@@ -16,7 +16,7 @@ import { WEEKDAYS } from '../../core/analytics/breakdown-keys.js';
 import { CURVE_BUCKETS, MAX_CURVE_POINTS } from '../../core/analytics/equity-curve.js';
 import { etDateRange } from '../../core/analytics/et-range.js';
 import { Decimal } from '../../domain/money.js';
-import type { DbOrTrx } from './schema.js';
+import type { Db, DbOrTrx } from './schema.js';
 import { ts, toMs } from './sql-time.js';
 
 type Row = Record<string, unknown>;
@@ -24,7 +24,8 @@ const num = (v: unknown): number => Number(v);
 const dec = (v: unknown): Decimal => new Decimal(v as string);
 const decOrNull = (v: unknown): Decimal | null => (v === null || v === undefined ? null : dec(v));
 
-/** the selected closed trades, with hold time (ms; null without an entry time) and ET entry hour/weekday */
+/** the selected closed trades. Per-row work stays cheap (no time-zone conversion per row: that
+ *  costs more than the whole scan): hold is an interval; ET dates and hours are taken per UTC hour bin */
 function tradesCte(q: PerformanceQuery): RawBuilder<unknown> {
   const r = etDateRange(q.from, q.to);
   const filters = [
@@ -33,11 +34,7 @@ function tradesCte(q: PerformanceQuery): RawBuilder<unknown> {
     q.symbol === undefined ? sql`` : sql` AND symbol = ${q.symbol}`,
   ];
   return sql`t AS (
-    SELECT id, symbol, pnl, exit_at, strategy, catalyst_type, catalyst_tier, stars, exit_reason,
-      round(extract(epoch FROM exit_at - entry_at) * 1000)::bigint AS hold_ms,
-      extract(hour FROM entry_at AT TIME ZONE 'America/New_York')::int AS entry_hour,
-      extract(dow FROM entry_at AT TIME ZONE 'America/New_York')::int AS entry_dow,
-      (exit_at AT TIME ZONE 'America/New_York')::date AS exit_date
+    SELECT id, symbol, pnl, entry_at, exit_at, exit_at - entry_at AS hold, strategy, catalyst_type, catalyst_tier, stars, exit_reason
     FROM bot_trade
     WHERE status = 'closed' AND mode = ${q.mode} AND exit_at >= ${ts(r.start)} AND exit_at < ${ts(r.end)} AND pnl IS NOT NULL${filters[0]}${filters[1]}${filters[2]})`;
 }
@@ -49,7 +46,7 @@ function equityCte(q: Pick<PerformanceQuery, 'mode' | 'from' | 'to'>): RawBuilde
     WHERE mode = ${q.mode} AND at >= ${ts(r.start)} AND at < ${ts(r.end)})`;
 }
 
-/** counts and sums of a group of t's rows (the trade aggregate without best/worst) */
+/** counts and sums of a group of t's rows (the trade aggregate without best/worst); hold in ms */
 const AGGREGATES = sql`count(*)::int AS trades,
   count(*) FILTER (WHERE pnl > 0)::int AS wins,
   count(*) FILTER (WHERE pnl < 0)::int AS losses,
@@ -57,9 +54,18 @@ const AGGREGATES = sql`count(*)::int AS trades,
   coalesce(sum(pnl), 0) AS total_pnl,
   coalesce(sum(pnl) FILTER (WHERE pnl > 0), 0) AS gross_profit,
   coalesce(-sum(pnl) FILTER (WHERE pnl < 0), 0) AS gross_loss,
-  coalesce(sum(hold_ms), 0) AS hold_ms, count(hold_ms)::int AS hold_count,
-  coalesce(sum(hold_ms) FILTER (WHERE pnl > 0), 0) AS win_hold_ms, count(hold_ms) FILTER (WHERE pnl > 0)::int AS win_hold_count,
-  coalesce(sum(hold_ms) FILTER (WHERE pnl < 0), 0) AS loss_hold_ms, count(hold_ms) FILTER (WHERE pnl < 0)::int AS loss_hold_count`;
+  coalesce(round(extract(epoch FROM sum(hold)) * 1000), 0) AS hold_ms, count(hold)::int AS hold_count,
+  coalesce(round(extract(epoch FROM sum(hold) FILTER (WHERE pnl > 0)) * 1000), 0) AS win_hold_ms, count(hold) FILTER (WHERE pnl > 0)::int AS win_hold_count,
+  coalesce(round(extract(epoch FROM sum(hold) FILTER (WHERE pnl < 0)) * 1000), 0) AS loss_hold_ms, count(hold) FILTER (WHERE pnl < 0)::int AS loss_hold_count,
+  max(pnl) AS best_pnl, min(pnl) AS worst_pnl`;
+
+/** the same columns summed over partial aggregates (rows of AGGREGATES grouped finer) */
+const REAGGREGATES = sql`coalesce(sum(trades), 0)::int AS trades, coalesce(sum(wins), 0)::int AS wins, coalesce(sum(losses), 0)::int AS losses,
+  coalesce(sum(breakeven), 0)::int AS breakeven, coalesce(sum(total_pnl), 0) AS total_pnl, coalesce(sum(gross_profit), 0) AS gross_profit,
+  coalesce(sum(gross_loss), 0) AS gross_loss, coalesce(sum(hold_ms), 0) AS hold_ms, coalesce(sum(hold_count), 0)::int AS hold_count,
+  coalesce(sum(win_hold_ms), 0) AS win_hold_ms, coalesce(sum(win_hold_count), 0)::int AS win_hold_count,
+  coalesce(sum(loss_hold_ms), 0) AS loss_hold_ms, coalesce(sum(loss_hold_count), 0)::int AS loss_hold_count,
+  max(best_pnl) AS best_pnl, min(worst_pnl) AS worst_pnl`;
 
 function groupAggregate(r: Row): GroupAggregate {
   return { trades: num(r.trades), wins: num(r.wins), losses: num(r.losses), totalPnl: dec(r.total_pnl), grossProfit: dec(r.gross_profit), grossLoss: dec(r.gross_loss) };
@@ -71,49 +77,71 @@ function refOf(v: unknown): TradeRef | null {
   return { id: r.id, symbol: r.symbol, pnl: new Decimal(String(r.pnl)), exitAt: Number(r.exit_ms) };
 }
 
-async function totals(db: DbOrTrx, q: PerformanceQuery): Promise<{ total: TradeAggregate; streaks: PerformanceFacts['streaks'] }> {
-  const ref = (order: RawBuilder<unknown>) => sql`(SELECT json_build_object('id', id, 'symbol', symbol, 'pnl', pnl::text,
-    'exit_ms', (extract(epoch FROM exit_at) * 1000)::bigint) FROM t ORDER BY ${order} LIMIT 1)`;
+const GROUP_COLUMNS: Record<Exclude<BreakdownDimension, 'entryHourEt' | 'weekday'>, string> = {
+  strategy: 'strategy', catalystType: 'catalyst_type', catalystTier: 'catalyst_tier', stars: 'stars', exitReason: 'exit_reason', symbol: 'symbol',
+};
+const PLAIN_DIMENSIONS = Object.keys(GROUP_COLUMNS) as Array<keyof typeof GROUP_COLUMNS>;
+
+/** the total and the plain breakdowns: one hash aggregation of t by every plain dimension at once
+ *  (a few thousand combinations at most), then GROUPING SETS over those partial sums (the empty
+ *  set is the total): the sums are a monoid, so summing partial sums gives the same result */
+async function totalsAndGroups(db: DbOrTrx, q: PerformanceQuery): Promise<{ total: Omit<TradeAggregate, 'best' | 'worst'>; groups: PerformanceFacts['groups'] }> {
+  const columns = PLAIN_DIMENSIONS.map((d) => sql.ref(GROUP_COLUMNS[d]));
+  const flags = PLAIN_DIMENSIONS.map((d) => sql`grouping(${sql.ref(GROUP_COLUMNS[d])}) AS ${sql.ref(`g_${d}`)}`);
   const { rows } = await sql<Row>`WITH ${tradesCte(q)},
-    runs AS (SELECT sign(pnl) AS sg, row_number() OVER (ORDER BY exit_at, id) - row_number() OVER (PARTITION BY sign(pnl) ORDER BY exit_at, id) AS island FROM t),
-    lengths AS (SELECT sg, count(*) AS n FROM runs GROUP BY sg, island)
-    SELECT ${AGGREGATES},
-      ${ref(sql`pnl DESC, exit_at, id`)} AS best, ${ref(sql`pnl ASC, exit_at, id`)} AS worst,
-      (SELECT coalesce(max(n) FILTER (WHERE sg > 0), 0)::int FROM lengths) AS max_wins,
-      (SELECT coalesce(max(n) FILTER (WHERE sg < 0), 0)::int FROM lengths) AS max_losses
-    FROM t`.execute(db);
-  const r = rows[0]!;
-  return {
-    total: {
-      ...groupAggregate(r), breakeven: num(r.breakeven),
-      holdMs: num(r.hold_ms), holdCount: num(r.hold_count), winHoldMs: num(r.win_hold_ms), winHoldCount: num(r.win_hold_count),
-      lossHoldMs: num(r.loss_hold_ms), lossHoldCount: num(r.loss_hold_count), best: refOf(r.best), worst: refOf(r.worst),
-    },
-    streaks: { maxConsecutiveWins: num(r.max_wins), maxConsecutiveLosses: num(r.max_losses) },
-  };
+    parts AS (SELECT ${sql.join(columns)}, ${AGGREGATES} FROM t GROUP BY ${sql.join(columns)})
+    SELECT ${sql.join(columns)}, ${sql.join(flags)}, ${REAGGREGATES}
+    FROM parts GROUP BY GROUPING SETS ((), ${sql.join(columns.map((c) => sql`(${c})`))})`.execute(db);
+  const groups = {} as PerformanceFacts['groups'];
+  for (const d of BREAKDOWN_DIMENSIONS) groups[d] = [];
+  let total: Omit<TradeAggregate, 'best' | 'worst'> | null = null;
+  for (const r of rows) {
+    const d = PLAIN_DIMENSIONS.find((dim) => num(r[`g_${dim}`]) === 0);
+    if (d === undefined) {
+      total = {
+        ...groupAggregate(r), breakeven: num(r.breakeven), holdMs: num(r.hold_ms), holdCount: num(r.hold_count),
+        winHoldMs: num(r.win_hold_ms), winHoldCount: num(r.win_hold_count), lossHoldMs: num(r.loss_hold_ms), lossHoldCount: num(r.loss_hold_count),
+      };
+    } else {
+      groups[d].push({ key: r[GROUP_COLUMNS[d]] as BreakdownKey, aggregate: groupAggregate(r) });
+    }
+  }
+  return { total: total!, groups };
 }
 
-const GROUP_COLUMNS: Record<BreakdownDimension, string> = {
-  strategy: 'strategy', catalystType: 'catalyst_type', catalystTier: 'catalyst_tier', stars: 'stars',
-  exitReason: 'exit_reason', symbol: 'symbol', entryHourEt: 'entry_hour', weekday: 'entry_dow',
-};
-
-/** every breakdown in one pass over t (GROUPING SETS: one set per dimension) */
-async function groups(db: DbOrTrx, q: PerformanceQuery): Promise<PerformanceFacts['groups']> {
-  const columns = BREAKDOWN_DIMENSIONS.map((d) => sql.ref(GROUP_COLUMNS[d]));
-  const flags = BREAKDOWN_DIMENSIONS.map((d) => sql`grouping(${sql.ref(GROUP_COLUMNS[d])}) AS ${sql.ref(`g_${d}`)}`);
-  const { rows } = await sql<Row>`WITH ${tradesCte(q)}
-    SELECT ${sql.join(columns)}, ${sql.join(flags)}, ${AGGREGATES}
-    FROM t GROUP BY GROUPING SETS (${sql.join(columns.map((c) => sql`(${c})`))})`.execute(db);
-  const out = {} as PerformanceFacts['groups'];
-  for (const d of BREAKDOWN_DIMENSIONS) out[d] = [];
+/** entry hour and weekday in New York: partial aggregates per UTC hour of entry, then summed per
+ *  ET hour / weekday (an ET hour or date never straddles a UTC hour: the offsets are whole hours) */
+async function entryTimeGroups(db: DbOrTrx, q: PerformanceQuery): Promise<Pick<PerformanceFacts['groups'], 'entryHourEt' | 'weekday'>> {
+  const { rows } = await sql<Row>`WITH ${tradesCte(q)},
+    bins AS (SELECT date_bin('1 hour', entry_at, timestamptz 'epoch') AT TIME ZONE 'America/New_York' AS local, ${AGGREGATES}
+      FROM t GROUP BY date_bin('1 hour', entry_at, timestamptz 'epoch'))
+    SELECT extract(hour FROM local)::int AS hour, extract(dow FROM local)::int AS dow, grouping(extract(hour FROM local)) AS g_hour, ${REAGGREGATES}
+    FROM bins GROUP BY GROUPING SETS ((extract(hour FROM local)), (extract(dow FROM local)))`.execute(db);
+  const out: Pick<PerformanceFacts['groups'], 'entryHourEt' | 'weekday'> = { entryHourEt: [], weekday: [] };
   for (const r of rows) {
-    const d = BREAKDOWN_DIMENSIONS.find((dim) => num(r[`g_${dim}`]) === 0)!;
-    const raw = r[GROUP_COLUMNS[d]];
-    const key: BreakdownKey = raw === null ? null : d === 'weekday' ? WEEKDAYS[num(raw)]! : (raw as string | number);
-    out[d].push({ key, aggregate: groupAggregate(r) });
+    const isHour = num(r.g_hour) === 0;
+    const raw = isHour ? r.hour : r.dow;
+    const key: BreakdownKey = raw === null ? null : isHour ? num(raw) : WEEKDAYS[num(raw)]!;
+    (isHour ? out.entryHourEt : out.weekday).push({ key, aggregate: groupAggregate(r) });
   }
   return out;
+}
+
+/** best and worst trade (equal P&Ls: the earlier exit, then the smaller id) and the streaks in exit order */
+async function extremesAndStreaks(db: DbOrTrx, q: PerformanceQuery): Promise<{ best: TradeRef | null; worst: TradeRef | null; streaks: PerformanceFacts['streaks'] }> {
+  // the row is chosen first, then turned into JSON (a select list is computed for every row a sort reads)
+  const ref = (order: RawBuilder<unknown>) => sql`(SELECT json_build_object('id', id, 'symbol', symbol, 'pnl', pnl::text,
+    'exit_ms', (extract(epoch FROM exit_at) * 1000)::bigint) FROM (SELECT id, symbol, pnl, exit_at FROM t ORDER BY ${order} LIMIT 1) top)`;
+  // a run starts where the sign changes; its id is the count of starts so far
+  const { rows } = await sql<Row>`WITH ${tradesCte(q)},
+    marked AS (SELECT exit_at, id, sign(pnl) AS sg, CASE WHEN sign(pnl) IS DISTINCT FROM lag(sign(pnl)) OVER (ORDER BY exit_at, id) THEN 1 ELSE 0 END AS starts FROM t),
+    runs AS (SELECT sg, sum(starts) OVER (ORDER BY exit_at, id ROWS UNBOUNDED PRECEDING) AS run FROM marked),
+    lengths AS (SELECT sg, count(*) AS n FROM runs GROUP BY sg, run)
+    SELECT ${ref(sql`pnl DESC, exit_at, id`)} AS best, ${ref(sql`pnl ASC, exit_at, id`)} AS worst,
+      (SELECT coalesce(max(n) FILTER (WHERE sg > 0), 0)::int FROM lengths) AS max_wins,
+      (SELECT coalesce(max(n) FILTER (WHERE sg < 0), 0)::int FROM lengths) AS max_losses`.execute(db);
+  const r = rows[0]!;
+  return { best: refOf(r.best), worst: refOf(r.worst), streaks: { maxConsecutiveWins: num(r.max_wins), maxConsecutiveLosses: num(r.max_losses) } };
 }
 
 async function equityFacts(db: DbOrTrx, q: PerformanceQuery): Promise<Pick<PerformanceFacts, 'drawdown' | 'firstEquity' | 'lastEquity' | 'dailyCloses' | 'curve'>> {
@@ -142,15 +170,37 @@ async function equityFacts(db: DbOrTrx, q: PerformanceQuery): Promise<Pick<Perfo
   };
 }
 
-export async function loadPerformanceFacts(db: DbOrTrx, q: PerformanceQuery): Promise<PerformanceFacts> {
-  const [t, g, e] = await Promise.all([totals(db, q), groups(db, q), equityFacts(db, q)]);
-  return { ...t, groups: g, ...e };
+/** sorts of a year of rows fit in memory instead of spilling to disk */
+const WORK_MEM = sql`SET LOCAL work_mem = '64MB'`;
+
+/** every query in one REPEATABLE READ transaction: the answer describes one moment of the journal */
+function inOneSnapshot<T>(db: Db, work: (trx: DbOrTrx) => Promise<T>): Promise<T> {
+  return db.transaction().setIsolationLevel('repeatable read').execute(async (trx) => {
+    await WORK_MEM.execute(trx);
+    return work(trx);
+  });
+}
+
+/** the trade figures in one snapshot and the equity figures in another, side by side on two connections */
+export async function loadPerformanceFacts(db: Db, q: PerformanceQuery): Promise<PerformanceFacts> {
+  const [trades, equity] = await Promise.all([
+    inOneSnapshot(db, async (trx) => {
+      const { total, groups } = await totalsAndGroups(trx, q);
+      const timed = await entryTimeGroups(trx, q);
+      const { best, worst, streaks } = await extremesAndStreaks(trx, q);
+      return { total: { ...total, best, worst }, streaks, groups: { ...groups, ...timed } };
+    }),
+    inOneSnapshot(db, (trx) => equityFacts(trx, q)),
+  ]);
+  return { ...trades, ...equity };
 }
 
 /** one entry per ET date with a trade exit or an equity row, oldest first */
-export async function loadDailyFacts(db: DbOrTrx, q: Pick<PerformanceQuery, 'mode' | 'from' | 'to'>): Promise<DailyFacts[]> {
-  const { rows } = await sql<Row>`WITH ${tradesCte(q)}, ${equityCte(q)},
-    days AS (SELECT exit_date AS date, ${AGGREGATES}, max(pnl) AS best_pnl, min(pnl) AS worst_pnl FROM t GROUP BY exit_date),
+export async function loadDailyFacts(db: Db, q: Pick<PerformanceQuery, 'mode' | 'from' | 'to'>): Promise<DailyFacts[]> {
+  const { rows } = await inOneSnapshot(db, (trx) => sql<Row>`WITH ${tradesCte(q)}, ${equityCte(q)},
+    bins AS (SELECT (date_bin('1 hour', exit_at, timestamptz 'epoch') AT TIME ZONE 'America/New_York')::date AS date, ${AGGREGATES}
+      FROM t GROUP BY date_bin('1 hour', exit_at, timestamptz 'epoch')),
+    days AS (SELECT date, ${REAGGREGATES} FROM bins GROUP BY date),
     peaks AS (SELECT session_date, equity, max(equity) OVER (PARTITION BY session_date ORDER BY at ROWS UNBOUNDED PRECEDING) AS peak FROM e),
     falls AS (SELECT session_date, coalesce(max((peak - equity) / peak) FILTER (WHERE peak > 0), 0) AS dd_fraction FROM peaks GROUP BY session_date),
     opens AS (SELECT DISTINCT ON (session_date) session_date, equity FROM e ORDER BY session_date, at),
@@ -158,7 +208,7 @@ export async function loadDailyFacts(db: DbOrTrx, q: Pick<PerformanceQuery, 'mod
     eq AS (SELECT o.session_date AS date, o.equity AS start_equity, c.equity AS end_equity, f.dd_fraction
       FROM opens o JOIN closes c USING (session_date) JOIN falls f USING (session_date))
     SELECT coalesce(days.date, eq.date) AS day, days.*, eq.start_equity, eq.end_equity, eq.dd_fraction
-    FROM days FULL JOIN eq ON eq.date = days.date ORDER BY day`.execute(db);
+    FROM days FULL JOIN eq ON eq.date = days.date ORDER BY day`.execute(trx));
   return rows.map((r) => ({
     date: r.day as string,
     aggregate: r.trades === null
