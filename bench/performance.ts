@@ -23,7 +23,8 @@ import type { PipelineDeps } from '../src/control/pipeline/pipeline-deps.js';
 import { createPipeline } from '../src/control/pipeline/signal-service.js';
 import { etWallToEpoch } from '../src/domain/market-time.js';
 import { createApp } from '../src/http/app.js';
-import { insertEquityRows, insertTradeRows, randomEquity, randomTrades, seeded, tradingDays } from '../tests/support/performance-rows.js';
+import { tradingDays } from '../tests/support/performance-rows.js';
+import { addClosedTrades, loadEquityYear } from './performance-data.js';
 
 const ROUNDS = Number(process.env.BENCH_B7_ROUNDS ?? 5);
 const PER_ROUND = 10;
@@ -51,9 +52,8 @@ export async function runPerformanceBenchmarks(): Promise<void> {
     const from = days[0]!, to = days[days.length - 1]!;
     const clock = new ManualClock(etWallToEpoch(to, 17, 0));
     await loadBotConfig(db, clock.now());
-    const rand = seeded(7);
     const load = performance.now();
-    for (const mode of ['paper', 'live'] as const) await insertEquityRows(db, randomEquity(rand, mode, days));
+    await loadEquityYear(db, days);
     console.log(`B7 /api/performance: ${days.length} days of minute equity rows per mode loaded in ${((performance.now() - load) / 1000).toFixed(1)} s`);
 
     // the route through the real facade; performance() reads only the database and the mode
@@ -71,7 +71,8 @@ export async function runPerformanceBenchmarks(): Promise<void> {
     let paperTrades = 0;
     for (const target of [10_000, 100_000]) {
       const add = target - paperTrades;
-      await insertTradeRows(db, [...randomTrades(rand, 'paper', days, add), ...randomTrades(rand, 'live', days, add / 10)]);
+      await addClosedTrades(db, days, 'paper', add);
+      await addClosedTrades(db, days, 'live', add / 10);
       paperTrades = target;
       await sql`ANALYZE`.execute(db);
       const answer = await request();

@@ -132,41 +132,56 @@ async function extremesAndStreaks(db: DbOrTrx, q: PerformanceQuery): Promise<{ b
   // the row is chosen first, then turned into JSON (a select list is computed for every row a sort reads)
   const ref = (order: RawBuilder<unknown>) => sql`(SELECT json_build_object('id', id, 'symbol', symbol, 'pnl', pnl::text,
     'exit_ms', (extract(epoch FROM exit_at) * 1000)::bigint) FROM (SELECT id, symbol, pnl, exit_at FROM t ORDER BY ${order} LIMIT 1) top)`;
-  // a run starts where the sign changes; its id is the count of starts so far
+  // in exit order: a run starts where the sign changes; a row's run length = its position − its run's
+  // start + 1 (both windows share one ordering, so one sort serves them)
   const { rows } = await sql<Row>`WITH ${tradesCte(q)},
-    marked AS (SELECT exit_at, id, sign(pnl) AS sg, CASE WHEN sign(pnl) IS DISTINCT FROM lag(sign(pnl)) OVER (ORDER BY exit_at, id) THEN 1 ELSE 0 END AS starts FROM t),
-    runs AS (SELECT sg, sum(starts) OVER (ORDER BY exit_at, id ROWS UNBOUNDED PRECEDING) AS run FROM marked),
-    lengths AS (SELECT sg, count(*) AS n FROM runs GROUP BY sg, run)
+    marked AS (SELECT exit_at, id, sign(pnl) AS sg, row_number() OVER w AS rn,
+      CASE WHEN sign(pnl) IS DISTINCT FROM lag(sign(pnl)) OVER w THEN row_number() OVER w END AS start_rn
+      FROM t WINDOW w AS (ORDER BY exit_at, id)),
+    runs AS (SELECT sg, rn - max(start_rn) OVER (ORDER BY exit_at, id ROWS UNBOUNDED PRECEDING) + 1 AS len FROM marked)
     SELECT ${ref(sql`pnl DESC, exit_at, id`)} AS best, ${ref(sql`pnl ASC, exit_at, id`)} AS worst,
-      (SELECT coalesce(max(n) FILTER (WHERE sg > 0), 0)::int FROM lengths) AS max_wins,
-      (SELECT coalesce(max(n) FILTER (WHERE sg < 0), 0)::int FROM lengths) AS max_losses`.execute(db);
+      (SELECT coalesce(max(len) FILTER (WHERE sg > 0), 0)::int FROM runs) AS max_wins,
+      (SELECT coalesce(max(len) FILTER (WHERE sg < 0), 0)::int FROM runs) AS max_losses`.execute(db);
   const r = rows[0]!;
   return { best: refOf(r.best), worst: refOf(r.worst), streaks: { maxConsecutiveWins: num(r.max_wins), maxConsecutiveLosses: num(r.max_losses) } };
 }
 
+/**
+ * The equity figures in one statement over one pass of the range's rows in time order (numbered,
+ * with the running peak): the drawdown, the first and last equity, each day's close (its 'close'
+ * row, else its last row) and the curve. Curve buckets are runs of positions, so a bucket's first
+ * and last rows are known from its bounds; only its lowest and highest are searched for (equal
+ * equities: the earliest). Money leaves as text inside the JSON, never as a JSON number.
+ */
 async function equityFacts(db: DbOrTrx, q: PerformanceQuery): Promise<Pick<PerformanceFacts, 'drawdown' | 'firstEquity' | 'lastEquity' | 'dailyCloses' | 'curve'>> {
-  const summary = await sql<Row>`WITH ${equityCte(q)},
-    peaks AS (SELECT equity, max(equity) OVER (ORDER BY at ROWS UNBOUNDED PRECEDING) AS peak FROM e)
-    SELECT count(*)::int AS n, max(peak - equity) AS dd_usd, coalesce(max((peak - equity) / peak) FILTER (WHERE peak > 0), 0) AS dd_fraction,
-      (SELECT equity FROM e ORDER BY at LIMIT 1) AS first_equity, (SELECT equity FROM e ORDER BY at DESC LIMIT 1) AS last_equity
-    FROM peaks`.execute(db);
-  const s = summary.rows[0]!;
-  const closes = await sql<Row>`WITH ${equityCte(q)}
-    SELECT DISTINCT ON (session_date) session_date, equity FROM e ORDER BY session_date, (kind = 'close') DESC, at DESC`.execute(db);
-  // ≤ MAX_CURVE_POINTS rows: every row; else CURVE_BUCKETS runs by position, each keeping first, last, lowest, highest
-  const curve = await sql<Row>`WITH ${equityCte(q)},
-    numbered AS (SELECT at, equity, realized_pnl_today, row_number() OVER (ORDER BY at) - 1 AS rn, count(*) OVER () AS n FROM e),
-    bucketed AS (SELECT *, CASE WHEN n <= ${MAX_CURVE_POINTS} THEN rn ELSE (rn * ${CURVE_BUCKETS}) / n END AS bucket FROM numbered),
-    ranked AS (SELECT *, min(rn) OVER b AS first_rn, max(rn) OVER b AS last_rn,
-      row_number() OVER (PARTITION BY bucket ORDER BY equity, rn) AS low, row_number() OVER (PARTITION BY bucket ORDER BY equity DESC, rn) AS high
-      FROM bucketed WINDOW b AS (PARTITION BY bucket))
-    SELECT at, equity, realized_pnl_today FROM ranked WHERE rn = first_rn OR rn = last_rn OR low = 1 OR high = 1 ORDER BY at`.execute(db);
+  const { rows } = await sql<Row>`WITH ${equityCte(q)},
+    p AS MATERIALIZED (SELECT at, kind, session_date, equity, realized_pnl_today, row_number() OVER w - 1 AS rn,
+      max(equity) OVER w AS peak FROM e WINDOW w AS (ORDER BY at ROWS UNBOUNDED PRECEDING)),
+    size AS (SELECT count(*) AS n FROM p),
+    b AS (SELECT p.*, CASE WHEN n <= ${MAX_CURVE_POINTS} THEN rn ELSE (rn * ${CURVE_BUCKETS}) / n END AS bucket FROM p, size),
+    extremes AS (SELECT bucket, min(rn) AS first_rn, max(rn) AS last_rn, min(equity) AS low, max(equity) AS high FROM b GROUP BY bucket),
+    picks AS (SELECT x.first_rn, x.last_rn, min(b.rn) FILTER (WHERE b.equity = x.low) AS low_rn, min(b.rn) FILTER (WHERE b.equity = x.high) AS high_rn
+      FROM b JOIN extremes x USING (bucket) WHERE b.equity = x.low OR b.equity = x.high GROUP BY x.bucket, x.first_rn, x.last_rn),
+    kept AS (SELECT DISTINCT unnest(array[first_rn, last_rn, low_rn, high_rn]) AS rn FROM picks),
+    days AS (SELECT session_date, coalesce(max(at) FILTER (WHERE kind = 'close'), max(at)) AS close_at FROM p GROUP BY session_date)
+    SELECT (SELECT n FROM size)::int AS n,
+      (SELECT max(peak - equity) FROM p) AS dd_usd,
+      (SELECT coalesce(max((peak - equity) / peak) FILTER (WHERE peak > 0), 0) FROM p) AS dd_fraction,
+      (SELECT equity FROM p WHERE rn = 0) AS first_equity,
+      (SELECT equity FROM p, size WHERE rn = n - 1) AS last_equity,
+      (SELECT coalesce(json_agg(json_build_object('date', d.session_date, 'equity', p.equity::text) ORDER BY d.session_date), '[]')
+        FROM days d JOIN p ON p.at = d.close_at) AS closes,
+      (SELECT coalesce(json_agg(json_build_object('ms', (extract(epoch FROM p.at) * 1000)::bigint, 'equity', p.equity::text, 'realized', p.realized_pnl_today::text) ORDER BY p.rn), '[]')
+        FROM kept JOIN p USING (rn)) AS curve`.execute(db);
+  const s = rows[0]!;
+  const closes = s.closes as Array<{ date: string; equity: string }>;
+  const curve = s.curve as Array<{ ms: number; equity: string; realized: string }>;
   return {
     drawdown: num(s.n) === 0 ? null : { usd: dec(s.dd_usd), fraction: dec(s.dd_fraction) },
     firstEquity: decOrNull(s.first_equity),
     lastEquity: decOrNull(s.last_equity),
-    dailyCloses: closes.rows.map((r) => ({ date: r.session_date as string, equity: dec(r.equity) })),
-    curve: curve.rows.map((r) => ({ t: toMs(r.at as Date), equity: dec(r.equity), realizedPnl: dec(r.realized_pnl_today) })),
+    dailyCloses: closes.map((c) => ({ date: c.date, equity: dec(c.equity) })),
+    curve: curve.map((c) => ({ t: Number(c.ms), equity: dec(c.equity), realizedPnl: dec(c.realized) })),
   };
 }
 
