@@ -155,18 +155,21 @@ async function extremesAndStreaks(db: DbOrTrx, q: PerformanceQuery): Promise<{ b
  */
 async function equityFacts(db: DbOrTrx, q: PerformanceQuery): Promise<Pick<PerformanceFacts, 'drawdown' | 'firstEquity' | 'lastEquity' | 'dailyCloses' | 'curve'>> {
   const { rows } = await sql<Row>`WITH ${equityCte(q)},
+    size AS (SELECT count(*) AS n FROM e),
     p AS MATERIALIZED (SELECT at, kind, session_date, equity, realized_pnl_today, row_number() OVER w - 1 AS rn,
       max(equity) OVER w AS peak FROM e WINDOW w AS (ORDER BY at ROWS UNBOUNDED PRECEDING)),
-    size AS (SELECT count(*) AS n FROM p),
     b AS (SELECT p.*, CASE WHEN n <= ${MAX_CURVE_POINTS} THEN rn ELSE (rn * ${CURVE_BUCKETS}) / n END AS bucket FROM p, size),
     extremes AS (SELECT bucket, min(rn) AS first_rn, max(rn) AS last_rn, min(equity) AS low, max(equity) AS high FROM b GROUP BY bucket),
     picks AS (SELECT x.first_rn, x.last_rn, min(b.rn) FILTER (WHERE b.equity = x.low) AS low_rn, min(b.rn) FILTER (WHERE b.equity = x.high) AS high_rn
       FROM b JOIN extremes x USING (bucket) WHERE b.equity = x.low OR b.equity = x.high GROUP BY x.bucket, x.first_rn, x.last_rn),
     kept AS (SELECT DISTINCT unnest(array[first_rn, last_rn, low_rn, high_rn]) AS rn FROM picks),
+    -- rows sharing a running peak are contiguous: each such stretch's deepest fall is its lowest row,
+    -- so the divisions happen per stretch, not per row
+    stretches AS (SELECT peak, min(equity) AS low FROM p GROUP BY peak),
     days AS (SELECT session_date, coalesce(max(at) FILTER (WHERE kind = 'close'), max(at)) AS close_at FROM p GROUP BY session_date)
     SELECT (SELECT n FROM size)::int AS n,
-      (SELECT max(peak - equity) FROM p) AS dd_usd,
-      (SELECT coalesce(max((peak - equity) / peak) FILTER (WHERE peak > 0), 0) FROM p) AS dd_fraction,
+      (SELECT max(peak - low) FROM stretches) AS dd_usd,
+      (SELECT coalesce(max((peak - low) / peak) FILTER (WHERE peak > 0), 0) FROM stretches) AS dd_fraction,
       (SELECT equity FROM p WHERE rn = 0) AS first_equity,
       (SELECT equity FROM p, size WHERE rn = n - 1) AS last_equity,
       (SELECT coalesce(json_agg(json_build_object('date', d.session_date, 'equity', p.equity::text) ORDER BY d.session_date), '[]')
