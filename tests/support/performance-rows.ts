@@ -1,8 +1,7 @@
 /**
- * Seeded rows for the analytics tests and the bench: closed trades (and some that must not count)
+ * Seeded rows for the analytics tests: closed trades (and some that must not count)
  * in both modes, and equity_snapshot rows, written with multi-row inserts.
  */
-import { sql } from 'kysely';
 import type { Db } from '../../src/adapters/postgres/schema.js';
 import { ts } from '../../src/adapters/postgres/sql-time.js';
 import type { EquityPoint } from '../../src/core/analytics/analytics.types.js';
@@ -95,10 +94,4 @@ export function randomEquity(rand: () => number, mode: 'paper' | 'live', days: r
     if (rand() < 0.8) points.push({ mode, t: etWallToEpoch(day, 16, 0), kind: 'close', sessionDate: day, equity: equity.plus(1), realizedPnl: realized });
   }
   return points;
-}
-
-/** the database's mode-less count, for the bench baseline */
-export async function countTrades(db: Db): Promise<number> {
-  const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM bot_trade`.execute(db);
-  return rows[0]!.n;
 }

@@ -7,7 +7,10 @@
  *    equity_snapshot's (mode, at) key serve the range instead of a per-row date computation;
  *  - only aggregates leave the database: counts and sums, streaks (window functions over the exit
  *    order), the drawdown (a running peak), one closing equity per day and at most
- *    MAX_CURVE_POINTS curve points (bucketed like equity-curve.ts: first, last, lowest, highest).
+ *    MAX_CURVE_POINTS curve points (bucketed like equity-curve.ts: first, last, lowest, highest);
+ *  - the trade statements share one REPEATABLE READ snapshot, the equity statement another, so a
+ *    trade closing meanwhile cannot be half counted.
+ * Cost (docs/benchmarks.md, B7): no time-zone conversion per row, sorts kept in memory.
  */
 import { sql, type RawBuilder } from 'kysely';
 import type { BreakdownDimension, BreakdownKey, DailyFacts, GroupAggregate, PerformanceFacts, PerformanceQuery, TradeAggregate, TradeRef } from '../../core/analytics/analytics.types.js';
