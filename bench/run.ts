@@ -97,3 +97,7 @@ runPositionBenchmarks();
 // B6: tick → order POST and signal → order POST latency (bench/latency.ts), same `npm run bench`
 const { runLatencyBenchmarks } = await import('./latency.js');
 await runLatencyBenchmarks();
+
+// B7: GET /api/performance over a year of history (bench/performance.ts), same `npm run bench`
+const { runPerformanceBenchmarks } = await import('./performance.js');
+await runPerformanceBenchmarks();

@@ -2,7 +2,8 @@
  * CONTRACT: the trading pipeline as the HTTP layer sees it (signals in, trades out, kill switch).
  * Like BotControl: answers are values; refusals carry a code and change nothing.
  */
-import type { BotState } from '../domain/bot-config.js';
+import type { BotState, TradingModeName } from '../domain/bot-config.js';
+import type { DailyRow, PerformanceReport } from '../core/analytics/analytics.types.js';
 import type { CheckVerdict, Denial } from '../domain/denial.js';
 import type { JournalEntry } from '../domain/journal.js';
 import type { Decimal } from '../domain/money.js';
@@ -98,6 +99,44 @@ export interface SignalEvaluation {
   size: SizeDecision | null;
 }
 
+/** the analytics' window: New York dates, inclusive; absent ones take the defaults (the 30 ET
+ *  days ending today); mode absent = the bot's current mode */
+export interface PerformanceWindow {
+  from?: string;
+  to?: string;
+  mode?: TradingModeName;
+}
+
+export interface PerformanceRequest extends PerformanceWindow {
+  strategy?: string;
+  catalystType?: string;
+  symbol?: string;
+}
+
+/** GET /api/performance: the window as resolved, then the figures */
+export interface PerformanceAnswer extends PerformanceReport {
+  from: string;
+  to: string;
+  mode: TradingModeName;
+}
+
+export interface DailyPerformanceAnswer {
+  from: string;
+  to: string;
+  mode: TradingModeName;
+  days: DailyRow[];
+}
+
+/** today's row (zeros when nothing happened yet) and, for the current mode, what Keel holds in
+ *  memory now: unrealized P&L at the last prices, open positions, the cached account equity.
+ *  Those are null for the other mode, while the supervisor is stopped, or without a fresh snapshot */
+export interface TodayPerformance extends DailyRow {
+  mode: TradingModeName;
+  unrealizedPnl: Decimal | null;
+  openPositions: number | null;
+  equity: Decimal | null;
+}
+
 export interface PipelineControl {
   /** answers at once (202); execution never blocks ingestion */
   ingestSignal(input: SignalInput): Promise<SignalAnswer>;
@@ -111,4 +150,9 @@ export interface PipelineControl {
   listTrades(query: TradeQuery): Promise<Page<Trade>>;
   getTrade(id: string): Promise<TradeDetail | null>;
   emergencyStop(opts: { closePositions: boolean }, cause: string): Promise<EmergencyStopReport>;
+  /** statistics of one mode's closed trades and equity (never mixed across modes) */
+  performance(request: PerformanceRequest): Promise<PerformanceAnswer>;
+  performanceDaily(window: PerformanceWindow): Promise<DailyPerformanceAnswer>;
+  /** from memory and the database only: never a broker call */
+  performanceToday(window: Pick<PerformanceWindow, 'mode'>): Promise<TodayPerformance>;
 }

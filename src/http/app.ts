@@ -24,6 +24,7 @@ import { configRoutes } from './routes/config.routes.js';
 import { emergencyRoutes } from './routes/emergency.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { metricsRoutes, type MetricsSource } from './routes/metrics.routes.js';
+import { performanceRoutes } from './routes/performance.routes.js';
 import { reconciliationRoutes } from './routes/reconciliation.routes.js';
 import { referenceRoutes } from './routes/reference.routes.js';
 import { signalsRoutes } from './routes/signals.routes.js';
@@ -83,6 +84,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/api/bot/emergency-stop', emergencyRoutes(deps.pipeline));
   app.route('/api/signals', signalsRoutes(deps.pipeline));
   app.route('/api/trades', tradesRoutes(deps.pipeline));
+  app.route('/api/performance', performanceRoutes(deps.pipeline));
   app.route('/api/bot', botRoutes(deps.control));
   app.route('/api/reconciliation', reconciliationRoutes(deps.control));
   return app;

@@ -16,7 +16,7 @@ export const SIGNAL_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
 const SYMBOL = /^[A-Z][A-Z.]{0,9}$/;
 const MAX_LIMIT = 500;
 
-const symbol = z.string().trim().toUpperCase().regex(SYMBOL, 'must be 1–10 letters or dots, starting with a letter');
+export const symbol = z.string().trim().toUpperCase().regex(SYMBOL, 'must be 1–10 letters or dots, starting with a letter');
 
 /** a share price: Alpaca's decimals have at most 9 places; no listed US stock trades near $1,000,000 */
 const MAX_PRICE = 1_000_000;

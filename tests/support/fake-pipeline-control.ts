@@ -4,7 +4,13 @@
  * nothing), and switches for the refusals a real pipeline gives.
  */
 import type { ControlResult } from '../../src/control/bot-control.types.js';
-import type { EmergencyStopReport, Page, PipelineControl, SignalEvaluation, SignalQuery, TradeDetail, TradeQuery } from '../../src/control/pipeline.types.js';
+import type {
+  DailyPerformanceAnswer, EmergencyStopReport, Page, PerformanceAnswer, PerformanceRequest, PerformanceWindow, PipelineControl, SignalEvaluation,
+  SignalQuery, TodayPerformance, TradeDetail, TradeQuery,
+} from '../../src/control/pipeline.types.js';
+import type { DailyRow, PerformanceReport } from '../../src/core/analytics/analytics.types.js';
+import type { TradingModeName } from '../../src/domain/bot-config.js';
+import { Decimal } from '../../src/domain/money.js';
 import type { SignalAnswer, SignalInput, SignalRecord } from '../../src/domain/signal.js';
 import type { Trade } from '../../src/domain/trade.js';
 
@@ -75,6 +81,45 @@ export class FakePipelineControl implements PipelineControl {
   async emergencyStop(opts: { closePositions: boolean }, cause: string): Promise<EmergencyStopReport> {
     this.record('emergencyStop', [opts, cause]);
     return this.report;
+  }
+
+  /** the analytics the fake answers with; the window echoes the request, its defaults are these */
+  currentMode: TradingModeName = 'paper';
+  defaultWindow = { from: '2026-10-25', to: '2026-11-23' };
+  performanceReport: PerformanceReport = {
+    summary: {
+      trades: 0, wins: 0, losses: 0, breakeven: 0, winRate: null, totalPnl: new Decimal(0), grossProfit: new Decimal(0), grossLoss: new Decimal(0),
+      profitFactor: null, expectancy: null, avgWin: null, avgLoss: null, payoffRatio: null, bestTrade: null, worstTrade: null,
+      avgHoldSeconds: null, avgHoldSecondsWinners: null, avgHoldSecondsLosers: null, maxConsecutiveWins: 0, maxConsecutiveLosses: 0,
+      maxDrawdownUsd: null, maxDrawdownPct: null, sharpe: null, sortino: null, calmar: null, returnPct: null,
+    },
+    equityCurve: [],
+    breakdowns: { strategy: [], catalystType: [], catalystTier: [], stars: [], exitReason: [], symbol: [], entryHourEt: [], weekday: [] },
+  };
+  days: DailyRow[] = [];
+  today: Omit<TodayPerformance, 'mode'> = {
+    date: '2026-11-23', trades: 0, wins: 0, losses: 0, winRate: null, realizedPnl: new Decimal(0), bestTradePnl: null, worstTradePnl: null,
+    avgHoldSeconds: null, startEquity: null, endEquity: null, returnPct: null, maxDrawdownPct: null,
+    unrealizedPnl: null, openPositions: null, equity: null,
+  };
+
+  async performance(request: PerformanceRequest): Promise<PerformanceAnswer> {
+    this.record('performance', [request]);
+    return { ...this.window(request), ...this.performanceReport };
+  }
+
+  async performanceDaily(window: PerformanceWindow): Promise<DailyPerformanceAnswer> {
+    this.record('performanceDaily', [window]);
+    return { ...this.window(window), days: this.days };
+  }
+
+  async performanceToday(window: Pick<PerformanceWindow, 'mode'>): Promise<TodayPerformance> {
+    this.record('performanceToday', [window]);
+    return { ...this.today, mode: window.mode ?? this.currentMode };
+  }
+
+  private window(w: PerformanceWindow) {
+    return { from: w.from ?? this.defaultWindow.from, to: w.to ?? this.defaultWindow.to, mode: w.mode ?? this.currentMode };
   }
 
   callsOf(method: keyof PipelineControl): PipelineCall[] {

@@ -108,6 +108,15 @@ export class AccountCache {
     return readingOf(snap);
   }
 
+  /** the fresh snapshot (≤ maxAgeMs old) of the current broker, or null; unlike lookup() it never starts a read */
+  peekFresh(): AccountView | null {
+    const snap = this.snapshot;
+    if (!snap || snap.broker !== this.deps.broker()) return null;
+    if (this.deps.clock.now() - snap.at > (this.deps.maxAgeMs ?? 60_000)) return null;
+    const found = this.lookup();
+    return found.kind === 'fresh' ? found : null;
+  }
+
   /** cold start only: awaits one read when there is no snapshot for the current broker */
   async lookupOrRead(): Promise<AccountLookup> {
     const first = this.lookup();

@@ -19,6 +19,7 @@ import { recoverReceived } from './decide-signal.js';
 import { answerOf } from './signal-record.js';
 import type { SignalAnswer } from '../../domain/signal.js';
 import { tradeDetail, tradePage } from './trade-detail.js';
+import { performance, performanceDaily, performanceToday } from './performance.js';
 import * as repos from './repos.js';
 import type { PositionEvent } from '../../actors/position-supervisor.types.js';
 import type { AccountCache } from './account-cache.js';
@@ -60,6 +61,9 @@ export function createPipeline(deps: PipelineDeps): KeelPipeline {
     listTrades: (query) => tradePage(deps, query),
     getTrade: (id) => tradeDetail(deps, id),
     emergencyStop: (opts, cause) => emergencyStop(rt, opts, cause),
+    performance: (request) => performance(rt, request),
+    performanceDaily: (window) => performanceDaily(rt, window),
+    performanceToday: (window) => performanceToday(rt, window),
     expirePending: () => expirePending(rt),
     async decision(id) {
       const pending = rt.pendingDecision(id);

@@ -7,6 +7,7 @@ import { BOT_ACTIONS } from '../../control/bot-control.types.js';
 import { setModeSchema, botSettingsPatchSchema } from '../bot-settings.schema.js';
 import { cancelFlattenSchema } from '../routes/bot.routes.js';
 import { signInSchema } from '../routes/session.routes.js';
+import { performanceDailyQuerySchema, performanceQuerySchema, performanceTodayQuerySchema } from '../performance.schema.js';
 import { approveBodySchema, emergencyStopSchema, rejectBodySchema, signalInputSchema, signalQuerySchema, tradeQuerySchema } from '../signal.schema.js';
 import { refused, type ApiOperation } from './openapi-operation.js';
 import * as ex from './openapi-examples.js';
@@ -184,5 +185,21 @@ export const API_OPERATIONS: ApiOperation[] = [
       200: { description: 'the trade, its signal, every verdict, its journal and hold time', schema: s.tradeDetailSchema, example: ex.tradeDetailExample },
       404: refused('NOT_FOUND', 'no such trade', 'no such trade'),
     },
+  },
+  {
+    method: 'get', path: '/api/performance', tag: 'performance', summary: 'Is it making money: summary, equity curve and breakdowns of one mode',
+    description: 'New York dates, inclusive (default: the 30 days ending today); mode defaults to the current one. strategy, catalystType and symbol narrow the trade figures; drawdown, the ratios, returnPct and the curve describe the whole account of that mode.',
+    query: performanceQuerySchema,
+    responses: { 200: { description: 'the figures', schema: s.performanceSchema } },
+  },
+  {
+    method: 'get', path: '/api/performance/daily', tag: 'performance', summary: 'One row per trading day with a snapshot or a trade',
+    query: performanceDailyQuerySchema,
+    responses: { 200: { description: 'the days, oldest first', schema: s.dailyPerformanceSchema } },
+  },
+  {
+    method: 'get', path: '/api/performance/today', tag: 'performance', summary: "Today's row, live: plus unrealized P&L, open positions and equity (from memory, never a broker call)",
+    query: performanceTodayQuerySchema,
+    responses: { 200: { description: 'today so far', schema: s.todayPerformanceSchema } },
   },
 ];

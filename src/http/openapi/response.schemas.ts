@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { BOT_ACTIONS, type BotStatus, type CancelledFlatten, type HealthReport } from '../../control/bot-control.types.js';
-import type { EmergencyStopReport, Page, SignalEvaluation, TradeDetail } from '../../control/pipeline.types.js';
+import type { DailyPerformanceAnswer, EmergencyStopReport, Page, PerformanceAnswer, SignalEvaluation, TodayPerformance, TradeDetail } from '../../control/pipeline.types.js';
 import { BOT_STATES, BREAKER_LEVELS, EXECUTION_MODES, SIZING_MODES, TRADING_MODES, type BotConfig } from '../../domain/bot-config.js';
 import { DENIAL_CODES } from '../../domain/denial.js';
 import { JOURNAL_KINDS } from '../../domain/journal.js';
@@ -274,6 +274,75 @@ export const emergencyStopReportSchema = z
     problems: z.array(z.string()),
   });
 
+const ratio = (description: string) => nullable(z.number()).meta({ description: `${description}; 4 decimals, null where undefined` });
+const tradeRefSchema = z.strictObject({ id: z.string(), symbol: z.string(), pnl: decimalString });
+
+export const performanceSummarySchema = z.strictObject({
+  trades: z.number().int().meta({ description: 'closed trades in the window (counted on the New York date of their exit)' }),
+  wins: z.number().int().meta({ description: 'pnl > 0' }),
+  losses: z.number().int().meta({ description: 'pnl < 0' }),
+  breakeven: z.number().int().meta({ description: 'pnl = 0 (neither a win nor a loss)' }),
+  winRate: ratio('wins ÷ trades'),
+  totalPnl: decimalString,
+  grossProfit: decimalString,
+  grossLoss: decimalString.meta({ description: 'the losses summed, as a positive number' }),
+  profitFactor: ratio('grossProfit ÷ grossLoss (null with no losing trade)'),
+  expectancy: nullable(decimalString).meta({ description: 'totalPnl ÷ trades' }),
+  avgWin: nullable(decimalString),
+  avgLoss: nullable(decimalString).meta({ description: 'negative' }),
+  payoffRatio: ratio('avgWin ÷ |avgLoss|'),
+  bestTrade: nullable(tradeRefSchema),
+  worstTrade: nullable(tradeRefSchema),
+  avgHoldSeconds: nullable(z.number()),
+  avgHoldSecondsWinners: nullable(z.number()),
+  avgHoldSecondsLosers: nullable(z.number()),
+  maxConsecutiveWins: z.number().int(),
+  maxConsecutiveLosses: z.number().int(),
+  maxDrawdownUsd: nullable(decimalString).meta({ description: 'peak-to-trough of the equity curve' }),
+  maxDrawdownPct: ratio('peak-to-trough of the equity curve, percent of the peak'),
+  sharpe: ratio('mean ÷ sample standard deviation of daily closing-equity returns × √252; null with fewer than 2 days'),
+  sortino: ratio('mean ÷ downside deviation (√(Σ min(r,0)² ÷ N) over all days) × √252'),
+  calmar: ratio('annualised return ÷ |max drawdown|'),
+  returnPct: ratio('first to last equity of the window, percent'),
+});
+
+const breakdownRowSchema = z.strictObject({
+  key: z.union([z.string(), z.number(), z.null()]).meta({ description: 'the group: text, a number (tier, stars, New York hour) or null (not recorded)' }),
+  trades: z.number().int(), wins: z.number().int(), winRate: ratio('wins ÷ trades'), totalPnl: decimalString,
+  avgPnl: nullable(decimalString), profitFactor: ratio('grossProfit ÷ grossLoss'),
+});
+
+export const performanceSchema = z.strictObject({
+  from: z.string().meta({ description: 'New York date, inclusive' }),
+  to: z.string(),
+  mode: z.enum(TRADING_MODES),
+  summary: performanceSummarySchema,
+  equityCurve: z.array(z.strictObject({ t: epochMs, equity: decimalString, realizedPnl: decimalString.meta({ description: "that day's realized P&L at the snapshot" }) }))
+    .meta({ description: 'at most 1,000 points, downsampled keeping every bucket’s extremes' }),
+  breakdowns: z.strictObject(Object.fromEntries(
+    ['strategy', 'catalystType', 'catalystTier', 'stars', 'exitReason', 'symbol', 'entryHourEt', 'weekday'].map((k) => [k, z.array(breakdownRowSchema)]),
+  )).meta({ description: 'each sorted by totalPnl, highest first' }),
+});
+
+const dailyRowShape = {
+  date: z.string().meta({ description: 'New York trading date' }),
+  trades: z.number().int(), wins: z.number().int(), losses: z.number().int(), winRate: ratio('wins ÷ trades'),
+  realizedPnl: decimalString, bestTradePnl: nullable(decimalString), worstTradePnl: nullable(decimalString),
+  avgHoldSeconds: nullable(z.number()), startEquity: nullable(decimalString), endEquity: nullable(decimalString),
+  returnPct: ratio('start to end equity, percent'), maxDrawdownPct: ratio("the day's own peak-to-trough, percent"),
+};
+export const dailyRowSchema = z.strictObject(dailyRowShape);
+
+export const dailyPerformanceSchema = z.strictObject({ from: z.string(), to: z.string(), mode: z.enum(TRADING_MODES), days: z.array(dailyRowSchema) });
+
+export const todayPerformanceSchema = z.strictObject({
+  ...dailyRowShape,
+  mode: z.enum(TRADING_MODES),
+  unrealizedPnl: nullable(decimalString).meta({ description: "Keel's open positions at their last prices (null for the other mode or while nothing watches them)" }),
+  openPositions: nullable(z.number().int()),
+  equity: nullable(decimalString).meta({ description: 'the cached account equity when fresh (never a broker call per request)' }),
+});
+
 /** named in the document's components (nested uses become $refs) */
 export const RESPONSE_COMPONENTS = {
   Error: errorSchema, SignedIn: signedInSchema, Session: sessionSchema, Health: healthSchema, HealthUnavailable: healthUnavailableSchema, OpenApiDocument: openApiDocumentSchema, BotStatus: botStatusSchema, AccountSummary: accountSummarySchema, StuckExit: stuckExitSchema, CancelledFlatten: cancelledFlattenSchema,
@@ -281,6 +350,8 @@ export const RESPONSE_COMPONENTS = {
   SignalEvaluation: signalEvaluationSchema, SignalRecord: signalRecordSchema, SignalPage: signalPageSchema, Trade: tradeSchema,
   TradePage: tradePageSchema, JournalEntry: journalEntrySchema, TradeDetail: tradeDetailSchema, ReconcileFinding: findingSchema,
   ReconciliationReport: reconciliationSchema, EmergencyStopReport: emergencyStopReportSchema,
+  PerformanceSummary: performanceSummarySchema, Performance: performanceSchema, DailyRow: dailyRowSchema, DailyPerformance: dailyPerformanceSchema,
+  TodayPerformance: todayPerformanceSchema,
 } satisfies Record<string, z.ZodType>;
 
 /** a domain value as it leaves through toJson(): Decimals become strings */
@@ -293,5 +364,6 @@ const _guards: [
   Covers<typeof botConfigSchema, BotConfig>, Covers<typeof signalAnswerSchema, SignalAnswer>, Covers<typeof signalEvaluationSchema, SignalEvaluation>,
   Covers<typeof signalPageSchema, Page<SignalRecord>>, Covers<typeof tradePageSchema, Page<Trade>>, Covers<typeof tradeDetailSchema, TradeDetail>,
   Covers<typeof reconciliationSchema, ReconciliationReport>, Covers<typeof emergencyStopReportSchema, EmergencyStopReport>,
-] = [true, true, true, true, true, true, true, true, true, true, true];
+  Covers<typeof performanceSchema, PerformanceAnswer>, Covers<typeof dailyPerformanceSchema, DailyPerformanceAnswer>, Covers<typeof todayPerformanceSchema, TodayPerformance>,
+] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true];
 void _guards;
