@@ -54,7 +54,7 @@ describe('bot lifecycle and mode routes', () => {
     const res = await app.request('/api/bot/status', { headers: AUTH });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
-      state: 'stopped', starting: false, mode: 'paper', executionMode: 'signal_only', reconciled: true,
+      state: 'stopped', stateReason: { code: 'STARTUP', detail: null, since: '2026-11-23T14:30:00.000Z' }, starting: false, mode: 'paper', executionMode: 'signal_only', reconciled: true,
       openPositionCount: 0, todayRealizedPnl: '-12.5', todayTradeCount: 2, marketOpen: true, breaker: 'none',
       allowedActions: ['start'], flattenQueuedAt: null,
     });
