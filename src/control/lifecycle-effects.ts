@@ -3,9 +3,10 @@
  * (with why and since when) and a state_transition journal entry in ONE transaction; `reconcile`
  * runs reconciliation once (a start: fail fast, so the API can answer 409) or until it succeeds
  * (restoring 'running' at boot).
- * A resume also starts the win-rate guard's fresh window in that transaction: only trades closed
- * after it count, so the losers that paused the bot cannot pause it again (and a restart keeps
- * the window, since it is persisted).
+ * A resume, and a start (not a restart restoring 'running'), also starts the win-rate guard's
+ * fresh window in that transaction: only trades closed after it count, so the losers that paused
+ * the bot cannot pause it again, nor deny every entry after a stop and start; a restart keeps the
+ * window, since it is persisted.
  */
 import { fromPromise } from 'xstate';
 import { STATE_REASONS, type StateReason } from '../domain/bot-config.js';
@@ -22,7 +23,8 @@ export function persistEffect(db: Db, clock: Clock) {
     const now = clock.now();
     await db.transaction().execute(async (trx) => {
       const why = stateReasonOf(input);
-      await saveBotState(trx, input.to, now, why, detailOf(why, input), input.event === 'RESUME');
+      const freshWindow = input.event === 'RESUME' || (input.event === 'START' && !input.restoring);
+      await saveBotState(trx, input.to, now, why, detailOf(why, input), freshWindow);
       const restored = input.restoring && input.to === 'running';
       await appendJournal(trx, {
         kind: 'state_transition', cause: input.cause,

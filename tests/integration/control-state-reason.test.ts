@@ -71,15 +71,26 @@ describe('status: why the bot is in its state', () => {
     expect(await reason()).toEqual({ code: 'STARTUP', detail: 'running restored after reconciliation at boot', since: toIso(h.clock.now()) });
   });
 
-  it('a resume starts the win-rate guard\'s fresh window at its instant; a pause or a restart does not move it', async () => {
-    await ok(control.act('start', 'test'));
+  it('a start and a resume start the win-rate guard\'s fresh window at their instant; a pause or a restart does not move it', async () => {
     const window = async () => (await t.db.selectFrom('bot_config').select('win_rate_window_start').executeTakeFirstOrThrow()).win_rate_window_start?.getTime() ?? null;
     expect(await window()).toBeNull();
+    const started = h.clock.now();
+    await ok(control.act('start', 'test'));
+    expect(await window()).toBe(started);
+    h.clock.advance(1_000);
     await ok(control.act('pause', 'test'));
-    expect(await window()).toBeNull();
+    expect(await window()).toBe(started);
     h.clock.advance(1_000);
     await ok(control.act('resume', 'test'));
-    expect(await window()).toBe(h.clock.now());
+    const resumed = h.clock.now();
+    expect(await window()).toBe(resumed);
+    await control.shutdown();
+    h.clock.advance(1_000);
+    control = h.newControl();
+    const running = stateIs(control, 'running');
+    await control.boot();
+    await running;
+    expect(await window()).toBe(resumed);
     expect(await loadWinRateWindow(t.db)).toEqual({ trades: 0, wins: 0 });
   });
 });
