@@ -45,6 +45,34 @@ export interface TradeDetail {
   journal: JournalEntry[];
 }
 
+/**
+ * an open (or exiting) trade with the levels its position is armed with now (GET /api/trades/active);
+ * times are RFC 3339 UTC; null = not armed / not known
+ */
+export interface ActiveTrade {
+  id: string;
+  symbol: string;
+  shares: Decimal | null;
+  entryPrice: Decimal | null;
+  entryAt: string | null;
+  /** the symbol's last tick the exit rules evaluated, and when */
+  lastPrice: Decimal | null;
+  lastPriceAt: string | null;
+  /** at lastPrice */
+  unrealizedPnl: Decimal | null;
+  /** percent of the entry price, 4 decimals */
+  unrealizedPnlPct: number | null;
+  /** the trailing stop's peak: the book's live one while armed, else the persisted one */
+  peakPrice: Decimal | null;
+  stopPrice: Decimal | null;
+  targetPrice: Decimal | null;
+  /** null when the trailing stop is off */
+  trailingStopPrice: Decimal | null;
+  maxHoldUntil: string | null;
+  forceCloseAt: string | null;
+  state: 'open' | 'exiting';
+}
+
 /** what became of the flatten an emergency stop was asked for */
 export type FlattenOutcome = 'done' | 'queued_for_open' | 'not_requested' | 'incomplete';
 
@@ -110,5 +138,7 @@ export interface PipelineControl {
   rejectSignal(id: string, note: string | null, cause: string): Promise<ControlResult<SignalAnswer>>;
   listTrades(query: TradeQuery): Promise<Page<Trade>>;
   getTrade(id: string): Promise<TradeDetail | null>;
+  /** open and exiting trades with what their positions are armed with now */
+  activeTrades(): Promise<ActiveTrade[]>;
   emergencyStop(opts: { closePositions: boolean }, cause: string): Promise<EmergencyStopReport>;
 }

@@ -44,6 +44,30 @@ describe('trade and emergency-stop routes', () => {
     });
   });
 
+  it('answers GET /api/trades/active with the open positions as armed now (not as a trade id)', async () => {
+    pipeline.active = [{
+      id: 't1', symbol: 'ABCD', shares: new Decimal('10'), entryPrice: new Decimal('10.01'), entryAt: '2026-11-23T14:30:00.000Z',
+      lastPrice: new Decimal('10.5'), lastPriceAt: '2026-11-23T14:31:00.000Z', unrealizedPnl: new Decimal('4.9'), unrealizedPnlPct: 4.8951,
+      peakPrice: new Decimal('10.6'), stopPrice: new Decimal('9.3093'), targetPrice: new Decimal('11.011'), trailingStopPrice: null,
+      maxHoldUntil: '2026-11-23T14:35:00.000Z', forceCloseAt: '2026-11-23T20:45:00.000Z', state: 'open',
+    }];
+    const res = await app.request('/api/trades/active', { headers: AUTH });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ items: [{
+      id: 't1', symbol: 'ABCD', shares: '10', entryPrice: '10.01', entryAt: '2026-11-23T14:30:00.000Z',
+      lastPrice: '10.5', lastPriceAt: '2026-11-23T14:31:00.000Z', unrealizedPnl: '4.9', unrealizedPnlPct: 4.8951,
+      peakPrice: '10.6', stopPrice: '9.3093', targetPrice: '11.011', trailingStopPrice: null,
+      maxHoldUntil: '2026-11-23T14:35:00.000Z', forceCloseAt: '2026-11-23T20:45:00.000Z', state: 'open',
+    }] });
+    expect(pipeline.callsOf('getTrade')).toEqual([]);
+  });
+
+  it('answers an empty list when nothing is open', async () => {
+    const res = await app.request('/api/trades/active', { headers: AUTH });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ items: [] });
+  });
+
   it('rejects bad trade filters with 400 listing each, and calls nothing', async () => {
     const res = await app.request('/api/trades?status=done&from=yesterday&exitReason=panic&limit=0&cursor=%25%25', { headers: AUTH });
     expect(res.status).toBe(400);

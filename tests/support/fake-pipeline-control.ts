@@ -4,7 +4,7 @@
  * nothing), and switches for the refusals a real pipeline gives.
  */
 import type { ControlResult } from '../../src/control/bot-control.types.js';
-import type { EmergencyStopReport, Page, PipelineControl, SignalEvaluation, SignalQuery, TradeDetail, TradeQuery } from '../../src/control/pipeline.types.js';
+import type { ActiveTrade, EmergencyStopReport, Page, PipelineControl, SignalEvaluation, SignalQuery, TradeDetail, TradeQuery } from '../../src/control/pipeline.types.js';
 import type { SignalAnswer, SignalInput, SignalRecord } from '../../src/domain/signal.js';
 import type { Trade } from '../../src/domain/trade.js';
 
@@ -70,6 +70,14 @@ export class FakePipelineControl implements PipelineControl {
   async getTrade(id: string): Promise<TradeDetail | null> {
     this.record('getTrade', [id]);
     return this.trades.get(id) ?? null;
+  }
+
+  /** the answer activeTrades gives */
+  active: ActiveTrade[] = [];
+
+  async activeTrades(): Promise<ActiveTrade[]> {
+    this.record('activeTrades', []);
+    return this.active;
   }
 
   async emergencyStop(opts: { closePositions: boolean }, cause: string): Promise<EmergencyStopReport> {

@@ -19,6 +19,7 @@ import { recoverReceived } from './decide-signal.js';
 import { answerOf } from './signal-record.js';
 import type { SignalAnswer } from '../../domain/signal.js';
 import { tradeDetail, tradePage } from './trade-detail.js';
+import { activeTrades } from './active-trades.js';
 import * as repos from './repos.js';
 import type { PositionEvent } from '../../actors/position-supervisor.types.js';
 
@@ -55,6 +56,7 @@ export function createPipeline(deps: PipelineDeps): KeelPipeline {
     rejectSignal: (id, note, cause) => rejectSignal(rt, id, note, cause),
     listTrades: (query) => tradePage(deps, query),
     getTrade: (id) => tradeDetail(deps, id),
+    activeTrades: () => activeTrades(deps),
     emergencyStop: (opts, cause) => emergencyStop(rt, opts, cause),
     expirePending: () => expirePending(rt),
     async decision(id) {
