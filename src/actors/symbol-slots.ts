@@ -74,9 +74,7 @@ export class SymbolSlots {
   raisePeak(view: PositionView, peak: number): boolean {
     const slot = this.slots.get(view.symbol);
     if (!slot?.book.raisePeak(view.tradeId, peak)) return false;
-    const last = slot.book.lastPrice;
-    if (Number.isNaN(last)) return true;
-    const decisions = slot.book.onTick(last, this.scheduler.now());
+    const decisions = slot.book.recheck(this.scheduler.now());
     for (let i = 0; i < decisions.length; i++) this.onDecision(decisions[i]!);
     return true;
   }

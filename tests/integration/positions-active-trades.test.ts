@@ -62,17 +62,21 @@ describe('active trades: the levels each position is armed with now', () => {
     expect(row!.forceCloseAt).toBe('2026-11-23T20:45:00.000Z');
   });
 
-  it('follows new settings at once: a tightened stop, a trailing stop from the live peak', async () => {
+  it('follows new settings at once: a tightened stop, a trailing stop from the live peak; the last price keeps its time', async () => {
     const trade = await openPosition('MSFT');
     const entry = trade.entryPrice!.toNumber();
     const peak = Math.round(entry * 105) / 100;
     await priceSeen('MSFT', peak);
+    const tickAt = h.sim.clock.now();
+    h.sim.clock.advance(1_000);
     await saveBotSettings(t.db, { hardStopLossPct: 3, trailingStopPct: 2, maxHoldDurationSec: 600 }, h.sim.clock.now());
     h.supervisor.applySettings(await loadBotConfig(t.db, h.sim.clock.now()));
     const [row] = await active();
     expect(row!.stopPrice?.toFixed()).toBe(px(entry * 0.97));
     expect(row!.trailingStopPrice?.toFixed()).toBe(px(peak * 0.98));
     expect(row!.maxHoldUntil).toBe(toIso(trade.entryAt! + 600_000));
+    // re-evaluating the armed positions at the last price is no new price
+    expect(row!.lastPriceAt).toBe(toIso(tickAt));
   });
 
   it('lists a trade no running actor holds with no levels and no last price (the supervisor stopped)', async () => {

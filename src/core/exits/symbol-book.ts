@@ -189,6 +189,19 @@ export class SymbolBook {
     return out ?? EMPTY;
   }
 
+  /**
+   * Evaluates every position again at the last tick's price (new settings, a raised peak): the same
+   * as that tick arriving now, except that it is no new price, so lastPriceAt stays the tick's.
+   * Nothing happens before the first tick.
+   */
+  recheck(now: EpochMs): readonly ExitDecision[] {
+    if (Number.isNaN(this.last)) return EMPTY;
+    const at = this.lastAt;
+    const decisions = this.onTick(this.last, now);
+    this.lastAt = at;
+    return decisions;
+  }
+
   /** the earliest clock deadline (max hold or session close) of any position; Infinity when none */
   nextClockAt(): EpochMs {
     let at = Infinity;
