@@ -125,26 +125,62 @@ describe('the win-rate guard', () => {
   });
 
   it('runs when the supervisor reports a closed trade (the safety jobs\' wiring)', async () => {
-    const supervisor = keel.supervisor as FakeSupervisor;
-    const jobs = createSafetyJobs({
-      db: t.db, clock: h.clock, control: keel.control, pipeline: keel.pipeline, notifier, cron: false,
-      warn: (m, e) => { throw e ?? new Error(m); }, broker: () => h.alpaca.broker,
-      supervisor: Object.assign(supervisor, {
-        trackedTradeIds: () => [] as string[], lastPriceAt: () => null, ensureTracked: async () => [] as string[],
-        refreshPrices: async () => undefined, refreshWorkingOrders: async () => undefined, stuckExits: () => [],
-      }),
-    });
-    await jobs.start();
+    const jobs = await startSafetyJobs();
     try {
       await closed([-5, -5, -5, -5, -5]);
-      supervisor.emit({ type: 'closed', tradeId: 't-5', symbol: 'AAPL', reason: 'hard_stop', exitPrice: '9.5', pnl: '-5' });
+      (keel.supervisor as FakeSupervisor).emit({ type: 'closed', tradeId: 't-5', symbol: 'AAPL', reason: 'hard_stop', exitPrice: '9.5', pnl: '-5' });
       await eventually(async () => expect((await keel.control.status()).stateReason.code).toBe('WIN_RATE_BELOW_MIN'));
       expect(await state()).toBe('paused');
     } finally {
       await jobs.stop();
     }
   });
+
+  it('runs when reconciliation closes a trade the broker sold', async () => {
+    const jobs = await startSafetyJobs();
+    try {
+      await closed([-5, -5, -5, -5]);
+      const entry = await filled('buy', 'keel-wr-entry');
+      await insertTrade(t.db, {
+        symbol: 'AAPL', side: 'buy', status: 'open', shares: dec(2), entryPrice: entry.filledAvgPrice, entryAt: h.clock.now(),
+        entryClientOrderId: 'keel-wr-entry', entryOrderId: entry.id,
+      }, h.clock.now());
+      h.clock.advance(60_000);
+      h.sim.core.market.setPrice('AAPL', entry.filledAvgPrice!.times(0.9).toDecimalPlaces(2).toNumber());
+      await filled('sell', 'sold-by-hand');
+      const run = await keel.control.reconcileNow('test');
+      expect(run).toMatchObject({ ok: true, corrections: 1 });
+      await eventually(async () => expect((await keel.control.status()).stateReason.code).toBe('WIN_RATE_BELOW_MIN'));
+    } finally {
+      await jobs.stop();
+    }
+  });
 });
+
+/** a market order of 2 AAPL at the simulated exchange, filled */
+async function filled(side: 'buy' | 'sell', clientOrderId: string) {
+  const outcome = await h.alpaca.broker.submitOrder({ symbol: 'AAPL', side, type: 'market', timeInForce: 'day', qty: dec(2), clientOrderId });
+  if (outcome.kind !== 'accepted') throw new Error(`order ${clientOrderId} not accepted`);
+  h.sim.core.sync();
+  const order = await h.alpaca.broker.getOrder(outcome.order.id);
+  if (!order?.filledAvgPrice) throw new Error(`order ${clientOrderId} not filled`);
+  return order;
+}
+
+/** the safety jobs as the service runs them, over the fake supervisor of the harness */
+async function startSafetyJobs() {
+  const supervisor = keel.supervisor as FakeSupervisor;
+  const jobs = createSafetyJobs({
+    db: t.db, clock: h.clock, control: keel.control, pipeline: keel.pipeline, notifier, cron: false,
+    warn: (m, e) => { throw e ?? new Error(m); }, broker: () => h.alpaca.broker,
+    supervisor: Object.assign(supervisor, {
+      trackedTradeIds: () => [] as string[], lastPriceAt: () => null, ensureTracked: async () => [] as string[],
+      refreshPrices: async () => undefined, refreshWorkingOrders: async () => undefined, stuckExits: () => [],
+    }),
+  });
+  await jobs.start();
+  return jobs;
+}
 
 describe('the what-if shows the win-rate verdict', () => {
   it('denies with WIN_RATE_BELOW_MIN while the window is below, and passes while it is waiting or off', async () => {
