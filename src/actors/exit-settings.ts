@@ -22,8 +22,7 @@ export function rearmBooks(books: readonly SymbolBook[], settings: ExitSettings,
   for (const book of books) {
     armed += book.size;
     book.setSettings(settings);
-    const price = book.lastPrice;
-    if (!Number.isNaN(price)) decisions.push(...book.onTick(price, now));
+    decisions.push(...book.recheck(now));
   }
   return { armed, decisions };
 }

@@ -41,7 +41,7 @@ import { stuckExits, type ExitProgress, type StuckExit } from '../core/safety/st
 import { resolveByClientOrderId } from './entry-resolver.js';
 import { FillRouter } from './fill-router.js';
 import { PositionActor } from './position.actor.js';
-import type { ExitAllReport, ExitRuleSettings, PositionEvent, PositionSupervisor, SupervisorProtection } from './position-supervisor.types.js';
+import type { ArmedPosition, ExitAllReport, ExitRuleSettings, PositionEvent, PositionSupervisor, SupervisorProtection } from './position-supervisor.types.js';
 import { rearmBooks, toExitSettings } from './exit-settings.js';
 import { SessionCloseScheduler } from './session-close.scheduler.js';
 import { SymbolSlots } from './symbol-slots.js';
@@ -116,6 +116,13 @@ class Supervisor implements PositionSupervisor, SupervisorProtection {
     const actor = this.actors.get(tradeId);
     if (!actor || actor.state !== 'open') return null;
     return Math.max(actor.view.peakPrice, this.slots.peakOf(actor.view) ?? 0);
+  }
+
+  armedPositions(): ArmedPosition[] {
+    return [...this.actors.values()].map((actor) => ({
+      tradeId: actor.trade.id, state: actor.state, lastTick: this.slots.lastTick(actor.trade.symbol),
+      levels: actor.state === 'open' ? this.slots.levelsOf(actor.view) : null,
+    }));
   }
 
   trackedTradeIds(): string[] {

@@ -8,6 +8,7 @@
  * change at once (a tightened stop applies NOW, not after a restart).
  */
 import type { Observable } from 'rxjs';
+import type { ArmedLevels } from '../core/exits/armed-levels.js';
 import type { StuckExit } from '../core/safety/stuck-exits.js';
 import type { Decimal } from '../domain/money.js';
 import type { ReconcileFinding } from '../domain/reconciliation.js';
@@ -34,6 +35,17 @@ export type PositionEvent =
   | { type: 'settings_applied'; settings: ExitRuleSettings; armed: number; exits: number }
   /** today's forced session close (epoch ms; null = no session today) is armed in every book */
   | { type: 'session_close_scheduled'; forceCloseAt: number | null };
+
+/** a tracked trade as GET /api/trades/active shows it: what its actor and its symbol's book hold now */
+export interface ArmedPosition {
+  tradeId: string;
+  /** the actor's state: pending_entry | open | exiting */
+  state: string;
+  /** the exit levels it is armed with; null unless open and armed */
+  levels: ArmedLevels | null;
+  /** the symbol's last tick the exit rules saw (price, epoch ms); null before one */
+  lastTick: { price: number; at: number } | null;
+}
 
 /** the bot settings the exit rules read (the session-close time included) */
 export type ExitRuleSettings = Pick<BotSettings, 'hardStopLossPct' | 'profitTargetPct' | 'trailingStopPct' | 'maxHoldDurationSec' | 'eodForceCloseTime'>;
@@ -71,6 +83,8 @@ export interface PositionSupervisor {
   /** an open position's trailing-stop peak as its exit book holds it now (the persisted column is
    *  written on a throttle); null when the trade has no open position actor */
   livePeak(tradeId: string): number | null;
+  /** every tracked trade with the levels its position is armed with now ([] while stopped) */
+  armedPositions(): ArmedPosition[];
   /** unrealized P&L of the open positions at their symbols' last prices (a position with no tick
    *  since its open counts at its entry fill); null = unknown */
   unrealizedPnl(): Decimal | null;

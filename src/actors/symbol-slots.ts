@@ -13,6 +13,7 @@
 import type { Observable, SchedulerLike, Subscription } from 'rxjs';
 import type { ExitDecision, ExitSettings, PositionView } from '../core/exits/exit.types.js';
 import { SymbolBook } from '../core/exits/symbol-book.js';
+import { armedLevels, type ArmedLevels } from '../core/exits/armed-levels.js';
 import type { PriceTick } from '../domain/market-data.js';
 import { exitDecisions } from '../streams/operators/exit-decisions.js';
 
@@ -73,9 +74,7 @@ export class SymbolSlots {
   raisePeak(view: PositionView, peak: number): boolean {
     const slot = this.slots.get(view.symbol);
     if (!slot?.book.raisePeak(view.tradeId, peak)) return false;
-    const last = slot.book.lastPrice;
-    if (Number.isNaN(last)) return true;
-    const decisions = slot.book.onTick(last, this.scheduler.now());
+    const decisions = slot.book.recheck(this.scheduler.now());
     for (let i = 0; i < decisions.length; i++) this.onDecision(decisions[i]!);
     return true;
   }
@@ -83,6 +82,20 @@ export class SymbolSlots {
   /** the position's peak in its book (live: it rises with every tick); null when not armed */
   peakOf(view: Pick<PositionView, 'symbol' | 'tradeId'>): number | null {
     return this.slots.get(view.symbol)?.book.peakOf(view.tradeId) ?? null;
+  }
+
+  /** the levels the position's book holds for it now (its live peak included); null when not armed */
+  levelsOf(view: Pick<PositionView, 'symbol' | 'tradeId'>): ArmedLevels | null {
+    const book = this.slots.get(view.symbol)?.book;
+    const settings = book?.settingsFor(view.tradeId);
+    const held = book?.view(view.tradeId);
+    return settings && held ? armedLevels(held, settings) : null;
+  }
+
+  /** the symbol's last tick its book evaluated; null when none (or the symbol is not watched) */
+  lastTick(symbol: string): { price: number; at: number } | null {
+    const book = this.slots.get(symbol)?.book;
+    return !book || Number.isNaN(book.lastPrice) ? null : { price: book.lastPrice, at: book.lastPriceAt };
   }
 
   /** the last price the symbol's book saw; null when none */

@@ -19,6 +19,7 @@ import type { BotConfig, BotSettings, BotState, TradingModeName } from '../domai
 import { etDate } from '../domain/market-time.js';
 import { ZERO } from '../domain/money.js';
 import type { ReconciliationReport } from '../domain/reconciliation.js';
+import { stateReasonView } from '../domain/state-reason.js';
 import { botMachine, isSettling, isStarting, reportedState, type BotEvent, type BotSnapshot } from '../machines/bot.machine.js';
 import type { BrokerPort } from '../ports/broker.port.js';
 import type { Clock, Random } from '../ports/clock.port.js';
@@ -27,7 +28,7 @@ import { probeHealth } from './health-probe.js';
 import { ACTION_TARGET, actionEvent, ok, refuse } from './control-results.js';
 import { persistEffect, reconcileEffect, ReconcileFailedError } from './lifecycle-effects.js';
 import { createMarketClockCache } from './market-clock.cache.js';
-import { appendJournal, getDailyStats, getFlattenQueue, listTrades, loadBotConfig, saveBotMode, saveBotSettings, type Db } from './persistence.js';
+import { appendJournal, getDailyStats, getFlattenQueue, listTrades, loadBotConfig, loadStateRecord, saveBotMode, saveBotSettings, type Db } from './persistence.js';
 import { BLOCKED_BY_QUEUED_FLATTEN, cancelFlatten, nothingQueued, refuseWhileFlattenQueued } from './queued-flatten.js';
 import { reconcileUntilSuccess, type RetryPolicy } from './reconcile-retry.js';
 import { createReconciliationService } from './reconciliation.service.js';
@@ -147,12 +148,12 @@ export function createBotControl(deps: BotControlDeps): KeelBotControl {
   async function status(): Promise<BotStatus> {
     const snap = snapshot();
     const now = clock.now();
-    const [config, live, stats, marketOpen, flattenQueuedAt] = await Promise.all([
-      loadBotConfig(db, now), listTrades(db, { statuses: ['open', 'exiting'] }), getDailyStats(db, etDate(now)), marketClock.isOpen(), getFlattenQueue(db),
+    const [config, live, stats, marketOpen, flattenQueuedAt, why] = await Promise.all([
+      loadBotConfig(db, now), listTrades(db, { statuses: ['open', 'exiting'] }), getDailyStats(db, etDate(now)), marketClock.isOpen(), getFlattenQueue(db), loadStateRecord(db),
     ]);
     const allowed = allowedActions(snap).filter((a) => flattenQueuedAt === null || !BLOCKED_BY_QUEUED_FLATTEN.has(a));
     return {
-      state: reportedState(snap), starting: isStarting(snap), mode: config.mode, executionMode: config.executionMode,
+      state: reportedState(snap), stateReason: stateReasonView(why.reason, why.detail, why.since), starting: isStarting(snap), mode: config.mode, executionMode: config.executionMode,
       reconciled, openPositionCount: live.length, todayRealizedPnl: stats?.realizedPnl ?? ZERO, todayTradeCount: stats?.tradeCount ?? 0,
       marketOpen, breaker: stats?.breakerLevel ?? 'none', allowedActions: allowed, flattenQueuedAt,
     };

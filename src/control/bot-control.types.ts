@@ -6,6 +6,7 @@
 import type { BotConfig, BotSettings, BotState, BreakerLevel, TradingModeName, ExecutionMode } from '../domain/bot-config.js';
 import type { Decimal } from '../domain/money.js';
 import type { ReconciliationReport } from '../domain/reconciliation.js';
+import type { StateReasonView } from '../domain/state-reason.js';
 import type { EpochMs } from '../domain/time.js';
 
 export const BOT_ACTIONS = ['start', 'pause', 'resume', 'stop', 'acknowledge-halt'] as const;
@@ -13,6 +14,8 @@ export type BotAction = (typeof BOT_ACTIONS)[number];
 
 export interface BotStatus {
   state: BotState;
+  /** why it is in that state (the persisted reason) and since when */
+  stateReason: StateReasonView;
   /** true while a start (or a restart restoring 'running') waits for reconciliation */
   starting: boolean;
   mode: TradingModeName;

@@ -1,7 +1,12 @@
 /**
  * The effects bot.machine.ts names, made real for .provide(): `persist` writes bot_config.state
- * and a state_transition journal entry in ONE transaction; `reconcile` runs reconciliation once
- * (a start: fail fast, so the API can answer 409) or until it succeeds (restoring 'running' at boot).
+ * (with why and since when) and a state_transition journal entry in ONE transaction; `reconcile`
+ * runs reconciliation once (a start: fail fast, so the API can answer 409) or until it succeeds
+ * (restoring 'running' at boot).
+ * A resume, and a start (not a restart restoring 'running'), also starts the win-rate guard's
+ * fresh window in that transaction: only trades closed after it count, so the losers that paused
+ * the bot cannot pause it again, nor deny every entry after a stop and start; a restart keeps the
+ * window, since it is persisted.
  */
 import { fromPromise } from 'xstate';
 import { STATE_REASONS, type StateReason } from '../domain/bot-config.js';
@@ -17,8 +22,9 @@ export function persistEffect(db: Db, clock: Clock) {
   return fromPromise<void, PersistInput>(async ({ input }) => {
     const now = clock.now();
     await db.transaction().execute(async (trx) => {
-      const why = stateReasonOf(input.cause);
-      await saveBotState(trx, input.to, now, why, why === 'manual' ? null : input.reason ?? null);
+      const why = stateReasonOf(input);
+      const freshWindow = input.event === 'RESUME' || (input.event === 'START' && !input.restoring);
+      await saveBotState(trx, input.to, now, why, detailOf(why, input), freshWindow);
       const restored = input.restoring && input.to === 'running';
       await appendJournal(trx, {
         kind: 'state_transition', cause: input.cause,
@@ -31,9 +37,24 @@ export function persistEffect(db: Db, clock: Clock) {
 
 /** a safety component acts with the cause `safety:<reason>` (src/service/safety-jobs.ts); anything else is the trader's */
 export const SAFETY_CAUSE = 'safety:';
-function stateReasonOf(cause: string): StateReason {
-  const code = cause.startsWith(SAFETY_CAUSE) ? cause.slice(SAFETY_CAUSE.length) : '';
-  return (STATE_REASONS as readonly string[]).includes(code) ? (code as StateReason) : 'manual';
+/** the halt reason of the kill switch (POST /api/bot/emergency-stop), whose cause names who pressed it */
+export const KILL_SWITCH_HALT = 'kill_switch';
+
+function stateReasonOf(input: PersistInput): StateReason {
+  const code = input.cause.startsWith(SAFETY_CAUSE) ? input.cause.slice(SAFETY_CAUSE.length) : '';
+  if ((STATE_REASONS as readonly string[]).includes(code)) return code as StateReason;
+  if (input.event === 'HALT' && input.reason === KILL_SWITCH_HALT) return 'kill_switch';
+  // a 'running' the bot had before a restart, earned again through reconciliation
+  if (input.restoring && input.to === 'running') return 'startup';
+  return 'manual';
+}
+
+/** the why in words: the safety layer's own, who pressed the kill switch; none for the trader's own action */
+function detailOf(why: StateReason, input: PersistInput): string | null {
+  if (why === 'manual') return null;
+  if (why === 'kill_switch' && !input.cause.startsWith(SAFETY_CAUSE)) return `kill switch (${input.cause})`;
+  if (why === 'startup') return 'running restored after reconciliation at boot';
+  return input.reason ?? null;
 }
 
 export function reconcileEffect(once: (cause: string) => Promise<void>, untilSuccess: (cause: string, signal: AbortSignal) => Promise<void>) {

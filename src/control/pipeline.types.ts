@@ -7,6 +7,7 @@ import type { DailyRow, PerformanceReport } from '../core/analytics/analytics.ty
 import type { CheckVerdict, Denial } from '../domain/denial.js';
 import type { JournalEntry } from '../domain/journal.js';
 import type { Decimal } from '../domain/money.js';
+import type { EpochMs } from '../domain/time.js';
 import type { SignalAnswer, SignalInput, SignalRecord, SignalStatus, SizeDecision } from '../domain/signal.js';
 import type { ExitReason, Trade, TradeStatus } from '../domain/trade.js';
 import type { ControlResult } from './bot-control.types.js';
@@ -44,6 +45,34 @@ export interface TradeDetail {
   holdSeconds: number | null;
   /** order submissions, outcomes, broker trade updates, the exit rule that fired — oldest first */
   journal: JournalEntry[];
+}
+
+/**
+ * an open (or exiting) trade with the levels its position is armed with now (GET /api/trades/active);
+ * times are RFC 3339 UTC; null = not armed / not known
+ */
+export interface ActiveTrade {
+  id: string;
+  symbol: string;
+  shares: Decimal | null;
+  entryPrice: Decimal | null;
+  entryAt: EpochMs | null;
+  /** the symbol's last tick the exit rules evaluated, and when */
+  lastPrice: Decimal | null;
+  lastPriceAt: EpochMs | null;
+  /** at lastPrice */
+  unrealizedPnl: Decimal | null;
+  /** percent of the entry price, 4 decimals */
+  unrealizedPnlPct: number | null;
+  /** the trailing stop's peak: the book's live one while armed, else the persisted one */
+  peakPrice: Decimal | null;
+  stopPrice: Decimal | null;
+  targetPrice: Decimal | null;
+  /** null when the trailing stop is off */
+  trailingStopPrice: Decimal | null;
+  maxHoldUntil: EpochMs | null;
+  forceCloseAt: EpochMs | null;
+  state: 'open' | 'exiting';
 }
 
 /** what became of the flatten an emergency stop was asked for */
@@ -149,6 +178,8 @@ export interface PipelineControl {
   rejectSignal(id: string, note: string | null, cause: string): Promise<ControlResult<SignalAnswer>>;
   listTrades(query: TradeQuery): Promise<Page<Trade>>;
   getTrade(id: string): Promise<TradeDetail | null>;
+  /** open and exiting trades with what their positions are armed with now */
+  activeTrades(): Promise<ActiveTrade[]>;
   emergencyStop(opts: { closePositions: boolean }, cause: string): Promise<EmergencyStopReport>;
   /** statistics of one mode's closed trades and equity (never mixed across modes) */
   performance(request: PerformanceRequest): Promise<PerformanceAnswer>;

@@ -20,11 +20,12 @@ import { Subject } from 'rxjs';
 import type { BotConfig } from '../domain/bot-config.js';
 import { etDate } from '../domain/market-time.js';
 import { ZERO } from '../domain/money.js';
+import { stateReasonView } from '../domain/state-reason.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { ControlEvent, EntryGate, KeelBotControl } from './bot-control.js';
 import type { BotStatus, ControlResult, HealthReport } from './bot-control.types.js';
 import { refuse } from './control-results.js';
-import { getDailyStats, getFlattenQueue, lastReconciliationReport, listTrades, loadBotConfig, type Db } from './persistence.js';
+import { getDailyStats, getFlattenQueue, lastReconciliationReport, listTrades, loadBotConfig, loadStateRecord, type Db } from './persistence.js';
 
 export const ANOTHER_INSTANCE_MESSAGE = 'another Keel instance holds the writer lease on this database; this one is read-only until it stops';
 
@@ -47,11 +48,11 @@ export function createReadOnlyControl(deps: ReadOnlyControlDeps): KeelBotControl
 
   async function status(): Promise<ReadOnlyStatus> {
     const now = clock.now();
-    const [config, live, stats, flattenQueuedAt] = await Promise.all([
-      loadBotConfig(db, now), listTrades(db, { statuses: ['open', 'exiting'] }), getDailyStats(db, etDate(now)), getFlattenQueue(db),
+    const [config, live, stats, flattenQueuedAt, why] = await Promise.all([
+      loadBotConfig(db, now), listTrades(db, { statuses: ['open', 'exiting'] }), getDailyStats(db, etDate(now)), getFlattenQueue(db), loadStateRecord(db),
     ]);
     return {
-      state: config.state, starting: false, mode: config.mode, executionMode: config.executionMode, reconciled: false,
+      state: config.state, stateReason: stateReasonView(why.reason, why.detail, why.since), starting: false, mode: config.mode, executionMode: config.executionMode, reconciled: false,
       openPositionCount: live.length, todayRealizedPnl: stats?.realizedPnl ?? ZERO, todayTradeCount: stats?.tradeCount ?? 0,
       marketOpen: null, breaker: stats?.breakerLevel ?? 'none', allowedActions: [], flattenQueuedAt, readOnly: true, writer: 'another instance',
     };

@@ -17,8 +17,12 @@ export type SizingMode = (typeof SIZING_MODES)[number];
 export const TRADING_MODES = ['paper', 'live'] as const;
 export type TradingModeName = (typeof TRADING_MODES)[number];
 
-/** why the bot is in its state (bot_config.state_reason, 0003): a breaker's pause may auto-resume next session, the trader's never */
-export const STATE_REASONS = ['manual', 'breaker_pause', 'breaker_halt', 'daily_loss', 'watchdog', 'kill_switch', 'startup'] as const;
+/**
+ * why the bot is in its state (bot_config.state_reason): a breaker's pause may auto-resume next
+ * session, the trader's never; 'win_rate' is the win-rate guard's pause; 'startup' a 'running'
+ * restored at boot
+ */
+export const STATE_REASONS = ['manual', 'breaker_pause', 'breaker_halt', 'daily_loss', 'watchdog', 'kill_switch', 'startup', 'win_rate'] as const;
 export type StateReason = (typeof STATE_REASONS)[number];
 
 export const BREAKER_LEVELS = ['none', 'warn', 'pause', 'halt'] as const;
@@ -44,7 +48,10 @@ export interface BotSettings {
   dailyLossLimitUsd: Decimal;
   maxPortfolioAllocationPct: number;
   maxTotalInvestedPct: number;
-  minWinRate: number;
+  /** the win-rate guard: pause when the latest closed trades win less than this (0–1); null = off */
+  minWinRate: number | null;
+  /** how many of the current mode's latest closed trades the guard judges (it waits until there are that many) */
+  minWinRateLookback: number;
   minConfidence: number;
   hardStopLossPct: number;
   profitTargetPct: number;
@@ -94,6 +101,7 @@ export const DEFAULT_BOT_SETTINGS: Readonly<BotSettings> = Object.freeze({
   maxPortfolioAllocationPct: 10,
   maxTotalInvestedPct: 80,
   minWinRate: 0.5,
+  minWinRateLookback: 20,
   minConfidence: 75,
   hardStopLossPct: 7,
   profitTargetPct: 10,

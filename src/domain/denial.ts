@@ -23,6 +23,8 @@ export const DENIAL_CODES = [
   'BROKER_REJECTED',
   // the safety layer
   'CIRCUIT_BREAKER',
+  // the latest closed trades win less than minWinRate (the win-rate guard)
+  'WIN_RATE_BELOW_MIN',
   'MAX_TRADES_PER_DAY',
   'DAILY_LOSS_LIMIT',
   'EQUITY_UNKNOWN',

@@ -10,6 +10,7 @@ export const NOTIFICATION_KINDS = [
   'order_rejected',
   'breaker_level',
   'daily_loss_limit',
+  'win_rate',
   'halt',
   'kill_switch',
   'reconciliation_corrections',

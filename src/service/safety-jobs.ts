@@ -4,8 +4,8 @@
  * flatten queued outside market hours runs at the open, the position watchdog (every 5 s by
  * default), the stream-gap monitor (every 2 s: fills by REST while the trade stream is down, a
  * notice when the gap lasts) and the health job (every 5 min by default; the periods come from
- * `timing`, config/safety-settings.ts) guard what goes wrong silently, and trading events become
- * notifications.
+ * `timing`, config/safety-settings.ts) guard what goes wrong silently, the win-rate guard judges
+ * the latest closed trades whenever one closes, and trading events become notifications.
  * Invariants: safety acts through the control with the cause `safety:<reason>` (persisted as
  * bot_config.state_reason, so a restart knows a breaker pause from the trader's); nothing here
  * throws into trading (failures are warned); started and stopped with the writer role.
@@ -27,6 +27,7 @@ import { SAFETY_CAUSE } from '../control/lifecycle-effects.js';
 import type { KeelPipeline } from '../control/pipeline/signal-service.js';
 import { BreakerMonitor } from '../control/safety/breaker-monitor.js';
 import { DailyResetScheduler } from '../control/safety/daily-reset.js';
+import { WinRateGuard } from '../control/safety/win-rate-guard.js';
 import type { SafetyActions } from '../control/safety/safety-actions.js';
 import type { Account } from '../domain/account.js';
 import type { BotSettings } from '../domain/bot-config.js';
@@ -89,6 +90,8 @@ export function createSafetyJobs(deps: SafetyJobsDeps): SafetyJobs {
   };
   const actions = safetyActionsOver(deps.control, db);
   const monitor = new BreakerMonitor({ db, clock, actions, notifier: deps.notifier, settings: latest, session: nyseSession });
+  const winRate = new WinRateGuard({ db, clock, actions, notifier: deps.notifier, settings: latest });
+  const tradeClosed = () => { winRate.tradeClosed().catch((error: unknown) => warn('win-rate check failed', error)); };
   const reset = new DailyResetScheduler({
     db, clock, actions, settings: latest, session: nyseSession, notifier: deps.notifier, cron: deps.cron ?? true,
     onError: (message, error) => warn(message, error),
@@ -144,9 +147,11 @@ export function createSafetyJobs(deps: SafetyJobsDeps): SafetyJobs {
         deps.control.events$.subscribe((e) => {
           if (e.type === 'config') settings = e.config;
           if (e.type === 'reconciled') onReconciled(e.report, e.cause);
+          if (e.type === 'reconciled' && e.report.findings.some((f) => f.kind === 'closed_at_broker')) tradeClosed();
           if (e.type === 'state' && e.state === 'halted') notify({ kind: 'halt', severity: 'critical', title: 'Keel is HALTED', text: 'no new entries; exits continue. Acknowledge the halt, then start.', data: {} });
         }),
         deps.supervisor.events$.subscribe((e) => {
+          if (e.type === 'closed') tradeClosed();
           if (e.type === 'opened') notify({ kind: 'entry_filled', severity: 'info', key: `opened:${e.tradeId}`, title: `Entry ${e.symbol}: ${e.shares} @ ${e.entryPrice}`, text: `trade ${e.tradeId} is open`, data: { ...e } });
           else if (e.type === 'closed') notify({ kind: 'exit_filled', severity: 'info', key: `closed:${e.tradeId}`, title: `Exit ${e.symbol}: ${e.reason}, P&L ${e.pnl}`, text: `exit price ${e.exitPrice}`, data: { ...e } });
           else if (e.type === 'exit_gave_up') notify({ kind: 'exit_stuck', severity: 'critical', key: `exit_stuck:${e.tradeId}`, title: `Exit ${e.symbol} cannot complete`, text: `trade ${e.tradeId} stays exiting: ${e.reason}. The position is still at the broker; see GET /api/bot/status (stuckExits).`, data: { ...e } });

@@ -4,7 +4,7 @@
  * records the account each minute, and the trader then reads the answers over the HTTP API:
  * /api/performance finds the closed trade with its exact P&L, its exit rule and the equity curve;
  * /api/performance/today adds the open position's unrealized P&L; /api/trades/active shows the
- * levels the open position is armed with.
+ * levels the open position is armed with (stop, target, max hold) and the same unrealized P&L.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { filter, firstValueFrom, Subject } from 'rxjs';
@@ -110,5 +110,16 @@ describe('a trading session read back through the analytics API', () => {
     expect(last).not.toBeNull();
     expect(today.unrealizedPnl).toBe(new Decimal(last!).minus(held.entry).times(held.shares).toFixed());
     expect((await listTrades(t.db, {})).filter((x) => x.status === 'open').map((x) => x.id)).toEqual([held.id]);
+
+    // the open position with the levels its exits are armed with: 7 % stop, 10 % target
+    const active = await get(app, '/api/trades/active');
+    expect(active.items).toHaveLength(1);
+    const [row] = active.items;
+    expect(row).toMatchObject({ id: held.id, symbol: 'MSFT', state: 'open', entryPrice: held.entry.toFixed(), shares: held.shares.toFixed(), trailingStopPrice: null });
+    expect(Number(row.stopPrice)).toBeCloseTo(held.entry.times(0.93).toNumber(), 6);
+    expect(Number(row.targetPrice)).toBeCloseTo(held.entry.times(1.1).toNumber(), 6);
+    expect(row.lastPrice).toBe(new Decimal(last!).toFixed());
+    expect(row.unrealizedPnl).toBe(today.unrealizedPnl);
+    expect(row.maxHoldUntil).toBeGreaterThan(row.entryAt);
   });
 });

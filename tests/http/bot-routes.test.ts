@@ -56,7 +56,7 @@ describe('bot lifecycle and mode routes', () => {
     const res = await app.request('/api/bot/status', { headers: AUTH });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
-      state: 'stopped', starting: false, mode: 'paper', executionMode: 'signal_only', reconciled: true,
+      state: 'stopped', stateReason: { code: 'STARTUP', detail: null, since: Date.UTC(2026, 10, 23, 14, 30) }, starting: false, mode: 'paper', executionMode: 'signal_only', reconciled: true,
       openPositionCount: 0, todayRealizedPnl: '-12.5', todayTradeCount: 2, marketOpen: true, breaker: 'none',
       allowedActions: ['start'], flattenQueuedAt: null,
     });

@@ -161,4 +161,66 @@ describe('bot config routes', () => {
     const issues = await expectRejected([{ maxTradesPerDay: 3 }]);
     expect(issues).toHaveLength(1);
   });
+
+  it('accepts the win-rate guard off (minWinRate null) and a lookback inside 5–500', async () => {
+    const res = await patch({ minWinRate: null, minWinRateLookback: 5 });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ minWinRate: null, minWinRateLookback: 5 });
+  });
+
+  it('rejects a win-rate lookback outside 5–500 or fractional', async () => {
+    for (const lookback of [4, 501, 20.5]) expect((await expectRejected({ minWinRateLookback: lookback })).map((i) => i.path)).toEqual(['minWinRateLookback']);
+  });
+});
+
+describe('PUT /api/bot/config (the whole configuration)', () => {
+  let control: FakeBotControl;
+  let app: ReturnType<typeof createApp>;
+
+  beforeEach(() => {
+    control = new FakeBotControl();
+    app = createApp({ control, pipeline: new FakePipelineControl(), apiToken: TOKEN, logError: () => {} });
+  });
+
+  const put = (body: unknown) =>
+    app.request('/api/bot/config', { method: 'PUT', headers: { ...AUTH, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+  /** every setting as GET answers it (state, mode and updatedAt are not settings) */
+  async function wholeSettings(): Promise<Record<string, unknown>> {
+    const { state: _s, mode: _m, updatedAt: _u, ...settings } = await (await app.request('/api/bot/config', { headers: AUTH })).json() as Record<string, unknown>;
+    return settings;
+  }
+
+  it('replaces the whole configuration and answers it', async () => {
+    const body = { ...(await wholeSettings()), maxTradesPerDay: 4, minWinRate: 0.6, minWinRateLookback: 30, trailingStopPct: null };
+    const res = await put(body);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ maxTradesPerDay: 4, minWinRate: 0.6, minWinRateLookback: 30, positionSizeUsd: '500' });
+    const [sent, cause] = control.callsOf('patchConfig')[0]!.args as [Record<string, unknown>, string];
+    expect(Object.keys(sent).sort()).toEqual(Object.keys(body).sort());
+    expect(cause).toContain('PUT /api/bot/config');
+  });
+
+  it('lists every missing and every invalid field at once (null is not "missing") and changes nothing', async () => {
+    const { maxTradesPerDay: _a, trailingStopPct: _b, minWinRateLookback: _c, ...rest } = await wholeSettings();
+    const res = await put({ ...rest, hardStopLossPct: 150, minWinRate: null });
+    expect(res.status).toBe(400);
+    const json = await res.json();
+    expect(json.error.code).toBe('VALIDATION_FAILED');
+    expect((json.error.issues as Issue[]).map((i) => i.path).sort()).toEqual(['hardStopLossPct', 'maxTradesPerDay', 'minWinRateLookback', 'trailingStopPct']);
+    expect(control.callsOf('patchConfig')).toEqual([]);
+  });
+
+  it('refuses a partial body that PATCH would take', async () => {
+    const res = await put({ maxTradesPerDay: 4 });
+    expect(res.status).toBe(400);
+    expect(((await res.json()).error.issues as Issue[]).length).toBeGreaterThan(30);
+    expect(control.callsOf('patchConfig')).toEqual([]);
+  });
+
+  it('rejects unknown keys in a whole body', async () => {
+    const res = await put({ ...(await wholeSettings()), state: 'running' });
+    expect(res.status).toBe(400);
+    expect((await res.json()).error.issues).toEqual([{ path: 'state', message: 'unknown field' }]);
+  });
 });

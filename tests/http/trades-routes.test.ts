@@ -46,6 +46,30 @@ describe('trade and emergency-stop routes', () => {
     });
   });
 
+  it('answers GET /api/trades/active with the open positions as armed now (not as a trade id)', async () => {
+    pipeline.active = [{
+      id: 't1', symbol: 'ABCD', shares: new Decimal('10'), entryPrice: new Decimal('10.01'), entryAt: Date.UTC(2026, 10, 23, 14, 30),
+      lastPrice: new Decimal('10.5'), lastPriceAt: Date.UTC(2026, 10, 23, 14, 31), unrealizedPnl: new Decimal('4.9'), unrealizedPnlPct: 4.8951,
+      peakPrice: new Decimal('10.6'), stopPrice: new Decimal('9.3093'), targetPrice: new Decimal('11.011'), trailingStopPrice: null,
+      maxHoldUntil: Date.UTC(2026, 10, 23, 14, 35), forceCloseAt: Date.UTC(2026, 10, 23, 20, 45), state: 'open',
+    }];
+    const res = await app.request('/api/trades/active', { headers: AUTH });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ items: [{
+      id: 't1', symbol: 'ABCD', shares: '10', entryPrice: '10.01', entryAt: Date.UTC(2026, 10, 23, 14, 30),
+      lastPrice: '10.5', lastPriceAt: Date.UTC(2026, 10, 23, 14, 31), unrealizedPnl: '4.9', unrealizedPnlPct: 4.8951,
+      peakPrice: '10.6', stopPrice: '9.3093', targetPrice: '11.011', trailingStopPrice: null,
+      maxHoldUntil: Date.UTC(2026, 10, 23, 14, 35), forceCloseAt: Date.UTC(2026, 10, 23, 20, 45), state: 'open',
+    }] });
+    expect(pipeline.callsOf('getTrade')).toEqual([]);
+  });
+
+  it('answers an empty list when nothing is open', async () => {
+    const res = await app.request('/api/trades/active', { headers: AUTH });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ items: [] });
+  });
+
   it('rejects bad trade filters with 400 listing each, and calls nothing', async () => {
     const res = await app.request('/api/trades?status=done&from=yesterday&exitReason=panic&limit=0&cursor=%25%25', { headers: AUTH });
     expect(res.status).toBe(400);

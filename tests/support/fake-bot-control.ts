@@ -3,6 +3,7 @@
  * transition table, a config object patches apply to, and a log of every call so tests can
  * assert what the HTTP layer asked for (and that a rejected request asked for nothing).
  */
+import type { StateReasonView } from '../../src/domain/state-reason.js';
 import type { BotAction, BotControl, BotStatus, CancelledFlatten, ControlError, ControlResult, HealthReport } from '../../src/control/bot-control.types.js';
 import { DEFAULT_BOT_SETTINGS, type BotConfig, type BotSettings, type BotState, type TradingModeName } from '../../src/domain/bot-config.js';
 import { dec } from '../../src/domain/money.js';
@@ -31,6 +32,8 @@ export class FakeBotControl implements BotControl {
   healthReport: HealthReport = { ok: true, database: { ok: true, error: null }, broker: { ok: true, error: null } };
   /** a kill switch's queued flatten: start and resume are refused while it is set */
   flattenQueuedAt: number | null = null;
+  /** why the fake is in its state, as the status reports it */
+  stateReason: StateReasonView = { code: 'STARTUP', detail: null, since: Date.UTC(2026, 10, 23, 14, 30) };
   /** when set, every facade method rejects with it (to exercise the 500 path) */
   failWith: Error | null = null;
 
@@ -122,6 +125,7 @@ export class FakeBotControl implements BotControl {
   private snapshot(): BotStatus {
     return {
       state: this.state,
+      stateReason: this.stateReason,
       starting: false,
       mode: this.mode,
       executionMode: this.config.executionMode,

@@ -5,7 +5,7 @@
  */
 import type { ControlResult } from '../../src/control/bot-control.types.js';
 import type {
-  DailyPerformanceAnswer, EmergencyStopReport, Page, PerformanceAnswer, PerformanceRequest, PerformanceWindow, PipelineControl, SignalEvaluation,
+  ActiveTrade, DailyPerformanceAnswer, EmergencyStopReport, Page, PerformanceAnswer, PerformanceRequest, PerformanceWindow, PipelineControl, SignalEvaluation,
   SignalQuery, TodayPerformance, TradeDetail, TradeQuery,
 } from '../../src/control/pipeline.types.js';
 import type { DailyRow, PerformanceReport } from '../../src/core/analytics/analytics.types.js';
@@ -76,6 +76,14 @@ export class FakePipelineControl implements PipelineControl {
   async getTrade(id: string): Promise<TradeDetail | null> {
     this.record('getTrade', [id]);
     return this.trades.get(id) ?? null;
+  }
+
+  /** the answer activeTrades gives */
+  active: ActiveTrade[] = [];
+
+  async activeTrades(): Promise<ActiveTrade[]> {
+    this.record('activeTrades', []);
+    return this.active;
   }
 
   async emergencyStop(opts: { closePositions: boolean }, cause: string): Promise<EmergencyStopReport> {

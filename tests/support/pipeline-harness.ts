@@ -9,7 +9,7 @@ import type { StreamGate } from '../../src/streams/operators/trade-stream-gate.j
 import { Decimal } from '../../src/domain/money.js';
 import { filter, firstValueFrom, ReplaySubject, startWith, Subject, type Observable } from 'rxjs';
 import type { Subscription } from 'rxjs';
-import type { ExitAllReport, ExitRuleSettings, PositionEvent, PositionSupervisor } from '../../src/actors/position-supervisor.types.js';
+import type { ArmedPosition, ExitAllReport, ExitRuleSettings, PositionEvent, PositionSupervisor } from '../../src/actors/position-supervisor.types.js';
 import { createPositionSupervisor } from '../../src/actors/position-supervisor.js';
 import { createAlpacaAdapters, type AlpacaAdapters } from '../../src/adapters/alpaca/index.js';
 import { resolveAlpacaUrls } from '../../src/adapters/alpaca/urls.js';
@@ -167,6 +167,9 @@ export class FakeSupervisor implements PositionSupervisor {
   /** the peaks the fake's "running actors" hold, by trade id */
   readonly livePeaks = new Map<string, number>();
   livePeak(tradeId: string) { return this.livePeaks.get(tradeId) ?? null; }
+  /** what the fake's "actors" are armed with */
+  armed: ArmedPosition[] = [];
+  armedPositions() { return this.armed; }
   emit(event: PositionEvent) { this.events.next(event); }
 }
 

@@ -57,6 +57,7 @@ export function someSafetyFacts(over: Partial<SafetyFacts> = {}): SafetyFacts {
     accountBlocked: false,
     tradeStreamLive: true,
     openSellSymbols: new Set<string>(),
+    winRate: { status: 'waiting', minWinRate: 0.5, lookback: 20, trades: 0, wins: 0, winRate: null },
     ...over,
   };
 }

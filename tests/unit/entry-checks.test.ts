@@ -15,13 +15,13 @@ describe('entry gateway', () => {
     expect(denial).toBeNull();
     expect(verdicts.map((v) => v.check)).toEqual(ENTRY_CHECKS.map((c) => c.name));
     expect(verdicts.every((v) => v.passed && v.denial === null)).toBe(true);
-    expect(ENTRY_CHECKS).toHaveLength(23);
+    expect(ENTRY_CHECKS).toHaveLength(24);
   });
 
   it('reports the first denial but still records every verdict', () => {
     const { verdicts, denial } = runEntryChecks(anEntryContext({ botState: 'paused', marketOpen: false }));
     expect(denial?.code).toBe('BOT_NOT_RUNNING');
-    expect(verdicts).toHaveLength(23);
+    expect(verdicts).toHaveLength(24);
     expect(verdicts.filter((v) => !v.passed).map((v) => v.denial?.code)).toEqual(['BOT_NOT_RUNNING', 'MARKET_CLOSED']);
   });
 

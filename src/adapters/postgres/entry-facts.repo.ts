@@ -1,7 +1,7 @@
 /**
  * What an entry decision reads from the database, in ONE statement (docs/benchmarks.md, B6b): the
- * bot_config row, the symbols of the live trades, today's entries, today's stats row and whether
- * the signal's id is already stored. Five parallel reads cost five pool checkouts, five backend
+ * bot_config row, the symbols of the live trades, today's entries, today's stats row, whether
+ * the signal's id is already stored and the win-rate guard's window (win-rate.repo.ts). Five parallel reads cost five pool checkouts, five backend
  * wake-ups and the mapping of every live trade in full, on every signal; the decision needs only
  * the symbols, three numbers and a flag.
  * Invariants:
@@ -19,6 +19,8 @@ import type { TradeStatus } from '../../domain/trade.js';
 import { botConfigFromRow } from './bot-config.mapper.js';
 import type { DbOrTrx } from './schema.js';
 import { ts } from './sql-time.js';
+import { toWinRateWindow, winRateWindowSql } from './win-rate.repo.js';
+import type { WinRateWindow } from '../../core/safety/win-rate.js';
 
 export interface EntryFactsRow {
   config: BotConfig;
@@ -29,6 +31,8 @@ export interface EntryFactsRow {
   today: { realizedPnl: Decimal; roundTripCount: number; breakerLevel: BreakerLevel } | null;
   /** a signal with the asked id is stored already (a repeat); false when no id was asked */
   signalStored: boolean;
+  /** the win-rate guard's window (win-rate.repo.ts) */
+  winRateWindow: WinRateWindow;
 }
 
 export async function loadEntryFacts(
@@ -45,11 +49,12 @@ export async function loadEntryFacts(
       eb.selectFrom('bot_trade').select((e) => e.fn.countAll<string>().as('n'))
         .where('created_at', '>=', ts(q.since)).where('status', '<>', 'cancelled').as('entries_since'),
       eb.exists(eb.selectFrom('signal').select('id').where('id', '=', q.signalId ?? null)).as('signal_stored'),
+      winRateWindowSql().as('win_rate_window'),
     ])
     .where('c.id', '=', 1)
     .executeTakeFirst();
   if (!row) return null;
-  const { day_realized_pnl, day_round_trips, day_breaker_level, day_date, live_symbols, entries_since, signal_stored, ...config } = row;
+  const { day_realized_pnl, day_round_trips, day_breaker_level, day_date, live_symbols, entries_since, signal_stored, win_rate_window, ...config } = row;
   return {
     config: botConfigFromRow(config),
     liveSymbols: live_symbols ?? [],
@@ -58,5 +63,6 @@ export async function loadEntryFacts(
       ? null
       : { realizedPnl: new Decimal(day_realized_pnl), roundTripCount: day_round_trips, breakerLevel: day_breaker_level as BreakerLevel },
     signalStored: signal_stored === true,
+    winRateWindow: toWinRateWindow(win_rate_window),
   };
 }

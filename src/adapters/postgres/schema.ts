@@ -1,5 +1,5 @@
 /**
- * Kysely table types for db/migrations/0001_initial.sql, 0002_signals.sql and 0003_safety.sql. How values arrive from pg (see db.ts):
+ * Kysely table types for db/migrations/0001 to 0006. How values arrive from pg (see db.ts):
  * numeric and bigint as exact strings, timestamptz as Date, date as 'YYYY-MM-DD', jsonb parsed,
  * int[] / text[] as arrays. Timestamps are written as SQL expressions built from epoch ms
  * (sql-time.ts), so their insert/update type is Date (the expression's type).
@@ -36,7 +36,10 @@ export interface BotConfigTable {
   daily_loss_limit_usd: DefaultedNumeric;
   max_portfolio_allocation_pct: DefaultedNumeric;
   max_total_invested_pct: DefaultedNumeric;
-  min_win_rate: DefaultedNumeric;
+  /** null = the win-rate guard is off (0006) */
+  min_win_rate: DefaultedNullableNumeric;
+  /** how many of the mode's latest closed trades the guard judges (0006) */
+  min_win_rate_lookback: Defaulted<number>;
   min_confidence: DefaultedNumeric;
   hard_stop_loss_pct: DefaultedNumeric;
   profit_target_pct: DefaultedNumeric;
@@ -54,10 +57,14 @@ export interface BotConfigTable {
   circuit_breaker_halt_pct: DefaultedNumeric;
   auto_resume_next_day: Defaulted<boolean>;
   max_round_trips_per_day: Defaulted<number | null>;
-  /** why the bot is in its state (0003): manual | breaker_pause | breaker_halt | daily_loss | watchdog | kill_switch | startup */
+  /** why the bot is in its state (0003, 0006): manual | breaker_pause | breaker_halt | daily_loss | watchdog | kill_switch | startup | win_rate */
   state_reason: Defaulted<string | null>;
   state_reason_detail: Defaulted<string | null>;
   flatten_queued_at: Defaulted<Date | null>;
+  /** when the current state was entered (0006); null = unknown (a row older than 0006 with no journaled transition) */
+  state_since: Defaulted<Date | null>;
+  /** the win-rate guard counts only trades closed at or after this (a resume sets it, 0006); null = every trade */
+  win_rate_window_start: Defaulted<Date | null>;
   approval_ttl_minutes: Defaulted<number>;
   updated_at: Timestamp;
 }

@@ -25,6 +25,7 @@ import type { EpochMs } from '../../domain/time.js';
 import type { EmergencyStopReport } from '../pipeline.types.js';
 import { clearFlattenQueue, getFlattenQueue, queueFlatten } from '../../adapters/postgres/flatten-queue.repo.js';
 import type { PipelineRuntime } from './pipeline-runtime.js';
+import { KILL_SWITCH_HALT } from '../lifecycle-effects.js';
 import { cancelAndAwait, type CancelPhase } from './kill-switch/cancel-orders.js';
 import { flattenOrQueue, positionsNow, type FlattenPart } from './kill-switch/flatten.js';
 import { journalStep, waitBudgetMs } from './kill-switch/kill-switch-journal.js';
@@ -94,7 +95,7 @@ async function markFlattenPending(rt: PipelineRuntime, problems: string[]): Prom
 /** the persisted latch; an already halted bot stays halted. Problems are reported, not thrown. */
 async function latchHalt(rt: PipelineRuntime, cause: string): Promise<string[]> {
   try {
-    const result = await rt.deps.control.halt('kill_switch', cause);
+    const result = await rt.deps.control.halt(KILL_SWITCH_HALT, cause);
     if (result.ok || (await rt.deps.control.status()).state === 'halted') return [];
     return [`the halt was refused: ${result.error.message}`];
   } catch (error) {

@@ -13,6 +13,7 @@
  * entries instead of guessing; a snapshot older than the cache's bound is unknown too.
  */
 import { loadEntryFacts } from './repos.js';
+import { judgeWinRate } from '../../core/safety/win-rate.js';
 import { etDate, etWallToEpoch } from '../../domain/market-time.js';
 import type { BotConfig } from '../../domain/bot-config.js';
 import { ZERO, type Decimal } from '../../domain/money.js';
@@ -76,7 +77,7 @@ export async function gatherEntryFacts(deps: PipelineDeps, account: AccountCache
   // no bot_config row yet (a first boot): the control creates it with the defaults, then read again
   const row = first ?? (await deps.control.getConfig(), await loadEntryFacts(deps.db, factsQuery));
   if (!row) throw new Error('bot_config row missing after it was created');
-  const { config, liveSymbols, today: stats, entriesSince: entriesToday, signalStored } = row;
+  const { config, liveSymbols, today: stats, entriesSince: entriesToday, signalStored, winRateWindow } = row;
   const known = deps.lastPrice?.(signal.symbol) ?? (signal.priceAtSignal ? signal.priceAtSignal.toNumber() : null);
   // only risk_based sizing reads a price (the share-price pillar judges the signal's own price)
   const wantsPrice = known === null && config.sizingMode === 'risk_based';
@@ -112,6 +113,7 @@ export async function gatherEntryFacts(deps: PipelineDeps, account: AccountCache
       accountBlocked: fresh ? fresh.blocked : null,
       tradeStreamLive: gate.live,
       openSellSymbols: gate.openSellSymbols,
+      winRate: judgeWinRate(winRateWindow, config),
     },
   };
 }

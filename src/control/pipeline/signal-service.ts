@@ -20,6 +20,7 @@ import { answerOf } from './signal-record.js';
 import type { SignalAnswer } from '../../domain/signal.js';
 import { tradeDetail, tradePage } from './trade-detail.js';
 import { performance, performanceDaily, performanceToday } from './performance.js';
+import { activeTrades } from './active-trades.js';
 import * as repos from './repos.js';
 import type { PositionEvent } from '../../actors/position-supervisor.types.js';
 import type { AccountCache } from './account-cache.js';
@@ -60,6 +61,7 @@ export function createPipeline(deps: PipelineDeps): KeelPipeline {
     rejectSignal: (id, note, cause) => rejectSignal(rt, id, note, cause),
     listTrades: (query) => tradePage(deps, query),
     getTrade: (id) => tradeDetail(deps, id),
+    activeTrades: () => activeTrades(deps),
     emergencyStop: (opts, cause) => emergencyStop(rt, opts, cause),
     performance: (request) => performance(rt, request),
     performanceDaily: (window) => performanceDaily(rt, window),

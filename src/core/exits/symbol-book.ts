@@ -1,8 +1,9 @@
 /**
  * The HOT PATH: every open position of ONE symbol, evaluated on each of its price ticks with plain
  * loops over a struct of arrays (docs/benchmarks.md §3: per-position subscriptions or actors cost
- * 10–380× more). Position actors receive only the decisions this produces. Just over 300 lines on
- * purpose: the tick path and the clock path read and write the same columns in place.
+ * 10–380× more). Position actors receive only the decisions this produces. Over 300 lines on
+ * purpose: the tick path and the clock path read and write the same columns in place (the
+ * read-outs beside them, for the API, read those columns too).
  * Invariants:
  * - a position exits once: a decided position is removed before onTick returns;
  * - the peak only rises, and rises before the rules run (trailing follows the peak);
@@ -102,6 +103,7 @@ export class SymbolBook {
   private overridesOf: Array<Partial<ExitSettings> | undefined> = [];
   private readonly index = new Map<string, number>();
   private last = Number.NaN;
+  private lastAt = Number.NaN;
 
   constructor(readonly symbol: string, private settings: ExitSettings) {}
 
@@ -112,6 +114,17 @@ export class SymbolBook {
   /** last accepted tick price (NaN before the first) — lets a timer re-run the clock exits */
   get lastPrice(): number {
     return this.last;
+  }
+
+  /** when the last accepted tick was evaluated (NaN before the first) */
+  get lastPriceAt(): EpochMs {
+    return this.lastAt;
+  }
+
+  /** the settings a held position is armed with now (its thresholds follow from them); null when not held */
+  settingsFor(tradeId: string): ExitSettings | null {
+    const i = this.index.get(tradeId);
+    return i === undefined ? null : this.settingsOf[i]!;
   }
 
   has(tradeId: string): boolean {
@@ -158,6 +171,7 @@ export class SymbolBook {
   onTick(price: number, now: EpochMs): readonly ExitDecision[] {
     if (!(price > 0) || price === Infinity) return EMPTY;
     this.last = price;
+    this.lastAt = now;
     let out: ExitDecision[] | null = null;
     const { peak, peakDirty, stop, trail, target, timeAt } = this;
     // backwards: removeAt swaps the last slot into i, and that slot was already evaluated
@@ -173,6 +187,19 @@ export class SymbolBook {
       }
     }
     return out ?? EMPTY;
+  }
+
+  /**
+   * Evaluates every position again at the last tick's price (new settings, a raised peak): the same
+   * as that tick arriving now, except that it is no new price, so lastPriceAt stays the tick's.
+   * Nothing happens before the first tick.
+   */
+  recheck(now: EpochMs): readonly ExitDecision[] {
+    if (Number.isNaN(this.last)) return EMPTY;
+    const at = this.lastAt;
+    const decisions = this.onTick(this.last, now);
+    this.lastAt = at;
+    return decisions;
   }
 
   /** the earliest clock deadline (max hold or session close) of any position; Infinity when none */

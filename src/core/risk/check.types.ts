@@ -6,6 +6,7 @@ import type { BotSettings, BotState, BreakerLevel } from '../../domain/bot-confi
 import type { Denial } from '../../domain/denial.js';
 import type { Decimal } from '../../domain/money.js';
 import type { SignalInput } from '../../domain/signal.js';
+import type { WinRateVerdict } from '../safety/win-rate.js';
 
 export interface EntryContext {
   signal: SignalInput;
@@ -55,6 +56,8 @@ export interface SafetyFacts {
   tradeStreamLive: boolean;
   /** symbols with an open SELL order at the broker (any owner): a buy would be refused as a wash trade */
   openSellSymbols: ReadonlySet<string>;
+  /** the win-rate guard's verdict on the current mode's latest closed trades */
+  winRate: WinRateVerdict;
 }
 
 export interface EntryCheck {

@@ -30,9 +30,10 @@ import { strategyEnabledCheck } from './checks/strategy-enabled.check.js';
 import { streamReconcilingCheck } from './checks/stream-reconciling.check.js';
 import { totalInvestedCheck } from './checks/total-invested.check.js';
 import { washTradeCheck } from './checks/wash-trade.check.js';
+import { winRateCheck } from './checks/win-rate.check.js';
 
 /**
- * The complete gateway: bot-wide state (running, breaker, reconciled, trade
+ * The complete gateway: bot-wide state (running, breaker, win rate, reconciled, trade
  * stream) → market → the account (blocked, then buying power: a missing snapshot reads as
  * BUYING_POWER_UNKNOWN, the plainest reason) → Keel's own exposure and today's counters → money
  * against the account (caps, allocation, margin) → what the broker would refuse (wash trade) →
@@ -41,6 +42,7 @@ import { washTradeCheck } from './checks/wash-trade.check.js';
 export const ENTRY_CHECKS: readonly EntryCheck[] = Object.freeze([
   botRunningCheck,
   circuitBreakerCheck,
+  winRateCheck,
   reconciledCheck,
   streamReconcilingCheck,
   marketOpenCheck,

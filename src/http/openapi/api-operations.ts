@@ -4,7 +4,7 @@
  * which names it. The request schemas are the ones the routes validate with.
  */
 import { BOT_ACTIONS } from '../../control/bot-control.types.js';
-import { setModeSchema, botSettingsPatchSchema } from '../bot-settings.schema.js';
+import { setModeSchema, botSettingsPatchSchema, botSettingsSchema } from '../bot-settings.schema.js';
 import { cancelFlattenSchema } from '../routes/bot.routes.js';
 import { signInSchema } from '../routes/session.routes.js';
 import { performanceDailyQuerySchema, performanceQuerySchema, performanceTodayQuerySchema } from '../performance.schema.js';
@@ -15,7 +15,7 @@ import * as s from './response.schemas.js';
 
 /** request bodies named in the document's components */
 export const REQUEST_COMPONENTS = {
-  SignalInput: signalInputSchema, BotSettingsPatch: botSettingsPatchSchema, SetMode: setModeSchema, EmergencyStop: emergencyStopSchema,
+  SignalInput: signalInputSchema, BotSettings: botSettingsSchema, BotSettingsPatch: botSettingsPatchSchema, SetMode: setModeSchema, EmergencyStop: emergencyStopSchema,
   CancelFlatten: cancelFlattenSchema, SignIn: signInSchema, ApproveSignal: approveBodySchema, RejectSignal: rejectBodySchema,
 };
 
@@ -128,6 +128,12 @@ export const API_OPERATIONS: ApiOperation[] = [
     responses: { 200: { description: 'the whole config after the change', schema: s.botConfigSchema, example: ex.configExample } },
   },
   {
+    method: 'put', path: '/api/bot/config', tag: 'config', summary: 'Replace every setting (all required, all or nothing)',
+    description: 'The whole configuration: a missing, unknown or invalid field answers 400 listing every problem; nothing changes then. PATCH is the partial update.',
+    body: { schema: botSettingsSchema, example: ex.settingsExample },
+    responses: { 200: { description: 'the whole config after the change', schema: s.botConfigSchema, example: ex.configExample } },
+  },
+  {
     method: 'post', path: '/api/bot/emergency-stop', tag: 'bot', writerOnly: true, summary: 'The kill switch',
     description: 'Halts first, cancels every open order, optionally flattens Keel’s positions (queued for the open outside market hours), and reports exactly what was cancelled, closed and left.',
     body: { schema: emergencyStopSchema, example: { closePositions: true } },
@@ -178,6 +184,10 @@ export const API_OPERATIONS: ApiOperation[] = [
     method: 'get', path: '/api/trades', tag: 'trades', summary: 'Trades, newest first', query: tradeQuerySchema,
     description: '`from` and `to` bound the creation time (RFC 3339 or epoch milliseconds, inclusive).',
     responses: { 200: { description: 'one page', schema: s.tradePageSchema, example: { items: [ex.tradeExample], nextCursor: null } } },
+  },
+  {
+    method: 'get', path: '/api/trades/active', tag: 'trades', summary: 'Open positions with the levels their exits are armed with now',
+    responses: { 200: { description: 'every open or exiting trade, oldest entry first', schema: s.activeTradesSchema } },
   },
   {
     method: 'get', path: '/api/trades/:id', tag: 'trades', summary: 'One trade with its provenance', params: { id: 'the trade id' },

@@ -8,12 +8,13 @@ import { toJson } from '../to-json.js';
 const AT = 1_767_364_200_000; // 2026-01-02 14:30 UTC, 09:30 in New York
 
 export const statusExample = {
-  state: 'running', starting: false, mode: 'paper', executionMode: 'full_auto', reconciled: true, openPositionCount: 1,
+  state: 'running', stateReason: { code: 'manual', detail: null, since: AT }, starting: false, mode: 'paper', executionMode: 'full_auto', reconciled: true, openPositionCount: 1,
   todayRealizedPnl: '42.17', todayTradeCount: 3, marketOpen: true, breaker: 'none', allowedActions: ['pause', 'stop'],
   flattenQueuedAt: null, unattendedPositions: 0, stuckExits: [], brokerRateLimitedUntil: null,
 };
 
 export const configExample = toJson({ ...DEFAULT_BOT_SETTINGS, state: 'stopped', mode: 'paper', updatedAt: AT });
+export const settingsExample = toJson(DEFAULT_BOT_SETTINGS);
 
 export const signalExample = {
   id: 'scanner-2026-01-02-ABCD', symbol: 'ABCD', side: 'buy', catalystType: 'fda_approval', catalystTier: 1,

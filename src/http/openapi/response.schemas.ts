@@ -10,6 +10,7 @@ import { BOT_ACTIONS, type BotStatus, type CancelledFlatten, type HealthReport }
 import type { DailyPerformanceAnswer, EmergencyStopReport, Page, PerformanceAnswer, SignalEvaluation, TodayPerformance, TradeDetail } from '../../control/pipeline.types.js';
 import { BOT_STATES, BREAKER_LEVELS, EXECUTION_MODES, SIZING_MODES, TRADING_MODES, type BotConfig } from '../../domain/bot-config.js';
 import { DENIAL_CODES } from '../../domain/denial.js';
+import { STATE_REASON_CODES } from '../../domain/state-reason.js';
 import { JOURNAL_KINDS } from '../../domain/journal.js';
 import type { Decimal } from '../../domain/money.js';
 import type { ReconciliationReport } from '../../domain/reconciliation.js';
@@ -69,6 +70,11 @@ export const accountSummarySchema = z.strictObject({
 export const botStatusSchema = z
   .strictObject({
     state: z.enum(BOT_STATES),
+    stateReason: z.strictObject({
+      code: z.enum(STATE_REASON_CODES).meta({ description: '`manual` (the trader), STARTUP, CIRCUIT_BREAKER, DAILY_LOSS_LIMIT, WIN_RATE_BELOW_MIN, KILL_SWITCH, WATCHDOG' }),
+      detail: nullable(z.string()).meta({ description: "the safety layer's own words; null for the trader's action" }),
+      since: nullable(epochMs).meta({ description: 'when the state was entered; null = unknown' }),
+    }).meta({ description: 'why the bot is in its state, and since when' }),
     starting: z.boolean().meta({ description: 'a start (or a restored running) waits for reconciliation' }),
     mode: z.enum(TRADING_MODES),
     executionMode: z.enum(EXECUTION_MODES),
@@ -113,7 +119,8 @@ export const botConfigSchema = z
     dailyLossLimitUsd: decimalString,
     maxPortfolioAllocationPct: z.number(),
     maxTotalInvestedPct: z.number(),
-    minWinRate: z.number(),
+    minWinRate: nullable(z.number()).meta({ description: 'the win-rate guard pauses below this rate over the last minWinRateLookback closed trades; null = off' }),
+    minWinRateLookback: z.number().int(),
     minConfidence: z.number(),
     hardStopLossPct: z.number(),
     profitTargetPct: z.number(),
@@ -343,6 +350,18 @@ export const todayPerformanceSchema = z.strictObject({
   equity: nullable(decimalString).meta({ description: 'the cached account equity when fresh (never a broker call per request)' }),
 });
 
+export const activeTradeSchema = z.strictObject({
+  id: z.string(), symbol: z.string(), shares: nullable(decimalString), entryPrice: nullable(decimalString), entryAt: nullable(epochMs),
+  lastPrice: nullable(decimalString).meta({ description: 'the last print the exit rules evaluated' }), lastPriceAt: nullable(epochMs),
+  unrealizedPnl: nullable(decimalString), unrealizedPnlPct: nullable(z.number()).meta({ description: 'percent of the entry, 4 decimals' }),
+  peakPrice: nullable(decimalString), stopPrice: nullable(decimalString), targetPrice: nullable(decimalString),
+  trailingStopPrice: nullable(decimalString).meta({ description: 'null when the trailing stop is off' }),
+  maxHoldUntil: nullable(epochMs), forceCloseAt: nullable(epochMs),
+  state: z.enum(['open', 'exiting']),
+}).meta({ description: 'an open or exiting trade with the levels its position is armed with now; null where not armed (exiting, or no position actor: stopped, or another instance writes)' });
+
+export const activeTradesSchema = z.strictObject({ items: z.array(activeTradeSchema) });
+
 /** named in the document's components (nested uses become $refs) */
 export const RESPONSE_COMPONENTS = {
   Error: errorSchema, SignedIn: signedInSchema, Session: sessionSchema, Health: healthSchema, HealthUnavailable: healthUnavailableSchema, OpenApiDocument: openApiDocumentSchema, BotStatus: botStatusSchema, AccountSummary: accountSummarySchema, StuckExit: stuckExitSchema, CancelledFlatten: cancelledFlattenSchema,
@@ -351,7 +370,7 @@ export const RESPONSE_COMPONENTS = {
   TradePage: tradePageSchema, JournalEntry: journalEntrySchema, TradeDetail: tradeDetailSchema, ReconcileFinding: findingSchema,
   ReconciliationReport: reconciliationSchema, EmergencyStopReport: emergencyStopReportSchema,
   PerformanceSummary: performanceSummarySchema, Performance: performanceSchema, DailyRow: dailyRowSchema, DailyPerformance: dailyPerformanceSchema,
-  TodayPerformance: todayPerformanceSchema,
+  TodayPerformance: todayPerformanceSchema, ActiveTrade: activeTradeSchema, ActiveTrades: activeTradesSchema,
 } satisfies Record<string, z.ZodType>;
 
 /** a domain value as it leaves through toJson(): Decimals become strings */

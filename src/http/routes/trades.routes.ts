@@ -1,4 +1,4 @@
-/** /api/trades: the journal's read side, a paged list and one trade with its provenance. */
+/** /api/trades: the journal's read side, a paged list, the open positions as armed now, and one trade with its provenance. */
 import { Hono } from 'hono';
 import type { PipelineControl } from '../../control/pipeline.types.js';
 import { ApiError } from '../errors.js';
@@ -13,6 +13,9 @@ export function tradesRoutes(pipeline: PipelineControl): Hono {
     const query = parseQuery(c, tradeQuerySchema);
     return c.json(toJson(await withCursorCheck(() => pipeline.listTrades(query))));
   });
+
+  // before /:id, which would take 'active' for an id
+  routes.get('/active', async (c) => c.json(toJson({ items: await pipeline.activeTrades() })));
 
   routes.get('/:id', async (c) => {
     const detail = await pipeline.getTrade(c.req.param('id'));
