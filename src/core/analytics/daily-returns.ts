@@ -31,21 +31,29 @@ export function dailyReturns(closes: readonly DailyClose[]): number[] {
   return out;
 }
 
+/** per-period (not annualised) Sharpe and Sortino of a return series, zero risk-free rate and
+ *  target; null with fewer than 2 returns or a zero denominator */
+export function periodRatios(r: readonly number[]): { mean: number; sd: number; downside: number; sharpe: number | null; sortino: number | null } {
+  const n = r.length;
+  const mean = n === 0 ? 0 : r.reduce((s, x) => s + x, 0) / n;
+  const sd = n < 2 ? 0 : Math.sqrt(r.reduce((s, x) => s + (x - mean) ** 2, 0) / (n - 1));
+  const downside = n === 0 ? 0 : Math.sqrt(r.reduce((s, x) => s + Math.min(x, 0) ** 2, 0) / n);
+  return { mean, sd, downside, sharpe: n >= 2 && sd > 0 ? mean / sd : null, sortino: n >= 2 && downside > 0 ? mean / downside : null };
+}
+
 /** maxDrawdown: the equity curve's largest fall as a fraction of its peak (null = no curve) */
 export function returnRatios(closes: readonly DailyClose[], maxDrawdown: Decimal | null): ReturnRatios {
   const r = dailyReturns(closes);
   const n = r.length;
   if (n < 2) return { sharpe: null, sortino: null, calmar: null };
-  const mean = r.reduce((s, x) => s + x, 0) / n;
-  const sd = Math.sqrt(r.reduce((s, x) => s + (x - mean) ** 2, 0) / (n - 1));
-  const downside = Math.sqrt(r.reduce((s, x) => s + Math.min(x, 0) ** 2, 0) / n);
+  const { sharpe, sortino } = periodRatios(r);
   const annual = Math.sqrt(TRADING_DAYS_PER_YEAR);
   const growth = closes[closes.length - 1]!.equity.div(closes[0]!.equity).toNumber();
   const annualReturn = growth ** (TRADING_DAYS_PER_YEAR / n) - 1;
   const dd = maxDrawdown === null ? 0 : maxDrawdown.abs().toNumber();
   return {
-    sharpe: sd > 0 ? finiteOrNull((mean / sd) * annual) : null,
-    sortino: downside > 0 ? finiteOrNull((mean / downside) * annual) : null,
+    sharpe: sharpe === null ? null : finiteOrNull(sharpe * annual),
+    sortino: sortino === null ? null : finiteOrNull(sortino * annual),
     calmar: dd > 0 ? finiteOrNull(annualReturn / dd) : null,
   };
 }
