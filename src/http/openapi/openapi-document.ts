@@ -20,8 +20,8 @@ const INFO = {
   title: 'Keel control API',
   version: packageJson.version,
   description: 'Control and observe Keel, a safety-first trading engine for US equities on Alpaca. JSON in and out, camelCase; '
-    + 'money as decimal strings, instants as epoch milliseconds, null where a value is undefined. Every /api/* route needs '
-    + '`Authorization: Bearer <token>` except this document. Errors have one shape: `{ "error": { "code", "message", … } }`.',
+    + 'money as decimal strings, instants as epoch milliseconds, null where a value is undefined. Every /api/* route and /metrics need '
+    + '`Authorization: Bearer <token>` or the dashboard\'s session cookie, except this document and signing in. Errors have one shape: `{ "error": { "code", "message", … } }`.',
 };
 
 const TAGS = [
@@ -30,7 +30,10 @@ const TAGS = [
   { name: 'config', description: 'the trading settings' },
   { name: 'signals', description: 'signal intake, the signal log and semi-auto approvals' },
   { name: 'trades', description: 'the trade journal' },
-  { name: 'reference', description: 'this document and its reference page (no token)' },
+  { name: 'performance', description: 'is it making money: statistics of one trading mode, never mixed' },
+  { name: 'reference', description: 'this document and its reference page (no token), Prometheus metrics (token)' },
+  { name: 'dashboard', description: 'the web page and its files (no token; the page signs in)' },
+  { name: 'session', description: "the dashboard's sign-in and its live event stream" },
 ];
 
 const SHARED = {
