@@ -97,4 +97,11 @@ describe('/api/performance on real PostgreSQL', () => {
     expect(await get('/api/performance/today?mode=live')).toMatchObject({ mode: 'live', trades: 1, realizedPnl: '1000', unrealizedPnl: null, openPositions: null, equity: null });
     expect(h.sim.server.faults.requests.length).toBe(before);
   });
+
+  it('values the open positions as unknown while nothing watches them, and as 0 when there is none', async () => {
+    supervisor.active = false;
+    expect(await get('/api/performance/today')).toMatchObject({ openPositions: 1, unrealizedPnl: null });
+    await t.db.deleteFrom('bot_trade').where('status', '=', 'open').execute();
+    expect(await get('/api/performance/today')).toMatchObject({ openPositions: 0, unrealizedPnl: '0' });
+  });
 });

@@ -46,10 +46,12 @@ export async function performanceToday(rt: PipelineRuntime, window: Pick<Perform
   const row = dailyRow(facts ?? NOTHING_YET(today));
   if (mode !== current) return { ...row, mode, unrealizedPnl: null, openPositions: null, equity: null };
   const supervisor = rt.deps.supervisor;
+  const openPositions = await countOpenTrades(rt.deps.db, mode);
   return {
     ...row, mode,
-    unrealizedPnl: supervisor.active ? supervisor.unrealizedPnl() : null,
-    openPositions: await countOpenTrades(rt.deps.db, mode),
+    // while nothing watches positions their value is unknown, unless there is none: then it is 0
+    unrealizedPnl: supervisor.active ? supervisor.unrealizedPnl() : openPositions === 0 ? ZERO : null,
+    openPositions,
     equity: rt.account.peekFresh()?.equity ?? null,
   };
 }
