@@ -60,7 +60,15 @@ export function Settings() {
       const byField = {};
       for (const issue of failure.issues ?? []) (byField[issue.path.split('.')[0]] ??= []).push(issue.message);
       issues.value = byField;
-      note.value = { ok: false, text: `Nothing was saved: ${failure.message}` };
+      const named = FIELDS.filter((f) => f.key in byField).map((f) => f.label);
+      note.value = { ok: false, text: `Nothing was saved: ${named.length > 0 ? `Keel refused ${named.join(', ')} (the reason is next to each)` : failure.message}` };
+      // the first field Keel named, once it shows its message, in the middle of the screen
+      requestAnimationFrame(() => {
+        const first = document.querySelector('.settings [aria-invalid="true"]');
+        if (!first) return;
+        first.scrollIntoView({ block: 'center' });
+        first.focus({ preventScroll: true });
+      });
     } finally {
       busy.value = false;
     }
@@ -77,8 +85,8 @@ export function Settings() {
         ${dirty ? html`<p class="unsaved" role="status">Unsaved changes: ${changed.map((f) => f.label).join(', ')}</p>` : html`<p class="muted">Every change is journaled. Alpaca keys stay in Keel's environment and are not shown here.</p>`}
         <button type="submit" disabled=${busy.value || !dirty}>Save</button>
         ${dirty && html`<button type="button" class="quiet" onClick=${() => { draft.value = {}; issues.value = {}; }}>Discard</button>`}
+        ${note.value && html`<p class=${`note ${note.value.ok ? 'saved' : 'error'}`} role=${note.value.ok ? 'status' : 'alert'}>${note.value.text}</p>`}
       </div>
-      ${note.value && html`<p class=${note.value.ok ? 'saved' : 'error'} role=${note.value.ok ? 'status' : 'alert'}>${note.value.text}</p>`}
       ${SETTING_GROUPS.map((group) => html`
         <fieldset>
           <legend>${group.name}</legend>

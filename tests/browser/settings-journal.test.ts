@@ -144,6 +144,8 @@ describe('the Settings view', () => {
     expect(await description('Hard stop loss')).toContain('must be greater than 0 and at most 100');
     expect(await field('Hard stop loss').getAttribute('aria-invalid')).toBe('true');
     expect(await description('Most entries per day')).not.toContain('must');
+    // the first refused field has the focus, so the trader sees it
+    expect(await field('Hard stop loss').evaluate((el) => el === document.activeElement)).toBe(true);
     await page.screenshot({ path: path.join(SHOTS, 'settings-error-1280.png') });
     const after = (await keel.api('GET', '/api/bot/config')).body;
     expect(after.hardStopLossPct).toBe(before.hardStopLossPct);
@@ -168,6 +170,7 @@ describe('the Settings view', () => {
     expect(await page.getByRole('button', { name: 'Save', exact: true }).isDisabled()).toBe(true);
     // no secret on the page: the Alpaca key the sim gave Keel is nowhere in it
     expect(await page.content()).not.toContain(sim.env.ALPACA_API_SECRET ?? '\u0000');
+    await page.evaluate(() => scrollTo(0, 0));
     await page.screenshot({ path: path.join(SHOTS, 'settings-1280.png'), fullPage: true });
   });
 
