@@ -11,10 +11,12 @@ export function nyDateTime(epochMs) {
   return { text: `${NY.format(d)} ET`, title: `${LOCAL.format(d)} (your time)` };
 }
 
-/** 'YYYY-MM-DD' → RFC 3339 of that day's start (or its last millisecond) in New York */
+/** 'YYYY-MM-DD' → RFC 3339 of that day's start (or its last millisecond) in New York. The clocks
+ *  change at 02:00, so the start takes the offset of 05:00 UTC (00:00 or 01:00 there, before any
+ *  change) and the end that of 12:00 UTC (after it). */
 export function nyDayBound(day, end) {
-  const noon = new Date(`${day}T12:00:00Z`);
-  const offset = (OFFSET.formatToParts(noon).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT-05:00').replace('GMT', '') || '+00:00';
+  const probe = new Date(`${day}T${end ? '12' : '05'}:00:00Z`);
+  const offset = (OFFSET.formatToParts(probe).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT-05:00').replace('GMT', '') || '+00:00';
   return `${day}T${end ? '23:59:59.999' : '00:00:00'}${offset}`;
 }
 

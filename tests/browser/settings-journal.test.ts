@@ -52,7 +52,7 @@ afterAll(async () => {
 });
 
 /** one real round trip on the sim: a signal fires, the entry fills, the price falls through the hard stop */
-async function tradeOnTheSim(): Promise<{ id: string; exitReason: string }> {
+async function tradeOnTheSim(): Promise<{ id: string; exitReason: string; createdAt: number }> {
   expect((await keel.api('PATCH', '/api/bot/config', { executionMode: 'full_auto' })).status).toBe(200);
   expect((await keel.api('POST', '/api/bot/start')).body.state).toBe('running');
   // entries wait for the trade stream to be live: a fresh signal id per try
@@ -77,7 +77,7 @@ async function tradeOnTheSim(): Promise<{ id: string; exitReason: string }> {
     return trade;
   }, { deadlineMs: 30_000 });
   expect((await keel.api('POST', '/api/bot/stop')).body.state).toBe('stopped');
-  return { id, exitReason: closed.exitReason };
+  return { id, exitReason: closed.exitReason, createdAt: closed.createdAt };
 }
 
 const nav = (name: string) => page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name });
@@ -106,6 +106,13 @@ describe('the Journal view', () => {
     await page.getByText('No trade matches these filters').waitFor(UI);
     await page.getByLabel('Strategy').fill('gap-up');
     await page.getByLabel('Exit reason').selectOption(trade.exitReason);
+    // days are New York days: the trade's own day holds it, the next day does not
+    const nyDay = (ms: number) => new Intl.DateTimeFormat('en-CA', { timeZone: 'America/New_York' }).format(new Date(ms));
+    await page.getByLabel('From (ET day)').fill(nyDay(trade.createdAt + 86_400_000));
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.getByText('No trade matches these filters').waitFor(UI);
+    await page.getByLabel('From (ET day)').fill(nyDay(trade.createdAt));
+    await page.getByLabel('To (ET day)').fill(nyDay(trade.createdAt));
     await page.getByRole('button', { name: 'Filter' }).click();
     await row.waitFor(UI);
 
