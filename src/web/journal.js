@@ -2,7 +2,7 @@
 // API's cursor); a row links to the trade's own page (#/journal/<id>). Reloads when the live
 // stream reports a trade.
 import { html } from './html.js';
-import { useEffect } from 'preact/hooks';
+import { useEffect, useRef } from 'preact/hooks';
 import { useSignal } from '@preact/signals';
 import { api } from './api.js';
 import { changes } from './live.js';
@@ -31,17 +31,23 @@ export function Journal() {
   const error = useSignal(null);
   const loading = useSignal(false);
 
+  // a first page (new filters, or a trade changed) supersedes every answer still on its way
+  const generation = useRef(0);
   const load = async (cursor) => {
+    if (!cursor) generation.current += 1;
+    const mine = generation.current;
     loading.value = true;
     error.value = null;
     try {
       const page = await api('GET', `/api/trades?${queryOf(applied.value, cursor)}`);
+      if (mine !== generation.current) return;
       items.value = cursor ? [...(items.value ?? []), ...page.items] : page.items;
       next.value = page.nextCursor;
     } catch (failure) {
+      if (mine !== generation.current) return;
       error.value = failure.issues?.length ? `${failure.message}: ${failure.issues.map((i) => `${i.path} ${i.message}`).join('; ')}` : failure.message;
     } finally {
-      loading.value = false;
+      if (mine === generation.current) loading.value = false;
     }
   };
   useEffect(() => { load(null); }, [applied.value, changes.value]);
@@ -81,7 +87,7 @@ export function Journal() {
       ? 'No trade matches these filters. Clear them to see every trade.'
       : 'No trades yet — post a signal (POST /api/signals) and the trades Keel makes appear here.'}</div>`}
     ${items.value !== null && items.value.length > 0 && html`<${TradeTable} trades=${items.value} />`}
-    ${next.value && html`<div class="more"><button type="button" disabled=${loading.value} onClick=${() => load(next.value)}>${loading.value ? 'Loading…' : 'Load more'}</button></div>`}`;
+    ${next.value && html`<div class="more"><button type="button" disabled=${loading.value} aria-busy=${loading.value ? 'true' : undefined} onClick=${() => load(next.value)}>Load more</button></div>`}`;
 }
 
 function TradeTable({ trades }) {
@@ -90,7 +96,7 @@ function TradeTable({ trades }) {
       <table>
         <caption class="visually-hidden">Trades, newest first</caption>
         <thead><tr>
-          <th scope="col">Opened (ET)</th><th scope="col">Symbol</th><th scope="col">Status</th>
+          <th scope="col">Symbol</th><th scope="col">Opened (ET)</th><th scope="col">Status</th>
           <th scope="col" class="num">Shares</th><th scope="col" class="num">Entry</th><th scope="col" class="num">Exit</th>
           <th scope="col" class="num">P&L</th><th scope="col" class="num">P&L %</th>
           <th scope="col">Exit reason</th><th scope="col">Strategy</th><th scope="col">Catalyst</th>
@@ -100,8 +106,8 @@ function TradeTable({ trades }) {
             const at = nyDateTime(t.entryAt ?? t.createdAt);
             const pnl = signedMoney(t.pnl);
             return html`<tr>
-              <td title=${at.title}>${at.text}</td>
               <td><a href=${`#/journal/${t.id}`}>${t.symbol}</a></td>
+              <td title=${at.title}>${at.text}</td>
               <td>${STATUS_LABELS[t.status] ?? t.status}</td>
               <td class="num">${decimalText(t.shares)}</td>
               <td class="num">${t.entryPrice === null ? '—' : `$${t.entryPrice}`}</td>

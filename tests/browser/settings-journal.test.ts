@@ -10,6 +10,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertTrade } from '../../src/adapters/postgres/index.js';
+import { Decimal } from '../../src/domain/money.js';
 import { launchBrowser } from '../support/browser.js';
 import { eventually } from '../support/eventually.js';
 import { startKeelProcess, type KeelProcess } from '../support/keel-process.js';
@@ -135,6 +137,36 @@ describe('the Journal view', () => {
     await page.screenshot({ path: path.join(SHOTS, 'trade-timeline-375.png'), fullPage: true });
     await page.setViewportSize({ width: 1280, height: 800 });
   }, 90_000);
+});
+
+describe('the Journal view, paging', () => {
+  it('loads the next page from Keel by its cursor', async () => {
+    // an older history of closed trades, written as Keel journals them (closed trades are history:
+    // nothing at the broker to reconcile)
+    const start = Date.now() - 10 * 86_400_000;
+    for (let i = 0; i < 55; i++) {
+      await insertTrade(testDb.db, {
+        symbol: 'HIST', side: 'buy', status: 'closed', entryPrice: new Decimal('10'), exitPrice: new Decimal(i % 2 ? '10.5' : '9.5'),
+        shares: new Decimal('10'), pnl: new Decimal(i % 2 ? '5' : '-5'), pnlPct: new Decimal(i % 2 ? '5' : '-5'), exitReason: i % 2 ? 'profit_target' : 'hard_stop',
+        catalystType: 'earnings', catalystTier: 1, entryAt: start + i * 60_000, exitAt: start + i * 60_000 + 30_000,
+      }, start + i * 60_000);
+    }
+    await page.goto(`${keel.url}/#/journal`);
+    const rows = page.getByRole('table').getByRole('row');
+    await page.getByRole('button', { name: 'Load more' }).waitFor(UI);
+    expect(await rows.count()).toBe(1 + 50); // the header and the first page
+    await page.getByRole('button', { name: 'Load more' }).click();
+    await rows.nth(56).waitFor(UI);
+    // the last page: no cursor, no button
+    await page.getByRole('button', { name: 'Load more' }).waitFor({ state: 'detached', ...UI });
+    expect(await rows.count()).toBe(1 + 56);
+    expect(await page.getByRole('link', { name: 'HIST' }).count()).toBe(55);
+    await page.getByRole('row').filter({ hasText: '+$5.00' }).first().getByText('▲ gain').waitFor(UI);
+    await page.setViewportSize({ width: 375, height: 800 });
+    await page.evaluate(() => scrollTo(0, 0));
+    await page.screenshot({ path: path.join(SHOTS, 'journal-375.png') });
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
 });
 
 describe('the Settings view', () => {
