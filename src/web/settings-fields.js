@@ -7,7 +7,7 @@ export const SETTING_GROUPS = [
     name: 'Execution',
     why: 'Whether and how Keel acts on a signal.',
     fields: [
-      { key: 'enabled', label: 'Enabled', kind: 'bool', range: 'on / off' },
+      { key: 'enabled', label: 'Enabled', kind: 'bool', range: 'on / off; recorded only: Start and Stop decide whether Keel trades' },
       { key: 'executionMode', label: 'Execution mode', kind: 'enum', options: [['signal_only', 'Signal only: log, never trade'], ['semi_auto', 'Semi auto: wait for approval'], ['full_auto', 'Full auto: trade']] },
       { key: 'approvalTtlMinutes', label: 'Approval expires after', kind: 'int', unit: 'minutes', range: '1 – 1440, whole' },
       { key: 'autoResumeNextDay', label: 'Resume automatically the next day', kind: 'bool', range: 'on / off' },

@@ -126,10 +126,10 @@ function Field({ field: f, text, problems, onText }) {
       placeholder=${f.kind === 'time' ? 'HH:MM' : f.kind.endsWith('-or-none') ? (f.kind === 'pct-or-none' ? 'off' : 'no cap') : undefined}
       value=${text} aria-describedby=${described} aria-invalid=${problems ? 'true' : undefined} onInput=${(e) => onText(e.currentTarget.value)} />`;
   }
+  const label = html`<label for=${id}>${f.label}${f.unit && html` <span class="unit">(${f.unit})</span>`}</label>`;
   return html`
     <div class=${`field ${f.kind === 'bool' ? 'check' : ''}`}>
-      <label for=${id}>${f.label}${f.unit && html` <span class="unit">(${f.unit})</span>`}</label>
-      ${input}
+      ${f.kind === 'bool' ? html`${input}${label}` : html`${label}${input}`}
       <small id=${hint} class="muted">${f.range ?? ''}</small>
       ${problems && html`<p id=${err} class="field-error" role="alert">${problems.join('; ')}</p>`}
     </div>`;
