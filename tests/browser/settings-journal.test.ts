@@ -2,7 +2,8 @@
  * The Settings and Journal views in a real Chromium against a real Keel process trading paper on
  * the simulated exchange (in its own process, its market pinned open so the test does not depend
  * on the time of day). Elements are found by role, label and visible text.
- * Screenshots of both views go to docs/screenshots/.
+ * Screenshots of both views are taken on every run; with KEEL_SCREENSHOTS=1 they replace the
+ * committed ones in docs/screenshots/.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,7 +22,10 @@ import { createTestDb, type TestDb } from '../support/test-db.js';
 const TOKEN = 'browser-test-token-settings-journal-0123';
 const SYMBOL = 'JRNL';
 const UI = { timeout: 10_000 };
-const SHOTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../docs/screenshots');
+/** KEEL_SCREENSHOTS=1 refreshes the committed screenshots; otherwise they go to a temporary directory */
+const SHOTS = process.env.KEEL_SCREENSHOTS === '1'
+  ? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../docs/screenshots')
+  : mkdtempSync(path.join(tmpdir(), 'keel-shots-'));
 
 let testDb: TestDb;
 let sim: SimChild;
@@ -51,6 +55,7 @@ afterAll(async () => {
   await sim?.stop();
   await testDb?.close();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  if (process.env.KEEL_SCREENSHOTS !== '1') rmSync(SHOTS, { recursive: true, force: true });
 });
 
 /** one real round trip on the sim: a signal fires, the entry fills, the price falls through the hard stop */
