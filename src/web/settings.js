@@ -3,7 +3,7 @@
 // Unsaved changes are announced, and leaving (another view, closing the tab) asks first.
 import { html } from './html.js';
 import { useEffect } from 'preact/hooks';
-import { useSignal } from '@preact/signals';
+import { signal, useSignal } from '@preact/signals';
 import { api } from './api.js';
 import { SETTING_GROUPS, fromText, toText } from './settings-fields.js';
 import { ModeSwitch } from './mode-switch.js';
@@ -11,10 +11,12 @@ import { status } from './live.js';
 
 const FIELDS = SETTING_GROUPS.flatMap((g) => g.fields);
 const LEAVE = 'Settings have unsaved changes. Leave without saving?';
+/** key → the input's text, for fields the trader touched; kept while another view shows (the back
+ *  button cannot be intercepted), so coming back finds the edits and the warning still there */
+const draft = signal({});
 
 export function Settings() {
   const saved = useSignal(null); // the config as Keel last answered it
-  const draft = useSignal({}); // key → the input's text, for fields the trader touched
   const issues = useSignal({}); // key → Keel's messages
   const loadError = useSignal(null);
   const note = useSignal(null);
