@@ -32,6 +32,9 @@ export interface TradeQuery {
   from?: number;
   to?: number;
   exitReason?: ExitReason;
+  /** exact match on the trade's strategy / catalyst type (as the signal named them) */
+  strategy?: string;
+  catalystType?: string;
   limit?: number;
   cursor?: string;
 }

@@ -91,6 +91,8 @@ export const tradeQuerySchema = z
     from: instant.optional(),
     to: instant.optional(),
     exitReason: z.enum(EXIT_REASONS).optional(),
+    strategy: printableText(64).optional(),
+    catalystType: printableText(64).optional(),
     limit: limit.optional(),
     cursor: cursor.optional(),
   })

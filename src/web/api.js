@@ -2,10 +2,12 @@
 // request that changes something carries X-Keel-Request (Keel refuses a cookie request without
 // it), and a refusal comes back as the API's own message.
 export class ApiFailure extends Error {
-  constructor(status, code, message) {
+  constructor(status, code, message, issues = []) {
     super(message);
     this.status = status;
     this.code = code;
+    /** a 400's problems, one per field: [{ path, message }] */
+    this.issues = issues;
   }
 }
 
@@ -23,7 +25,7 @@ export async function api(method, path, body) {
   const json = await res.json().catch(() => null);
   if (!res.ok) {
     const error = json && json.error;
-    throw new ApiFailure(res.status, error ? error.code : 'HTTP_' + res.status, error ? error.message : `Keel answered ${res.status}`);
+    throw new ApiFailure(res.status, error ? error.code : 'HTTP_' + res.status, error ? error.message : `Keel answered ${res.status}`, (error && error.issues) || []);
   }
   return json;
 }

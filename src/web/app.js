@@ -10,27 +10,38 @@ import { connect, connection, disconnect, reconnectLater, status } from './live.
 import { SignIn } from './sign-in.js';
 import { StatusBar } from './status-bar.js';
 import { Controls } from './controls.js';
+import { Journal } from './journal.js';
+import { TradePage } from './trade-page.js';
+import { Settings } from './settings.js';
 
 // a view with a `component` renders it (its own loading, error and empty states); one without shows `empty`
 const VIEWS = [
   { id: 'positions', name: 'Positions', empty: 'No open positions. Entries Keel makes show up here with their exits.' },
   { id: 'approvals', name: 'Approvals', empty: 'Nothing waits for approval. In semi-auto mode, signals that passed every check wait here.' },
   { id: 'signals', name: 'Signals', empty: 'No signals yet. Signals Keel receives show up here with their decision.' },
-  { id: 'journal', name: 'Journal', empty: 'The journal is empty. Every order, fill and state change is recorded here.' },
+  // #/journal/<trade id> is one trade's page
+  { id: 'journal', name: 'Journal', component: ({ arg }) => (arg ? html`<${TradePage} id=${arg} />` : html`<${Journal} />`) },
   { id: 'performance', name: 'Performance', empty: 'No closed trades yet. Performance appears once trades have closed.' },
-  { id: 'settings', name: 'Settings', empty: 'Settings are not editable here yet.' },
+  { id: 'settings', name: 'Settings', component: Settings },
 ];
 
 /** 'checking' until GET /api/session answers, then 'in' or 'out' */
 const session = signal('checking');
 const route = signal(currentRoute());
+/** what follows the view in the hash (#/journal/<id> → the id), or null */
+const routeArg = signal(currentArg());
 const pageError = signal(null);
 
+function currentArg() {
+  const rest = location.hash.replace(/^#\/?/, '').split('/').slice(1).join('/');
+  return rest === '' ? null : decodeURIComponent(rest);
+}
+
 function currentRoute() {
-  const id = location.hash.replace(/^#\/?/, '');
+  const id = location.hash.replace(/^#\/?/, '').split('/')[0];
   return VIEWS.some((v) => v.id === id) ? id : VIEWS[0].id;
 }
-addEventListener('hashchange', () => { route.value = currentRoute(); });
+addEventListener('hashchange', () => { route.value = currentRoute(); routeArg.value = currentArg(); });
 
 async function checkSession() {
   try {
@@ -89,7 +100,7 @@ function App() {
     </header>
     <main>
       <h1>${view.name}</h1>
-      ${view.component ? html`<${view.component} />` : html`<div class="empty">${view.empty}</div>`}
+      ${view.component ? html`<${view.component} arg=${routeArg.value} />` : html`<div class="empty">${view.empty}</div>`}
     </main>`;
 }
 

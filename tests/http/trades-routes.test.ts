@@ -70,6 +70,20 @@ describe('trade and emergency-stop routes', () => {
     expect(await res.json()).toEqual({ items: [] });
   });
 
+  it('passes the strategy and catalyst-type filters through, trimmed', async () => {
+    const res = await app.request('/api/trades?strategy=%20gap-up%20&catalystType=fda', { headers: AUTH });
+    expect(res.status).toBe(200);
+    expect(pipeline.callsOf('listTrades')[0]!.args[0]).toEqual({ strategy: 'gap-up', catalystType: 'fda' });
+  });
+
+  it('rejects an empty or unprintable strategy or catalyst type, naming each', async () => {
+    const res = await app.request('/api/trades?strategy=&catalystType=a%00b', { headers: AUTH });
+    expect(res.status).toBe(400);
+    const paths = ((await res.json()).error.issues as Array<{ path: string }>).map((i) => i.path);
+    expect(paths).toEqual(expect.arrayContaining(['strategy', 'catalystType']));
+    expect(pipeline.calls).toEqual([]);
+  });
+
   it('rejects bad trade filters with 400 listing each, and calls nothing', async () => {
     const res = await app.request('/api/trades?status=done&from=yesterday&exitReason=panic&limit=0&cursor=%25%25', { headers: AUTH });
     expect(res.status).toBe(400);

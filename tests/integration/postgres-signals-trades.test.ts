@@ -51,6 +51,16 @@ describe('pipeline trade queries on real PostgreSQL', () => {
     expect((await listTradesPage(t.db, { from: T0 + 1000, to: T0 + 1000 })).items.map((x) => x.id)).toEqual([hit.id]);
   });
 
+  it('filters by strategy and catalyst type, exactly', async () => {
+    const hit = await insertTrade(t.db, trade('AAA', { strategy: 'gap-up', catalystType: 'fda' }), T0);
+    await insertTrade(t.db, trade('AAA', { strategy: 'gap-up', catalystType: 'earnings' }), T0 + 1);
+    await insertTrade(t.db, trade('AAA', { strategy: 'gap-up-2', catalystType: 'fda' }), T0 + 2);
+    await insertTrade(t.db, trade('AAA', { strategy: null, catalystType: 'fda' }), T0 + 3);
+    expect((await listTradesPage(t.db, { strategy: 'gap-up', catalystType: 'fda' })).items.map((x) => x.id)).toEqual([hit.id]);
+    expect((await listTradesPage(t.db, { strategy: 'gap-up' })).items).toHaveLength(2);
+    expect((await listTradesPage(t.db, { catalystType: 'fda' })).items).toHaveLength(3);
+  });
+
   it('caps the page at 500 and defaults to 50', async () => {
     for (let i = 0; i < 51; i++) await insertTrade(t.db, trade('ZZ'), T0 + i);
     const page = await listTradesPage(t.db, {});

@@ -23,6 +23,8 @@ export async function listTradesPage(db: DbOrTrx, q: TradeQuery): Promise<Page<T
   if (q.status !== undefined) query = query.where('status', '=', q.status);
   if (q.symbol !== undefined) query = query.where('symbol', '=', q.symbol);
   if (q.exitReason !== undefined) query = query.where('exit_reason', '=', q.exitReason);
+  if (q.strategy !== undefined) query = query.where('strategy', '=', q.strategy);
+  if (q.catalystType !== undefined) query = query.where('catalyst_type', '=', q.catalystType);
   if (q.from !== undefined) query = query.where('created_at', '>=', ts(q.from));
   if (q.to !== undefined) query = query.where('created_at', '<=', ts(q.to));
   if (q.cursor !== undefined) {
