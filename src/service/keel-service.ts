@@ -217,7 +217,7 @@ export async function startKeel(config: KeelConfig, deps: KeelServiceDeps): Prom
       control$: control.events$, pipeline$: pipeline.events$, positions$: supervisor.events$,
       status: async () => toJson(await control.status()), warn: warn.http,
     });
-    stack.push(async () => feed.unsubscribe());
+    stack.push(() => feed.stop());
     const app = createApp({
       control, pipeline, apiToken: token.token, writes: () => guard?.role() === 'writer', starting, clock, events,
       logError: (error) => warn.http('unexpected error', error), metrics,

@@ -3,8 +3,10 @@
  * already announce: a bot state change → `status` (the whole status, read after the change is
  * persisted), a signal decided → `signal`, a position opened/closed/cancelled → `trade`. The page
  * reloads the row it names; the events stay small and carry no secret.
+ * Invariant: stop() ends the feed before what it reads from closes — it waits for the status read
+ * under way and skips the ones still queued, so a shutdown never reads a closed database.
  */
-import { merge, type Observable, type Subscription } from 'rxjs';
+import { merge, type Observable } from 'rxjs';
 import type { PositionEvent } from '../actors/position-supervisor.types.js';
 import type { ControlEvent } from '../control/bot-control.js';
 import type { PipelineEvent } from '../control/pipeline/pipeline-runtime.js';
@@ -19,11 +21,18 @@ export interface LiveFeedSources {
   warn: (message: string, error?: unknown) => void;
 }
 
-export function feedLiveEvents(hub: EventHub, sources: LiveFeedSources): Subscription {
+export interface LiveFeed {
+  /** unsubscribes, skips the status reads still queued and resolves once the one under way is done */
+  stop(): Promise<void>;
+}
+
+export function feedLiveEvents(hub: EventHub, sources: LiveFeedSources): LiveFeed {
   // statuses are read one at a time, in order, so the last one published is the newest
   let statuses: Promise<void> = Promise.resolve();
+  let stopped = false;
   const publishStatus = () => {
     statuses = statuses.then(async () => {
+      if (stopped) return;
       try {
         hub.publish('status', await sources.status());
       } catch (error) {
@@ -31,7 +40,7 @@ export function feedLiveEvents(hub: EventHub, sources: LiveFeedSources): Subscri
       }
     });
   };
-  return merge(
+  const subscription = merge(
     sources.control$,
     sources.pipeline$,
     sources.positions$,
@@ -54,4 +63,11 @@ export function feedLiveEvents(hub: EventHub, sources: LiveFeedSources): Subscri
       default:
     }
   });
+  return {
+    async stop() {
+      stopped = true;
+      subscription.unsubscribe();
+      await statuses;
+    },
+  };
 }
