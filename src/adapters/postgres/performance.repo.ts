@@ -16,9 +16,9 @@ import { sql, type RawBuilder } from 'kysely';
 import type { BreakdownDimension, BreakdownKey, DailyFacts, GroupAggregate, PerformanceFacts, PerformanceQuery, TradeAggregate, TradeRef } from '../../core/analytics/analytics.types.js';
 import { BREAKDOWN_DIMENSIONS } from '../../core/analytics/analytics.types.js';
 import { WEEKDAYS } from '../../core/analytics/breakdown-keys.js';
-import { CURVE_BUCKETS, MAX_CURVE_POINTS } from '../../core/analytics/equity-curve.js';
 import { etDateRange } from '../../core/analytics/et-range.js';
 import { Decimal } from '../../domain/money.js';
+import { loadEquityDays, loadEquityFacts } from './equity-day.repo.js';
 import type { Db, DbOrTrx } from './schema.js';
 import { ts, toMs } from './sql-time.js';
 
@@ -40,13 +40,6 @@ function tradesCte(q: PerformanceQuery): RawBuilder<unknown> {
     SELECT id, symbol, pnl, entry_at, exit_at, exit_at - entry_at AS hold, strategy, catalyst_type, catalyst_tier, stars, exit_reason
     FROM bot_trade
     WHERE status = 'closed' AND mode = ${q.mode} AND exit_at >= ${ts(r.start)} AND exit_at < ${ts(r.end)} AND pnl IS NOT NULL${filters[0]}${filters[1]}${filters[2]})`;
-}
-
-function equityCte(q: Pick<PerformanceQuery, 'mode' | 'from' | 'to'>): RawBuilder<unknown> {
-  const r = etDateRange(q.from, q.to);
-  return sql`e AS (
-    SELECT at, kind, session_date, equity, realized_pnl_today FROM equity_snapshot
-    WHERE mode = ${q.mode} AND at >= ${ts(r.start)} AND at < ${ts(r.end)})`;
 }
 
 /** counts and sums of a group of t's rows (the trade aggregate without best/worst); hold in ms */
@@ -149,48 +142,6 @@ async function extremesAndStreaks(db: DbOrTrx, q: PerformanceQuery): Promise<{ b
   return { best: refOf(r.best), worst: refOf(r.worst), streaks: { maxConsecutiveWins: num(r.max_wins), maxConsecutiveLosses: num(r.max_losses) } };
 }
 
-/**
- * The equity figures in one statement over one pass of the range's rows in time order (numbered,
- * with the running peak): the drawdown, the first and last equity, each day's close (its 'close'
- * row, else its last row) and the curve. Curve buckets are runs of positions, so a bucket's first
- * and last rows are known from its bounds; only its lowest and highest are searched for (equal
- * equities: the earliest). Money leaves as text inside the JSON, never as a JSON number.
- */
-async function equityFacts(db: DbOrTrx, q: PerformanceQuery): Promise<Pick<PerformanceFacts, 'drawdown' | 'firstEquity' | 'lastEquity' | 'dailyCloses' | 'curve'>> {
-  const { rows } = await sql<Row>`WITH ${equityCte(q)},
-    size AS (SELECT count(*) AS n FROM e),
-    p AS MATERIALIZED (SELECT at, kind, session_date, equity, realized_pnl_today, row_number() OVER w - 1 AS rn,
-      max(equity) OVER w AS peak FROM e WINDOW w AS (ORDER BY at ROWS UNBOUNDED PRECEDING)),
-    b AS (SELECT p.*, CASE WHEN n <= ${MAX_CURVE_POINTS} THEN rn ELSE (rn * ${CURVE_BUCKETS}) / n END AS bucket FROM p, size),
-    extremes AS (SELECT bucket, min(rn) AS first_rn, max(rn) AS last_rn, min(equity) AS low, max(equity) AS high FROM b GROUP BY bucket),
-    picks AS (SELECT x.first_rn, x.last_rn, min(b.rn) FILTER (WHERE b.equity = x.low) AS low_rn, min(b.rn) FILTER (WHERE b.equity = x.high) AS high_rn
-      FROM b JOIN extremes x USING (bucket) WHERE b.equity = x.low OR b.equity = x.high GROUP BY x.bucket, x.first_rn, x.last_rn),
-    kept AS (SELECT DISTINCT unnest(array[first_rn, last_rn, low_rn, high_rn]) AS rn FROM picks),
-    -- rows sharing a running peak are contiguous: each such stretch's deepest fall is its lowest row,
-    -- so the divisions happen per stretch, not per row
-    stretches AS (SELECT peak, min(equity) AS low FROM p GROUP BY peak),
-    days AS (SELECT session_date, coalesce(max(at) FILTER (WHERE kind = 'close'), max(at)) AS close_at FROM p GROUP BY session_date)
-    SELECT (SELECT n FROM size)::int AS n,
-      (SELECT max(peak - low) FROM stretches) AS dd_usd,
-      (SELECT coalesce(max((peak - low) / peak) FILTER (WHERE peak > 0), 0) FROM stretches) AS dd_fraction,
-      (SELECT equity FROM p WHERE rn = 0) AS first_equity,
-      (SELECT equity FROM p, size WHERE rn = n - 1) AS last_equity,
-      (SELECT coalesce(json_agg(json_build_object('date', d.session_date, 'equity', p.equity::text) ORDER BY d.session_date), '[]')
-        FROM days d JOIN p ON p.at = d.close_at) AS closes,
-      (SELECT coalesce(json_agg(json_build_object('ms', (extract(epoch FROM p.at) * 1000)::bigint, 'equity', p.equity::text, 'realized', p.realized_pnl_today::text) ORDER BY p.rn), '[]')
-        FROM kept JOIN p USING (rn)) AS curve`.execute(db);
-  const s = rows[0]!;
-  const closes = s.closes as Array<{ date: string; equity: string }>;
-  const curve = s.curve as Array<{ ms: number; equity: string; realized: string }>;
-  return {
-    drawdown: num(s.n) === 0 ? null : { usd: dec(s.dd_usd), fraction: dec(s.dd_fraction) },
-    firstEquity: decOrNull(s.first_equity),
-    lastEquity: decOrNull(s.last_equity),
-    dailyCloses: closes.map((c) => ({ date: c.date, equity: dec(c.equity) })),
-    curve: curve.map((c) => ({ t: Number(c.ms), equity: dec(c.equity), realizedPnl: dec(c.realized) })),
-  };
-}
-
 /** sorts of a year of rows fit in memory instead of spilling to disk */
 const WORK_MEM = sql`SET LOCAL work_mem = '64MB'`;
 
@@ -211,34 +162,35 @@ export async function loadPerformanceFacts(db: Db, q: PerformanceQuery): Promise
       const { best, worst, streaks } = await extremesAndStreaks(trx, q);
       return { total: { ...total, best, worst }, streaks, groups: { ...groups, ...timed } };
     }),
-    inOneSnapshot(db, (trx) => equityFacts(trx, q)),
+    inOneSnapshot(db, (trx) => loadEquityFacts(trx, q)),
   ]);
   return { ...trades, ...equity };
 }
 
 /** one entry per ET date with a trade exit or an equity row, oldest first */
 export async function loadDailyFacts(db: Db, q: Pick<PerformanceQuery, 'mode' | 'from' | 'to'>): Promise<DailyFacts[]> {
-  const { rows } = await inOneSnapshot(db, (trx) => sql<Row>`WITH ${tradesCte(q)}, ${equityCte(q)},
-    bins AS (SELECT (date_bin('1 hour', exit_at, timestamptz 'epoch') AT TIME ZONE 'America/New_York')::date AS date, ${AGGREGATES}
-      FROM t GROUP BY date_bin('1 hour', exit_at, timestamptz 'epoch')),
-    days AS (SELECT date, ${REAGGREGATES} FROM bins GROUP BY date),
-    peaks AS (SELECT session_date, equity, max(equity) OVER (PARTITION BY session_date ORDER BY at ROWS UNBOUNDED PRECEDING) AS peak FROM e),
-    falls AS (SELECT session_date, coalesce(max((peak - equity) / peak) FILTER (WHERE peak > 0), 0) AS dd_fraction FROM peaks GROUP BY session_date),
-    opens AS (SELECT DISTINCT ON (session_date) session_date, equity FROM e ORDER BY session_date, at),
-    closes AS (SELECT DISTINCT ON (session_date) session_date, equity FROM e ORDER BY session_date, (kind = 'close') DESC, at DESC),
-    eq AS (SELECT o.session_date AS date, o.equity AS start_equity, c.equity AS end_equity, f.dd_fraction
-      FROM opens o JOIN closes c USING (session_date) JOIN falls f USING (session_date))
-    SELECT coalesce(days.date, eq.date) AS day, days.*, eq.start_equity, eq.end_equity, eq.dd_fraction
-    FROM days FULL JOIN eq ON eq.date = days.date ORDER BY day`.execute(trx));
-  return rows.map((r) => ({
-    date: r.day as string,
-    aggregate: r.trades === null
-      ? { trades: 0, wins: 0, losses: 0, totalPnl: new Decimal(0), holdMs: 0, holdCount: 0, bestPnl: null, worstPnl: null }
-      : { trades: num(r.trades), wins: num(r.wins), losses: num(r.losses), totalPnl: dec(r.total_pnl), holdMs: num(r.hold_ms), holdCount: num(r.hold_count), bestPnl: decOrNull(r.best_pnl), worstPnl: decOrNull(r.worst_pnl) },
-    startEquity: decOrNull(r.start_equity),
-    endEquity: decOrNull(r.end_equity),
-    drawdownFraction: decOrNull(r.dd_fraction),
-  }));
+  const [tradeDays, equityDays] = await inOneSnapshot(db, async (trx) => [
+    (await sql<Row>`WITH ${tradesCte(q)},
+      bins AS (SELECT (date_bin('1 hour', exit_at, timestamptz 'epoch') AT TIME ZONE 'America/New_York')::date AS date, ${AGGREGATES}
+        FROM t GROUP BY date_bin('1 hour', exit_at, timestamptz 'epoch'))
+      SELECT date, ${REAGGREGATES} FROM bins GROUP BY date`.execute(trx)).rows,
+    await loadEquityDays(trx, q),
+  ] as const);
+  const trades = new Map(tradeDays.map((r) => [r.date as string, r]));
+  const equity = new Map(equityDays.map((d) => [d.sessionDate, d]));
+  return [...new Set([...trades.keys(), ...equity.keys()])].sort().map((date) => {
+    const r = trades.get(date);
+    const e = equity.get(date);
+    return {
+      date,
+      aggregate: r === undefined
+        ? { trades: 0, wins: 0, losses: 0, totalPnl: new Decimal(0), holdMs: 0, holdCount: 0, bestPnl: null, worstPnl: null }
+        : { trades: num(r.trades), wins: num(r.wins), losses: num(r.losses), totalPnl: dec(r.total_pnl), holdMs: num(r.hold_ms), holdCount: num(r.hold_count), bestPnl: decOrNull(r.best_pnl), worstPnl: decOrNull(r.worst_pnl) },
+      startEquity: e?.first.equity ?? null,
+      endEquity: e === undefined ? null : e.close ?? e.last.equity,
+      drawdownFraction: e?.drawdownFraction ?? null,
+    };
+  });
 }
 
 /** trades of the mode holding shares now (open, or with an exit working) */
