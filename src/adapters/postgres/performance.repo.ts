@@ -5,22 +5,25 @@
  *  - one mode only; a trade counts when status = 'closed' with a pnl, on the New York date of its
  *    exit_at; ET dates become instants first (etDateRange), so bot_trade_closed_mode_exit_idx and
  *    equity_snapshot's (mode, at) key serve the range instead of a per-row date computation;
- *  - only aggregates leave the database: counts and sums, streaks (window functions over the exit
- *    order), the drawdown (a running peak), one closing equity per day and at most
- *    MAX_CURVE_POINTS curve points (bucketed like equity-curve.ts: first, last, lowest, highest);
- *  - the trade statements share one REPEATABLE READ snapshot, the equity statement another, so a
- *    trade closing meanwhile cannot be half counted.
- * Cost (docs/benchmarks.md, B7): no time-zone conversion per row, sorts kept in memory.
+ *  - only aggregates leave the database: counts and sums, the signs of the trades in exit order (one
+ *    character each, for the streaks), the best and worst trade; the equity figures come from one
+ *    summary per day (equity-day.repo.ts);
+ *  - the statements of one answer run side by side on separate connections but share one snapshot
+ *    (shared-snapshot.ts), so a trade closing meanwhile cannot be half counted.
+ * Cost (docs/benchmarks.md, B7): no time-zone conversion per row, sorts kept in memory, no window
+ * function over the trades, no minute rows over a long range.
  */
 import { sql, type RawBuilder } from 'kysely';
 import type { BreakdownDimension, BreakdownKey, DailyFacts, GroupAggregate, PerformanceFacts, PerformanceQuery, TradeAggregate, TradeRef } from '../../core/analytics/analytics.types.js';
 import { BREAKDOWN_DIMENSIONS } from '../../core/analytics/analytics.types.js';
 import { WEEKDAYS } from '../../core/analytics/breakdown-keys.js';
 import { etDateRange } from '../../core/analytics/et-range.js';
+import { streaksOfSigns } from '../../core/analytics/streaks.js';
 import { Decimal } from '../../domain/money.js';
 import { loadEquityDays, loadEquityFacts } from './equity-day.repo.js';
 import type { Db, DbOrTrx } from './schema.js';
-import { ts, toMs } from './sql-time.js';
+import { inOneSnapshot, inSharedSnapshot } from './shared-snapshot.js';
+import { ts } from './sql-time.js';
 
 type Row = Record<string, unknown>;
 const num = (v: unknown): number => Number(v);
@@ -128,43 +131,20 @@ async function extremesAndStreaks(db: DbOrTrx, q: PerformanceQuery): Promise<{ b
   // the row is chosen first, then turned into JSON (a select list is computed for every row a sort reads)
   const ref = (order: RawBuilder<unknown>) => sql`(SELECT json_build_object('id', id, 'symbol', symbol, 'pnl', pnl::text,
     'exit_ms', (extract(epoch FROM exit_at) * 1000)::bigint) FROM (SELECT id, symbol, pnl, exit_at FROM t ORDER BY ${order} LIMIT 1) top)`;
-  // in exit order: a run starts where the sign changes; a row's run length = its position − its run's
-  // start + 1 (both windows share one ordering, so one sort serves them)
-  const { rows } = await sql<Row>`WITH ${tradesCte(q)},
-    marked AS (SELECT exit_at, id, sign(pnl) AS sg, row_number() OVER w AS rn,
-      CASE WHEN sign(pnl) IS DISTINCT FROM lag(sign(pnl)) OVER w THEN row_number() OVER w END AS start_rn
-      FROM t WINDOW w AS (ORDER BY exit_at, id)),
-    runs AS (SELECT sg, rn - max(start_rn) OVER (ORDER BY exit_at, id ROWS UNBOUNDED PRECEDING) + 1 AS len FROM marked)
+  // the streaks are counted in JS over the signs in exit order (one narrow string, one sort)
+  const { rows } = await sql<Row>`WITH ${tradesCte(q)}
     SELECT ${ref(sql`pnl DESC, exit_at, id`)} AS best, ${ref(sql`pnl ASC, exit_at, id`)} AS worst,
-      (SELECT coalesce(max(len) FILTER (WHERE sg > 0), 0)::int FROM runs) AS max_wins,
-      (SELECT coalesce(max(len) FILTER (WHERE sg < 0), 0)::int FROM runs) AS max_losses`.execute(db);
+      (SELECT coalesce(string_agg(CASE WHEN pnl > 0 THEN 'W' WHEN pnl < 0 THEN 'L' ELSE '0' END, '' ORDER BY exit_at, id), '') FROM t) AS signs`.execute(db);
   const r = rows[0]!;
-  return { best: refOf(r.best), worst: refOf(r.worst), streaks: { maxConsecutiveWins: num(r.max_wins), maxConsecutiveLosses: num(r.max_losses) } };
+  return { best: refOf(r.best), worst: refOf(r.worst), streaks: streaksOfSigns(r.signs as string) };
 }
 
-/** sorts of a year of rows fit in memory instead of spilling to disk */
-const WORK_MEM = sql`SET LOCAL work_mem = '64MB'`;
-
-/** every query in one REPEATABLE READ transaction: the answer describes one moment of the journal */
-function inOneSnapshot<T>(db: Db, work: (trx: DbOrTrx) => Promise<T>): Promise<T> {
-  return db.transaction().setIsolationLevel('repeatable read').execute(async (trx) => {
-    await WORK_MEM.execute(trx);
-    return work(trx);
-  });
-}
-
-/** the trade figures in one snapshot and the equity figures in another, side by side on two connections */
+/** the four statements side by side on four connections, in one snapshot of the database */
 export async function loadPerformanceFacts(db: Db, q: PerformanceQuery): Promise<PerformanceFacts> {
-  const [trades, equity] = await Promise.all([
-    inOneSnapshot(db, async (trx) => {
-      const { total, groups } = await totalsAndGroups(trx, q);
-      const timed = await entryTimeGroups(trx, q);
-      const { best, worst, streaks } = await extremesAndStreaks(trx, q);
-      return { total: { ...total, best, worst }, streaks, groups: { ...groups, ...timed } };
-    }),
-    inOneSnapshot(db, (trx) => loadEquityFacts(trx, q)),
-  ]);
-  return { ...trades, ...equity };
+  const [{ total, groups }, timed, { best, worst, streaks }, equity] = await inSharedSnapshot<[
+    Awaited<ReturnType<typeof totalsAndGroups>>, Awaited<ReturnType<typeof entryTimeGroups>>, Awaited<ReturnType<typeof extremesAndStreaks>>, Awaited<ReturnType<typeof loadEquityFacts>>,
+  ]>(db, [(trx) => totalsAndGroups(trx, q), (trx) => entryTimeGroups(trx, q), (trx) => extremesAndStreaks(trx, q), (trx) => loadEquityFacts(trx, q)]);
+  return { total: { ...total, best, worst }, streaks, groups: { ...groups, ...timed }, ...equity };
 }
 
 /** one entry per ET date with a trade exit or an equity row, oldest first */
