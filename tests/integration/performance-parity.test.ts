@@ -124,6 +124,13 @@ describe('performance facts: SQL and pure paths agree (real PostgreSQL)', () => 
     expect([all.maxDrawdownUsd?.toString(), all.maxDrawdownPct]).toEqual(['100', 50]); // 200 → 100
   });
 
+  it('answers more requests at once than the pool has connections (each uses four), all alike', async () => {
+    const q = queries[0]![1];
+    const one = toJson(reportFromFacts(await loadPerformanceFacts(t.db, q)));
+    const many = await Promise.all(Array.from({ length: 6 }, () => loadPerformanceFacts(t.db, q)));
+    for (const facts of many) expect(toJson(reportFromFacts(facts))).toEqual(one);
+  });
+
   it('keeps the day summaries true when snapshots are updated or deleted', async () => {
     const q: PerformanceQuery = { mode: 'paper', from: LONG[0]!, to: LONG[LONG.length - 1]! };
     await sql`UPDATE equity_snapshot SET equity = equity - 5000 WHERE mode = 'paper' AND session_date = ${LONG[3]!}::date AND extract(minute FROM at) = 7`.execute(t.db);
