@@ -1,5 +1,6 @@
 /** equity_snapshot repository on real PostgreSQL: modes kept apart, one closing row per mode and date, bad rows refused whole. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { insertEquitySnapshot, listEquitySnapshots } from '../../src/adapters/postgres/equity-snapshot.repo.js';
 import type { EquitySnapshot } from '../../src/domain/equity-snapshot.js';
 import { dec } from '../../src/domain/money.js';
@@ -18,6 +19,14 @@ describe('equity_snapshot repository on real PostgreSQL', () => {
   beforeAll(async () => { t = await createTestDb(); });
   beforeEach(async () => { await t.truncate(); });
   afterAll(async () => { await t.close(); });
+
+  it('keeps the per-day summary in step with the snapshots, a TRUNCATE included (it fires no DELETE trigger)', async () => {
+    await insertEquitySnapshot(t.db, row());
+    const days = async () => Number((await sql<{ n: string }>`SELECT count(*) AS n FROM equity_day`.execute(t.db)).rows[0]!.n);
+    expect(await days()).toBe(1);
+    await sql`TRUNCATE equity_snapshot`.execute(t.db);
+    expect(await days()).toBe(0);
+  });
 
   it('stores a row exactly and lists one mode in [from, to), oldest first', async () => {
     for (const at of [T0 + 120_000, T0, T0 + 60_000]) expect(await insertEquitySnapshot(t.db, row({ at }))).toBe(true);

@@ -5,22 +5,25 @@
  *  - one mode only; a trade counts when status = 'closed' with a pnl, on the New York date of its
  *    exit_at; ET dates become instants first (etDateRange), so bot_trade_closed_mode_exit_idx and
  *    equity_snapshot's (mode, at) key serve the range instead of a per-row date computation;
- *  - only aggregates leave the database: counts and sums, streaks (window functions over the exit
- *    order), the drawdown (a running peak), one closing equity per day and at most
- *    MAX_CURVE_POINTS curve points (bucketed like equity-curve.ts: first, last, lowest, highest);
- *  - the trade statements share one REPEATABLE READ snapshot, the equity statement another, so a
- *    trade closing meanwhile cannot be half counted.
- * Cost (docs/benchmarks.md, B7): no time-zone conversion per row, sorts kept in memory.
+ *  - only aggregates leave the database: counts and sums, the signs of the trades in exit order (one
+ *    character each, for the streaks), the best and worst trade; the equity figures come from one
+ *    summary per day (equity-day.repo.ts);
+ *  - the statements of one answer run side by side on separate connections but share one snapshot
+ *    (shared-snapshot.ts), so a trade closing meanwhile cannot be half counted.
+ * Cost (docs/benchmarks.md, B7): no time-zone conversion per row, sorts kept in memory, no window
+ * function over the trades, no minute rows over a long range.
  */
 import { sql, type RawBuilder } from 'kysely';
 import type { BreakdownDimension, BreakdownKey, DailyFacts, GroupAggregate, PerformanceFacts, PerformanceQuery, TradeAggregate, TradeRef } from '../../core/analytics/analytics.types.js';
 import { BREAKDOWN_DIMENSIONS } from '../../core/analytics/analytics.types.js';
 import { WEEKDAYS } from '../../core/analytics/breakdown-keys.js';
-import { CURVE_BUCKETS, MAX_CURVE_POINTS } from '../../core/analytics/equity-curve.js';
 import { etDateRange } from '../../core/analytics/et-range.js';
+import { streaksOfSigns } from '../../core/analytics/streaks.js';
 import { Decimal } from '../../domain/money.js';
+import { loadEquityDays, loadEquityFacts } from './equity-day.repo.js';
 import type { Db, DbOrTrx } from './schema.js';
-import { ts, toMs } from './sql-time.js';
+import { inOneSnapshot, inSharedSnapshot } from './shared-snapshot.js';
+import { ts } from './sql-time.js';
 
 type Row = Record<string, unknown>;
 const num = (v: unknown): number => Number(v);
@@ -40,13 +43,6 @@ function tradesCte(q: PerformanceQuery): RawBuilder<unknown> {
     SELECT id, symbol, pnl, entry_at, exit_at, exit_at - entry_at AS hold, strategy, catalyst_type, catalyst_tier, stars, exit_reason
     FROM bot_trade
     WHERE status = 'closed' AND mode = ${q.mode} AND exit_at >= ${ts(r.start)} AND exit_at < ${ts(r.end)} AND pnl IS NOT NULL${filters[0]}${filters[1]}${filters[2]})`;
-}
-
-function equityCte(q: Pick<PerformanceQuery, 'mode' | 'from' | 'to'>): RawBuilder<unknown> {
-  const r = etDateRange(q.from, q.to);
-  return sql`e AS (
-    SELECT at, kind, session_date, equity, realized_pnl_today FROM equity_snapshot
-    WHERE mode = ${q.mode} AND at >= ${ts(r.start)} AND at < ${ts(r.end)})`;
 }
 
 /** counts and sums of a group of t's rows (the trade aggregate without best/worst); hold in ms */
@@ -135,110 +131,46 @@ async function extremesAndStreaks(db: DbOrTrx, q: PerformanceQuery): Promise<{ b
   // the row is chosen first, then turned into JSON (a select list is computed for every row a sort reads)
   const ref = (order: RawBuilder<unknown>) => sql`(SELECT json_build_object('id', id, 'symbol', symbol, 'pnl', pnl::text,
     'exit_ms', (extract(epoch FROM exit_at) * 1000)::bigint) FROM (SELECT id, symbol, pnl, exit_at FROM t ORDER BY ${order} LIMIT 1) top)`;
-  // in exit order: a run starts where the sign changes; a row's run length = its position − its run's
-  // start + 1 (both windows share one ordering, so one sort serves them)
-  const { rows } = await sql<Row>`WITH ${tradesCte(q)},
-    marked AS (SELECT exit_at, id, sign(pnl) AS sg, row_number() OVER w AS rn,
-      CASE WHEN sign(pnl) IS DISTINCT FROM lag(sign(pnl)) OVER w THEN row_number() OVER w END AS start_rn
-      FROM t WINDOW w AS (ORDER BY exit_at, id)),
-    runs AS (SELECT sg, rn - max(start_rn) OVER (ORDER BY exit_at, id ROWS UNBOUNDED PRECEDING) + 1 AS len FROM marked)
+  // the streaks are counted in JS over the signs in exit order (one narrow string, one sort)
+  const { rows } = await sql<Row>`WITH ${tradesCte(q)}
     SELECT ${ref(sql`pnl DESC, exit_at, id`)} AS best, ${ref(sql`pnl ASC, exit_at, id`)} AS worst,
-      (SELECT coalesce(max(len) FILTER (WHERE sg > 0), 0)::int FROM runs) AS max_wins,
-      (SELECT coalesce(max(len) FILTER (WHERE sg < 0), 0)::int FROM runs) AS max_losses`.execute(db);
+      (SELECT coalesce(string_agg(CASE WHEN pnl > 0 THEN 'W' WHEN pnl < 0 THEN 'L' ELSE '0' END, '' ORDER BY exit_at, id), '') FROM t) AS signs`.execute(db);
   const r = rows[0]!;
-  return { best: refOf(r.best), worst: refOf(r.worst), streaks: { maxConsecutiveWins: num(r.max_wins), maxConsecutiveLosses: num(r.max_losses) } };
+  return { best: refOf(r.best), worst: refOf(r.worst), streaks: streaksOfSigns(r.signs as string) };
 }
 
-/**
- * The equity figures in one statement over one pass of the range's rows in time order (numbered,
- * with the running peak): the drawdown, the first and last equity, each day's close (its 'close'
- * row, else its last row) and the curve. Curve buckets are runs of positions, so a bucket's first
- * and last rows are known from its bounds; only its lowest and highest are searched for (equal
- * equities: the earliest). Money leaves as text inside the JSON, never as a JSON number.
- */
-async function equityFacts(db: DbOrTrx, q: PerformanceQuery): Promise<Pick<PerformanceFacts, 'drawdown' | 'firstEquity' | 'lastEquity' | 'dailyCloses' | 'curve'>> {
-  const { rows } = await sql<Row>`WITH ${equityCte(q)},
-    size AS (SELECT count(*) AS n FROM e),
-    p AS MATERIALIZED (SELECT at, kind, session_date, equity, realized_pnl_today, row_number() OVER w - 1 AS rn,
-      max(equity) OVER w AS peak FROM e WINDOW w AS (ORDER BY at ROWS UNBOUNDED PRECEDING)),
-    b AS (SELECT p.*, CASE WHEN n <= ${MAX_CURVE_POINTS} THEN rn ELSE (rn * ${CURVE_BUCKETS}) / n END AS bucket FROM p, size),
-    extremes AS (SELECT bucket, min(rn) AS first_rn, max(rn) AS last_rn, min(equity) AS low, max(equity) AS high FROM b GROUP BY bucket),
-    picks AS (SELECT x.first_rn, x.last_rn, min(b.rn) FILTER (WHERE b.equity = x.low) AS low_rn, min(b.rn) FILTER (WHERE b.equity = x.high) AS high_rn
-      FROM b JOIN extremes x USING (bucket) WHERE b.equity = x.low OR b.equity = x.high GROUP BY x.bucket, x.first_rn, x.last_rn),
-    kept AS (SELECT DISTINCT unnest(array[first_rn, last_rn, low_rn, high_rn]) AS rn FROM picks),
-    -- rows sharing a running peak are contiguous: each such stretch's deepest fall is its lowest row,
-    -- so the divisions happen per stretch, not per row
-    stretches AS (SELECT peak, min(equity) AS low FROM p GROUP BY peak),
-    days AS (SELECT session_date, coalesce(max(at) FILTER (WHERE kind = 'close'), max(at)) AS close_at FROM p GROUP BY session_date)
-    SELECT (SELECT n FROM size)::int AS n,
-      (SELECT max(peak - low) FROM stretches) AS dd_usd,
-      (SELECT coalesce(max((peak - low) / peak) FILTER (WHERE peak > 0), 0) FROM stretches) AS dd_fraction,
-      (SELECT equity FROM p WHERE rn = 0) AS first_equity,
-      (SELECT equity FROM p, size WHERE rn = n - 1) AS last_equity,
-      (SELECT coalesce(json_agg(json_build_object('date', d.session_date, 'equity', p.equity::text) ORDER BY d.session_date), '[]')
-        FROM days d JOIN p ON p.at = d.close_at) AS closes,
-      (SELECT coalesce(json_agg(json_build_object('ms', (extract(epoch FROM p.at) * 1000)::bigint, 'equity', p.equity::text, 'realized', p.realized_pnl_today::text) ORDER BY p.rn), '[]')
-        FROM kept JOIN p USING (rn)) AS curve`.execute(db);
-  const s = rows[0]!;
-  const closes = s.closes as Array<{ date: string; equity: string }>;
-  const curve = s.curve as Array<{ ms: number; equity: string; realized: string }>;
-  return {
-    drawdown: num(s.n) === 0 ? null : { usd: dec(s.dd_usd), fraction: dec(s.dd_fraction) },
-    firstEquity: decOrNull(s.first_equity),
-    lastEquity: decOrNull(s.last_equity),
-    dailyCloses: closes.map((c) => ({ date: c.date, equity: dec(c.equity) })),
-    curve: curve.map((c) => ({ t: Number(c.ms), equity: dec(c.equity), realizedPnl: dec(c.realized) })),
-  };
-}
-
-/** sorts of a year of rows fit in memory instead of spilling to disk */
-const WORK_MEM = sql`SET LOCAL work_mem = '64MB'`;
-
-/** every query in one REPEATABLE READ transaction: the answer describes one moment of the journal */
-function inOneSnapshot<T>(db: Db, work: (trx: DbOrTrx) => Promise<T>): Promise<T> {
-  return db.transaction().setIsolationLevel('repeatable read').execute(async (trx) => {
-    await WORK_MEM.execute(trx);
-    return work(trx);
-  });
-}
-
-/** the trade figures in one snapshot and the equity figures in another, side by side on two connections */
+/** the four statements side by side on four connections, in one snapshot of the database */
 export async function loadPerformanceFacts(db: Db, q: PerformanceQuery): Promise<PerformanceFacts> {
-  const [trades, equity] = await Promise.all([
-    inOneSnapshot(db, async (trx) => {
-      const { total, groups } = await totalsAndGroups(trx, q);
-      const timed = await entryTimeGroups(trx, q);
-      const { best, worst, streaks } = await extremesAndStreaks(trx, q);
-      return { total: { ...total, best, worst }, streaks, groups: { ...groups, ...timed } };
-    }),
-    inOneSnapshot(db, (trx) => equityFacts(trx, q)),
-  ]);
-  return { ...trades, ...equity };
+  const [{ total, groups }, timed, { best, worst, streaks }, equity] = await inSharedSnapshot<[
+    Awaited<ReturnType<typeof totalsAndGroups>>, Awaited<ReturnType<typeof entryTimeGroups>>, Awaited<ReturnType<typeof extremesAndStreaks>>, Awaited<ReturnType<typeof loadEquityFacts>>,
+  ]>(db, [(trx) => totalsAndGroups(trx, q), (trx) => entryTimeGroups(trx, q), (trx) => extremesAndStreaks(trx, q), (trx) => loadEquityFacts(trx, q)]);
+  return { total: { ...total, best, worst }, streaks, groups: { ...groups, ...timed }, ...equity };
 }
 
 /** one entry per ET date with a trade exit or an equity row, oldest first */
 export async function loadDailyFacts(db: Db, q: Pick<PerformanceQuery, 'mode' | 'from' | 'to'>): Promise<DailyFacts[]> {
-  const { rows } = await inOneSnapshot(db, (trx) => sql<Row>`WITH ${tradesCte(q)}, ${equityCte(q)},
-    bins AS (SELECT (date_bin('1 hour', exit_at, timestamptz 'epoch') AT TIME ZONE 'America/New_York')::date AS date, ${AGGREGATES}
-      FROM t GROUP BY date_bin('1 hour', exit_at, timestamptz 'epoch')),
-    days AS (SELECT date, ${REAGGREGATES} FROM bins GROUP BY date),
-    peaks AS (SELECT session_date, equity, max(equity) OVER (PARTITION BY session_date ORDER BY at ROWS UNBOUNDED PRECEDING) AS peak FROM e),
-    falls AS (SELECT session_date, coalesce(max((peak - equity) / peak) FILTER (WHERE peak > 0), 0) AS dd_fraction FROM peaks GROUP BY session_date),
-    opens AS (SELECT DISTINCT ON (session_date) session_date, equity FROM e ORDER BY session_date, at),
-    closes AS (SELECT DISTINCT ON (session_date) session_date, equity FROM e ORDER BY session_date, (kind = 'close') DESC, at DESC),
-    eq AS (SELECT o.session_date AS date, o.equity AS start_equity, c.equity AS end_equity, f.dd_fraction
-      FROM opens o JOIN closes c USING (session_date) JOIN falls f USING (session_date))
-    SELECT coalesce(days.date, eq.date) AS day, days.*, eq.start_equity, eq.end_equity, eq.dd_fraction
-    FROM days FULL JOIN eq ON eq.date = days.date ORDER BY day`.execute(trx));
-  return rows.map((r) => ({
-    date: r.day as string,
-    aggregate: r.trades === null
-      ? { trades: 0, wins: 0, losses: 0, totalPnl: new Decimal(0), holdMs: 0, holdCount: 0, bestPnl: null, worstPnl: null }
-      : { trades: num(r.trades), wins: num(r.wins), losses: num(r.losses), totalPnl: dec(r.total_pnl), holdMs: num(r.hold_ms), holdCount: num(r.hold_count), bestPnl: decOrNull(r.best_pnl), worstPnl: decOrNull(r.worst_pnl) },
-    startEquity: decOrNull(r.start_equity),
-    endEquity: decOrNull(r.end_equity),
-    drawdownFraction: decOrNull(r.dd_fraction),
-  }));
+  const [tradeDays, equityDays] = await inOneSnapshot(db, async (trx) => [
+    (await sql<Row>`WITH ${tradesCte(q)},
+      bins AS (SELECT (date_bin('1 hour', exit_at, timestamptz 'epoch') AT TIME ZONE 'America/New_York')::date AS date, ${AGGREGATES}
+        FROM t GROUP BY date_bin('1 hour', exit_at, timestamptz 'epoch'))
+      SELECT date, ${REAGGREGATES} FROM bins GROUP BY date`.execute(trx)).rows,
+    await loadEquityDays(trx, q),
+  ] as const);
+  const trades = new Map(tradeDays.map((r) => [r.date as string, r]));
+  const equity = new Map(equityDays.map((d) => [d.sessionDate, d]));
+  return [...new Set([...trades.keys(), ...equity.keys()])].sort().map((date) => {
+    const r = trades.get(date);
+    const e = equity.get(date);
+    return {
+      date,
+      aggregate: r === undefined
+        ? { trades: 0, wins: 0, losses: 0, totalPnl: new Decimal(0), holdMs: 0, holdCount: 0, bestPnl: null, worstPnl: null }
+        : { trades: num(r.trades), wins: num(r.wins), losses: num(r.losses), totalPnl: dec(r.total_pnl), holdMs: num(r.hold_ms), holdCount: num(r.hold_count), bestPnl: decOrNull(r.best_pnl), worstPnl: decOrNull(r.worst_pnl) },
+      startEquity: e?.first.equity ?? null,
+      endEquity: e === undefined ? null : e.close ?? e.last.equity,
+      drawdownFraction: e?.drawdownFraction ?? null,
+    };
+  });
 }
 
 /** trades of the mode holding shares now (open, or with an exit working) */

@@ -1,17 +1,23 @@
 /**
  * The account's equity curve: peak-to-trough drawdown, the daily closing equity and the chart's
  * downsampling. Points are taken in time order.
- * Downsampling keeps the shape a trader must see: above MAX_CURVE_POINTS the points are split by
- * position into CURVE_BUCKETS equal runs, and each run keeps its first, last, lowest and highest
- * point (equal equities: the earliest), in time order, so no peak or trough is smoothed away.
- * The SQL path (performance.repo.ts) buckets the same way, so both give the same points.
+ * Downsampling keeps the shape a trader must see: above MAX_CURVE_POINTS the points are split into
+ * CURVE_BUCKETS equal runs, and each run keeps its first, last, lowest and highest point (equal
+ * equities: the earliest), in time order, so no peak or trough is smoothed away. Up to
+ * ROW_CURVE_LIMIT points the runs are runs of positions; above it (about 25 trading days of minute
+ * rows) they are runs of whole trading days, so a long range is drawn from one summary per day
+ * (equity-days.ts) and never needs its minute rows. The SQL path (performance.repo.ts) applies the
+ * same rule, so both give the same points.
  */
 import { ZERO, type Decimal } from '../../domain/money.js';
 import type { CurvePoint, DailyClose, Drawdown, EquityPoint } from './analytics.types.js';
+import { curveOfDays, daySummaries } from './equity-days.js';
 
 export const MAX_CURVE_POINTS = 1000;
 /** four points per bucket at most */
 export const CURVE_BUCKETS = MAX_CURVE_POINTS / 4;
+/** above this many points, buckets are runs of whole days */
+export const ROW_CURVE_LIMIT = 10_000;
 
 export function byTime(a: EquityPoint, b: EquityPoint): number {
   return a.t - b.t;
@@ -54,6 +60,7 @@ export function downsample(points: readonly EquityPoint[]): CurvePoint[] {
   const sorted = [...points].sort(byTime);
   const n = sorted.length;
   if (n <= MAX_CURVE_POINTS) return sorted.map(toCurvePoint);
+  if (n > ROW_CURVE_LIMIT) return curveOfDays(daySummaries(sorted), CURVE_BUCKETS);
   const keep = new Set<number>();
   let start = 0;
   while (start < n) {

@@ -3,7 +3,7 @@
  * (they are selected here). A backtest report feeds it its simulated trades and curve; the live
  * API computes the same facts in SQL (performance.repo.ts), and a parity test holds the two equal.
  * Selection: only trades of the query's mode whose exit falls on an ET date in [from, to] (and
- * matching every trade filter) count; equity points of that mode in the same instants.
+ * matching every trade filter) count; equity points of that mode whose session date is in [from, to].
  */
 import { etDate } from '../../domain/market-time.js';
 import type { Trade } from '../../domain/trade.js';
@@ -23,8 +23,7 @@ export function selectTrades(trades: readonly ClosedTrade[], q: PerformanceQuery
 }
 
 export function selectPoints(points: readonly EquityPoint[], q: Pick<PerformanceQuery, 'mode' | 'from' | 'to'>): EquityPoint[] {
-  const range = etDateRange(q.from, q.to);
-  return points.filter((p) => p.mode === q.mode && inRange(p.t, range)).sort(byTime);
+  return points.filter((p) => p.mode === q.mode && p.sessionDate >= q.from && p.sessionDate <= q.to).sort(byTime);
 }
 
 function groupBy(trades: readonly ClosedTrade[], keyOf: (t: ClosedTrade) => BreakdownKey): Array<{ key: BreakdownKey; aggregate: GroupAggregate }> {
