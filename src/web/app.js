@@ -10,12 +10,14 @@ import { connect, connection, disconnect, reconnectLater, status } from './live.
 import { SignIn } from './sign-in.js';
 import { StatusBar } from './status-bar.js';
 import { Controls } from './controls.js';
+import { ApprovalsView } from './approvals-view.js';
+import { SignalsView } from './signals-view.js';
 
 // a view with a `component` renders it (its own loading, error and empty states); one without shows `empty`
 const VIEWS = [
   { id: 'positions', name: 'Positions', empty: 'No open positions. Entries Keel makes show up here with their exits.' },
-  { id: 'approvals', name: 'Approvals', empty: 'Nothing waits for approval. In semi-auto mode, signals that passed every check wait here.' },
-  { id: 'signals', name: 'Signals', empty: 'No signals yet. Signals Keel receives show up here with their decision.' },
+  { id: 'approvals', name: 'Approvals', component: ApprovalsView, empty: 'Nothing waits for approval. In semi-auto mode, signals that passed every check wait here.' },
+  { id: 'signals', name: 'Signals', component: SignalsView, empty: 'No signals yet. Signals Keel receives show up here with their decision.' },
   { id: 'journal', name: 'Journal', empty: 'The journal is empty. Every order, fill and state change is recorded here.' },
   { id: 'performance', name: 'Performance', empty: 'No closed trades yet. Performance appears once trades have closed.' },
   { id: 'settings', name: 'Settings', empty: 'Settings are not editable here yet.' },
