@@ -92,7 +92,7 @@ export function ApprovalsView() {
     ${items.value === null && !error.value && html`<p class="loading" role="status">Loading pending signals…</p>`}
     ${items.value !== null && items.value.length === 0 && html`<div class="empty">${emptyText(status.value)}</div>`}
     ${items.value !== null && items.value.length > 0 && html`
-      <div class="table-wrap">
+      <div class="table-wrap stack">
         <table>
           <caption class="visually-hidden">Signals waiting for approval</caption>
           <thead><tr>
@@ -106,13 +106,13 @@ export function ApprovalsView() {
               const pending = busy.value[s.id];
               return html`
                 <tr key=${s.id}>
-                  <th scope="row">${s.input.symbol}<div class="muted small">${s.input.catalystType}, tier ${s.input.catalystTier}</div></th>
-                  <td><${NyTime} at=${s.receivedAt} /></td>
-                  <td><${Stars} stars=${s.stars} /></td>
-                  <td class="num">${dollars(s.size ? s.size.notional : null)}</td>
-                  <td><${Verdicts} verdicts=${s.verdicts} /></td>
-                  <td class="num">${expired ? html`<span class="warn">expired</span>` : left === null ? '—' : html`<span title="time left to approve">${left}</span>`}</td>
-                  <td class="actions">
+                  <th scope="row" data-label="Symbol">${s.input.symbol}<div class="muted small">${s.input.catalystType}, tier ${s.input.catalystTier}</div></th>
+                  <td data-label="Received"><${NyTime} at=${s.receivedAt} /></td>
+                  <td data-label="Stars"><${Stars} stars=${s.stars} /></td>
+                  <td class="num" data-label="Size">${dollars(s.size ? s.size.notional : null)}</td>
+                  <td data-label="Checks"><${Verdicts} verdicts=${s.verdicts} /></td>
+                  <td class="num" data-label="Expires in">${expired ? html`<span class="warn">expired</span>` : left === null ? '—' : html`<span title="time left to approve">${left}</span>`}</td>
+                  <td class="actions" data-label="Decision">
                     <button type="button" aria-label=${`Approve ${s.input.symbol}`} disabled=${!!pending || expired} onClick=${() => decide(s, 'approve')}>${pending === 'approve' ? 'Approving…' : 'Approve'}</button>
                     <button type="button" class="danger" aria-label=${`Reject ${s.input.symbol}`} disabled=${!!pending || expired} onClick=${() => decide(s, 'reject')}>${pending === 'reject' ? 'Rejecting…' : 'Reject'}</button>
                   </td>

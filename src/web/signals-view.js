@@ -102,7 +102,7 @@ export function SignalsView() {
       ? 'No signal matches these filters. Clear them to see every signal.'
       : 'No signals yet. Post one to POST /api/signals (or run the Quick start in the README) and its decision shows here.'}</div>`}
     ${items.value !== null && items.value.length > 0 && html`
-      <div class="table-wrap">
+      <div class="table-wrap stack">
         <table>
           <caption class="visually-hidden">Signals, newest first</caption>
           <thead><tr>
@@ -112,14 +112,14 @@ export function SignalsView() {
           <tbody>
             ${items.value.map((s) => html`
               <tr key=${s.id} data-signal=${s.id}>
-                <td><${NyTime} at=${s.receivedAt} /></td>
-                <th scope="row">${s.input.symbol}</th>
-                <td>${s.input.catalystType}, tier ${s.input.catalystTier}${s.input.strategy ? html`<div class="muted small">${s.input.strategy}</div>` : ''}</td>
-                <td><${Stars} stars=${s.stars} /></td>
-                <td class="num">${dollars(s.size ? s.size.notional : null)}</td>
-                <td><${Outcome} status=${s.status} /></td>
-                <td class="reason">${reasonOf(s)}${s.denial ? html` <code class="muted small">${s.denial.code}</code>` : ''}</td>
-                <td>${s.tradeId ? html`<a href=${`#/journal/${encodeURIComponent(s.tradeId)}`}>View trade</a>` : html`<span class="muted">—</span>`}</td>
+                <td data-label="Received"><${NyTime} at=${s.receivedAt} /></td>
+                <th scope="row" data-label="Symbol">${s.input.symbol}</th>
+                <td data-label="Catalyst">${s.input.catalystType}, tier ${s.input.catalystTier}${s.input.strategy ? html`<div class="muted small">${s.input.strategy}</div>` : ''}</td>
+                <td data-label="Stars"><${Stars} stars=${s.stars} /></td>
+                <td class="num" data-label="Size">${dollars(s.size ? s.size.notional : null)}</td>
+                <td data-label="Outcome"><${Outcome} status=${s.status} /></td>
+                <td class="reason" data-label="Reason">${reasonOf(s)}${s.denial ? html` <code class="muted small">${s.denial.code}</code>` : ''}</td>
+                <td data-label="Trade">${s.tradeId ? html`<a href=${`#/journal/${encodeURIComponent(s.tradeId)}`}>View trade</a>` : html`<span class="muted">—</span>`}</td>
               </tr>`)}
           </tbody>
         </table>
