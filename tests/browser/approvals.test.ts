@@ -80,8 +80,32 @@ describe('approvals, signals and the kill switch in the dashboard', () => {
     const signal = { symbol: SYMBOL, side: 'buy', catalystType: 'earnings', catalystTier: 1 };
     await eventually(async () => expect((await keel.api('POST', '/api/signals/evaluate', signal)).body.outcome).toBe('would_wait_for_approval'));
 
+    // headless Chromium answers every notification permission 'denied' (it has nowhere to show one):
+    // the page gets a stand-in for the browser's Notification that records what it is asked
+    await page.evaluate(() => {
+      const record = { asked: 0, shown: [] as string[] };
+      (window as unknown as { notifications: typeof record }).notifications = record;
+      class RecordingNotification {
+        static permission: NotificationPermission = 'default';
+        static async requestPermission(): Promise<NotificationPermission> {
+          record.asked += 1;
+          RecordingNotification.permission = 'granted';
+          return 'granted';
+        }
+        constructor(title: string, options?: NotificationOptions) {
+          record.shown.push(`${title} | ${options?.body ?? ''}`);
+        }
+      }
+      Object.defineProperty(window, 'Notification', { value: RecordingNotification, configurable: true, writable: true });
+    });
+    const notifications = () => page.evaluate(() => (window as unknown as { notifications: { asked: number; shown: string[] } }).notifications);
     await view('Approvals').click();
     await page.getByText(/Nothing waits for approval\. Signals that pass every check wait here/).waitFor(UI);
+    // never asked unprompted: only the trader's click asks
+    expect((await notifications()).asked).toBe(0);
+    await button('Notify me').click();
+    await page.getByText('Notifications on: a new signal to approve notifies you.').waitFor(UI);
+    expect(await notifications()).toEqual({ asked: 1, shown: [] });
     const posted = await keel.api('POST', '/api/signals', { id: 'approve-me', ...signal });
     expect(posted.body).toMatchObject({ signalId: 'approve-me', outcome: 'pending' });
 
@@ -89,6 +113,7 @@ describe('approvals, signals and the kill switch in the dashboard', () => {
     const row = page.getByRole('row', { name: new RegExp(SYMBOL) });
     await row.waitFor(UI);
     await row.getByRole('img', { name: '5 of 5 stars' }).waitFor(UI);
+    expect((await notifications()).shown).toEqual([`Keel: ${SYMBOL} waits for approval | 5 stars for $100.00`]);
     await row.getByText(/^all \d+ checks passed$/).waitFor(UI);
     const size = (await keel.api('GET', '/api/signals/approve-me')).body.size.notional as string;
     await row.getByText(`$${Number(size).toFixed(2)}`).waitFor(UI);
@@ -167,6 +192,25 @@ describe('approvals, signals and the kill switch in the dashboard', () => {
     await row.waitFor(UI);
     await screenshot('signals-1280');
     await screenshot('signals-375', 375);
+  });
+
+  it('pages by the cursor: "Load more" adds the next page under the filters', async () => {
+    for (let i = 0; i < 55; i++) {
+      const id = `many-${String(i).padStart(2, '0')}`;
+      expect((await keel.api('POST', '/api/signals', { id, symbol: 'MANY', side: 'buy', catalystType: 'news', catalystTier: 3, stars: 1 })).status).toBe(202);
+    }
+    await page.getByLabel('Symbol').fill('MANY');
+    await button('Filter').click();
+    const rows = page.locator('tr[data-signal^="many-"]');
+    await page.locator('tr[data-signal="many-54"]').waitFor(UI);
+    expect(await rows.count()).toBe(50);
+    expect(await page.locator('tr[data-signal="many-00"]').count()).toBe(0);
+    await button('Load more').click();
+    await page.locator('tr[data-signal="many-00"]').waitFor(UI);
+    expect(await rows.count()).toBe(55);
+    await page.getByText('That is every signal matching these filters.').waitFor(UI);
+    expect(await button('Load more').count()).toBe(0);
+    await page.getByRole('button', { name: 'Clear filters' }).click();
   });
 
   it('the kill switch: confirm stays disabled until STOP is typed, then the report is shown and the bot is halted', async () => {
