@@ -22,19 +22,30 @@ export function ApprovalsView() {
   const results = useSignal([]);
   const permission = useSignal(canNotify ? Notification.permission : 'unsupported');
   const seen = useRef(null);
-  const loads = useRef(0);
   const expiredReloads = useRef(new Set());
 
+  // one read at a time: events arriving meanwhile (a burst of signals) make ONE more read after it
+  const reading = useRef(false);
+  const dirty = useRef(false);
   const load = async () => {
-    const mine = ++loads.current;
+    if (reading.current) {
+      dirty.current = true;
+      return;
+    }
+    reading.current = true;
     try {
       const page = await api('GET', '/api/signals?status=pending&limit=500');
-      if (mine !== loads.current) return;
       error.value = null;
       announce(page.items, seen, permission.value);
       items.value = page.items;
     } catch (failure) {
-      if (mine === loads.current) error.value = failure.message;
+      error.value = failure.message;
+    } finally {
+      reading.current = false;
+      if (dirty.current) {
+        dirty.current = false;
+        load();
+      }
     }
   };
   const tick = changes.value;

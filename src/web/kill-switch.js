@@ -40,6 +40,8 @@ export function KillSwitch({ status, onStatus }) {
     error.value = null;
     try {
       report.value = await api('POST', '/api/bot/emergency-stop', { closePositions: closePositions.value });
+      // closed (Escape) while Keel worked: the report is shown all the same
+      if (!dialog.current.open) dialog.current.showModal();
       // the report names the state; the status (allowed actions) follows at once rather than at the next event
       onStatus({ state: report.value.state });
       api('GET', '/api/bot/status').then(onStatus, () => {});
@@ -52,7 +54,7 @@ export function KillSwitch({ status, onStatus }) {
 
   return html`
     <button type="button" class="danger kill" disabled=${!status || status.readOnly} onClick=${open}>Kill switch</button>
-    <dialog ref=${dialog} aria-labelledby="kill-title" class="kill-dialog">
+    <dialog ref=${dialog} aria-labelledby="kill-title" class="kill-dialog" onCancel=${(e) => { if (busy.value) e.preventDefault(); }}>
       ${report.value
         ? html`<${Report} report=${report.value} onClose=${close} />`
         : html`
@@ -84,6 +86,7 @@ function Report({ report, onClose }) {
     ['Trades still closing', report.closing.length],
     ['Exits that could not be sent', report.failed.length],
   ];
+  const refused = report.cancelledOrders.filter((o) => o.error);
   return html`
     <div class="kill-report">
       <h2 id="kill-title">Kill switch report</h2>
@@ -94,6 +97,8 @@ function Report({ report, onClose }) {
           ${rows.map(([name, n]) => html`<tr><th scope="row">${name}</th><td class="num">${n}</td></tr>`)}
         </tbody>
       </table>
+      ${refused.length > 0 && html`
+        <ul class="error">${refused.map((o) => html`<li>order ${o.orderId}: the broker refused the cancel (${o.status}) — ${o.error}</li>`)}</ul>`}
       <p>${FLATTEN[report.flatten] ?? report.flatten}</p>
       ${report.failed.length > 0 && html`
         <ul class="error">${report.failed.map((f) => html`<li>trade ${f.tradeId}: ${f.error}</li>`)}</ul>`}

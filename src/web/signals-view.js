@@ -27,6 +27,7 @@ export function SignalsView() {
   const error = useSignal(null);
   const loadingMore = useSignal(false);
   const loads = useRef(0);
+  const generation = useRef(0);
 
   /** the first page under the current filters: replaces the list, or (`merge`) updates it */
   const loadFirst = async (merge) => {
@@ -49,10 +50,11 @@ export function SignalsView() {
   };
   const loadMore = async () => {
     loadingMore.value = true;
-    const mine = loads.current;
+    // only a change of filters makes the next page stale (a live merge does not)
+    const mine = generation.current;
     try {
       const page = await api('GET', query(filters.value, cursor.value));
-      if (mine !== loads.current) return;
+      if (mine !== generation.current) return;
       const known = new Set(items.value.map((s) => s.id));
       items.value = [...items.value, ...page.items.filter((s) => !known.has(s.id))];
       cursor.value = page.nextCursor;
@@ -64,14 +66,35 @@ export function SignalsView() {
     }
   };
 
+  // a live change: one merge at a time; events arriving meanwhile (a burst) make ONE more after it
+  const merging = useRef(false);
+  const dirty = useRef(false);
+  const mergeLive = async () => {
+    if (merging.current) {
+      dirty.current = true;
+      return;
+    }
+    merging.current = true;
+    try {
+      await loadFirst(true);
+    } finally {
+      merging.current = false;
+      if (dirty.current) {
+        dirty.current = false;
+        mergeLive();
+      }
+    }
+  };
   const tick = changes.value;
   const first = useRef(true);
   useEffect(() => {
-    loadFirst(!first.current);
+    if (first.current) loadFirst(false);
+    else mergeLive();
     first.current = false;
   }, [tick]);
 
   const apply = (next) => {
+    generation.current += 1;
     filters.value = { ...filters.value, ...next };
     items.value = null;
     cursor.value = null;
