@@ -191,6 +191,9 @@ describe('approvals, signals and the kill switch in the dashboard', () => {
     await page.getByRole('button', { name: 'Clear filters' }).click();
     await row.waitFor(UI);
     await screenshot('signals-1280');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await screenshot('signals-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
     await screenshot('signals-375', 375);
   });
 
