@@ -9,10 +9,11 @@ import { signal, useSignal } from '@preact/signals';
 import { api } from './api.js';
 import { changes, status } from './live.js';
 import { EXECUTION_LABELS } from './format.js';
+import { pageNow } from './page-clock.js';
 import { countdown, dollars, NyTime, OUTCOME_LABELS, reasonOf, Stars, Verdicts } from './signal-format.js';
 
 /** the clock the countdowns read: ticks each second while the view is open (display only, no requests) */
-const now = signal(Date.now());
+const now = signal(pageNow());
 const canNotify = typeof Notification !== 'undefined';
 
 export function ApprovalsView() {
@@ -51,7 +52,7 @@ export function ApprovalsView() {
   const tick = changes.value;
   useEffect(() => { load(); }, [tick]);
   useEffect(() => {
-    const timer = setInterval(() => { now.value = Date.now(); }, 1000);
+    const timer = setInterval(() => { now.value = pageNow(); }, 1000);
     return () => clearInterval(timer);
   }, []);
   // a countdown that reaches zero: Keel expires the signal (its sweep may lag a little); reload

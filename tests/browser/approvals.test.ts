@@ -248,4 +248,32 @@ describe('approvals, signals and the kill switch in the dashboard', () => {
     expect((await keel.api('GET', '/api/bot/status')).body.state).toBe('halted');
     expect(await sim.ask({ op: 'position', symbol: SYMBOL })).toBeNull();
   });
+  it('the kill switch without closing positions lists the position it left, Keel\'s, in its report', async () => {
+    await button('Acknowledge halt').click();
+    await statusBar().getByText('stopped', { exact: true }).waitFor(UI);
+    expect((await keel.api('PATCH', '/api/bot/config', { executionMode: 'full_auto' })).status).toBe(200);
+    await button('Start').click();
+    await statusBar().getByText('running', { exact: true }).waitFor(UI);
+    const signal = { symbol: SYMBOL, side: 'buy', catalystType: 'earnings', catalystTier: 1 };
+    await eventually(async () => expect((await keel.api('POST', '/api/signals/evaluate', signal)).body.outcome).toBe('would_fire'));
+    const fired = await keel.api('POST', '/api/signals', { id: 'left-open', ...signal });
+    expect(fired.body.outcome).toBe('fired');
+    const tradeId = (await keel.api('GET', '/api/signals/left-open')).body.tradeId as string;
+    await eventually(async () => expect((await keel.api('GET', `/api/trades/${tradeId}`)).body.trade.status).toBe('open'));
+
+    await button('Kill switch').click();
+    const dialog = page.getByRole('dialog', { name: 'Kill switch' });
+    expect(await dialog.getByLabel('Close all positions').isChecked()).toBe(false);
+    await dialog.getByLabel('Type STOP to confirm').fill('STOP');
+    await dialog.getByRole('button', { name: 'Halt now' }).click();
+    const report = page.getByRole('dialog', { name: 'Kill switch report' });
+    await report.getByText('Positions were left open, as asked.').waitFor({ timeout: 30_000 });
+    const left = report.getByRole('row', { name: new RegExp(SYMBOL) });
+    await left.getByText('Keel', { exact: true }).waitFor(UI);
+    const shares = (await keel.api('GET', `/api/trades/${tradeId}`)).body.trade.shares as string;
+    expect(await left.getByRole('cell').nth(1).textContent()).toBe(shares);
+    await report.getByRole('button', { name: 'Close' }).click();
+    await statusBar().getByText('halted', { exact: true }).waitFor(UI);
+    expect(await sim.ask({ op: 'position', symbol: SYMBOL })).toBe(shares);
+  });
 });
