@@ -162,6 +162,21 @@ describe('approvals, signals and the kill switch in the dashboard', () => {
     await statusBar().getByText('running', { exact: true }).waitFor(UI);
   });
 
+  it('an approval Keel refuses (the signal was rejected elsewhere first) shows the API\'s message', async () => {
+    expect((await keel.api('POST', '/api/signals', { id: 'race-me', symbol: 'DENY', side: 'buy', catalystType: 'earnings', catalystTier: 1 })).body.outcome).toBe('pending');
+    const row = page.getByRole('row', { name: /DENY/ });
+    await row.waitFor(UI);
+    // the trader's click and a script's rejection cross: the script's reaches Keel first
+    await page.route('**/api/signals/race-me/approve', async (route) => {
+      expect((await keel.api('POST', '/api/signals/race-me/reject', { note: 'rejected by a script' })).status).toBe(200);
+      await route.continue();
+    });
+    await row.getByRole('button', { name: 'Approve DENY' }).click();
+    await page.getByRole('status', { name: 'Decisions' }).getByText('DENY: signal race-me is not pending (rejected)').waitFor(UI);
+    await row.waitFor({ state: 'detached', ...UI });
+    await page.unroute('**/api/signals/race-me/approve');
+  });
+
   it('a denied signal shows its reason in Signals, and the outcome and symbol filters narrow the list on the server', async () => {
     const denied = await keel.api('POST', '/api/signals', { id: 'too-few-stars', symbol: 'DENY', side: 'buy', catalystType: 'earnings', catalystTier: 3, stars: 2 });
     expect(denied.body.outcome).toBe('skipped');
