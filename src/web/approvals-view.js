@@ -2,7 +2,8 @@
 // whenever the live stream says a signal changed (never polled). Each shows its stars, size, every
 // check's verdict and a countdown to its expiry; Approve re-runs the checks on a fresh price and
 // fires, Reject drops it. What Keel answered (or its refusal) is shown. A browser notification for
-// each new one is opt-in: "Notify me" asks the permission, nothing is asked unprompted.
+// each new one is opt-in: "Notify me" asks the permission, nothing is asked unprompted
+// (approval-notifier.js notifies on any view).
 import { html } from './html.js';
 import { useEffect, useRef } from 'preact/hooks';
 import { signal, useSignal } from '@preact/signals';
@@ -10,19 +11,17 @@ import { api } from './api.js';
 import { changes, status } from './live.js';
 import { EXECUTION_LABELS } from './format.js';
 import { pageNow } from './page-clock.js';
+import { askPermission, currentPermission, permission } from './approval-notifier.js';
 import { countdown, dollars, NyTime, OUTCOME_LABELS, reasonOf, Stars, Verdicts } from './signal-format.js';
 
 /** the clock the countdowns read: ticks each second while the view is open (display only, no requests) */
 const now = signal(pageNow());
-const canNotify = typeof Notification !== 'undefined';
 
 export function ApprovalsView() {
   const items = useSignal(null);
   const error = useSignal(null);
   const busy = useSignal({});
   const results = useSignal([]);
-  const permission = useSignal(canNotify ? Notification.permission : 'unsupported');
-  const seen = useRef(null);
   const expiredReloads = useRef(new Set());
 
   // one read at a time: events arriving meanwhile (a burst of signals) make ONE more read after it
@@ -37,7 +36,6 @@ export function ApprovalsView() {
     try {
       const page = await api('GET', '/api/signals?status=pending&limit=500');
       error.value = null;
-      announce(page.items, seen, permission.value);
       items.value = page.items;
     } catch (failure) {
       error.value = failure.message;
@@ -51,6 +49,8 @@ export function ApprovalsView() {
   };
   const tick = changes.value;
   useEffect(() => { load(); }, [tick]);
+  // the trader may have changed it in the browser's settings meanwhile
+  useEffect(() => { permission.value = currentPermission(); }, []);
   useEffect(() => {
     const timer = setInterval(() => { now.value = pageNow(); }, 1000);
     return () => clearInterval(timer);
@@ -71,7 +71,7 @@ export function ApprovalsView() {
     try {
       const path = `/api/signals/${encodeURIComponent(record.id)}`;
       const answer = await api('POST', `${path}/${verb}`);
-      let text = `${record.input.symbol}: ${answer.outcome === 'approved' ? 'approved — the entry order was sent' : 'rejected'}.`;
+      let text = `${record.input.symbol}: ${answer.outcome === 'approved' ? 'approved — the entry order was sent' : OUTCOME_LABELS[answer.outcome] ?? answer.outcome}.`;
       if (answer.reason) {
         // the answer names the denial's code; the signal holds the sentence a trader reads
         const why = await api('GET', path).then(reasonOf, () => answer.reason);
@@ -87,14 +87,10 @@ export function ApprovalsView() {
     }
   };
 
-  const askPermission = async () => {
-    permission.value = await Notification.requestPermission();
-  };
-
   return html`
     <div class="view-tools">
       <p class="muted">Execution mode: ${status.value ? EXECUTION_LABELS[status.value.executionMode] ?? status.value.executionMode : '…'}</p>
-      <${NotifyButton} permission=${permission.value} onAsk=${askPermission} />
+      <${NotifyButton} state=${permission.value} onAsk=${askPermission} />
     </div>
     ${results.value.length > 0 && html`
       <ul class="results" role="status" aria-label="Decisions">
@@ -135,10 +131,10 @@ export function ApprovalsView() {
       </div>`}`;
 }
 
-function NotifyButton({ permission, onAsk }) {
-  if (permission === 'unsupported') return html`<p class="muted">This browser cannot show notifications.</p>`;
-  if (permission === 'granted') return html`<p class="muted" role="status">Notifications on: a new signal to approve notifies you.</p>`;
-  if (permission === 'denied') return html`<p class="muted">Notifications are blocked for this page in the browser's settings.</p>`;
+function NotifyButton({ state, onAsk }) {
+  if (state === 'unsupported') return html`<p class="muted">This browser cannot show notifications.</p>`;
+  if (state === 'granted') return html`<p class="muted" role="status">Notifications on: a new signal to approve notifies you.</p>`;
+  if (state === 'denied') return html`<p class="muted">Notifications are blocked for this page in the browser's settings.</p>`;
   return html`<button type="button" onClick=${onAsk}>Notify me</button>`;
 }
 
@@ -147,18 +143,4 @@ function emptyText(s) {
     return `Nothing waits for approval: Keel is in ${EXECUTION_LABELS[s.executionMode] ?? s.executionMode} mode. Switch the execution mode to Semi auto in Settings (or PATCH /api/bot/config) to approve each entry here.`;
   }
   return 'Nothing waits for approval. Signals that pass every check wait here for you — post one to POST /api/signals.';
-}
-
-/** a browser notification for each pending signal not seen before (none for those on the page when it opened) */
-function announce(items, seen, permission) {
-  const first = seen.current === null;
-  if (first) seen.current = new Set();
-  for (const s of items) {
-    if (seen.current.has(s.id)) continue;
-    seen.current.add(s.id);
-    if (!first && permission === 'granted') {
-      const size = s.size ? ` for ${dollars(s.size.notional)}` : '';
-      new Notification(`Keel: ${s.input.symbol} waits for approval`, { body: `${s.stars ?? '?'} stars${size}`, tag: `keel-approval-${s.id}` });
-    }
-  }
 }

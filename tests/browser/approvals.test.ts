@@ -113,7 +113,7 @@ describe('approvals, signals and the kill switch in the dashboard', () => {
     const row = page.getByRole('row', { name: new RegExp(SYMBOL) });
     await row.waitFor(UI);
     await row.getByRole('img', { name: '5 of 5 stars' }).waitFor(UI);
-    expect((await notifications()).shown).toEqual([`Keel: ${SYMBOL} waits for approval | 5 stars for $100.00`]);
+    await eventually(async () => expect((await notifications()).shown).toEqual([`Keel: ${SYMBOL} waits for approval | 5 stars for $100.00`]));
     await row.getByText(/^all \d+ checks passed$/).waitFor(UI);
     const size = (await keel.api('GET', '/api/signals/approve-me')).body.size.notional as string;
     await row.getByText(`$${Number(size).toFixed(2)}`).waitFor(UI);
@@ -144,6 +144,9 @@ describe('approvals, signals and the kill switch in the dashboard', () => {
   it('an approval the re-run checks deny shows what Keel answered, and the signal leaves the list', async () => {
     const posted = await keel.api('POST', '/api/signals', { id: 'deny-at-approval', symbol: 'DENY', side: 'buy', catalystType: 'earnings', catalystTier: 2 });
     expect(posted.body.outcome).toBe('pending');
+    // the notification comes whichever view is open (Signals, here)
+    await page.getByRole('heading', { level: 1, name: 'Signals' }).waitFor(UI);
+    await eventually(async () => expect((await page.evaluate(() => (window as unknown as { notifications: { shown: string[] } }).notifications.shown))).toContain('Keel: DENY waits for approval | 5 stars for $100.00'));
     await view('Approvals').click();
     const row = page.getByRole('row', { name: /DENY/ });
     await row.waitFor(UI);
