@@ -52,12 +52,16 @@ export function ApprovalsView() {
   // the trader may have changed it in the browser's settings meanwhile
   useEffect(() => { permission.value = currentPermission(); }, []);
   useEffect(() => {
+    // at once: the value may be as old as this view's last visit
+    now.value = pageNow();
     const timer = setInterval(() => { now.value = pageNow(); }, 1000);
     return () => clearInterval(timer);
   }, []);
+  // the tick re-renders; the time itself is read now (a row that arrived between ticks counts from
+  // its arrival, not from the last tick)
+  const clock = Math.max(now.value, pageNow());
   // a countdown that reaches zero: Keel expires the signal (its sweep may lag a little); reload
   // once, a moment later, to show what became of it
-  const clock = now.value;
   useEffect(() => {
     const due = (items.value ?? []).filter((s) => s.expiresAt !== null && s.expiresAt <= clock && !expiredReloads.current.has(s.id));
     if (due.length === 0) return;
@@ -109,7 +113,7 @@ export function ApprovalsView() {
           </tr></thead>
           <tbody>
             ${items.value.map((s) => {
-              const left = s.expiresAt === null ? null : countdown(s.expiresAt, now.value);
+              const left = s.expiresAt === null ? null : countdown(s.expiresAt, clock);
               const expired = s.expiresAt !== null && left === null;
               const pending = busy.value[s.id];
               return html`

@@ -120,6 +120,9 @@ describe('approvals, signals and the kill switch in the dashboard', () => {
     // the approval TTL (minutes) counts down as m:ss
     const left = await row.getByTitle('time left to approve').textContent();
     expect(left).toMatch(/^\d+:\d\d$/);
+    // never more than the approval window (5 minutes by default) from its decision
+    const [minutes, seconds] = left!.split(':').map(Number);
+    expect(minutes! * 60 + seconds!).toBeLessThanOrEqual(5 * 60);
     await screenshot('approvals-1280');
     await screenshot('approvals-375', 375);
 
