@@ -1,7 +1,9 @@
-// The kill switch: a button on every view opening a modal that says what will happen, asks whether
-// to close every position, and arms its confirm button only once the trader has typed STOP (a
-// stray click or Enter cannot fire it). It then shows Keel's report — what was cancelled, closed
-// and left, every problem — and the halted state; "Acknowledge halt" is the way back.
+// The kill switch: a button on every view opening a modal that says what will happen, asks
+// whether to close every position, and arms its confirm button only once the trader has typed STOP
+// (a stray click or Enter cannot fire it). It then shows Keel's report — what was cancelled,
+// closed and left, every problem — and the halted state; "Acknowledge halt" is the way back.
+// The button is enabled before the status has arrived too (an emergency does not wait for the
+// stream); only a read-only instance, which cannot act, disables it.
 import { html } from './html.js';
 import { useRef } from 'preact/hooks';
 import { useSignal } from '@preact/signals';
@@ -43,7 +45,7 @@ export function KillSwitch({ status, onStatus }) {
       // closed (Escape) while Keel worked: the report is shown all the same
       if (!dialog.current.open) dialog.current.showModal();
       // the report names the state; the status (allowed actions) follows at once rather than at the next event
-      onStatus({ state: report.value.state });
+      if (status) onStatus({ state: report.value.state });
       api('GET', '/api/bot/status').then(onStatus, () => {});
     } catch (failure) {
       error.value = failure.message;
@@ -53,7 +55,7 @@ export function KillSwitch({ status, onStatus }) {
   };
 
   return html`
-    <button type="button" class="danger kill" disabled=${!status || status.readOnly} onClick=${open}>Kill switch</button>
+    <button type="button" class="danger kill" disabled=${!!(status && status.readOnly)} onClick=${open}>Kill switch</button>
     <dialog ref=${dialog} aria-labelledby="kill-title" class="kill-dialog" onCancel=${(e) => { if (busy.value) e.preventDefault(); }}>
       ${report.value
         ? html`<${Report} report=${report.value} onClose=${close} />`
