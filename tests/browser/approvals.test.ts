@@ -49,10 +49,11 @@ afterAll(async () => {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function screenshot(name: string, width = 1280): Promise<void> {
+/** `fullPage` false for a modal: the page behind it is not the point */
+async function screenshot(name: string, width = 1280, fullPage = true): Promise<void> {
   if (!process.env.KEEL_SCREENSHOTS) return;
   await page.setViewportSize({ width, height: 800 });
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage });
   await page.setViewportSize({ width: 1280, height: 800 });
 }
 
@@ -251,7 +252,8 @@ describe('approvals, signals and the kill switch in the dashboard', () => {
     expect((await keel.api('GET', '/api/bot/status')).body.state).toBe('running');
     await dialog.getByLabel('Type STOP to confirm').fill('STOP');
     expect(await confirm.isEnabled()).toBe(true);
-    await screenshot('kill-switch-modal');
+    await screenshot('kill-switch-modal', 1280, false);
+    await screenshot('kill-switch-modal-375', 375, false);
     await confirm.click();
 
     const report = page.getByRole('dialog', { name: 'Kill switch report' });
@@ -260,7 +262,7 @@ describe('approvals, signals and the kill switch in the dashboard', () => {
     expect(await report.getByRole('row', { name: 'Trades closed' }).getByRole('cell').textContent()).toBe('1');
     await report.getByText('Every Keel position was closed.').waitFor(UI);
     await report.getByText('None: the account is flat.').waitFor(UI);
-    await screenshot('kill-switch-report');
+    await screenshot('kill-switch-report', 1280, false);
     await report.getByRole('button', { name: 'Close' }).click();
 
     await statusBar().getByText('halted', { exact: true }).waitFor(UI);
