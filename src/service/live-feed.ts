@@ -1,7 +1,7 @@
 /**
  * Feeds the dashboard's event hub from what the control, the pipeline and the position supervisor
  * already announce: a bot state change → `status` (the whole status, read after the change is
- * persisted), a signal decided → `signal`, a position opened/closed/cancelled → `trade`. The page
+ * persisted), a signal decided (or expired) → `signal`, a position opened/closed/cancelled → `trade`. The page
  * reloads the row it names; the events stay small and carry no secret.
  * Invariant: stop() ends the feed before what it reads from closes — it waits for the status read
  * under way and skips the ones still queued, so a shutdown never reads a closed database.
@@ -53,6 +53,10 @@ export function feedLiveEvents(hub: EventHub, sources: LiveFeedSources): LiveFee
         return;
       case 'signal':
         hub.publish('signal', { signalId: event.signalId, outcome: event.outcome, tradeId: event.tradeId });
+        return;
+      // the pipeline announces an expiry apart from other decisions; to a page it is one more outcome
+      case 'expired':
+        hub.publish('signal', { signalId: event.signalId, outcome: 'expired', tradeId: null });
         return;
       case 'opened':
       case 'closed':

@@ -13,12 +13,14 @@ import { Controls } from './controls.js';
 import { Journal } from './journal.js';
 import { TradePage } from './trade-page.js';
 import { Settings } from './settings.js';
+import { ApprovalsView } from './approvals-view.js';
+import { SignalsView } from './signals-view.js';
 
 // a view with a `component` renders it (its own loading, error and empty states); one without shows `empty`
 const VIEWS = [
   { id: 'positions', name: 'Positions', empty: 'No open positions. Entries Keel makes show up here with their exits.' },
-  { id: 'approvals', name: 'Approvals', empty: 'Nothing waits for approval. In semi-auto mode, signals that passed every check wait here.' },
-  { id: 'signals', name: 'Signals', empty: 'No signals yet. Signals Keel receives show up here with their decision.' },
+  { id: 'approvals', name: 'Approvals', component: ApprovalsView, empty: 'Nothing waits for approval. In semi-auto mode, signals that passed every check wait here.' },
+  { id: 'signals', name: 'Signals', component: SignalsView, empty: 'No signals yet. Signals Keel receives show up here with their decision.' },
   // #/journal/<trade id> is one trade's page
   { id: 'journal', name: 'Journal', component: ({ arg }) => (arg ? html`<${TradePage} id=${arg} />` : html`<${Journal} />`) },
   { id: 'performance', name: 'Performance', empty: 'No closed trades yet. Performance appears once trades have closed.' },

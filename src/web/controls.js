@@ -1,10 +1,11 @@
 // The bot's lifecycle buttons: each one enabled only when Keel lists it in allowedActions; Stop asks
-// first. A refusal shows Keel's own message.
+// first. A refusal shows Keel's own message. The kill switch sits beside them, on every view.
 import { html } from './html.js';
 import { useRef } from 'preact/hooks';
 import { useSignal } from '@preact/signals';
 import { api } from './api.js';
 import { ACTION_LABELS } from './format.js';
+import { KillSwitch } from './kill-switch.js';
 
 const ORDER = ['start', 'pause', 'resume', 'stop', 'acknowledge-halt'];
 
@@ -35,6 +36,7 @@ export function Controls({ status, onStatus }) {
       ${ORDER.map((action) => html`
         <button type="button" class=${action === 'stop' ? 'danger' : ''} disabled=${busy.value || !allowed.has(action)}
           onClick=${() => press(action)}>${ACTION_LABELS[action]}</button>`)}
+      <${KillSwitch} status=${status} onStatus=${onStatus} />
       ${error.value && html`<p class="error" role="alert">${error.value}</p>`}
       <dialog ref=${dialog} aria-labelledby="stop-title">
         <form method="dialog" onSubmit=${confirmStop}>

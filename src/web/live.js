@@ -7,6 +7,8 @@ export const status = signal(null);
 export const connection = signal('connecting');
 /** bumped on `reset` and on every signal/trade event: views reload what they show */
 export const changes = signal(0);
+/** the newest `signal` event's data: `{ signalId, outcome, tradeId }` */
+export const signalEvent = signal(null);
 
 let source = null;
 
@@ -20,6 +22,7 @@ export function connect(onClosed) {
   source.addEventListener('open', () => { connection.value = 'live'; });
   source.addEventListener('status', (e) => { status.value = JSON.parse(e.data); connection.value = 'live'; });
   for (const type of ['signal', 'trade', 'reset']) source.addEventListener(type, () => { changes.value += 1; });
+  source.addEventListener('signal', (e) => { signalEvent.value = JSON.parse(e.data); });
   source.addEventListener('error', () => {
     // CLOSED: Keel answered with an error instead of the stream; EventSource will not retry by itself
     if (source && source.readyState === EventSource.CLOSED) {
