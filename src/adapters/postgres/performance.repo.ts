@@ -39,7 +39,7 @@ function tradesCte(q: PerformanceQuery): RawBuilder<unknown> {
     q.catalystType === undefined ? sql`` : sql` AND catalyst_type = ${q.catalystType}`,
     q.symbol === undefined ? sql`` : sql` AND symbol = ${q.symbol}`,
   ];
-  return sql`t AS (
+  return sql`t AS NOT MATERIALIZED (
     SELECT id, symbol, pnl, entry_at, exit_at, exit_at - entry_at AS hold, strategy, catalyst_type, catalyst_tier, stars, exit_reason
     FROM bot_trade
     WHERE status = 'closed' AND mode = ${q.mode} AND exit_at >= ${ts(r.start)} AND exit_at < ${ts(r.end)} AND pnl IS NOT NULL${filters[0]}${filters[1]}${filters[2]})`;
