@@ -7,6 +7,8 @@ export const status = signal(null);
 export const connection = signal('connecting');
 /** bumped on `reset` and on every signal/trade event: views reload what they show */
 export const changes = signal(0);
+/** the newest live row of each open position (the `positions` event), by trade id */
+export const livePositions = signal({});
 
 let source = null;
 
@@ -20,6 +22,19 @@ export function connect(onClosed) {
   source.addEventListener('open', () => { connection.value = 'live'; });
   source.addEventListener('status', (e) => { status.value = JSON.parse(e.data); connection.value = 'live'; });
   for (const type of ['signal', 'trade', 'reset']) source.addEventListener(type, () => { changes.value += 1; });
+  // merged, not replaced: events replayed after a drop arrive together and each names only the positions that moved
+  source.addEventListener('positions', (e) => {
+    const next = { ...livePositions.value };
+    for (const row of JSON.parse(e.data).items) next[row.id] = row;
+    livePositions.value = next;
+  });
+  source.addEventListener('trade', (e) => {
+    const { tradeId, change } = JSON.parse(e.data);
+    if (change !== 'opened' && tradeId in livePositions.value) {
+      const { [tradeId]: _gone, ...rest } = livePositions.value;
+      livePositions.value = rest;
+    }
+  });
   source.addEventListener('error', () => {
     // CLOSED: Keel answered with an error instead of the stream; EventSource will not retry by itself
     if (source && source.readyState === EventSource.CLOSED) {
