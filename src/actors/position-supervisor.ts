@@ -121,7 +121,7 @@ class Supervisor implements PositionSupervisor, SupervisorProtection {
   armedPositions(): ArmedPosition[] {
     return [...this.actors.values()].map((actor) => ({
       tradeId: actor.trade.id, state: actor.state, lastTick: this.slots.lastTick(actor.trade.symbol),
-      levels: actor.state === 'open' ? this.slots.levelsOf(actor.view) : null,
+      levels: actor.state === 'open' ? this.slots.levelsOf(actor.view) : null, trade: actor.trade,
     }));
   }
 

@@ -45,6 +45,8 @@ export interface ArmedPosition {
   levels: ArmedLevels | null;
   /** the symbol's last tick the exit rules saw (price, epoch ms); null before one */
   lastTick: { price: number; at: number } | null;
+  /** the trade as the actor holds it (entry, shares, side): the live positions feed reads no database */
+  trade: Trade;
 }
 
 /** the bot settings the exit rules read (the session-close time included) */

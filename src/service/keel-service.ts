@@ -45,6 +45,7 @@ import { createApp } from '../http/app.js';
 import { createEventHub } from '../http/live/event-hub.js';
 import { toJson } from '../http/to-json.js';
 import { feedLiveEvents } from './live-feed.js';
+import { PositionsFeed } from './positions-feed.js';
 import type { Clock, Random } from '../ports/clock.port.js';
 import { journalTradeStream } from '../streams/trade-stream-journal.js';
 import { withUnattendedCount } from './attended-control.js';
@@ -174,10 +175,13 @@ export async function startKeel(config: KeelConfig, deps: KeelServiceDeps): Prom
     stack.push(async () => pipelineMetrics.unsubscribe());
     const jobs = safety;
     const snapshots = new EquitySnapshotJob({ db, clock, status: () => control.status(), account: pipeline.account, supervisor, warn: warn.equity });
-    // the safety jobs and the equity snapshots run exactly while the pipeline's background work does: while this instance writes
+    // the dashboard's live stream: what the control, the pipeline and the positions announce
+    const events = createEventHub();
+    const livePositions = new PositionsFeed({ hub: events, clock, armed: () => supervisor.armedPositions(), warn: warn.http });
+    // the safety jobs, the equity snapshots and the live prices run exactly while the pipeline's background work does: while this instance writes
     const writerWork = {
-      start: () => { pipeline.start(); jobs.start().catch((error: unknown) => warn.safety('safety jobs failed to start', error)); snapshots.start(); },
-      stop: async () => { await snapshots.stop(); await jobs.stop(); await pipeline.stop(); },
+      start: () => { pipeline.start(); jobs.start().catch((error: unknown) => warn.safety('safety jobs failed to start', error)); snapshots.start(); livePositions.start(); },
+      stop: async () => { await livePositions.stop(); await snapshots.stop(); await jobs.stop(); await pipeline.stop(); },
     };
     /** the startup step under way; null once the first role is decided */
     let phase: string | null = 'taking the writer lease';
@@ -211,8 +215,6 @@ export async function startKeel(config: KeelConfig, deps: KeelServiceDeps): Prom
       const step = phase ?? (guard?.role() === 'writer' && (await control.status()).starting ? 'reconciling with the broker before running again' : null);
       return step === null ? null : `starting: ${step}${note}`;
     };
-    // the dashboard's live stream: what the control, the pipeline and the positions announce
-    const events = createEventHub();
     const feed = feedLiveEvents(events, {
       control$: control.events$, pipeline$: pipeline.events$, positions$: supervisor.events$,
       status: async () => toJson(await control.status()), warn: warn.http,

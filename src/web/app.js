@@ -11,6 +11,7 @@ import { SignIn } from './sign-in.js';
 import { StatusBar } from './status-bar.js';
 import { Controls } from './controls.js';
 import { Journal } from './journal.js';
+import { Positions } from './positions.js';
 import { TradePage } from './trade-page.js';
 import { Settings } from './settings.js';
 import { ApprovalsView } from './approvals-view.js';
@@ -18,7 +19,7 @@ import { SignalsView } from './signals-view.js';
 
 // a view with a `component` renders it (its own loading, error and empty states); one without shows `empty`
 const VIEWS = [
-  { id: 'positions', name: 'Positions', empty: 'No open positions. Entries Keel makes show up here with their exits.' },
+  { id: 'positions', name: 'Positions', component: Positions },
   { id: 'approvals', name: 'Approvals', component: ApprovalsView, empty: 'Nothing waits for approval. In semi-auto mode, signals that passed every check wait here.' },
   { id: 'signals', name: 'Signals', component: SignalsView, empty: 'No signals yet. Signals Keel receives show up here with their decision.' },
   // #/journal/<trade id> is one trade's page

@@ -9,6 +9,8 @@ export const connection = signal('connecting');
 export const changes = signal(0);
 /** the newest `signal` event's data: `{ signalId, outcome, tradeId }` */
 export const signalEvent = signal(null);
+/** the newest live row of each open position (the `positions` event), by trade id */
+export const livePositions = signal({});
 
 let source = null;
 
@@ -23,6 +25,19 @@ export function connect(onClosed) {
   source.addEventListener('status', (e) => { status.value = JSON.parse(e.data); connection.value = 'live'; });
   for (const type of ['signal', 'trade', 'reset']) source.addEventListener(type, () => { changes.value += 1; });
   source.addEventListener('signal', (e) => { signalEvent.value = JSON.parse(e.data); });
+  // merged, not replaced: events replayed after a drop arrive together and each names only the positions that moved
+  source.addEventListener('positions', (e) => {
+    const next = { ...livePositions.value };
+    for (const row of JSON.parse(e.data).items) next[row.id] = row;
+    livePositions.value = next;
+  });
+  source.addEventListener('trade', (e) => {
+    const { tradeId, change } = JSON.parse(e.data);
+    if (change !== 'opened' && tradeId in livePositions.value) {
+      const { [tradeId]: _gone, ...rest } = livePositions.value;
+      livePositions.value = rest;
+    }
+  });
   source.addEventListener('error', () => {
     // CLOSED: Keel answered with an error instead of the stream; EventSource will not retry by itself
     if (source && source.readyState === EventSource.CLOSED) {

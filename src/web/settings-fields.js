@@ -68,7 +68,8 @@ export const SETTING_GROUPS = [
       { key: 'enabledCatalystTiers', label: 'Catalyst tiers', kind: 'tiers', range: 'tiers 1 – 4; none = every signal is denied' },
       { key: 'enabledStrategies', label: 'Strategies', kind: 'list', unit: 'comma-separated', range: 'up to 100 names; empty = every strategy' },
       { key: 'minConfidence', label: 'Least confidence', kind: 'number', unit: '/ 100', range: '0 – 100, 4 decimals; 0 = any' },
-      { key: 'minWinRate', label: 'Least win rate', kind: 'number', unit: 'ratio', range: '0 – 1, 4 decimals' },
+      { key: 'minWinRate', label: 'Least win rate', kind: 'pct-or-none', unit: 'ratio of the last closed trades', range: '0 – 1, 4 decimals; empty = the win-rate guard off' },
+      { key: 'minWinRateLookback', label: 'Win-rate window', kind: 'int', unit: 'closed trades', range: '5 – 500, whole' },
     ],
   },
   {

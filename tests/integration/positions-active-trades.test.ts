@@ -8,6 +8,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { loadBotConfig, saveBotSettings } from '../../src/adapters/postgres/index.js';
 import { activeTrades } from '../../src/control/pipeline/active-trades.js';
 import { Decimal } from '../../src/domain/money.js';
+import { createEventHub } from '../../src/http/live/event-hub.js';
+import { toJson } from '../../src/http/to-json.js';
+import { PositionsFeed, PUBLISH_MS } from '../../src/service/positions-feed.js';
 import { reload, startPositionsHarness, type PositionsHarness } from '../support/positions-harness.js';
 import { createTestDb, type TestDb } from '../support/test-db.js';
 
@@ -85,5 +88,23 @@ describe('active trades: the levels each position is armed with now', () => {
       id: trade.id, state: 'open', stopPrice: null, targetPrice: null, trailingStopPrice: null, maxHoldUntil: null, forceCloseAt: null,
       lastPrice: null, lastPriceAt: null, unrealizedPnl: null, unrealizedPnlPct: null,
     })]);
+  });
+
+  it('the live positions event carries the same numbers from the supervisor alone, a second after the tick', async () => {
+    const hub = createEventHub();
+    const feed = new PositionsFeed({ hub, clock: h.sim.clock, armed: () => h.supervisor.armedPositions(), warn: () => undefined });
+    const trade = await openPosition('AMD');
+    feed.start();
+    const up = Math.round(trade.entryPrice!.toNumber() * 103) / 100;
+    await priceSeen('AMD', up);
+    h.sim.clock.advance(PUBLISH_MS);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    await feed.stop();
+    const events = hub.since(0);
+    if (events === 'reset') throw new Error('reset');
+    const [row] = await active();
+    const { id, lastPrice, lastPriceAt, unrealizedPnl, unrealizedPnlPct, peakPrice, trailingStopPrice, state } = row!;
+    expect(events.map((e) => e.data)).toEqual([toJson({ items: [{ id, lastPrice, lastPriceAt, unrealizedPnl, unrealizedPnlPct, peakPrice, trailingStopPrice, state }] })]);
+    expect(lastPrice?.toFixed()).toBe(String(up));
   });
 });

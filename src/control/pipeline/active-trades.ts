@@ -29,25 +29,42 @@ export async function activeTrades(deps: Pick<PipelineDeps, 'db' | 'supervisor'>
 
 function activeTrade(trade: Trade, position: ArmedPosition | null): ActiveTrade {
   const levels = position?.levels ?? null;
-  const last = price(position?.lastTick?.price);
-  const pnl = last && trade.entryPrice && trade.shares ? realizedPnl(trade.side, trade.entryPrice, last, trade.shares) : null;
-  const peak = levels ? Decimal.max(price(levels.peakPrice) ?? 0, trade.peakPrice ?? 0) : trade.peakPrice;
+  const live = liveFields(trade, position);
   return {
     id: trade.id,
     symbol: trade.symbol,
     shares: trade.shares,
     entryPrice: trade.entryPrice,
     entryAt: instant(trade.entryAt),
+    lastPrice: live.lastPrice,
+    lastPriceAt: live.lastPriceAt,
+    unrealizedPnl: live.unrealizedPnl,
+    unrealizedPnlPct: live.unrealizedPnlPct,
+    peakPrice: live.peakPrice,
+    stopPrice: price(levels?.stopPrice),
+    targetPrice: price(levels?.targetPrice),
+    trailingStopPrice: live.trailingStopPrice,
+    maxHoldUntil: instant(levels?.maxHoldUntil),
+    forceCloseAt: instant(levels?.forceCloseAt),
+    state: position?.state === 'open' || position?.state === 'exiting' ? position.state : trade.status as ActiveTrade['state'],
+  };
+}
+
+/** what moves with every tick: the `positions` live event carries exactly these */
+export type LivePositionFields = Pick<ActiveTrade, 'lastPrice' | 'lastPriceAt' | 'unrealizedPnl' | 'unrealizedPnlPct' | 'peakPrice' | 'trailingStopPrice'>;
+
+/** the tick-driven fields of a trade at its position's last tick (the same numbers /api/trades/active shows) */
+export function liveFields(trade: Trade, position: ArmedPosition | null): LivePositionFields {
+  const levels = position?.levels ?? null;
+  const last = price(position?.lastTick?.price);
+  const pnl = last && trade.entryPrice && trade.shares ? realizedPnl(trade.side, trade.entryPrice, last, trade.shares) : null;
+  const peak = levels ? Decimal.max(price(levels.peakPrice) ?? 0, trade.peakPrice ?? 0) : trade.peakPrice;
+  return {
     lastPrice: last,
     lastPriceAt: last ? instant(position?.lastTick?.at) : null,
     unrealizedPnl: pnl?.pnl ?? null,
     unrealizedPnlPct: pnl ? pnl.pnlPct.toNumber() : null,
     peakPrice: peak,
-    stopPrice: price(levels?.stopPrice),
-    targetPrice: price(levels?.targetPrice),
     trailingStopPrice: price(levels?.trailingStopPrice),
-    maxHoldUntil: instant(levels?.maxHoldUntil),
-    forceCloseAt: instant(levels?.forceCloseAt),
-    state: position?.state === 'open' || position?.state === 'exiting' ? position.state : trade.status as ActiveTrade['state'],
   };
 }

@@ -4,7 +4,7 @@
  * last id has left the ring (or belongs to an earlier process: ids restart at 1) is told to reload
  * its views instead of being handed a gap.
  */
-export type LiveEventType = 'status' | 'signal' | 'trade';
+export type LiveEventType = 'status' | 'signal' | 'trade' | 'positions';
 
 export interface LiveEvent {
   id: number;

@@ -1,0 +1,137 @@
+/**
+ * The Positions view in a real Chromium against a real Keel process trading paper on the simulated
+ * exchange (in its own process, its market pinned open): a position the bot opens appears, its last
+ * price and unrealized P&L follow the sim's price live (the stream's `positions` event, no reload),
+ * and when the price falls through the hard stop the row goes. Elements are found by role and text.
+ * With KEEL_SCREENSHOTS=1 the view's screenshot replaces the committed one in docs/screenshots/.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser } from '../support/browser.js';
+import { eventually } from '../support/eventually.js';
+import { startKeelProcess, type KeelProcess } from '../support/keel-process.js';
+import { startSimChild, type SimChild } from '../support/sim-child-process.js';
+import { createTestDb, type TestDb } from '../support/test-db.js';
+
+const TOKEN = 'browser-test-token-positions-0123456789';
+const SYMBOL = 'POSN';
+const UI = { timeout: 10_000 };
+const SHOTS = process.env.KEEL_SCREENSHOTS === '1'
+  ? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../docs/screenshots')
+  : mkdtempSync(path.join(tmpdir(), 'keel-shots-'));
+
+let testDb: TestDb;
+let sim: SimChild;
+let dataDir: string;
+let keel: KeelProcess;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  testDb = await createTestDb();
+  sim = await startSimChild({ [SYMBOL]: 40 });
+  dataDir = mkdtempSync(path.join(tmpdir(), 'keel-browser-pos-'));
+  keel = await startKeelProcess({ ...sim.env, DATABASE_URL: testDb.url, KEEL_DATA_DIR: dataDir, PORT: '0', KEEL_API_TOKEN: TOKEN });
+  const launched = await launchBrowser();
+  browser = launched.browser;
+  console.info(`browser tests run on ${launched.which}`);
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(`${keel.url}/#/positions`);
+  await page.getByLabel('API token').fill(TOKEN);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('region', { name: 'Status' }).getByText('stopped', { exact: true }).waitFor(UI);
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (keel) expect(await keel.stop()).toBe(0);
+  await sim?.stop();
+  await testDb?.close();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  if (process.env.KEEL_SCREENSHOTS !== '1') rmSync(SHOTS, { recursive: true, force: true });
+});
+
+/** the bot running full auto fires a signal; answers the trade once its entry filled */
+async function openOnTheSim(): Promise<{ id: string; entryPrice: string; shares: string }> {
+  expect((await keel.api('PATCH', '/api/bot/config', { executionMode: 'full_auto' })).status).toBe(200);
+  expect((await keel.api('POST', '/api/bot/start')).body.state).toBe('running');
+  let n = 0;
+  const fired = await eventually(async () => {
+    const id = `positions-${++n}`;
+    const { body } = await keel.api('POST', '/api/signals', { id, symbol: SYMBOL, side: 'buy', catalystType: 'earnings', catalystTier: 1, strategy: 'gap-up' });
+    if (body.outcome !== 'fired') throw new Error(`signal ${id}: ${JSON.stringify(body)}`);
+    return id;
+  });
+  const id = (await keel.api('GET', `/api/signals/${fired}`)).body.tradeId as string;
+  return eventually(async () => {
+    const { trade } = (await keel.api('GET', `/api/trades/${id}`)).body;
+    if (trade?.status !== 'open') throw new Error(`trade ${trade?.status}`);
+    return trade;
+  });
+}
+
+/** sets the sim's price until Keel's position has seen it (it hears prices once subscribed) */
+async function priceSeen(tradeId: string, price: number): Promise<void> {
+  await eventually(async () => {
+    await sim.ask({ op: 'setPrice', symbol: SYMBOL, price });
+    const { items } = (await keel.api('GET', '/api/trades/active')).body as { items: Array<{ id: string; lastPrice: string | null }> };
+    if (Number(items.find((i) => i.id === tradeId)?.lastPrice) !== price) throw new Error(`price ${price} not seen yet`);
+  });
+}
+
+describe('the Positions view', () => {
+  it('says what to do when nothing is open', async () => {
+    await page.getByText('No open positions — post a signal').waitFor(UI);
+  });
+
+  it('shows a position opened on the sim, follows its price live, and drops it when the hard stop closes it', async () => {
+    const trade = await openOnTheSim();
+    const table = page.getByRole('table');
+    const row = table.getByRole('row').filter({ has: page.getByRole('link', { name: SYMBOL }) });
+    await row.waitFor(UI);
+    for (const header of ['Symbol', 'Shares', 'Entry', 'Last', 'Unrealized P&L', 'Unrealized %', 'Peak', 'Stop', 'Target', 'Trailing', 'Held', 'Max hold in']) {
+      await table.getByRole('columnheader', { name: header, exact: true }).waitFor(UI);
+    }
+    expect(await row.getByRole('link', { name: SYMBOL }).getAttribute('href')).toBe(`#/journal/${trade.id}`);
+    // the page loaded the list once; from here on only the stream may change the row
+    let listLoads = 0;
+    page.on('request', (request) => { if (new URL(request.url()).pathname === '/api/trades/active') listLoads += 1; });
+
+    // up about 5 % (the entry fill carries the sim's slippage): a gain with its sign and word
+    const entry = Number(trade.entryPrice);
+    const pctText = (price: number) => `${price > entry ? '+' : '−'}${Math.abs(((price - entry) / entry) * 100).toFixed(2)}%`;
+    const up = Math.round(entry * 105) / 100;
+    const gain = Number(trade.shares) * (up - entry);
+    const gainText = `+$${gain.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+    await priceSeen(trade.id, up);
+    await row.getByRole('cell', { name: `$${up}`, exact: true }).first().waitFor(UI);
+    await row.getByText(gainText).waitFor(UI);
+    await row.getByText('▲ gain').waitFor(UI);
+    await row.getByText(pctText(up)).waitFor(UI);
+    expect(listLoads).toBe(0);
+
+    // down 3 % from the entry: a loss, still above the 7 % stop
+    const down = Math.round(entry * 97) / 100;
+    await priceSeen(trade.id, down);
+    await row.getByText(pctText(down)).waitFor(UI);
+    await row.getByText('▼ loss').waitFor(UI);
+    expect(listLoads).toBe(0);
+    await page.screenshot({ path: path.join(SHOTS, 'positions-1280.png'), fullPage: true });
+    // at 375 px the table scrolls sideways inside its frame: the page itself does not overflow
+    await page.setViewportSize({ width: 375, height: 800 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await page.screenshot({ path: path.join(SHOTS, 'positions-375.png'), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 800 });
+
+    // the hard stop: the trade closes and its row leaves the view
+    await sim.ask({ op: 'setPrice', symbol: SYMBOL, price: Math.round(entry * 90) / 100 });
+    await page.getByText('No open positions — post a signal').waitFor(UI);
+    const { trade: closed } = (await keel.api('GET', `/api/trades/${trade.id}`)).body;
+    expect(closed).toMatchObject({ status: 'closed', exitReason: 'hard_stop' });
+    expect((await keel.api('POST', '/api/bot/stop')).body.state).toBe('stopped');
+  });
+});
