@@ -13,6 +13,7 @@ import { Controls } from './controls.js';
 import { Journal } from './journal.js';
 import { TradePage } from './trade-page.js';
 import { Settings } from './settings.js';
+import { Performance } from './performance.js';
 
 // a view with a `component` renders it (its own loading, error and empty states); one without shows `empty`
 const VIEWS = [
@@ -21,7 +22,7 @@ const VIEWS = [
   { id: 'signals', name: 'Signals', empty: 'No signals yet. Signals Keel receives show up here with their decision.' },
   // #/journal/<trade id> is one trade's page
   { id: 'journal', name: 'Journal', component: ({ arg }) => (arg ? html`<${TradePage} id=${arg} />` : html`<${Journal} />`) },
-  { id: 'performance', name: 'Performance', empty: 'No closed trades yet. Performance appears once trades have closed.' },
+  { id: 'performance', name: 'Performance', component: Performance },
   { id: 'settings', name: 'Settings', component: Settings },
 ];
 
