@@ -12,16 +12,20 @@ import { axisMoney, dateText, keyText, nyDay } from './performance-format.js';
 const LEFT = 72;
 const RIGHT = 8;
 
-/** the pixel width of the returned ref's element, followed as it resizes */
+/** the pixel width inside the returned ref's element (its padding taken off), followed as it resizes */
 function useWidth() {
   const ref = useRef(null);
   const [width, setWidth] = useState(0);
   useEffect(() => {
     const el = ref.current;
     if (!el) return undefined;
-    const seen = new ResizeObserver(() => setWidth(Math.floor(el.clientWidth)));
+    const measure = () => {
+      const style = getComputedStyle(el);
+      setWidth(Math.max(0, Math.floor(el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight))));
+    };
+    const seen = new ResizeObserver(measure);
     seen.observe(el);
-    setWidth(Math.floor(el.clientWidth));
+    measure();
     return () => seen.disconnect();
   }, []);
   return [ref, width];
@@ -59,7 +63,7 @@ export function EquityChart({ curve }) {
         <text x=${LEFT - 6} y=${bottom.y1 + 4} text-anchor="end">${worst === 0 ? '' : `−${Math.abs(worst).toFixed(1)}%`}</text>
         <text x=${LEFT} y=${bottom.y0 - 6}>Drawdown</text>
         <path class="drawdown-area" d=${area} />
-        ${ticks.map((t) => html`<text x=${x(t.i)} y="292" text-anchor=${t.i === 0 ? 'start' : 'middle'}>${t.text}</text>`)}
+        ${ticks.map((t) => html`<text x=${x(t.i)} y="292" text-anchor=${t.i === 0 ? 'start' : x(t.i) > width - RIGHT - 24 ? 'end' : 'middle'}>${t.text}</text>`)}
       </svg>`}
     </figure>`;
 }
@@ -73,7 +77,7 @@ function dayTicks(points, width) {
     const day = nyDay(p.t);
     if (day.key === lastDay) return;
     lastDay = day.key;
-    if (x(i) - lastX < 70 || x(i) > width - RIGHT - 24) return;
+    if (x(i) - lastX < 70) return;
     lastX = x(i);
     ticks.push({ i, text: day.text });
   });

@@ -48,7 +48,9 @@ export function Performance() {
     }, (failure) => {
       if (mine !== generation.current) return;
       loading.value = false;
-      error.value = failure.issues?.length ? `${failure.message}: ${failure.issues.map((i) => `${i.path} ${i.message}`).join('; ')}` : failure.message;
+      // Keel's message usually names every problem already; add those it does not
+      const unsaid = (failure.issues ?? []).filter((i) => !failure.message.includes(i.message));
+      error.value = unsaid.length ? `${failure.message}: ${unsaid.map((i) => `${i.path} ${i.message}`).join('; ')}` : failure.message;
     });
   }, [applied.value, changes.value]);
 
