@@ -16,6 +16,7 @@ import { TradePage } from './trade-page.js';
 import { Settings } from './settings.js';
 import { ApprovalsView } from './approvals-view.js';
 import { SignalsView } from './signals-view.js';
+import { Performance } from './performance.js';
 
 // a view with a `component` renders it (its own loading, error and empty states); one without shows `empty`
 const VIEWS = [
@@ -24,7 +25,7 @@ const VIEWS = [
   { id: 'signals', name: 'Signals', component: SignalsView, empty: 'No signals yet. Signals Keel receives show up here with their decision.' },
   // #/journal/<trade id> is one trade's page
   { id: 'journal', name: 'Journal', component: ({ arg }) => (arg ? html`<${TradePage} id=${arg} />` : html`<${Journal} />`) },
-  { id: 'performance', name: 'Performance', empty: 'No closed trades yet. Performance appears once trades have closed.' },
+  { id: 'performance', name: 'Performance', component: Performance },
   { id: 'settings', name: 'Settings', component: Settings },
 ];
 

@@ -59,6 +59,8 @@ describe('the dashboard files', () => {
     }
     expect(seen).toContain('/web/app.js');
     expect(seen).toContain('/vendor/signals-core.mjs');
+    // the Performance view's charts are drawn as SVG by the page's own modules: no chart library
+    expect(seen).toContain('/web/performance-charts.js');
     expect(bytes).toBeLessThan(300 * 1024);
   });
 });
