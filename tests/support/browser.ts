@@ -2,19 +2,21 @@
  * Chromium for the browser tests, from npm: @sparticuz/chromium ships a Brotli-packed Chromium and
  * playwright-core drives it. Nothing is downloaded at run time; Debian's /usr/bin/chromium is the
  * fallback where the packed binary cannot start, and `launched.browser` says which one ran.
- * The packed binary is unpacked once per machine into <tmpdir>/keel-chromium-<version> (the
- * package itself would unpack into the shared tmpdir and hand a half-written file to a second
- * process that asked meanwhile): each process unpacks into its own fresh directory and renames it
- * into place, so a reader finds a whole one or none. Nothing reads $HOME.
+ * The packed binary is unpacked once per checkout into node_modules/.cache/keel-chromium-<version>
+ * — not a shared /tmp path: another user's directory there is unreadable to us, and a binary at a
+ * predictable /tmp path could be planted by anyone — and not where the package would put it (the
+ * shared tmpdir, where a second process asking meanwhile gets a half-written file): each process
+ * unpacks into its own fresh directory beside it and renames it into place, so a reader finds a
+ * whole one or none. Nothing reads $HOME.
  * The flags keep the browser off the network (no component updates, sync, QUIC or background
  * fetches) and take out the packaged flags that would weaken what the tests check (web security).
  * The packed build runs --single-process: use one page per browser (a second page may never load).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rename, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import packed from '@sparticuz/chromium';
 import { chromium, type Browser } from 'playwright-core';
 
@@ -48,7 +50,8 @@ export async function launchBrowser(): Promise<LaunchedBrowser> {
 }
 
 async function unpackedChromium(): Promise<string> {
-  const base = os.tmpdir();
+  const base = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../node_modules/.cache');
+  await mkdir(base, { recursive: true });
   const home = path.join(base, `keel-chromium-${packageVersion()}`);
   const binary = path.join(home, 'chromium');
   if (existsSync(binary)) return binary;
