@@ -10,8 +10,9 @@
  *    summary per day (equity-day.repo.ts);
  *  - the statements of one answer run side by side on separate connections but share one snapshot
  *    (shared-snapshot.ts), so a trade closing meanwhile cannot be half counted.
- * Cost (docs/benchmarks.md, B7): no time-zone conversion per row, sorts kept in memory, no window
- * function over the trades, no minute rows over a long range.
+ * Cost (docs/benchmarks.md, B7): no time-zone conversion per row, no sort (the closed-trade index
+ * is in exit order and covers every column read here), six aggregate transitions a row (partial
+ * sums per sign of the P&L), no window function, no minute rows over a long range.
  */
 import { sql, type RawBuilder } from 'kysely';
 import type { BreakdownDimension, BreakdownKey, DailyFacts, GroupAggregate, PerformanceFacts, PerformanceQuery, TradeAggregate, TradeRef } from '../../core/analytics/analytics.types.js';
@@ -45,25 +46,27 @@ function tradesCte(q: PerformanceQuery): RawBuilder<unknown> {
     WHERE status = 'closed' AND mode = ${q.mode} AND exit_at >= ${ts(r.start)} AND exit_at < ${ts(r.end)} AND pnl IS NOT NULL${filters[0]}${filters[1]}${filters[2]})`;
 }
 
-/** counts and sums of a group of t's rows (the trade aggregate without best/worst); hold in ms */
-const AGGREGATES = sql`count(*)::int AS trades,
-  count(*) FILTER (WHERE pnl > 0)::int AS wins,
-  count(*) FILTER (WHERE pnl < 0)::int AS losses,
-  count(*) FILTER (WHERE pnl = 0)::int AS breakeven,
-  coalesce(sum(pnl), 0) AS total_pnl,
-  coalesce(sum(pnl) FILTER (WHERE pnl > 0), 0) AS gross_profit,
-  coalesce(-sum(pnl) FILTER (WHERE pnl < 0), 0) AS gross_loss,
+/** partial sums of a group of t's rows that share the sign of their P&L (group by SIGN_KEY with it):
+ *  six transitions a row instead of fifteen, since wins, losses, breakeven and the gross figures
+ *  are then sums over the sign groups (REAGGREGATES). Hold in ms. */
+const SIGN_KEY = sql`sign(pnl)`;
+const AGGREGATES = sql`sign(pnl) AS s,
+  count(*)::int AS n,
+  sum(pnl) AS pnl_sum,
   coalesce(round(extract(epoch FROM sum(hold)) * 1000), 0) AS hold_ms, count(hold)::int AS hold_count,
-  coalesce(round(extract(epoch FROM sum(hold) FILTER (WHERE pnl > 0)) * 1000), 0) AS win_hold_ms, count(hold) FILTER (WHERE pnl > 0)::int AS win_hold_count,
-  coalesce(round(extract(epoch FROM sum(hold) FILTER (WHERE pnl < 0)) * 1000), 0) AS loss_hold_ms, count(hold) FILTER (WHERE pnl < 0)::int AS loss_hold_count,
   max(pnl) AS best_pnl, min(pnl) AS worst_pnl`;
 
-/** the same columns summed over partial aggregates (rows of AGGREGATES grouped finer) */
-const REAGGREGATES = sql`coalesce(sum(trades), 0)::int AS trades, coalesce(sum(wins), 0)::int AS wins, coalesce(sum(losses), 0)::int AS losses,
-  coalesce(sum(breakeven), 0)::int AS breakeven, coalesce(sum(total_pnl), 0) AS total_pnl, coalesce(sum(gross_profit), 0) AS gross_profit,
-  coalesce(sum(gross_loss), 0) AS gross_loss, coalesce(sum(hold_ms), 0) AS hold_ms, coalesce(sum(hold_count), 0)::int AS hold_count,
-  coalesce(sum(win_hold_ms), 0) AS win_hold_ms, coalesce(sum(win_hold_count), 0)::int AS win_hold_count,
-  coalesce(sum(loss_hold_ms), 0) AS loss_hold_ms, coalesce(sum(loss_hold_count), 0)::int AS loss_hold_count,
+/** the aggregate columns, summed over the partial sums (rows of AGGREGATES, grouped finer) */
+const REAGGREGATES = sql`coalesce(sum(n), 0)::int AS trades,
+  coalesce(sum(n) FILTER (WHERE s > 0), 0)::int AS wins,
+  coalesce(sum(n) FILTER (WHERE s < 0), 0)::int AS losses,
+  coalesce(sum(n) FILTER (WHERE s = 0), 0)::int AS breakeven,
+  coalesce(sum(pnl_sum), 0) AS total_pnl,
+  coalesce(sum(pnl_sum) FILTER (WHERE s > 0), 0) AS gross_profit,
+  coalesce(-sum(pnl_sum) FILTER (WHERE s < 0), 0) AS gross_loss,
+  coalesce(sum(hold_ms), 0) AS hold_ms, coalesce(sum(hold_count), 0)::int AS hold_count,
+  coalesce(sum(hold_ms) FILTER (WHERE s > 0), 0) AS win_hold_ms, coalesce(sum(hold_count) FILTER (WHERE s > 0), 0)::int AS win_hold_count,
+  coalesce(sum(hold_ms) FILTER (WHERE s < 0), 0) AS loss_hold_ms, coalesce(sum(hold_count) FILTER (WHERE s < 0), 0)::int AS loss_hold_count,
   max(best_pnl) AS best_pnl, min(worst_pnl) AS worst_pnl`;
 
 function groupAggregate(r: Row): GroupAggregate {
@@ -88,7 +91,7 @@ async function totalsAndGroups(db: DbOrTrx, q: PerformanceQuery): Promise<{ tota
   const columns = PLAIN_DIMENSIONS.map((d) => sql.ref(GROUP_COLUMNS[d]));
   const flags = PLAIN_DIMENSIONS.map((d) => sql`grouping(${sql.ref(GROUP_COLUMNS[d])}) AS ${sql.ref(`g_${d}`)}`);
   const { rows } = await sql<Row>`WITH ${tradesCte(q)},
-    parts AS (SELECT ${sql.join(columns)}, ${AGGREGATES} FROM t GROUP BY ${sql.join(columns)})
+    parts AS (SELECT ${sql.join(columns)}, ${AGGREGATES} FROM t GROUP BY ${sql.join(columns)}, ${SIGN_KEY})
     SELECT ${sql.join(columns)}, ${sql.join(flags)}, ${REAGGREGATES}
     FROM parts GROUP BY GROUPING SETS ((), ${sql.join(columns.map((c) => sql`(${c})`))})`.execute(db);
   const groups = {} as PerformanceFacts['groups'];
@@ -113,7 +116,7 @@ async function totalsAndGroups(db: DbOrTrx, q: PerformanceQuery): Promise<{ tota
 async function entryTimeGroups(db: DbOrTrx, q: PerformanceQuery): Promise<Pick<PerformanceFacts['groups'], 'entryHourEt' | 'weekday'>> {
   const { rows } = await sql<Row>`WITH ${tradesCte(q)},
     bins AS (SELECT date_bin('1 hour', entry_at, timestamptz 'epoch') AT TIME ZONE 'America/New_York' AS local, ${AGGREGATES}
-      FROM t GROUP BY date_bin('1 hour', entry_at, timestamptz 'epoch'))
+      FROM t GROUP BY date_bin('1 hour', entry_at, timestamptz 'epoch'), ${SIGN_KEY})
     SELECT extract(hour FROM local)::int AS hour, extract(dow FROM local)::int AS dow, grouping(extract(hour FROM local)) AS g_hour, ${REAGGREGATES}
     FROM bins GROUP BY GROUPING SETS ((extract(hour FROM local)), (extract(dow FROM local)))`.execute(db);
   const out: Pick<PerformanceFacts['groups'], 'entryHourEt' | 'weekday'> = { entryHourEt: [], weekday: [] };
@@ -152,7 +155,7 @@ export async function loadDailyFacts(db: Db, q: Pick<PerformanceQuery, 'mode' | 
   const [tradeDays, equityDays] = await inOneSnapshot(db, async (trx) => [
     (await sql<Row>`WITH ${tradesCte(q)},
       bins AS (SELECT (date_bin('1 hour', exit_at, timestamptz 'epoch') AT TIME ZONE 'America/New_York')::date AS date, ${AGGREGATES}
-        FROM t GROUP BY date_bin('1 hour', exit_at, timestamptz 'epoch'))
+        FROM t GROUP BY date_bin('1 hour', exit_at, timestamptz 'epoch'), ${SIGN_KEY})
       SELECT date, ${REAGGREGATES} FROM bins GROUP BY date`.execute(trx)).rows,
     await loadEquityDays(trx, q),
   ] as const);
