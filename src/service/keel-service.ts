@@ -180,7 +180,12 @@ export async function startKeel(config: KeelConfig, deps: KeelServiceDeps): Prom
     const livePositions = new PositionsFeed({ hub: events, clock, armed: () => supervisor.armedPositions(), warn: warn.http });
     // the safety jobs, the equity snapshots and the live prices run exactly while the pipeline's background work does: while this instance writes
     const writerWork = {
-      start: () => { pipeline.start(); jobs.start().catch((error: unknown) => warn.safety('safety jobs failed to start', error)); snapshots.start(); livePositions.start(); },
+      start: () => {
+        pipeline.listSignals({ status: 'pending', limit: 500 }).then(
+          (page) => pipelineMetrics.seedPending(page.items.map((item) => item.id)),
+          (error: unknown) => warn.pipeline('pending approvals could not be counted for /metrics', error),
+        );
+        pipeline.start(); jobs.start().catch((error: unknown) => warn.safety('safety jobs failed to start', error)); snapshots.start(); livePositions.start(); },
       stop: async () => { await livePositions.stop(); await snapshots.stop(); await jobs.stop(); await pipeline.stop(); },
     };
     /** the startup step under way; null once the first role is decided */
@@ -202,7 +207,7 @@ export async function startKeel(config: KeelConfig, deps: KeelServiceDeps): Prom
           switchBroker: (mode) => brokers.switchTo(mode),
           reconcileRetry: { baseMs: 1_000, maxMs: 60_000 },
         });
-        bridgeControlEvents(writing.events$, metrics);
+        bridgeControlEvents(writing.events$, metrics, async () => (await writing.status()).stateReason.code);
         return withUnattendedCount(writing, supervisor, () => brokers.rateLimitedUntil(), () => pipeline.account.peek());
       },
     });

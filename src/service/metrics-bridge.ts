@@ -4,7 +4,10 @@
  * streams' connections and market data) as they happen: nothing here reads the database.
  * What is counted:
  *  - signals by the outcome of each decision ('received' is a waypoint, not an outcome);
- *  - pending approvals: the signals this process saw go 'pending' and not yet decided;
+ *  - pending approvals: the signals that went 'pending' and are not decided yet — seeded at the
+ *    writer's start with the ones still pending in the database (a restart must not show 0);
+ *  - the kill switch: engaged from an emergency stop, and when the bot is (or comes back) halted
+ *    with the kill switch as its reason, until it leaves halted;
  *  - open positions: trades the supervisor reported open (or restored open/exiting) and not yet
  *    closed or cancelled (a stop of the supervisor leaves them open: they are, at the broker);
  *  - entry fill: from the supervisor taking the entry on (right after the broker answered its POST)
@@ -21,14 +24,30 @@ import type { MarketDataEvent } from '../ports/market-data.port.js';
 import type { MetricsPort, MetricsStream } from '../ports/metrics.port.js';
 import type { TradeStreamEvent } from '../ports/trade-stream.port.js';
 
-export function bridgeControlEvents(events$: Observable<ControlEvent>, metrics: MetricsPort): Subscription {
-  return events$.subscribe((e) => { if (e.type === 'state') metrics.botState(e.state); });
+/** `stateReasonCode`: the status's stateReason code, read when the bot enters halted (a restart
+ *  restoring a kill switch's halt must show it engaged) */
+export function bridgeControlEvents(events$: Observable<ControlEvent>, metrics: MetricsPort, stateReasonCode?: () => Promise<string | null>): Subscription {
+  return events$.subscribe((e) => {
+    if (e.type !== 'state') return;
+    metrics.botState(e.state);
+    if (e.state === 'halted' && stateReasonCode) {
+      stateReasonCode().then((code) => { if (code === 'KILL_SWITCH') metrics.killSwitch(true); }, () => undefined);
+    }
+  });
 }
 
-export function bridgePipelineEvents(events$: Observable<PipelineEvent>, metrics: MetricsPort): Subscription {
+export interface PipelineMetricsBridge {
+  /** the signals still pending in the database when the writer started (decided ones since are left out) */
+  seedPending(signalIds: readonly string[]): void;
+  unsubscribe(): void;
+}
+
+export function bridgePipelineEvents(events$: Observable<PipelineEvent>, metrics: MetricsPort): PipelineMetricsBridge {
   const pending = new Set<string>();
-  const decided = (signalId: string) => { if (pending.delete(signalId)) metrics.pendingApprovals(pending.size); };
-  return events$.subscribe((e) => {
+  /** decided while the seed was being read: the seed must not bring them back */
+  const decidedIds = new Set<string>();
+  const decided = (signalId: string) => { decidedIds.add(signalId); if (pending.delete(signalId)) metrics.pendingApprovals(pending.size); };
+  const subscription = events$.subscribe((e) => {
     if (e.type === 'signal') {
       if (e.outcome === 'received') return;
       metrics.signal(e.outcome);
@@ -40,6 +59,13 @@ export function bridgePipelineEvents(events$: Observable<PipelineEvent>, metrics
       metrics.killSwitch(true);
     }
   });
+  return {
+    seedPending(signalIds) {
+      for (const id of signalIds) if (!decidedIds.has(id)) pending.add(id);
+      metrics.pendingApprovals(pending.size);
+    },
+    unsubscribe: () => subscription.unsubscribe(),
+  };
 }
 
 export function bridgePositionEvents(
