@@ -2,7 +2,9 @@
  * The dashboard's live events: every event gets the next id and goes into a bounded ring, so a
  * browser that lost its stream resumes (Last-Event-ID) with exactly what it missed; one whose
  * last id has left the ring (or belongs to an earlier process: ids restart at 1) is told to reload
- * its views instead of being handed a gap.
+ * its views instead of being handed a gap. The ring is bounded by count AND by the size of what it
+ * holds (200 positions moving every second make 30 KB events: 500 of them would be 15 MB), so
+ * memory stays bounded whatever is published; a resume past what was dropped gets the reset.
  */
 export type LiveEventType = 'status' | 'signal' | 'trade' | 'positions';
 
@@ -23,17 +25,28 @@ export interface EventHub {
 }
 
 export const DEFAULT_RING_SIZE = 500;
+/** the JSON the ring may hold, in UTF-16 code units (about bytes for this ASCII data) */
+export const DEFAULT_RING_CHARS = 2_000_000;
 
-export function createEventHub(capacity = DEFAULT_RING_SIZE): EventHub {
+export function createEventHub(capacity = DEFAULT_RING_SIZE, maxChars = DEFAULT_RING_CHARS): EventHub {
   if (!Number.isInteger(capacity) || capacity < 1) throw new Error(`event ring capacity must be a positive integer, got ${capacity}`);
   const ring: LiveEvent[] = [];
+  const sizes: number[] = [];
+  let held = 0;
   const listeners = new Set<() => void>();
   let next = 1;
   return {
     publish(type, data) {
       const event = { id: next++, type, data };
+      const size = JSON.stringify(data ?? null).length;
       ring.push(event);
-      if (ring.length > capacity) ring.shift();
+      sizes.push(size);
+      held += size;
+      // the newest event always stays: a resume must be able to reach the present
+      while (ring.length > 1 && (ring.length > capacity || held > maxChars)) {
+        ring.shift();
+        held -= sizes.shift()!;
+      }
       for (const listener of [...listeners]) listener();
       return event;
     },
