@@ -43,11 +43,13 @@ export const SETTING_GROUPS = [
   },
   {
     name: 'Breakers',
-    why: "Today's drawdown levels that warn, pause and halt the bot (warn ≤ pause ≤ halt).",
+    why: "Today's drawdown levels that warn, pause and halt the bot (warn ≤ pause ≤ halt), and the win-rate guard: it pauses the bot when the last closed trades win less than this rate.",
     fields: [
       { key: 'circuitBreakerWarnPct', label: 'Warn at drawdown', kind: 'number', unit: '%', range: 'above 0 – 100, 4 decimals' },
       { key: 'circuitBreakerPausePct', label: 'Pause at drawdown', kind: 'number', unit: '%', range: 'above 0 – 100, 4 decimals' },
       { key: 'circuitBreakerHaltPct', label: 'Halt at drawdown', kind: 'number', unit: '%', range: 'above 0 – 100, 4 decimals' },
+      { key: 'minWinRate', label: 'Pause below win rate', kind: 'pct-or-none', unit: 'ratio of the last closed trades', range: '0 – 1, 4 decimals; empty = the win-rate guard off' },
+      { key: 'minWinRateLookback', label: 'Win-rate window', kind: 'int', unit: 'closed trades', range: '5 – 500, whole' },
     ],
   },
   {
@@ -68,8 +70,6 @@ export const SETTING_GROUPS = [
       { key: 'enabledCatalystTiers', label: 'Catalyst tiers', kind: 'tiers', range: 'tiers 1 – 4; none = every signal is denied' },
       { key: 'enabledStrategies', label: 'Strategies', kind: 'list', unit: 'comma-separated', range: 'up to 100 names; empty = every strategy' },
       { key: 'minConfidence', label: 'Least confidence', kind: 'number', unit: '/ 100', range: '0 – 100, 4 decimals; 0 = any' },
-      { key: 'minWinRate', label: 'Least win rate', kind: 'pct-or-none', unit: 'ratio of the last closed trades', range: '0 – 1, 4 decimals; empty = the win-rate guard off' },
-      { key: 'minWinRateLookback', label: 'Win-rate window', kind: 'int', unit: 'closed trades', range: '5 – 500, whole' },
     ],
   },
   {
