@@ -7,6 +7,7 @@
  * nothing fires on a day that is not a trading day; stop() destroys the cron task and the timer.
  */
 import cron, { type ScheduledTask } from 'node-cron';
+import { FORCE_CLOSE_BEFORE_CLOSE_MS, forceCloseAtOn } from '../core/calendar/force-close.js';
 import type { CalendarDay } from '../domain/account.js';
 import { addDays, etDate, etWallToEpoch, parseHhMm } from '../domain/market-time.js';
 import type { EpochMs } from '../domain/time.js';
@@ -14,14 +15,12 @@ import type { BrokerPort } from '../ports/broker.port.js';
 import type { Clock } from '../ports/clock.port.js';
 
 export const FORCE_CLOSE_CRON = '45 15 * * 1-5';
-const BEFORE_CLOSE_MS = 15 * 60_000;
 
 /** pure: the forced close of `date` (null when the calendar has no session that day) */
 export function forceCloseAtFor(date: string, calendar: readonly CalendarDay[], eodTime = '15:45'): EpochMs | null {
   const day = calendar.find((d) => d.date === date);
   if (!day) return null;
-  const close = etWallToEpoch(date, ...parseHhMm(day.close));
-  return Math.min(etWallToEpoch(date, ...parseHhMm(eodTime)), close - BEFORE_CLOSE_MS);
+  return forceCloseAtOn(date, etWallToEpoch(date, ...parseHhMm(day.close)), eodTime);
 }
 
 export interface SessionCloseDeps {
@@ -90,7 +89,7 @@ export class SessionCloseScheduler {
         await this.refresh();
         const now = this.deps.clock.now();
         const at = this.today?.at ?? null;
-        if (at !== null && now < at + BEFORE_CLOSE_MS) {
+        if (at !== null && now < at + FORCE_CLOSE_BEFORE_CLOSE_MS) {
           await this.deps.clock.sleep(Math.max(0, at - now), signal);
           this.deps.onForceClose();
         }

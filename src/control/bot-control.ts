@@ -15,6 +15,8 @@
  */
 import { Subject, type Observable } from 'rxjs';
 import { createActor, waitFor, type Actor } from 'xstate';
+import { forceCloseAtOn } from '../core/calendar/force-close.js';
+import type { MarketClock } from '../domain/account.js';
 import type { BotConfig, BotSettings, BotState, TradingModeName } from '../domain/bot-config.js';
 import { etDate } from '../domain/market-time.js';
 import { ZERO } from '../domain/money.js';
@@ -23,7 +25,7 @@ import { stateReasonView } from '../domain/state-reason.js';
 import { botMachine, isSettling, isStarting, reportedState, type BotEvent, type BotSnapshot } from '../machines/bot.machine.js';
 import type { BrokerPort } from '../ports/broker.port.js';
 import type { Clock, Random } from '../ports/clock.port.js';
-import { BOT_ACTIONS, type BotAction, type BotControl, type BotStatus, type CancelledFlatten, type ControlResult } from './bot-control.types.js';
+import { BOT_ACTIONS, type BotAction, type BotControl, type BotStatus, type CancelledFlatten, type ControlResult, type MarketView } from './bot-control.types.js';
 import { probeHealth } from './health-probe.js';
 import { ACTION_TARGET, actionEvent, ok, refuse } from './control-results.js';
 import { persistEffect, reconcileEffect, ReconcileFailedError } from './lifecycle-effects.js';
@@ -148,14 +150,16 @@ export function createBotControl(deps: BotControlDeps): KeelBotControl {
   async function status(): Promise<BotStatus> {
     const snap = snapshot();
     const now = clock.now();
-    const [config, live, stats, marketOpen, flattenQueuedAt, why] = await Promise.all([
-      loadBotConfig(db, now), listTrades(db, { statuses: ['open', 'exiting'] }), getDailyStats(db, etDate(now)), marketClock.isOpen(), getFlattenQueue(db), loadStateRecord(db),
+    const [config, live, stats, brokerClock, flattenQueuedAt, why] = await Promise.all([
+      loadBotConfig(db, now), listTrades(db, { statuses: ['open', 'exiting'] }), getDailyStats(db, etDate(now)), marketClock.read(), getFlattenQueue(db), loadStateRecord(db),
     ]);
+    const market = marketView(brokerClock);
     const allowed = allowedActions(snap).filter((a) => flattenQueuedAt === null || !BLOCKED_BY_QUEUED_FLATTEN.has(a));
     return {
       state: reportedState(snap), stateReason: stateReasonView(why.reason, why.detail, why.since), starting: isStarting(snap), mode: config.mode, executionMode: config.executionMode,
       reconciled, openPositionCount: live.length, todayRealizedPnl: stats?.realizedPnl ?? ZERO, todayTradeCount: stats?.tradeCount ?? 0,
-      marketOpen, breaker: stats?.breakerLevel ?? 'none', allowedActions: allowed, flattenQueuedAt,
+      marketOpen: market.open, market, forceCloseAt: market.open === true && market.nextClose !== null ? forceCloseAtOn(etDate(now), market.nextClose, config.eodForceCloseTime) : null,
+      breaker: stats?.breakerLevel ?? 'none', allowedActions: allowed, flattenQueuedAt,
     };
   }
 
@@ -286,6 +290,10 @@ export function createBotControl(deps: BotControlDeps): KeelBotControl {
 
     health: () => probeHealth(db, clock, deps.broker, deps.healthTimeoutMs ?? 3_000),
   };
+}
+
+function marketView(clock: MarketClock | null): MarketView {
+  return clock ? { open: clock.isOpen, nextOpen: clock.nextOpen, nextClose: clock.nextClose } : { open: null, nextOpen: null, nextClose: null };
 }
 
 function changedKeys(before: BotConfig, after: BotConfig, keys: (keyof BotSettings)[]): Record<string, { from: unknown; to: unknown }> {

@@ -26,11 +26,25 @@ export interface BotStatus {
   todayTradeCount: number;
   /** from the broker clock (cached briefly); null when the broker cannot be reached */
   marketOpen: boolean | null;
+  /** the broker clock as cached (never a broker call per request); all null when it cannot be reached */
+  market: MarketView;
+  /**
+   * today's forced close of every open position (eodForceCloseTime ET, at the latest 15 minutes
+   * before an early close); null while the market is closed or its state is unknown
+   */
+  forceCloseAt: EpochMs | null;
   breaker: BreakerLevel;
   /** while a flatten is queued start and resume are refused (FLATTEN_QUEUED), so they are not listed */
   allowedActions: BotAction[];
   /** when a kill switch outside market hours queued its flatten for the session open; null = none queued */
   flattenQueuedAt: EpochMs | null;
+}
+
+export interface MarketView {
+  open: boolean | null;
+  /** the next session open and close as the broker's clock said (while open, nextClose is today's) */
+  nextOpen: EpochMs | null;
+  nextClose: EpochMs | null;
 }
 
 /** DELETE /api/bot/flatten-queue: what was withdrawn */

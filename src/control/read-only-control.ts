@@ -54,7 +54,7 @@ export function createReadOnlyControl(deps: ReadOnlyControlDeps): KeelBotControl
     return {
       state: config.state, stateReason: stateReasonView(why.reason, why.detail, why.since), starting: false, mode: config.mode, executionMode: config.executionMode, reconciled: false,
       openPositionCount: live.length, todayRealizedPnl: stats?.realizedPnl ?? ZERO, todayTradeCount: stats?.tradeCount ?? 0,
-      marketOpen: null, breaker: stats?.breakerLevel ?? 'none', allowedActions: [], flattenQueuedAt, readOnly: true, writer: 'another instance',
+      marketOpen: null, market: { open: null, nextOpen: null, nextClose: null }, forceCloseAt: null, breaker: stats?.breakerLevel ?? 'none', allowedActions: [], flattenQueuedAt, readOnly: true, writer: 'another instance',
     };
   }
 

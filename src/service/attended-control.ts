@@ -6,7 +6,7 @@
  * when requests to Alpaca wait for its rate-limit window (brokerRateLimitedUntil), so a slow
  * reconciliation or order after rapid restarts has a visible reason; and the account as of the account
  * cache's last read (account-summary.ts: never a broker call per request; null until a read of the
- * current broker succeeded).
+ * current broker succeeded); and the broker streams' health (live, reconnecting, down, off).
  * Everything else is the wrapped facade, unchanged.
  */
 import type { PositionSupervisor, SupervisorProtection } from '../actors/position-supervisor.types.js';
@@ -16,6 +16,7 @@ import type { BotStatus } from '../control/bot-control.types.js';
 import { accountSummary, type AccountSummary } from '../control/account-summary.js';
 import type { AccountReading } from '../control/pipeline/account-cache.js';
 import { ZERO } from '../domain/money.js';
+import { STREAMS_OFF, type StreamsHealth } from '../domain/stream-health.js';
 
 export interface AttendedStatus extends BotStatus {
   /** live trades (pending_entry, open, exiting) no actor is watching: exits will not fire for them */
@@ -26,6 +27,8 @@ export interface AttendedStatus extends BotStatus {
   brokerRateLimitedUntil: number | null;
   /** equity, cash, buying power, long market value, unrealized P&L, exposure, asOf; null = nothing read yet */
   account: AccountSummary | null;
+  /** the broker streams' health (stream-health.monitor.ts), from memory */
+  streams: StreamsHealth;
 }
 
 export function withUnattendedCount(
@@ -33,6 +36,7 @@ export function withUnattendedCount(
   supervisor: Pick<PositionSupervisor, 'active' | 'trackedCount'> & Partial<Pick<SupervisorProtection, 'stuckExits'> & Pick<PositionSupervisor, 'unrealizedPnl'>>,
   brokerRateLimitedUntil: () => number | null = () => null,
   lastAccountRead: () => AccountReading | null = () => null,
+  streams: () => StreamsHealth = () => STREAMS_OFF,
 ): KeelBotControl {
   const status = async (): Promise<AttendedStatus> => {
     const base = await control.status();
@@ -43,7 +47,7 @@ export function withUnattendedCount(
     const unrealized = supervisor.active ? supervisor.unrealizedPnl?.() ?? null : base.openPositionCount === 0 ? ZERO : null;
     return {
       ...base, unattendedPositions: Math.max(0, base.openPositionCount - watched), stuckExits, brokerRateLimitedUntil: brokerRateLimitedUntil(),
-      account: reading ? accountSummary(reading, unrealized) : null,
+      account: reading ? accountSummary(reading, unrealized) : null, streams: streams(),
     };
   };
   return {

@@ -49,6 +49,7 @@ import { PositionsFeed } from './positions-feed.js';
 import type { Clock, Random } from '../ports/clock.port.js';
 import { journalTradeStream } from '../streams/trade-stream-journal.js';
 import { withUnattendedCount } from './attended-control.js';
+import { StreamHealthMonitor } from './stream-health.monitor.js';
 import { BrokerSwitch } from './broker-switch.js';
 import { createWriterRole } from './writer-role.js';
 import { createPromMetrics, type PromMetrics } from '../adapters/metrics/prom-metrics.js';
@@ -126,6 +127,7 @@ export async function startKeel(config: KeelConfig, deps: KeelServiceDeps): Prom
       paper = resolveAlpacaUrls(sim.env, 'paper');
       paperBroker = `simulated exchange at ${sim.server.tradingUrl} (no paper keys set)`;
     }
+    const streamHealth = new StreamHealthMonitor();
     const brokers = new BrokerSwitch({
       clock,
       random: deps.random,
@@ -137,6 +139,7 @@ export async function startKeel(config: KeelConfig, deps: KeelServiceDeps): Prom
           (entry) => appendJournal(db, entry, clock.now()),
           (error) => warn.db('journal write failed for a trade stream event', error),
         );
+        journal.add(streamHealth.attach({ trade: adapters.tradeStream.events$, marketData: adapters.marketDataStream.events$ }));
         journal.add(bridgeStreams({ trade: adapters.tradeStream.events$, marketData: adapters.marketDataStream.events$ }, clock, metrics));
         return journal;
       },
@@ -208,7 +211,7 @@ export async function startKeel(config: KeelConfig, deps: KeelServiceDeps): Prom
           reconcileRetry: { baseMs: 1_000, maxMs: 60_000 },
         });
         bridgeControlEvents(writing.events$, metrics, async () => (await writing.status()).stateReason.code);
-        return withUnattendedCount(writing, supervisor, () => brokers.rateLimitedUntil(), () => pipeline.account.peek());
+        return withUnattendedCount(writing, supervisor, () => brokers.rateLimitedUntil(), () => pipeline.account.peek(), () => streamHealth.current());
       },
     });
     stack.push(() => role.stop());

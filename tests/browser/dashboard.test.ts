@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../support/browser.js';
@@ -47,6 +48,16 @@ afterAll(async () => {
 });
 
 const statusBar = () => page.getByRole('region', { name: 'Status' });
+/** the value of one of the status bar's fields, found by its visible name */
+const field = (name: string) => statusBar().locator('dl > div', { has: page.getByRole('term').getByText(name, { exact: true }) }).getByRole('definition');
+const SHOTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../docs/screenshots');
+
+async function screenshot(name: string, width: number): Promise<void> {
+  if (!process.env.KEEL_SCREENSHOTS) return;
+  await page.setViewportSize({ width, height: 800 });
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+  await page.setViewportSize({ width: 1280, height: 800 });
+}
 const stateShown = (state: string) => statusBar().getByText(state, { exact: true });
 
 describe('the dashboard', () => {
@@ -65,6 +76,17 @@ describe('the dashboard', () => {
     expect(page.url()).not.toContain(TOKEN);
     expect(await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + document.cookie)).not.toContain(TOKEN);
     expect(await page.evaluate(() => document.cookie)).toBe('');
+
+    // the account, the market's countdown and the broker streams, from what Keel holds
+    await eventually(async () => expect(await field('Equity').textContent()).toMatch(/^\$\d{1,3}(,\d{3})*\.\d\d$/));
+    await eventually(async () => expect(await field('Trade stream').textContent()).toContain('live'));
+    expect(await field('Data stream').textContent()).toContain('off'); // the supervisor starts it with the bot
+    const { body } = await keel.api('GET', '/api/bot/status');
+    const countdown = field('Market').locator('time');
+    expect(await countdown.textContent()).toMatch(body.market.open ? /^closes in \d/ : /^opens in \d/);
+    expect(await countdown.getAttribute('datetime')).toBe(new Date(body.market.open ? body.market.nextClose : body.market.nextOpen).toISOString());
+    expect(await field('Unrealized P&L').textContent()).toMatch(/^(\$0\.00|—)$/);
+    await statusBar().getByText('stopped — STARTUP', { exact: true }).waitFor(UI);
     for (const name of ['Positions', 'Approvals', 'Signals', 'Journal', 'Performance', 'Settings']) {
       await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name }).click();
       await page.getByRole('heading', { level: 1, name }).waitFor(UI);
@@ -80,6 +102,7 @@ describe('the dashboard', () => {
 
     await button('Pause').click();
     await stateShown('paused').waitFor(UI);
+    await statusBar().getByText('paused — by the trader', { exact: true }).waitFor(UI);
     await button('Resume').click();
     await stateShown('running').waitFor(UI);
 
@@ -108,6 +131,12 @@ describe('the dashboard', () => {
       await stream.close();
     }
     await stateShown('running').waitFor(UI);
+    // running: the position supervisor has started the market data stream
+    await eventually(async () => expect(await field('Data stream').textContent()).toContain('live'));
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Positions' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Positions' }).waitFor(UI);
+    await screenshot('dashboard-1280', 1280);
+    await screenshot('dashboard-375', 375);
   });
 
   it('shows "reconnecting…" when the stream drops, and catches up with what changed meanwhile', async () => {

@@ -58,6 +58,7 @@ describe('bot lifecycle and mode routes', () => {
     expect(await res.json()).toEqual({
       state: 'stopped', stateReason: { code: 'STARTUP', detail: null, since: Date.UTC(2026, 10, 23, 14, 30) }, starting: false, mode: 'paper', executionMode: 'signal_only', reconciled: true,
       openPositionCount: 0, todayRealizedPnl: '-12.5', todayTradeCount: 2, marketOpen: true, breaker: 'none',
+      market: { open: true, nextOpen: 1_767_623_400_000, nextClose: 1_767_387_600_000 }, forceCloseAt: 1_767_386_700_000,
       allowedActions: ['start'], flattenQueuedAt: null,
     });
   });

@@ -134,6 +134,9 @@ export class FakeBotControl implements BotControl {
       todayRealizedPnl: dec('-12.50'),
       todayTradeCount: 2,
       marketOpen: true,
+      // Friday 2026-01-02: the session closes at 16:00 New York time, the force close is 15:45, the next open is Monday
+      market: { open: true, nextOpen: 1_767_623_400_000, nextClose: 1_767_387_600_000 },
+      forceCloseAt: 1_767_386_700_000,
       breaker: 'none',
       allowedActions: this.allowedActions(),
       flattenQueuedAt: this.flattenQueuedAt,

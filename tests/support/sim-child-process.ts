@@ -20,8 +20,9 @@ export interface SimChild extends SimChildReady {
   stop(): Promise<void>;
 }
 
-export async function startSimChild(symbols: Record<string, number>): Promise<SimChild> {
-  const child: ChildProcess = fork(SCRIPT, [JSON.stringify(symbols)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+/** `symbolLimit`: the data stream's (default 30, as Alpaca's free IEX feed; a paid SIP feed has none) */
+export async function startSimChild(symbols: Record<string, number>, options: { symbolLimit?: number } = {}): Promise<SimChild> {
+  const child: ChildProcess = fork(SCRIPT, [JSON.stringify(symbols), JSON.stringify(options)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   const killOnExit = () => { child.kill('SIGKILL'); };
   process.once('exit', killOnExit);
   const exited = once(child, 'exit');

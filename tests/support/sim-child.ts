@@ -42,13 +42,15 @@ const NO_WALK_MS = 1e12;
 async function main(): Promise<void> {
   if (!process.send) throw new Error('sim-child needs an IPC channel (fork it)');
   const symbols = JSON.parse(process.argv[2] ?? '{}') as Record<string, number>;
+  /** the data stream's symbol limit (Alpaca's free IEX feed: 30, the sim's default) */
+  const { symbolLimit } = JSON.parse(process.argv[3] ?? '{}') as { symbolLimit?: number };
   const core = createSimExchange({ clock: systemClock, seed: 7, pinnedOpen: true, symbols, priceStepMs: NO_WALK_MS });
   let holdStage: 'off' | 'entry' | 'exit' = 'off';
   let refuseStage: 'off' | 'entry' | 'on' = 'off';
   /** kept here, not read from the transport's log, which 'acceptOrders' clears with the scripts */
   const orderPosts: Array<number | null> = [];
   const sim = await createSimServer({
-    core, clock: systemClock, onError: (e) => console.error('[sim-child]', e),
+    core, clock: systemClock, onError: (e) => console.error('[sim-child]', e), symbolLimit,
     // the exit's head, before the engine sees its body: it must not fill while Keel is still up
     onRequest: (req) => { if (holdStage === 'exit' && req.method === 'POST' && req.url === '/v2/orders') core.faults.holdFills(true); },
   });

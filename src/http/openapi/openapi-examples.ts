@@ -9,8 +9,10 @@ const AT = 1_767_364_200_000; // 2026-01-02 14:30 UTC, 09:30 in New York
 
 export const statusExample = {
   state: 'running', stateReason: { code: 'manual', detail: null, since: AT }, starting: false, mode: 'paper', executionMode: 'full_auto', reconciled: true, openPositionCount: 1,
-  todayRealizedPnl: '42.17', todayTradeCount: 3, marketOpen: true, breaker: 'none', allowedActions: ['pause', 'stop'],
+  todayRealizedPnl: '42.17', todayTradeCount: 3, marketOpen: true,
+  market: { open: true, nextOpen: AT + 3 * 86_400_000, nextClose: AT + 23_400_000 }, forceCloseAt: AT + 22_500_000, breaker: 'none', allowedActions: ['pause', 'stop'],
   flattenQueuedAt: null, unattendedPositions: 0, stuckExits: [], brokerRateLimitedUntil: null,
+  streams: { tradeUpdates: 'live', marketData: 'reconnecting' },
 };
 
 export const configExample = toJson({ ...DEFAULT_BOT_SETTINGS, state: 'stopped', mode: 'paper', updatedAt: AT });

@@ -11,6 +11,7 @@ import type { DailyPerformanceAnswer, EmergencyStopReport, Page, PerformanceAnsw
 import { BOT_STATES, BREAKER_LEVELS, EXECUTION_MODES, SIZING_MODES, TRADING_MODES, type BotConfig } from '../../domain/bot-config.js';
 import { DENIAL_CODES } from '../../domain/denial.js';
 import { STATE_REASON_CODES } from '../../domain/state-reason.js';
+import { STREAM_HEALTH } from '../../domain/stream-health.js';
 import { JOURNAL_KINDS } from '../../domain/journal.js';
 import type { Decimal } from '../../domain/money.js';
 import type { ReconciliationReport } from '../../domain/reconciliation.js';
@@ -67,6 +68,9 @@ export const accountSummarySchema = z.strictObject({
   asOf: epochMs,
 });
 
+const streamHealthSchema = z.enum(STREAM_HEALTH)
+  .meta({ description: "live; reconnecting (connecting or catching up, it retries by itself); down (it gave up: fatal, or the catch-up failed); off (not running)" });
+
 export const botStatusSchema = z
   .strictObject({
     state: z.enum(BOT_STATES),
@@ -82,7 +86,13 @@ export const botStatusSchema = z
     openPositionCount: z.number().int(),
     todayRealizedPnl: decimalString,
     todayTradeCount: z.number().int(),
-    marketOpen: nullable(z.boolean()).meta({ description: 'null when the broker cannot be reached' }),
+    marketOpen: nullable(z.boolean()).meta({ description: 'null when the broker cannot be reached (kept for compatibility: market.open is the same)' }),
+    market: z.strictObject({
+      open: nullable(z.boolean()),
+      nextOpen: nullable(epochMs).meta({ description: 'the next session open' }),
+      nextClose: nullable(epochMs).meta({ description: "the next session close (today's while open)" }),
+    }).meta({ description: 'the broker clock as cached (never a broker call per request); all null when the broker cannot be reached' }),
+    forceCloseAt: nullable(epochMs).meta({ description: "today's force close of every open position (eodForceCloseTime, at the latest 15 minutes before an early close); null while the market is closed or unknown" }),
     breaker: z.enum(BREAKER_LEVELS),
     allowedActions: z.array(z.enum(BOT_ACTIONS)),
     flattenQueuedAt: nullable(epochMs).meta({ description: 'when a kill switch queued its flatten for the open; null = none queued' }),
@@ -91,6 +101,8 @@ export const botStatusSchema = z
       .meta({ description: "the account as of the account cache's last read (never a broker call per request); null until the first read" }),
     unattendedPositions: z.number().int().optional().meta({ description: 'live trades no position actor watches' }),
     stuckExits: z.array(stuckExitSchema).optional(),
+    streams: z.strictObject({ tradeUpdates: streamHealthSchema, marketData: streamHealthSchema }).optional()
+      .meta({ description: "the broker streams' connections: the trade stream is live only once its catch-up after a connect finished" }),
     brokerRateLimitedUntil: nullable(epochMs).optional().meta({ description: "until when requests to Alpaca wait for its rate-limit window; null = none" }),
   });
 
