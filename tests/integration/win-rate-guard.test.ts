@@ -129,8 +129,8 @@ describe('the win-rate guard', () => {
     try {
       await closed([-5, -5, -5, -5, -5]);
       (keel.supervisor as FakeSupervisor).emit({ type: 'closed', tradeId: 't-5', symbol: 'AAPL', reason: 'hard_stop', exitPrice: '9.5', pnl: '-5' });
-      await eventually(async () => expect((await keel.control.status()).stateReason.code).toBe('WIN_RATE_BELOW_MIN'));
-      expect(await state()).toBe('paused');
+      // the pause is persisted (with its reason) before the statechart moves: wait for both
+      await eventually(async () => expect(await keel.control.status()).toMatchObject({ state: 'paused', stateReason: { code: 'WIN_RATE_BELOW_MIN' } }));
     } finally {
       await jobs.stop();
     }
@@ -150,7 +150,7 @@ describe('the win-rate guard', () => {
       await filled('sell', 'sold-by-hand');
       const run = await keel.control.reconcileNow('test');
       expect(run).toMatchObject({ ok: true, corrections: 1 });
-      await eventually(async () => expect((await keel.control.status()).stateReason.code).toBe('WIN_RATE_BELOW_MIN'));
+      await eventually(async () => expect(await keel.control.status()).toMatchObject({ state: 'paused', stateReason: { code: 'WIN_RATE_BELOW_MIN' } }));
     } finally {
       await jobs.stop();
     }
