@@ -110,6 +110,8 @@ export function benchSymbols(count: number): string[] {
 const SETTINGS: Partial<BotSettings> = {
   executionMode: 'full_auto', maxSharePrice: dec(10_000), maxConcurrentPositions: null, maxTradesPerDay: 1_000_000,
   positionSizeUsd: dec(1_000), dailyLossLimitUsd: dec(1_000_000), maxRoundTripsPerDay: null, maxHoldDurationSec: 86_400,
+  // B6a closes every position at its hard stop: the win-rate guard would (rightly) pause the bot
+  minWinRate: null,
 };
 
 export interface OrderFetch { t: number; symbol: string; side: string }

@@ -94,6 +94,8 @@ async function entryRound(rig: LatencyRig, symbols: string[], round: number, s: 
     const t0 = performance.now();
     const res = await request(`${rig.keelUrl}/api/signals`, 'POST', body, { authorization: `Bearer ${API_TOKEN}` });
     const tAnswer = performance.now();
+    // a refusal says why at once (rather than as a missing fill ten seconds later)
+    if (res.status !== 202 || !/"(fired|received)"/.test(res.body)) throw new Error(`B6b: signal for ${symbol} was not fired: ${res.status} ${res.body}`);
     const [f, tSim, o] = await Promise.all([fetched, posted, opened]);
     // `received`: the decision needed a broker read first (a cold cache); it must still have fired
     const decided = res.body.includes('"received"') ? await rig.pipeline.decision(`b6-${round}-${symbol}`) : null;
