@@ -66,6 +66,9 @@ describe('performance facts: SQL and pure paths agree (real PostgreSQL)', () => 
       edge({ status: 'cancelled', pnl: '5.00' }),
       edge({ status: 'closed', pnl: null }), // closed without a P&L: never counts
       edge({ pnl: '0.00', entryAt: null }), // breakeven with no entry time
+      // ties for the best and the worst trade: the earlier exit wins, then the smaller id
+      ...(['12:00:01', '12:00:00', '12:00:00'] as const).map((at) => edge({ pnl: '9999.00', entryAt: etWallToEpoch('2026-10-30', 11, 0), exitAt: etWallToEpoch('2026-10-30', 12, 0, Number(at.slice(-2))) })),
+      ...(['13:00:00', '13:00:01', '13:00:00'] as const).map((at) => edge({ pnl: '-9999.00', entryAt: etWallToEpoch('2026-10-30', 11, 0), exitAt: etWallToEpoch('2026-10-30', 13, 0, Number(at.slice(-2))) })),
     ];
     await insertTradeRows(t.db, rows);
     points = [...randomEquity(rand, 'paper', DAYS, 5), ...randomEquity(rand, 'live', DAYS, 30, 25_000)];
@@ -91,6 +94,16 @@ describe('performance facts: SQL and pure paths agree (real PostgreSQL)', () => 
     ['live, drawdowns across days and inside a day', { mode: 'live', from: '2027-03-01', to: '2027-03-05' }],
     ['live, only the day falling below the day before', { mode: 'live', from: '2027-03-02', to: '2027-03-02' }],
   ];
+
+  it('breaks ties for the best and the worst trade alike (earlier exit, then smaller id)', async () => {
+    const q: PerformanceQuery = { mode: 'paper', from: '2026-10-30', to: '2026-10-30' };
+    const sql = await loadPerformanceFacts(t.db, q);
+    const pure = performanceFacts(trades, points, q);
+    expect(sql.total.best?.pnl.toFixed()).toBe('9999');
+    expect(sql.total.worst?.pnl.toFixed()).toBe('-9999');
+    expect([sql.total.best?.id, sql.total.worst?.id]).toEqual([pure.total.best?.id, pure.total.worst?.id]);
+    expect(sql.total.best?.exitAt).toBe(etWallToEpoch('2026-10-30', 12, 0, 0));
+  });
 
   it.each(queries)('the report: %s', async (_name, q) => {
     const expected = toJson(reportFromFacts(performanceFacts(trades, points, q)));

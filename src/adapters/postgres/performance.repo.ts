@@ -129,15 +129,21 @@ async function entryTimeGroups(db: DbOrTrx, q: PerformanceQuery): Promise<Pick<P
   return out;
 }
 
-/** best and worst trade (equal P&Ls: the earlier exit, then the smaller id) and the streaks in exit order */
+/** best and worst trade (equal P&Ls: the earlier exit, then the smaller id) and the streaks in exit
+ *  order, from ONE ordered pass over the trades: the signs string, and the keys of the best and the
+ *  worst as arrays compared element by element — [pnl, −exit epoch] at its largest is the highest P&L
+ *  exited first, [pnl, exit epoch] at its smallest the lowest P&L exited first; each row is then
+ *  fetched by its exit instant through the index (and the smaller id among equals) */
 async function extremesAndStreaks(db: DbOrTrx, q: PerformanceQuery): Promise<{ best: TradeRef | null; worst: TradeRef | null; streaks: PerformanceFacts['streaks'] }> {
-  // the row is chosen first, then turned into JSON (a select list is computed for every row a sort reads)
-  const ref = (order: RawBuilder<unknown>) => sql`(SELECT json_build_object('id', id, 'symbol', symbol, 'pnl', pnl::text,
-    'exit_ms', (extract(epoch FROM exit_at) * 1000)::bigint) FROM (SELECT id, symbol, pnl, exit_at FROM t ORDER BY ${order} LIMIT 1) top)`;
-  // the streaks are counted in JS over the signs in exit order (one narrow string, one sort)
-  const { rows } = await sql<Row>`WITH ${tradesCte(q)}
-    SELECT ${ref(sql`pnl DESC, exit_at, id`)} AS best, ${ref(sql`pnl ASC, exit_at, id`)} AS worst,
-      (SELECT coalesce(string_agg(CASE WHEN pnl > 0 THEN 'W' WHEN pnl < 0 THEN 'L' ELSE '0' END, '' ORDER BY exit_at, id), '') FROM t) AS signs`.execute(db);
+  const ref = (pnl: RawBuilder<unknown>, epoch: RawBuilder<unknown>) => sql`(SELECT json_build_object('id', id, 'symbol', symbol, 'pnl', pnl::text,
+    'exit_ms', (extract(epoch FROM exit_at) * 1000)::bigint) FROM (SELECT id, symbol, pnl, exit_at FROM t
+      WHERE pnl = ${pnl} AND exit_at BETWEEN to_timestamp(${epoch}) - interval '1 second' AND to_timestamp(${epoch}) + interval '1 second'
+        AND extract(epoch FROM exit_at) = ${epoch}
+      ORDER BY id LIMIT 1) top)`;
+  const { rows } = await sql<Row>`WITH ${tradesCte(q)},
+    pass AS (SELECT coalesce(string_agg(CASE WHEN pnl > 0 THEN 'W' WHEN pnl < 0 THEN 'L' ELSE '0' END, '' ORDER BY exit_at, id), '') AS signs,
+      max(ARRAY[pnl, -extract(epoch FROM exit_at)]) AS best_key, min(ARRAY[pnl, extract(epoch FROM exit_at)]) AS worst_key FROM t)
+    SELECT signs, ${ref(sql`best_key[1]`, sql`-best_key[2]`)} AS best, ${ref(sql`worst_key[1]`, sql`worst_key[2]`)} AS worst FROM pass`.execute(db);
   const r = rows[0]!;
   return { best: refOf(r.best), worst: refOf(r.worst), streaks: streaksOfSigns(r.signs as string) };
 }
