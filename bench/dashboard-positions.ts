@@ -153,7 +153,7 @@ export async function runDashboardPositionsBenchmark(): Promise<void> {
     const prices = new Map(active.items.map((i) => [i.symbol, Number(i.lastPrice)]));
     const rnd = mulberry32(42);
     for (let batch = 0; batch < BATCHES; batch++) {
-      // Keel publishes prices on a fixed 1 s cadence: a batch started right after the previous one was
+      // Keel publishes prices on a fixed cadence (PUBLISH_MS): a batch started right after the previous one was
       // seen would always land just after a publish. A random pause de-phases the moves from it.
       await new Promise((resolve) => setTimeout(resolve, rnd() * 1000));
       const moved = Array.from({ length: PER_BATCH }, (_, k) => symbols[(batch * PER_BATCH + k) % POSITIONS]!);

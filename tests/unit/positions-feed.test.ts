@@ -35,7 +35,7 @@ function setup() {
 }
 
 describe('the positions live event', () => {
-  it('publishes once a second with the newest tick of the positions that moved, as decimal strings', async () => {
+  it('publishes once per PUBLISH_MS with the newest tick of the positions that moved, as decimal strings', async () => {
     const { clock, feed, published, set } = setup();
     feed.start();
     set([position('a', 'open', { price: 101, at: clock.now() }), position('b', 'open', null)]);

@@ -86,7 +86,7 @@ export const API_OPERATIONS: ApiOperation[] = [
   },
   {
     method: 'get', path: '/api/events', tag: 'session', summary: 'Live updates (server-sent events)',
-    description: '`status` (the bot status) on connect, on every change and every 5 s; `signal` and `trade` (ids) when one changes; `positions` at most once a second while a price moves (`items`: the open positions whose last tick changed — id, lastPrice, lastPriceAt, unrealizedPnl, unrealizedPnlPct, peakPrice, trailingStopPrice, state — merged by id into `/api/trades/active`); `reset` when a `Last-Event-ID` is no longer held (reload everything). Event ids increase; send `Last-Event-ID` to resume.',
+    description: '`status` (the bot status) on connect, on every change and every 5 s; `signal` and `trade` (ids) when one changes; `positions` at most twice a second while a price moves (`items`: the open positions whose last tick changed — id, lastPrice, lastPriceAt, unrealizedPnl, unrealizedPnlPct, peakPrice, trailingStopPrice, state — merged by id into `/api/trades/active`); `reset` when a `Last-Event-ID` is no longer held (reload everything). Event ids increase; send `Last-Event-ID` to resume.',
     responses: { 200: { description: 'a text/event-stream', mediaType: 'text/event-stream' } },
   },
   {
