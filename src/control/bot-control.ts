@@ -12,6 +12,8 @@
  *  - while a kill switch's flatten is queued, start and resume are refused (queued-flatten.ts);
  *  - every successful reconciliation is announced ({type:'reconciled'}) AND kept in memory
  *    (lastReconciledReport), so a subscriber that arrives after the boot run still sees it.
+ * Over 300 lines (≈ 307): status() and the transitions read the same actor, reconciliation state
+ * and repositories; splitting them would pass that closure state between files.
  */
 import { Subject, type Observable } from 'rxjs';
 import { createActor, waitFor, type Actor } from 'xstate';

@@ -19,6 +19,8 @@
  * writer's supervisor and control, the guard and the lease (released only after every write), the
  * broker streams, the database.
  * Invariant: whatever was started is stopped again if a later step fails.
+ * Over 300 lines (≈ 305): the composition root reads top to bottom in start order, and its stop
+ * stack must see every step; splitting it would scatter the order this comment describes.
  */
 import { createNotifier } from '../adapters/notify/index.js';
 import type { NotifierPort } from '../ports/notifier.port.js';
