@@ -6,17 +6,15 @@
  * Elements are found by role, label and visible text.
  * With KEEL_SCREENSHOTS=1 the views are also written to docs/screenshots/.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../support/browser.js';
+import { startBrowserRig, type BrowserRig } from '../support/browser-rig.js';
 import { eventually } from '../support/eventually.js';
-import { startKeelProcess, type KeelProcess } from '../support/keel-process.js';
-import { startSimChild, type SimChild } from '../support/sim-child-process.js';
-import { createTestDb, type TestDb } from '../support/test-db.js';
+import type { KeelProcess } from '../support/keel-process.js';
+import type { SimChild } from '../support/sim-child-process.js';
+import type { TestDb } from '../support/test-db.js';
 
 const TOKEN = 'browser-approvals-token-0123456789';
 const UI = { timeout: 10_000 };
@@ -24,29 +22,19 @@ const SYMBOL = 'APRV';
 const SHOTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../docs/screenshots');
 
 let testDb: TestDb;
-let dataDir: string;
 let sim: SimChild;
+let rig: BrowserRig;
 let keel: KeelProcess;
 let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  testDb = await createTestDb();
-  dataDir = mkdtempSync(path.join(tmpdir(), 'keel-approvals-'));
-  sim = await startSimChild({ [SYMBOL]: 20, DENY: 30 });
-  keel = await startKeelProcess({ ...sim.env, DATABASE_URL: testDb.url, KEEL_DATA_DIR: dataDir, PORT: '0', KEEL_API_TOKEN: TOKEN });
-  const launched = await launchBrowser();
-  browser = launched.browser;
-  console.info(`browser tests run on ${launched.which}`);
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  rig = await startBrowserRig({ token: TOKEN, prices: { [SYMBOL]: 20, DENY: 30 } });
+  ({ testDb, sim, keel, browser, page } = rig);
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  if (keel) expect(await keel.stop()).toBe(0);
-  await sim?.stop();
-  await testDb?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await rig?.close();
 });
 
 /** `fullPage` false for a modal: the page behind it is not the point */

@@ -3,37 +3,28 @@
  * signs in, moves between views, starts and stops the bot and opens (and backs out of) the kill
  * switch without a mouse. Focus is moved by Tab and read back by role and name; nothing is clicked.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../support/browser.js';
-import { startKeelProcess, type KeelProcess } from '../support/keel-process.js';
-import { createTestDb, type TestDb } from '../support/test-db.js';
+import { startBrowserRig, type BrowserRig } from '../support/browser-rig.js';
+import type { KeelProcess } from '../support/keel-process.js';
+import type { TestDb } from '../support/test-db.js';
 
 const TOKEN = 'keyboard-test-token-0123456789abcdef';
 const UI = { timeout: 10_000 };
 
 let testDb: TestDb;
-let dataDir: string;
+let rig: BrowserRig;
 let keel: KeelProcess;
 let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  testDb = await createTestDb();
-  dataDir = mkdtempSync(path.join(tmpdir(), 'keel-keyboard-'));
-  keel = await startKeelProcess({ DATABASE_URL: testDb.url, KEEL_DATA_DIR: dataDir, PORT: '0', KEEL_API_TOKEN: TOKEN });
-  browser = (await launchBrowser()).browser;
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  rig = await startBrowserRig({ token: TOKEN });
+  ({ testDb, keel, browser, page } = rig);
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  if (keel) expect(await keel.stop()).toBe(0);
-  await testDb?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await rig?.close();
 });
 
 /** the accessible name of the focused element (its text, label or aria-label) */

@@ -7,25 +7,21 @@
  * Screenshots are taken on every run; with KEEL_SCREENSHOTS=1 they replace the committed ones in
  * docs/screenshots/.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, etDate, etWallToEpoch } from '../../src/domain/market-time.js';
 import { Decimal } from '../../src/domain/money.js';
-import { launchBrowser } from '../support/browser.js';
-import { startKeelProcess, type KeelProcess } from '../support/keel-process.js';
+import { startBrowserRig, screenshotDir, type BrowserRig } from '../support/browser-rig.js';
+import type { KeelProcess } from '../support/keel-process.js';
 import { insertEquityRows, insertTradeRows, type TradeRowSpec } from '../support/performance-rows.js';
-import { startSimChild, type SimChild } from '../support/sim-child-process.js';
-import { createTestDb, type TestDb } from '../support/test-db.js';
+import type { SimChild } from '../support/sim-child-process.js';
+import type { TestDb } from '../support/test-db.js';
 
 const TOKEN = 'browser-test-token-performance-0123456';
 const UI = { timeout: 10_000 };
-const SHOTS = process.env.KEEL_SCREENSHOTS === '1'
-  ? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../docs/screenshots')
-  : mkdtempSync(path.join(tmpdir(), 'keel-shots-'));
+const shots = screenshotDir();
+const SHOTS = shots.dir;
 
 // four New York days ending the day before yesterday: closes on each, trades on the last three
 const LAST = addDays(etDate(Date.now()), -2);
@@ -37,43 +33,34 @@ const TRADES: Array<[day: number, symbol: string, strategy: string, pnl: string]
 
 let testDb: TestDb;
 let sim: SimChild;
-let dataDir: string;
+let rig: BrowserRig;
 let keel: KeelProcess;
 let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  testDb = await createTestDb();
-  await insertTradeRows(testDb.db, TRADES.map(([day, symbol, strategy, pnl], i): TradeRowSpec => {
-    const entryAt = etWallToEpoch(DAYS[day]!, 10, i);
-    return {
-      mode: 'paper', status: 'closed', symbol, pnl, entryAt, exitAt: entryAt + 20 * 60_000, strategy,
-      catalystType: 'earnings', catalystTier: 1, stars: 5, exitReason: Number(pnl) > 0 ? 'profit_target' : 'hard_stop',
-    };
-  }));
-  await insertEquityRows(testDb.db, DAYS.map((day, i) => ({
-    mode: 'paper' as const, t: etWallToEpoch(day, 16, 0), kind: 'close' as const, sessionDate: day, equity: new Decimal(CLOSES[i]!), realizedPnl: new Decimal(0),
-  })));
-  sim = await startSimChild({ PERF: 10 });
-  dataDir = mkdtempSync(path.join(tmpdir(), 'keel-browser-perf-'));
-  keel = await startKeelProcess({ ...sim.env, DATABASE_URL: testDb.url, KEEL_DATA_DIR: dataDir, PORT: '0', KEEL_API_TOKEN: TOKEN });
-  const launched = await launchBrowser();
-  browser = launched.browser;
-  console.info(`browser tests run on ${launched.which}`);
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await page.goto(keel.url);
-  await page.getByLabel('API token').fill(TOKEN);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('region', { name: 'Status' }).getByText('stopped', { exact: true }).waitFor(UI);
+  rig = await startBrowserRig({
+    token: TOKEN, prices: { PERF: 10 },
+    seed: async (db) => {
+      await insertTradeRows(db, TRADES.map(([day, symbol, strategy, pnl], i): TradeRowSpec => {
+        const entryAt = etWallToEpoch(DAYS[day]!, 10, i);
+        return {
+          mode: 'paper', status: 'closed', symbol, pnl, entryAt, exitAt: entryAt + 20 * 60_000, strategy,
+          catalystType: 'earnings', catalystTier: 1, stars: 5, exitReason: Number(pnl) > 0 ? 'profit_target' : 'hard_stop',
+        };
+      }));
+      await insertEquityRows(db, DAYS.map((day, i) => ({
+        mode: 'paper' as const, t: etWallToEpoch(day, 16, 0), kind: 'close' as const, sessionDate: day, equity: new Decimal(CLOSES[i]!), realizedPnl: new Decimal(0),
+      })));
+    },
+  });
+  ({ testDb, sim, keel, browser, page } = rig);
+  await rig.signIn();
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  if (keel) expect(await keel.stop()).toBe(0);
-  await sim?.stop();
-  await testDb?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  if (process.env.KEEL_SCREENSHOTS !== '1') rmSync(SHOTS, { recursive: true, force: true });
+  await rig?.close();
+  shots.cleanup();
 });
 
 /** the figure a summary card shows (its first <dd>) */

@@ -5,54 +5,37 @@
  * and when the price falls through the hard stop the row goes. Elements are found by role and text.
  * With KEEL_SCREENSHOTS=1 the view's screenshot replaces the committed one in docs/screenshots/.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../support/browser.js';
+import { startBrowserRig, screenshotDir, type BrowserRig } from '../support/browser-rig.js';
 import { eventually } from '../support/eventually.js';
-import { startKeelProcess, type KeelProcess } from '../support/keel-process.js';
-import { startSimChild, type SimChild } from '../support/sim-child-process.js';
-import { createTestDb, type TestDb } from '../support/test-db.js';
+import type { KeelProcess } from '../support/keel-process.js';
+import type { SimChild } from '../support/sim-child-process.js';
+import type { TestDb } from '../support/test-db.js';
 
 const TOKEN = 'browser-test-token-positions-0123456789';
 const SYMBOL = 'POSN';
 const UI = { timeout: 10_000 };
-const SHOTS = process.env.KEEL_SCREENSHOTS === '1'
-  ? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../docs/screenshots')
-  : mkdtempSync(path.join(tmpdir(), 'keel-shots-'));
+const shots = screenshotDir();
+const SHOTS = shots.dir;
 
 let testDb: TestDb;
 let sim: SimChild;
-let dataDir: string;
+let rig: BrowserRig;
 let keel: KeelProcess;
 let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  testDb = await createTestDb();
-  sim = await startSimChild({ [SYMBOL]: 40 });
-  dataDir = mkdtempSync(path.join(tmpdir(), 'keel-browser-pos-'));
-  keel = await startKeelProcess({ ...sim.env, DATABASE_URL: testDb.url, KEEL_DATA_DIR: dataDir, PORT: '0', KEEL_API_TOKEN: TOKEN });
-  const launched = await launchBrowser();
-  browser = launched.browser;
-  console.info(`browser tests run on ${launched.which}`);
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await page.goto(`${keel.url}/#/positions`);
-  await page.getByLabel('API token').fill(TOKEN);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('region', { name: 'Status' }).getByText('stopped', { exact: true }).waitFor(UI);
+  rig = await startBrowserRig({ token: TOKEN, prices: { [SYMBOL]: 40 } });
+  ({ testDb, sim, keel, browser, page } = rig);
+  await rig.signIn('#/positions');
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  if (keel) expect(await keel.stop()).toBe(0);
-  await sim?.stop();
-  await testDb?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  if (process.env.KEEL_SCREENSHOTS !== '1') rmSync(SHOTS, { recursive: true, force: true });
+  await rig?.close();
+  shots.cleanup();
 });
 
 /** the bot running full auto fires a signal; answers the trade once its entry filled */

@@ -5,57 +5,39 @@
  * Screenshots of both views are taken on every run; with KEEL_SCREENSHOTS=1 they replace the
  * committed ones in docs/screenshots/.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertTrade } from '../../src/adapters/postgres/index.js';
 import { Decimal } from '../../src/domain/money.js';
-import { launchBrowser } from '../support/browser.js';
+import { startBrowserRig, screenshotDir, type BrowserRig } from '../support/browser-rig.js';
 import { eventually } from '../support/eventually.js';
-import { startKeelProcess, type KeelProcess } from '../support/keel-process.js';
-import { startSimChild, type SimChild } from '../support/sim-child-process.js';
-import { createTestDb, type TestDb } from '../support/test-db.js';
+import type { KeelProcess } from '../support/keel-process.js';
+import type { SimChild } from '../support/sim-child-process.js';
+import type { TestDb } from '../support/test-db.js';
 
 const TOKEN = 'browser-test-token-settings-journal-0123';
 const SYMBOL = 'JRNL';
 const UI = { timeout: 10_000 };
-/** KEEL_SCREENSHOTS=1 refreshes the committed screenshots; otherwise they go to a temporary directory */
-const SHOTS = process.env.KEEL_SCREENSHOTS === '1'
-  ? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../docs/screenshots')
-  : mkdtempSync(path.join(tmpdir(), 'keel-shots-'));
+const shots = screenshotDir();
+const SHOTS = shots.dir;
 
 let testDb: TestDb;
 let sim: SimChild;
-let dataDir: string;
+let rig: BrowserRig;
 let keel: KeelProcess;
 let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  testDb = await createTestDb();
-  sim = await startSimChild({ [SYMBOL]: 20 });
-  dataDir = mkdtempSync(path.join(tmpdir(), 'keel-browser-sj-'));
-  keel = await startKeelProcess({ ...sim.env, DATABASE_URL: testDb.url, KEEL_DATA_DIR: dataDir, PORT: '0', KEEL_API_TOKEN: TOKEN });
-  const launched = await launchBrowser();
-  browser = launched.browser;
-  console.info(`browser tests run on ${launched.which}`);
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await page.goto(keel.url);
-  await page.getByLabel('API token').fill(TOKEN);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('region', { name: 'Status' }).getByText('stopped', { exact: true }).waitFor(UI);
+  rig = await startBrowserRig({ token: TOKEN, prices: { [SYMBOL]: 20 } });
+  ({ testDb, sim, keel, browser, page } = rig);
+  await rig.signIn();
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  if (keel) expect(await keel.stop()).toBe(0);
-  await sim?.stop();
-  await testDb?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  if (process.env.KEEL_SCREENSHOTS !== '1') rmSync(SHOTS, { recursive: true, force: true });
+  await rig?.close();
+  shots.cleanup();
 });
 
 /** one real round trip on the sim: a signal fires, the entry fills, the price falls through the hard stop */

@@ -5,16 +5,13 @@
  * follows the price → the price falls through the hard stop → the trade is in the Journal with its
  * timeline ending in the exit rule and the P&L. Everything is found by role and visible text.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../support/browser.js';
+import { startBrowserRig, type BrowserRig } from '../support/browser-rig.js';
 import { eventually } from '../support/eventually.js';
-import { startKeelProcess, type KeelProcess } from '../support/keel-process.js';
-import { startSimChild, type SimChild } from '../support/sim-child-process.js';
-import { createTestDb, type TestDb } from '../support/test-db.js';
+import type { KeelProcess } from '../support/keel-process.js';
+import type { SimChild } from '../support/sim-child-process.js';
+import type { TestDb } from '../support/test-db.js';
 
 const TOKEN = 'browser-test-token-trader-day-0123456789';
 const SYMBOL = 'DAYT';
@@ -22,26 +19,18 @@ const UI = { timeout: 10_000 };
 
 let testDb: TestDb;
 let sim: SimChild;
-let dataDir: string;
+let rig: BrowserRig;
 let keel: KeelProcess;
 let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  testDb = await createTestDb();
-  sim = await startSimChild({ [SYMBOL]: 20 });
-  dataDir = mkdtempSync(path.join(tmpdir(), 'keel-browser-day-'));
-  keel = await startKeelProcess({ ...sim.env, DATABASE_URL: testDb.url, KEEL_DATA_DIR: dataDir, PORT: '0', KEEL_API_TOKEN: TOKEN });
-  browser = (await launchBrowser()).browser;
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  rig = await startBrowserRig({ token: TOKEN, prices: { [SYMBOL]: 20 } });
+  ({ testDb, sim, keel, browser, page } = rig);
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  if (keel) expect(await keel.stop()).toBe(0);
-  await sim?.stop();
-  await testDb?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await rig?.close();
 });
 
 const view = (name: string) => page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name });
