@@ -38,25 +38,6 @@ afterAll(async () => {
   shots.cleanup();
 });
 
-/** the bot running full auto fires a signal; answers the trade once its entry filled */
-async function openOnTheSim(): Promise<{ id: string; entryPrice: string; shares: string }> {
-  expect((await keel.api('PATCH', '/api/bot/config', { executionMode: 'full_auto' })).status).toBe(200);
-  expect((await keel.api('POST', '/api/bot/start')).body.state).toBe('running');
-  let n = 0;
-  const fired = await eventually(async () => {
-    const id = `positions-${++n}`;
-    const { body } = await keel.api('POST', '/api/signals', { id, symbol: SYMBOL, side: 'buy', catalystType: 'earnings', catalystTier: 1, strategy: 'gap-up' });
-    if (body.outcome !== 'fired') throw new Error(`signal ${id}: ${JSON.stringify(body)}`);
-    return id;
-  });
-  const id = (await keel.api('GET', `/api/signals/${fired}`)).body.tradeId as string;
-  return eventually(async () => {
-    const { trade } = (await keel.api('GET', `/api/trades/${id}`)).body;
-    if (trade?.status !== 'open') throw new Error(`trade ${trade?.status}`);
-    return trade;
-  });
-}
-
 /** sets the sim's price until Keel's position has seen it (it hears prices once subscribed) */
 async function priceSeen(tradeId: string, price: number): Promise<void> {
   await eventually(async () => {
@@ -72,7 +53,7 @@ describe('the Positions view', () => {
   });
 
   it('shows a position opened on the sim, follows its price live, and drops it when the hard stop closes it', async () => {
-    const trade = await openOnTheSim();
+    const trade = await rig.openOnTheSim(SYMBOL, 'positions');
     const table = page.getByRole('table');
     const row = table.getByRole('row').filter({ has: page.getByRole('link', { name: SYMBOL }) });
     await row.waitFor(UI);

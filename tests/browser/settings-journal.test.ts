@@ -42,22 +42,8 @@ afterAll(async () => {
 
 /** one real round trip on the sim: a signal fires, the entry fills, the price falls through the hard stop */
 async function tradeOnTheSim(): Promise<{ id: string; exitReason: string; createdAt: number }> {
-  expect((await keel.api('PATCH', '/api/bot/config', { executionMode: 'full_auto' })).status).toBe(200);
-  expect((await keel.api('POST', '/api/bot/start')).body.state).toBe('running');
-  // entries wait for the trade stream to be live: a fresh signal id per try
-  let n = 0;
-  const fired = await eventually(async () => {
-    const id = `journal-${++n}`;
-    const { body } = await keel.api('POST', '/api/signals', { id, symbol: SYMBOL, side: 'buy', catalystType: 'earnings', catalystTier: 1, strategy: 'gap-up' });
-    if (body.outcome !== 'fired') throw new Error(`signal ${id}: ${JSON.stringify(body)}`);
-    return id;
-  });
-  const id = (await keel.api('GET', `/api/signals/${fired}`)).body.tradeId as string;
-  const opened = await eventually(async () => {
-    const { trade } = (await keel.api('GET', `/api/trades/${id}`)).body;
-    if (trade?.status !== 'open') throw new Error(`trade ${trade?.status}`);
-    return trade;
-  });
+  const opened = await rig.openOnTheSim(SYMBOL, 'journal');
+  const id = opened.id;
   // below the 7 % hard stop until the position has seen it (it hears prices once subscribed)
   const closed = await eventually(async () => {
     await sim.ask({ op: 'setPrice', symbol: SYMBOL, price: Number(opened.entryPrice) * 0.9 });

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { launchBrowser } from './browser.js';
+import { eventually } from './eventually.js';
 import { startKeelProcess, type KeelProcess } from './keel-process.js';
 import { startSimChild, type SimChild } from './sim-child-process.js';
 import { createTestDb, type TestDb } from './test-db.js';
@@ -25,6 +26,9 @@ export interface BrowserRig {
   keel: KeelProcess;
   browser: Browser;
   page: Page;
+  /** starts the bot full auto and fires a signal for `symbol` (a fresh id per try: entries wait for
+   *  the trade stream to be live); answers the trade once its entry filled */
+  openOnTheSim(symbol: string, idPrefix: string): Promise<{ id: string; entryPrice: string; shares: string; [field: string]: unknown }>;
   /** opens `hash` (default the first view), signs in with the token and waits for the status bar */
   signIn(hash?: string): Promise<void>;
   close(): Promise<void>;
@@ -55,6 +59,23 @@ export async function startBrowserRig(opts: {
     const page = await launched.browser.newPage({ viewport: { width: 1280, height: 800 } });
     return {
       testDb, sim: sim as SimChild, keel, browser: launched.browser, page, close,
+      async openOnTheSim(symbol, idPrefix) {
+        expect((await keel.api('PATCH', '/api/bot/config', { executionMode: 'full_auto' })).status).toBe(200);
+        expect((await keel.api('POST', '/api/bot/start')).body.state).toBe('running');
+        let n = 0;
+        const fired = await eventually(async () => {
+          const id = `${idPrefix}-${++n}`;
+          const { body } = await keel.api('POST', '/api/signals', { id, symbol, side: 'buy', catalystType: 'earnings', catalystTier: 1, strategy: 'gap-up' });
+          if (body.outcome !== 'fired') throw new Error(`signal ${id}: ${JSON.stringify(body)}`);
+          return id;
+        });
+        const id = (await keel.api('GET', `/api/signals/${fired}`)).body.tradeId as string;
+        return eventually(async () => {
+          const { trade } = (await keel.api('GET', `/api/trades/${id}`)).body;
+          if (trade?.status !== 'open') throw new Error(`trade ${trade?.status}`);
+          return trade;
+        });
+      },
       async signIn(hash = '') {
         await page.goto(`${keel.url}/${hash}`);
         await page.getByLabel('API token').fill(opts.token);
