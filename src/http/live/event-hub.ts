@@ -20,6 +20,8 @@ export interface EventHub {
   since(lastId: number): LiveEvent[] | 'reset';
   /** the newest id handed out (0 before the first event) */
   lastId(): number;
+  /** the event's data as JSON, serialized once at publish (every stream writes the same text) */
+  json(event: LiveEvent): string;
   /** called after every publish; answers the unsubscribe */
   subscribe(listener: () => void): () => void;
 }
@@ -32,13 +34,16 @@ export function createEventHub(capacity = DEFAULT_RING_SIZE, maxChars = DEFAULT_
   if (!Number.isInteger(capacity) || capacity < 1) throw new Error(`event ring capacity must be a positive integer, got ${capacity}`);
   const ring: LiveEvent[] = [];
   const sizes: number[] = [];
+  const serialized = new WeakMap<LiveEvent, string>();
   let held = 0;
   const listeners = new Set<() => void>();
   let next = 1;
   return {
     publish(type, data) {
       const event = { id: next++, type, data };
-      const size = JSON.stringify(data ?? null).length;
+      const text = JSON.stringify(data ?? null);
+      serialized.set(event, text);
+      const size = text.length;
       ring.push(event);
       sizes.push(size);
       held += size;
@@ -60,6 +65,7 @@ export function createEventHub(capacity = DEFAULT_RING_SIZE, maxChars = DEFAULT_
       return ring.slice(lastId + 1 - oldest);
     },
     lastId: () => next - 1,
+    json: (event) => serialized.get(event) ?? JSON.stringify(event.data ?? null),
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -41,13 +41,13 @@ export function eventsRoutes(deps: EventsDeps): Hono {
           sent = deps.hub.lastId();
           await stream.writeSSE({ event: 'reset', id: String(sent), data: '{}' });
         } else {
-          sent = await writeAll(stream, missed, sent);
+          sent = await writeAll(stream, deps.hub, missed, sent);
         }
         await writeStatus(stream, deps, sent);
         let beatAt = deps.clock.now() + HEARTBEAT_MS;
         while (!closed.signal.aborted) {
           const pending = deps.hub.since(sent);
-          sent = pending === 'reset' ? deps.hub.lastId() : await writeAll(stream, pending, sent);
+          sent = pending === 'reset' ? deps.hub.lastId() : await writeAll(stream, deps.hub, pending, sent);
           const tick = new AbortController();
           const woken = new Promise<void>((resolve) => { wake = resolve; });
           await Promise.race([deps.clock.sleep(Math.max(0, beatAt - deps.clock.now()), tick.signal).catch(() => undefined), woken, aborted]);
@@ -65,10 +65,10 @@ export function eventsRoutes(deps: EventsDeps): Hono {
   return routes;
 }
 
-async function writeAll(stream: SSEStreamingApi, events: LiveEvent[], sent: number): Promise<number> {
+async function writeAll(stream: SSEStreamingApi, hub: EventHub, events: LiveEvent[], sent: number): Promise<number> {
   let last = sent;
   for (const event of events) {
-    await stream.writeSSE({ event: event.type, id: String(event.id), data: JSON.stringify(event.data) });
+    await stream.writeSSE({ event: event.type, id: String(event.id), data: hub.json(event) });
     last = event.id;
   }
   return last;
