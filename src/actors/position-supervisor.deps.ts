@@ -3,6 +3,7 @@ import type { SchedulerLike } from 'rxjs';
 import type { Db } from '../adapters/postgres/schema.js';
 import type { BrokerPort } from '../ports/broker.port.js';
 import type { Clock } from '../ports/clock.port.js';
+import type { InspectionObserver } from '../ports/inspection.port.js';
 import type { MarketDataPort, MarketDataStreamPort } from '../ports/market-data.port.js';
 import type { TradeStreamPort } from '../ports/trade-stream.port.js';
 
@@ -32,4 +33,6 @@ export interface PositionSupervisorDeps {
   scheduler?: SchedulerLike;
   warn?: (message: string, error?: unknown) => void;
   tuning?: PositionTuning;
+  /** watches every position actor (the inspector); absent: not observed */
+  inspect?: InspectionObserver;
 }

@@ -341,6 +341,7 @@ class Supervisor implements PositionSupervisor, SupervisorProtection {
       failed: (step, error) => this.warn(`trade ${trade.id} (${trade.symbol}): ${step} failed: ${errorText(error)}`, error),
       resolve: this.resolveOptions(run),
       exitRetryMs: this.deps.tuning?.exitRetryMs ?? 1_000,
+      ...(this.deps.inspect ? { inspect: this.deps.inspect } : {}),
     });
     this.actors.set(trade.id, actor);
     actor.start();

@@ -25,6 +25,7 @@ import { Decimal, ZERO } from '../domain/money.js';
 import { isTerminalStatus, type Order } from '../domain/order.js';
 import type { ExitReason, Trade, TradePatch } from '../domain/trade.js';
 import type { EpochMs } from '../domain/time.js';
+import type { InspectionObserver } from '../ports/inspection.port.js';
 import { positionMachine, restoredSnapshot, type PositionEffects } from '../machines/position.machine.js';
 import { ExitAttempts, type ExitAttemptDeps, type ExitHost, type ExitIntent } from './exit-attempts.js';
 import { cancelOwnOpenOrders, ExitFills, exitClientOrderId } from './exit-executor.js';
@@ -38,6 +39,8 @@ export interface PositionActorDeps extends ExitAttemptDeps {
   disarm(view: PositionView): void;
   /** the trade reached closed or cancelled */
   finished(): void;
+  /** the inspector's observer, handed to createActor */
+  inspect?: InspectionObserver;
 }
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -77,7 +80,8 @@ export class PositionActor implements PositionEffects, ExitHost {
     this.restored = status === 'pending_entry' ? null : status;
     this.exitSince = trade.updatedAt;
     const input = { effects: this as PositionEffects };
-    this.actor = createActor(positionMachine, status === 'pending_entry' ? { input } : { input, snapshot: restoredSnapshot(status, input) });
+    const options = { input, id: `position:${trade.id}`, ...(deps.inspect ? { inspect: deps.inspect } : {}) };
+    this.actor = createActor(positionMachine, status === 'pending_entry' ? options : { ...options, snapshot: restoredSnapshot(status, input) });
   }
 
   get state(): string { return String(this.actor.getSnapshot().value); }

@@ -17,6 +17,7 @@
  */
 import { Subject, type Observable } from 'rxjs';
 import { createActor, waitFor, type Actor } from 'xstate';
+import type { InspectionObserver } from '../ports/inspection.port.js';
 import { forceCloseAtOn } from '../core/calendar/force-close.js';
 import type { MarketClock } from '../domain/account.js';
 import type { BotConfig, BotSettings, BotState, TradingModeName } from '../domain/bot-config.js';
@@ -48,6 +49,8 @@ export interface BotControlDeps {
   reconcileRetry: RetryPolicy;
   marketClockTtlMs?: number;
   healthTimeoutMs?: number;
+  /** watches the bot's actor (the inspector); absent: not observed */
+  inspect?: InspectionObserver;
 }
 
 export type ControlEvent =
@@ -194,7 +197,7 @@ export function createBotControl(deps: BotControlDeps): KeelBotControl {
     async boot() {
       const config = await loadBotConfig(db, clock.now());
       await appendJournal(db, { kind: 'startup', cause: 'startup', message: `booting; persisted state ${config.state}, mode ${config.mode}`, data: { state: config.state, mode: config.mode } }, clock.now());
-      actor = createActor(machine, { input: { restored: config.state } });
+      actor = createActor(machine, { input: { restored: config.state }, id: 'bot', ...(deps.inspect ? { inspect: deps.inspect } : {}) });
       let announced: BotState | null = null;
       actor.subscribe((snap) => {
         if (isSettling(snap)) return;
