@@ -6,17 +6,21 @@
  *  - an accepted one is persisted (bot_config + journal, one transaction) before act() resolves;
  *  - start and a restored 'running' pass through reconciliation first; boot never waits for the
  *    broker: a failed reconciliation retries with backoff on the injected Clock until shutdown;
- *  - the mode changes only while stopped with no live trade, live only with confirm and credentials;
+ *  - the machine's context is the truth about reconciliation: whether the account is reconciled
+ *    and why the last start failed; the runs beside the machine (boot, reconcileNow, after a mode
+ *    switch) report their outcome to it as events;
+ *  - the mode changes only while stopped with no live trade, live only with confirm and credentials:
+ *    the machine's SWITCH_MODE, which it accepts in stopped only;
  *  - a patch that changed something announces the saved config ({type:'config'}) after it is
  *    committed, so the running parts (the position supervisor's exits) follow without a restart;
  *  - while a kill switch's flatten is queued, start and resume are refused (queued-flatten.ts);
- *  - every successful reconciliation is announced ({type:'reconciled'}) AND kept in memory
- *    (lastReconciledReport), so a subscriber that arrives after the boot run still sees it.
- * Over 300 lines (≈ 307): status() and the transitions read the same actor, reconciliation state
- * and repositories; splitting them would pass that closure state between files.
+ *  - every successful reconciliation is announced ({type:'reconciled'}) AND that announcement is
+ *    kept (lastReconciledReport), so a subscriber that arrives after the boot run still sees it; the
+ *    report holds Decimals, so it stays out of the machine's data-only context.
  */
 import { Subject, type Observable } from 'rxjs';
 import { createActor, waitFor, type Actor } from 'xstate';
+import { SerialQueue } from '../lib/serial-queue.js';
 import type { InspectionObserver } from '../ports/inspection.port.js';
 import { forceCloseAtOn } from '../core/calendar/force-close.js';
 import type { MarketClock } from '../domain/account.js';
@@ -25,18 +29,19 @@ import { etDate } from '../domain/market-time.js';
 import { ZERO } from '../domain/money.js';
 import type { ReconciliationReport } from '../domain/reconciliation.js';
 import { stateReasonView } from '../domain/state-reason.js';
-import { botMachine, isSettling, isStarting, reportedState, type BotEvent, type BotSnapshot } from '../machines/bot.machine.js';
+import { botMachine, isSettling, isStarting, ReconcileFailedError, reportedState, type BotEvent, type BotSnapshot } from '../machines/bot.machine.js';
 import type { BrokerPort } from '../ports/broker.port.js';
 import type { Clock, Random } from '../ports/clock.port.js';
 import { BOT_ACTIONS, type BotAction, type BotControl, type BotStatus, type CancelledFlatten, type ControlResult, type MarketView } from './bot-control.types.js';
 import { probeHealth } from './health-probe.js';
 import { ACTION_TARGET, actionEvent, ok, refuse } from './control-results.js';
-import { persistEffect, reconcileEffect, ReconcileFailedError } from './lifecycle-effects.js';
+import { persistEffect, reconcileEffect, switchModeEffect } from './lifecycle-effects.js';
 import { createMarketClockCache } from './market-clock.cache.js';
-import { appendJournal, getDailyStats, getFlattenQueue, listTrades, loadBotConfig, loadStateRecord, saveBotMode, saveBotSettings, type Db } from './persistence.js';
+import { appendJournal, getDailyStats, getFlattenQueue, listTrades, loadBotConfig, loadStateRecord, type Db } from './persistence.js';
 import { BLOCKED_BY_QUEUED_FLATTEN, cancelFlatten, nothingQueued, refuseWhileFlattenQueued } from './queued-flatten.js';
 import { reconcileUntilSuccess, type RetryPolicy } from './reconcile-retry.js';
 import { createReconciliationService } from './reconciliation.service.js';
+import { patchSettings } from './settings-patch.js';
 
 export interface BotControlDeps {
   db: Db;
@@ -93,23 +98,20 @@ export function createBotControl(deps: BotControlDeps): KeelBotControl {
   const reconciler = createReconciliationService(deps);
   const marketClock = createMarketClockCache(clock, deps.broker, deps.marketClockTtlMs);
   let actor: Actor<typeof botMachine> | null = null;
-  let reconciled = false;
   let background: Promise<unknown> | null = null;
-  let serial: Promise<unknown> = Promise.resolve();
-  /** why the last start's reconciliation failed (the machine keeps only the message) */
-  let lastStartFailure: { message: string; brokerFailure: boolean } | null = null;
+  const serial = new SerialQueue();
+  const exclusive = <T>(work: () => Promise<T>): Promise<T> => serial.run(work);
   let lastReconciled: { report: ReconciliationReport; cause: string } | null = null;
+  const reconciled = (): boolean => actor?.getSnapshot().context.reconciled ?? false;
 
-  const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
-    const next = serial.then(work);
-    serial = next.catch(() => undefined);
-    return next;
-  };
-
-  /** one run; a failure is announced here only when nobody retries it (the retry loop announces its own) */
-  async function reconcileOnce(cause: string, announceFailure = true) {
+  /**
+   * one run; a failure is announced here only when nobody retries it (the retry loop announces its own).
+   * `beside`: a run outside the machine's `starting` (whose onDone / onError record their own), told
+   * to the machine BEFORE it is announced, so a listener reading the status sees the outcome.
+   */
+  async function reconcileOnce(cause: string, beside: boolean, announceFailure = true) {
     const outcome = await reconciler.run(cause);
-    reconciled = outcome.report.ok;
+    if (beside && actor?.getSnapshot().status === 'active') actor.send({ type: outcome.report.ok ? 'RECONCILED' : 'RECONCILE_FAILED', cause });
     if (outcome.report.ok) {
       lastReconciled = { report: outcome.report, cause };
       events.next({ type: 'reconciled', report: outcome.report, cause });
@@ -117,17 +119,17 @@ export function createBotControl(deps: BotControlDeps): KeelBotControl {
     return outcome;
   }
 
-  const retrying = (cause: string, signal: AbortSignal) => reconcileUntilSuccess({
+  const retrying = (cause: string, signal: AbortSignal, beside: boolean) => reconcileUntilSuccess({
     clock, random: deps.random, policy: deps.reconcileRetry,
-    run: () => reconcileOnce(cause, false),
+    run: () => reconcileOnce(cause, beside, false),
     onRetry: (report, delay) => events.next({ type: 'reconcile_failed', report, retryInMs: delay }),
-    done: () => reconciled,
+    done: reconciled,
   }, signal);
 
   /** keeps reconciling in the background until it succeeds (boot, a mode switch) */
   function ensureBackgroundReconcile(cause: string): void {
-    if (background || reconciled) return;
-    background = retrying(cause, shutdownController.signal).catch(() => undefined).finally(() => { background = null; });
+    if (background || reconciled()) return;
+    background = retrying(cause, shutdownController.signal, true).catch(() => undefined).finally(() => { background = null; });
   }
 
   const machine = botMachine.provide({
@@ -135,13 +137,12 @@ export function createBotControl(deps: BotControlDeps): KeelBotControl {
       persist: persistEffect(db, clock),
       reconcile: reconcileEffect(
         async (cause) => {
-          const outcome = await reconcileOnce(cause);
-          if (outcome.report.ok) return;
-          lastStartFailure = { message: outcome.report.error ?? 'reconciliation failed', brokerFailure: outcome.brokerFailure };
-          throw new ReconcileFailedError(lastStartFailure.message, outcome.brokerFailure);
+          const outcome = await reconcileOnce(cause, false);
+          if (!outcome.report.ok) throw new ReconcileFailedError(outcome.report.error ?? 'reconciliation failed', outcome.brokerFailure);
         },
-        async (cause, signal) => { await retrying(cause, AbortSignal.any([signal, shutdownController.signal])); },
+        async (cause, signal) => { await retrying(cause, AbortSignal.any([signal, shutdownController.signal]), false); },
       ),
+      switchMode: switchModeEffect(db, clock, deps.switchBroker),
     },
   });
 
@@ -162,7 +163,7 @@ export function createBotControl(deps: BotControlDeps): KeelBotControl {
     const allowed = allowedActions(snap).filter((a) => flattenQueuedAt === null || !BLOCKED_BY_QUEUED_FLATTEN.has(a));
     return {
       state: reportedState(snap), stateReason: stateReasonView(why.reason, why.detail, why.since), starting: isStarting(snap), mode: config.mode, executionMode: config.executionMode,
-      reconciled, openPositionCount: live.length, todayRealizedPnl: stats?.realizedPnl ?? ZERO, todayTradeCount: stats?.tradeCount ?? 0,
+      reconciled: snap.context.reconciled, openPositionCount: live.length, todayRealizedPnl: stats?.realizedPnl ?? ZERO, todayTradeCount: stats?.tradeCount ?? 0,
       marketOpen: market.open, market, forceCloseAt: market.open === true && market.nextClose !== null ? forceCloseAtOn(etDate(now), market.nextClose, config.eodForceCloseTime) : null,
       breaker: stats?.breakerLevel ?? 'none', allowedActions: allowed, flattenQueuedAt,
     };
@@ -179,11 +180,11 @@ export function createBotControl(deps: BotControlDeps): KeelBotControl {
       const why = before.matches('starting') ? ' (it is starting: waiting for reconciliation)' : '';
       return refuse('INVALID_TRANSITION', `cannot ${action} while ${state}${why}; allowed: ${allowed.join(', ') || 'none'}`, { state, allowed });
     }
-    lastStartFailure = null;
     current.send(event);
     const after = await waitFor(current, (s) => !isSettling(s));
     if (reportedState(after) === target) return ok(await status());
-    const failure = lastStartFailure as { message: string; brokerFailure: boolean } | null;
+    // START clears it: a failure here is this start's
+    const failure = after.context.lastStartFailure;
     if (event.type === 'START' && failure) {
       return refuse(failure.brokerFailure ? 'BROKER_UNREACHABLE' : 'NOT_RECONCILED', `cannot start: reconciliation failed: ${failure.message}`, { state: reportedState(after) });
     }
@@ -215,7 +216,7 @@ export function createBotControl(deps: BotControlDeps): KeelBotControl {
       actor?.stop();
       await background;
       await reconciler.idle();
-      await serial;
+      await serial.idle();
       await appendJournal(db, { kind: 'shutdown', cause: 'shutdown', message: 'control shut down', data: {} }, clock.now()).catch(() => undefined);
       events.complete();
     },
@@ -223,12 +224,12 @@ export function createBotControl(deps: BotControlDeps): KeelBotControl {
     status: () => status(),
 
     reconcileNow: (cause) => exclusive(async () => {
-      const { report } = await reconcileOnce(cause);
+      const { report } = await reconcileOnce(cause, true);
       return { ok: report.ok, corrections: report.findings.length, error: report.error ?? null };
     }),
 
-    entryGate: async () => ({ state: reportedState(snapshot()), reconciled, marketOpen: await marketClock.isOpen() }),
-    entryGateNow: () => { const open = marketClock.peek(); return open ? { state: reportedState(snapshot()), reconciled, marketOpen: open.value } : null; },
+    entryGate: async () => ({ state: reportedState(snapshot()), reconciled: reconciled(), marketOpen: await marketClock.isOpen() }),
+    entryGateNow: () => { const open = marketClock.peek(); return open ? { state: reportedState(snapshot()), reconciled: reconciled(), marketOpen: open.value } : null; },
 
     act: (action, cause, detail) => exclusive(async () => {
       const event = actionEvent(action, cause, detail);
@@ -251,40 +252,32 @@ export function createBotControl(deps: BotControlDeps): KeelBotControl {
     getConfig: () => loadBotConfig(db, clock.now()),
 
     patchConfig: (patch, cause) => exclusive(async () => {
-      const now = clock.now();
-      const { saved: after, changed } = await db.transaction().execute(async (trx) => {
-        const before = await loadBotConfig(trx, now);
-        const saved = await saveBotSettings(trx, patch, now);
-        const changes = changedKeys(before, saved, Object.keys(patch) as (keyof BotSettings)[]);
-        if (Object.keys(changes).length > 0) {
-          await appendJournal(trx, { kind: 'config_changed', cause, message: `config changed: ${Object.keys(changes).join(', ')}`, data: { changes } }, now);
-        }
-        return { saved, changed: Object.keys(changes) as (keyof BotSettings)[] };
-      });
-      if (changed.length > 0) events.next({ type: 'config', config: after, changed });
-      return ok(after);
+      const { saved, changed } = await patchSettings(db, patch, cause, clock.now());
+      if (changed.length > 0) events.next({ type: 'config', config: saved, changed });
+      return ok(saved);
     }),
 
     setMode: (mode, confirm, cause) => exclusive(async () => {
-      const snap = snapshot();
+      const current = actor;
+      if (!current) throw new Error('BotControl: boot() has not run');
+      const snap = current.getSnapshot();
       const config = await loadBotConfig(db, clock.now());
       const live = await listTrades(db, { statuses: ['pending_entry', 'open', 'exiting'] });
       if (live.length > 0) return refuse<BotStatus>('OPEN_POSITIONS', `cannot switch to ${mode}: ${live.length} trade(s) pending or open`, { openTrades: live.length });
-      if (!snap.matches('stopped')) {
+      const event: BotEvent = { type: 'SWITCH_MODE', cause, from: config.mode, to: mode };
+      if (!snap.can(event)) {
         const state = reportedState(snap);
         return refuse<BotStatus>('INVALID_TRANSITION', `stop the bot before switching mode (it is ${state}${snap.matches('starting') ? ', starting' : ''})`, { state, allowed: allowedActions(snap) });
       }
       if (mode === config.mode) return ok(await status());
       if (mode === 'live' && confirm !== 'live') return refuse<BotStatus>('CONFIRMATION_REQUIRED', 'switching to live trading needs "confirm": "live"');
-      if (!(await deps.switchBroker(mode))) return refuse<BotStatus>('LIVE_CREDENTIALS_MISSING', `no Alpaca credentials are configured for ${mode} trading`);
-      const now = clock.now();
-      await db.transaction().execute(async (trx) => {
-        await saveBotMode(trx, mode, now);
-        await appendJournal(trx, { kind: 'mode_changed', cause, message: `mode ${config.mode} → ${mode}`, data: { from: config.mode, to: mode } }, now);
-      });
-      reconciled = false;
+      current.send(event);
+      const failure = (await waitFor(current, (s) => !isSettling(s))).context.lastSwitchFailure;
+      if (failure?.unavailable) return refuse<BotStatus>('LIVE_CREDENTIALS_MISSING', failure.message);
+      // writing the mode failed (the old broker is back): the caller (HTTP onError) answers 500
+      if (failure) throw new Error(`BotControl: switching to ${mode} failed: ${failure.message}`);
       marketClock.clear();
-      const outcome = await reconcileOnce('mode_change');
+      const outcome = await reconcileOnce('mode_change', true);
       if (!outcome.report.ok) ensureBackgroundReconcile('mode_change');
       return ok(await status());
     }),
@@ -299,14 +292,4 @@ export function createBotControl(deps: BotControlDeps): KeelBotControl {
 
 function marketView(clock: MarketClock | null): MarketView {
   return clock ? { open: clock.isOpen, nextOpen: clock.nextOpen, nextClose: clock.nextClose } : { open: null, nextOpen: null, nextClose: null };
-}
-
-function changedKeys(before: BotConfig, after: BotConfig, keys: (keyof BotSettings)[]): Record<string, { from: unknown; to: unknown }> {
-  const changes: Record<string, { from: unknown; to: unknown }> = {};
-  for (const key of keys) {
-    const from = JSON.parse(JSON.stringify(before[key] ?? null)) as unknown;
-    const to = JSON.parse(JSON.stringify(after[key] ?? null)) as unknown;
-    if (JSON.stringify(from) !== JSON.stringify(to)) changes[key] = { from, to };
-  }
-  return changes;
 }

@@ -2,7 +2,9 @@
  * The effects bot.machine.ts names, made real for .provide(): `persist` writes bot_config.state
  * (with why and since when) and a state_transition journal entry in ONE transaction; `reconcile`
  * runs reconciliation once (a start: fail fast, so the API can answer 409) or until it succeeds
- * (restoring 'running' at boot).
+ * (restoring 'running' at boot); `switchMode` builds the new mode's broker, then writes the mode
+ * and a mode_changed journal entry in one transaction — or, if that write fails, puts the old
+ * mode's broker back, so the broker in use never differs from the mode bot_config holds.
  * A resume, and a start (not a restart restoring 'running'), also starts the win-rate guard's
  * fresh window in that transaction: only trades closed after it count, so the losers that paused
  * the bot cannot pause it again, nor deny every entry after a stop and start; a restart keeps the
@@ -10,13 +12,10 @@
  */
 import { fromPromise } from 'xstate';
 import { STATE_REASONS, type StateReason } from '../domain/bot-config.js';
-import type { PersistInput, ReconcileInput } from '../machines/bot.machine.js';
+import type { TradingModeName } from '../domain/bot-config.js';
+import { ModeUnavailableError, type PersistInput, type ReconcileInput, type SwitchModeInput } from '../machines/bot.machine.js';
 import type { Clock } from '../ports/clock.port.js';
-import { appendJournal, saveBotState, type Db } from './persistence.js';
-
-export class ReconcileFailedError extends Error {
-  constructor(message: string, readonly brokerFailure: boolean) { super(message); this.name = 'ReconcileFailedError'; }
-}
+import { appendJournal, saveBotMode, saveBotState, type Db } from './persistence.js';
 
 export function persistEffect(db: Db, clock: Clock) {
   return fromPromise<void, PersistInput>(async ({ input }) => {
@@ -61,5 +60,23 @@ export function reconcileEffect(once: (cause: string) => Promise<void>, untilSuc
   return fromPromise<void, ReconcileInput>(async ({ input, signal }) => {
     if (input.restoring) await untilSuccess(input.cause, signal);
     else await once(input.cause);
+  });
+}
+
+/** `switchBroker` builds the adapters for a mode: false when that mode has no credentials */
+export function switchModeEffect(db: Db, clock: Clock, switchBroker: (mode: TradingModeName) => boolean | Promise<boolean>) {
+  return fromPromise<void, SwitchModeInput>(async ({ input }) => {
+    if (!(await switchBroker(input.to))) throw new ModeUnavailableError(`no Alpaca credentials are configured for ${input.to} trading`);
+    const now = clock.now();
+    try {
+      await db.transaction().execute(async (trx) => {
+        await saveBotMode(trx, input.to, now);
+        await appendJournal(trx, { kind: 'mode_changed', cause: input.cause, message: `mode ${input.from} → ${input.to}`, data: { from: input.from, to: input.to } }, now);
+      });
+    } catch (error) {
+      // the old mode's broker was working a moment ago; if it cannot be rebuilt the error below still stands
+      await Promise.resolve(switchBroker(input.from)).catch(() => false);
+      throw error;
+    }
   });
 }

@@ -1,10 +1,19 @@
 /**
- * The bot's lifecycle statechart. Machines only declare (docs/design.md §5): the two
- * effects — `reconcile` and `persist` — are named actors supplied with .provide(); the defaults
- * here fail loudly so a machine nobody wired cannot pretend to work.
+ * The bot's lifecycle statechart. Machines only declare (docs/design.md §5): the three
+ * effects — `reconcile`, `persist` and `switchMode` — are named actors supplied with .provide();
+ * the defaults here fail loudly so a machine nobody wired cannot pretend to work.
+ * The context holds data only (it survives JSON.stringify and structuredClone) and is the truth
+ * the control facade reads: whether the broker's account is reconciled, why the last start failed,
+ * why the last mode switch failed.
  * Invariants:
  *  - stopped → running only through `starting`, i.e. only after reconciliation succeeded;
- *    a failed reconciliation lands back in stopped with the reason in `lastError`.
+ *    a failed reconciliation lands back in stopped with the reason in `lastError` and
+ *    `lastStartFailure`, and `reconciled` false.
+ *  - `reconciled` follows the latest reconciliation: the start's own (onDone / onError), and the
+ *    ones run beside the machine (boot, the health job, after a mode switch) reported as
+ *    RECONCILED / RECONCILE_FAILED, which change nothing else in any state.
+ *  - the mode changes (SWITCH_MODE) only in stopped, through `switchingMode`, which no other
+ *    event interrupts; afterwards the new account is not reconciled yet.
  *  - a state is entered only after `persist` succeeded (the `committing` step); if persisting
  *    fails the machine returns to where it came from, so memory never runs ahead of the database.
  *  - halted is left only by ACKNOWLEDGE_HALT (→ stopped); then START again.
@@ -12,7 +21,8 @@
  *  - every invoke has an onError.
  */
 import { assign, fromPromise, setup, type SnapshotFrom } from 'xstate';
-import type { BotState } from '../domain/bot-config.js';
+import type { BotState, TradingModeName } from '../domain/bot-config.js';
+import { errorText } from '../lib/error-text.js';
 
 export type BotEvent =
   | { type: 'START'; cause: string }
@@ -21,7 +31,13 @@ export type BotEvent =
   | { type: 'RESUME'; cause: string }
   | { type: 'STOP'; cause: string }
   | { type: 'HALT'; cause: string; reason: string }
-  | { type: 'ACKNOWLEDGE_HALT'; cause: string };
+  | { type: 'ACKNOWLEDGE_HALT'; cause: string }
+  /** paper ↔ live; the facade checked the request (confirmation, no live trade) before sending it */
+  | { type: 'SWITCH_MODE'; cause: string; from: TradingModeName; to: TradingModeName }
+  /** a reconciliation run beside the machine (boot, the health job, after a mode switch) succeeded */
+  | { type: 'RECONCILED'; cause: string }
+  /** ... or failed: the account is not known to be reconciled any more */
+  | { type: 'RECONCILE_FAILED'; cause: string };
 
 export interface ReconcileInput {
   /** true when restoring a persisted 'running' at boot: the effect keeps retrying instead of failing */
@@ -38,6 +54,23 @@ export interface PersistInput {
   restoring: boolean;
 }
 
+export interface SwitchModeInput {
+  from: TradingModeName;
+  to: TradingModeName;
+  cause: string;
+}
+
+/** what the `reconcile` effect throws when the run itself failed (not an abort) */
+export class ReconcileFailedError extends Error {
+  /** brokerFailure: the broker could not be reached (or has no adapter), as opposed to Keel's own failure */
+  constructor(message: string, readonly brokerFailure: boolean) { super(message); this.name = 'ReconcileFailedError'; }
+}
+
+/** what the `switchMode` effect throws when the mode has no broker (no credentials): nothing changed */
+export class ModeUnavailableError extends Error {
+  constructor(message: string) { super(message); this.name = 'ModeUnavailableError'; }
+}
+
 interface PendingCommit extends PersistInput {
   /** where to go back to if persisting fails */
   revertTo: 'stopped' | 'running' | 'paused' | 'halted';
@@ -50,14 +83,18 @@ export interface BotMachineContext {
   restoring: boolean;
   cause: string;
   lastError: string | null;
+  /** the broker's account was reconciled by the latest run (false after a mode switch until one succeeds) */
+  reconciled: boolean;
+  /** why the last START's reconciliation failed; cleared by the next START */
+  lastStartFailure: { message: string; brokerFailure: boolean } | null;
+  /** why the last SWITCH_MODE failed; cleared by the next one. unavailable: the mode has no broker (no credentials) */
+  lastSwitchFailure: { message: string; unavailable: boolean } | null;
 }
 
 export interface BotMachineInput {
   /** the state persisted in bot_config */
   restored: BotState;
 }
-
-const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 export const botMachine = setup({
   types: {
@@ -68,6 +105,7 @@ export const botMachine = setup({
   actors: {
     reconcile: fromPromise<void, ReconcileInput>(async () => { throw new Error('reconcile effect not provided'); }),
     persist: fromPromise<void, PersistInput>(async () => { throw new Error('persist effect not provided'); }),
+    switchMode: fromPromise<void, SwitchModeInput>(async () => { throw new Error('switchMode effect not provided'); }),
   },
   guards: {
     restoredIs: ({ context }, params: { state: BotState }) => context.restored === params.state,
@@ -87,11 +125,34 @@ export const botMachine = setup({
     })),
     clearPending: assign({ pending: null }),
     recordPersistError: assign({ lastError: ({ event }) => `could not persist the transition: ${errorText((event as { error?: unknown }).error)}` }),
+    markReconciled: assign({ reconciled: true }),
+    markUnreconciled: assign({ reconciled: false }),
+    clearStartFailure: assign({ lastStartFailure: null }),
+    recordStartFailure: assign(({ event }) => {
+      const error = (event as { error?: unknown }).error;
+      return {
+        reconciled: false, lastError: errorText(error),
+        lastStartFailure: { message: errorText(error), brokerFailure: error instanceof ReconcileFailedError && error.brokerFailure },
+      };
+    }),
+    clearSwitchFailure: assign({ lastSwitchFailure: null }),
+    recordSwitchFailure: assign(({ event }) => {
+      const error = (event as { error?: unknown }).error;
+      return { lastError: `could not switch the mode: ${errorText(error)}`, lastSwitchFailure: { message: errorText(error), unavailable: error instanceof ModeUnavailableError } };
+    }),
   },
 }).createMachine({
   id: 'bot',
-  context: ({ input }) => ({ restored: input.restored, pending: null, restoring: input.restored === 'running', cause: 'startup', lastError: null }),
+  context: ({ input }) => ({
+    restored: input.restored, pending: null, restoring: input.restored === 'running', cause: 'startup', lastError: null,
+    reconciled: false, lastStartFailure: null, lastSwitchFailure: null,
+  }),
   initial: 'restoring',
+  // targetless: a reconciliation's outcome is recorded in every state without leaving it
+  on: {
+    RECONCILED: { actions: 'markReconciled' },
+    RECONCILE_FAILED: { actions: 'markUnreconciled' },
+  },
   states: {
     /** transient: enter the persisted state; 'running' must earn its way back through reconciliation */
     restoring: {
@@ -104,21 +165,37 @@ export const botMachine = setup({
     },
     stopped: {
       on: {
-        START: { target: 'starting', actions: ['clearError', 'rememberCause'] },
+        START: { target: 'starting', actions: ['clearError', 'clearStartFailure', 'rememberCause'] },
         HALT: { target: 'committing', actions: ['clearError', { type: 'commit', params: { to: 'halted', revertTo: 'stopped' } }] },
+        SWITCH_MODE: { target: 'switchingMode', actions: ['clearError', 'clearSwitchFailure'] },
+      },
+    },
+    /** builds the new mode's broker and persists the mode (bot_config + journal); nothing interrupts it */
+    switchingMode: {
+      invoke: {
+        id: 'switchMode',
+        src: 'switchMode',
+        input: ({ event }) => {
+          const { from, to, cause } = event as Extract<BotEvent, { type: 'SWITCH_MODE' }>;
+          return { from, to, cause };
+        },
+        // the new account is not reconciled yet, whatever the old one was
+        onDone: { target: 'stopped', actions: 'markUnreconciled' },
+        onError: { target: 'stopped', actions: 'recordSwitchFailure' },
       },
     },
     starting: {
       invoke: {
+        id: 'reconcile',
         src: 'reconcile',
         input: ({ context }) => ({ restoring: context.restoring, cause: context.cause }),
-        onDone: { target: 'committing', actions: assign({
+        onDone: { target: 'committing', actions: ['markReconciled', assign({
           pending: ({ context }): PendingCommit => ({
             from: context.restoring ? 'running' : 'stopped', to: 'running', revertTo: 'stopped', event: 'START',
             cause: context.cause, reason: null, restoring: context.restoring,
           }),
-        }) },
-        onError: { target: 'stopped', actions: [assign({ lastError: ({ event }) => errorText(event.error) }), 'finishRestoring'] },
+        })] },
+        onError: { target: 'stopped', actions: ['recordStartFailure', 'finishRestoring'] },
       },
       on: {
         STOP: { target: 'committing', actions: [{ type: 'commit', params: { to: 'stopped', revertTo: 'stopped' } }] },
@@ -147,6 +224,7 @@ export const botMachine = setup({
     /** the transition is written (bot_config + journal) before the new state is entered */
     committing: {
       invoke: {
+        id: 'persist',
         src: 'persist',
         input: ({ context }) => {
           const { revertTo: _r, ...input } = context.pending as PendingCommit;
@@ -192,7 +270,7 @@ export function isStarting(snapshot: BotSnapshot): boolean {
   return snapshot.matches('committing') && snapshot.context.pending?.to === 'running' && snapshot.context.pending.event === 'START';
 }
 
-/** true while a transition is in flight (reconciling or persisting) */
+/** true while a transition is in flight (reconciling, persisting, switching the mode) */
 export function isSettling(snapshot: BotSnapshot): boolean {
-  return snapshot.matches('starting') || snapshot.matches('committing') || snapshot.matches('restoring');
+  return snapshot.matches('starting') || snapshot.matches('committing') || snapshot.matches('restoring') || snapshot.matches('switchingMode');
 }

@@ -1,51 +1,13 @@
 /**
  * The lifecycle statechart alone, with fake effects (no database, no broker): reconcile is a
  * deferred the test settles, persist records what it was asked to write (or fails on demand).
+ * The context it keeps, the mode switch and the coverage of every transition: bot-machine-paths.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { createActor, fromPromise, waitFor } from 'xstate';
 import type { BotState } from '../../src/domain/bot-config.js';
-import { botMachine, isSettling, isStarting, reportedState, type BotEvent, type PersistInput, type ReconcileInput } from '../../src/machines/bot.machine.js';
-
-interface Deferred { resolve: () => void; reject: (e: unknown) => void; input: ReconcileInput; signal: AbortSignal }
-
-function harness(restored: BotState, opts: { failPersist?: boolean } = {}) {
-  const persisted: PersistInput[] = [];
-  const reconciles: Deferred[] = [];
-  const machine = botMachine.provide({
-    actors: {
-      reconcile: fromPromise<void, ReconcileInput>(({ input, signal }) => new Promise<void>((resolve, reject) => { reconciles.push({ resolve, reject, input, signal }); })),
-      persist: fromPromise<void, PersistInput>(async ({ input }) => {
-        if (opts.failPersist) throw new Error('database down');
-        persisted.push(input);
-      }),
-    },
-  });
-  const actor = createActor(machine, { input: { restored } }).start();
-  const settled = () => waitFor(actor, (s) => !isSettling(s));
-  const state = () => reportedState(actor.getSnapshot());
-  return { actor, persisted, reconciles, settled, state };
-}
-
-const ev = {
-  START: { type: 'START', cause: 'test' },
-  PAUSE: { type: 'PAUSE', cause: 'test' },
-  RESUME: { type: 'RESUME', cause: 'test' },
-  STOP: { type: 'STOP', cause: 'test' },
-  HALT: { type: 'HALT', cause: 'test', reason: 'breaker' },
-  ACKNOWLEDGE_HALT: { type: 'ACKNOWLEDGE_HALT', cause: 'test' },
-} satisfies Record<BotEvent['type'], BotEvent>;
-
-async function driveTo(target: BotState) {
-  const h = harness(target === 'running' ? 'stopped' : target);
-  if (target === 'running') {
-    h.actor.send(ev.START);
-    h.reconciles[0]!.resolve();
-    await h.settled();
-    h.persisted.length = 0;
-  }
-  return h;
-}
+import { botMachine, isStarting, reportedState, type PersistInput, type ReconcileInput } from '../../src/machines/bot.machine.js';
+import { driveTo, ev, harness } from '../support/bot-machine-harness.js';
 
 describe('bot machine: restoring the persisted state', () => {
   it.each(['stopped', 'paused', 'halted'] as const)('comes back %s as it was, writing nothing', async (restored) => {
