@@ -1,4 +1,5 @@
 /** The mode guard: paper ↔ live only while stopped and flat, live only with confirm and credentials. */
+import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { insertTrade } from '../../src/adapters/postgres/index.js';
 import type { KeelBotControl } from '../../src/control/bot-control.js';
@@ -71,5 +72,22 @@ describe('control: mode guard', () => {
     const result = await control.setMode('paper', undefined, 'api');
     expect(result.ok && result.value.mode).toBe('paper');
     expect(h.switched).toEqual(['live', 'paper']);
+  });
+
+  it('puts the old mode\'s broker back when the new mode cannot be written, and answers the failure', async () => {
+    // the database refuses the write of a new mode (as a lost connection would), nothing else
+    await sql`create function refuse_mode_write() returns trigger language plpgsql as $$
+      begin if new.mode <> old.mode then raise exception 'mode write refused'; end if; return new; end $$`.execute(t.db);
+    await sql`create trigger refuse_mode_write before update on bot_config for each row execute function refuse_mode_write()`.execute(t.db);
+    try {
+      await expect(control.setMode('live', 'live', 'api')).rejects.toThrow(/mode write refused/);
+      expect(h.switched).toEqual(['live', 'paper']);
+      expect((await control.getConfig()).mode).toBe('paper');
+      expect(await journalOf(t, ['mode_changed'])).toEqual([]);
+      expect((await control.status()).state).toBe('stopped');
+    } finally {
+      await sql`drop trigger refuse_mode_write on bot_config`.execute(t.db);
+      await sql`drop function refuse_mode_write()`.execute(t.db);
+    }
   });
 });
