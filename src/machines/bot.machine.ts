@@ -123,6 +123,13 @@ export const botMachine = setup({
         reason: event.type === 'HALT' || event.type === 'PAUSE' ? event.reason ?? null : null, restoring: context.restoring,
       } satisfies PendingCommit,
     })),
+    /** a start earned by reconciliation: write running (a restored running is written as running → running) */
+    commitStart: assign({
+      pending: ({ context }): PendingCommit => ({
+        from: context.restoring ? 'running' : 'stopped', to: 'running', revertTo: 'stopped', event: 'START',
+        cause: context.cause, reason: null, restoring: context.restoring,
+      }),
+    }),
     clearPending: assign({ pending: null }),
     recordPersistError: assign({ lastError: ({ event }) => `could not persist the transition: ${errorText((event as { error?: unknown }).error)}` }),
     markReconciled: assign({ reconciled: true }),
@@ -189,12 +196,7 @@ export const botMachine = setup({
         id: 'reconcile',
         src: 'reconcile',
         input: ({ context }) => ({ restoring: context.restoring, cause: context.cause }),
-        onDone: { target: 'committing', actions: ['markReconciled', assign({
-          pending: ({ context }): PendingCommit => ({
-            from: context.restoring ? 'running' : 'stopped', to: 'running', revertTo: 'stopped', event: 'START',
-            cause: context.cause, reason: null, restoring: context.restoring,
-          }),
-        })] },
+        onDone: { target: 'committing', actions: ['markReconciled', 'commitStart'] },
         onError: { target: 'stopped', actions: ['recordStartFailure', 'finishRestoring'] },
       },
       on: {

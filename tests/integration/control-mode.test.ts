@@ -67,6 +67,22 @@ describe('control: mode guard', () => {
     expect((await reconciled).report.ok).toBe(true);
   });
 
+  it('reports the new account unreconciled until a reconciliation against it succeeds', async () => {
+    expect((await control.status()).reconciled).toBe(true);
+    h.sim.server.faults.failNext({}, { kind: 'status', status: 503 }, 100_000);
+    const retry = nextEvent(control, 'reconcile_failed', (e) => e.retryInMs !== null);
+    const result = await control.setMode('live', 'live', 'api');
+    expect(result.ok && result.value).toMatchObject({ mode: 'live', state: 'stopped', reconciled: false });
+    expect((await control.entryGate()).reconciled).toBe(false);
+    const { retryInMs } = await retry;
+    h.sim.server.faults.clearTransport();
+    const reconciled = nextEvent(control, 'reconciled', (e) => e.cause === 'mode_change');
+    h.clock.advance(retryInMs ?? 0);
+    await reconciled;
+    expect((await control.status()).reconciled).toBe(true);
+    expect((await control.act('start', 'api')).ok).toBe(true);
+  });
+
   it('switches back to paper without a confirmation', async () => {
     await control.setMode('live', 'live', 'api');
     const result = await control.setMode('paper', undefined, 'api');
