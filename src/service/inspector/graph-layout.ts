@@ -93,19 +93,22 @@ async function layoutStructure(elk: Elk, structure: MachineStructure, options: L
   const meta = new Map<string, { transitions: string[]; source: string; target: string; lines: string[] }>();
 
   const graphOptions = { ...ROOT_OPTIONS, ...options };
+  const childrenOf = new Map<string, GraphState[]>();
+  for (const state of structure.states) if (state.parent !== null) childrenOf.set(state.parent, [...(childrenOf.get(state.parent) ?? []), state]);
   const build = (state: GraphState, depth: number): ElkNode => {
+    const children = childrenOf.get(state.id) ?? [];
     const name = depth === 0 ? structure.machine : state.key;
     const lines = [...state.invokes.map((inv) => `invoke ${inv.src}`), ...(internal.get(state.id) ?? [])];
     const textWidth = Math.max(name.length * NAME_CHAR_PX, ...lines.map((l) => l.length * LINE_CHAR_PX));
     const header = NAME_PX + lines.length * LINE_PX;
     const node: LayoutNode = { id: state.id, kind: 'state', name, x: 0, y: 0, width: 0, height: 0, depth, stateType: state.type, lines };
     const elkNode: ElkNode = { id: elkId(state.id) };
-    if (state.children.length === 0) {
+    if (children.length === 0) {
       elkNode.width = Math.ceil(textWidth + 2 * PAD);
       elkNode.height = header + PAD;
     } else {
       elkNode.layoutOptions = { ...graphOptions, 'elk.padding': `[top=${header + 8},left=${PAD},bottom=${PAD},right=${PAD}]`, 'elk.nodeSize.minimum': `(${Math.ceil(textWidth + 2 * PAD)},${header})`, 'elk.nodeSize.constraints': 'MINIMUM_SIZE' };
-      elkNode.children = state.children.map((child) => build(child, depth + 1));
+      elkNode.children = children.map((child) => build(child, depth + 1));
       if (state.initial !== null) {
         const marker: LayoutNode = { id: `initial:${state.id}`, kind: 'initial', name: '', x: 0, y: 0, width: MARKER_PX, height: MARKER_PX, depth: depth + 1, stateType: null, lines: [] };
         const markerElk: ElkNode = { id: elkId(marker.id), width: MARKER_PX, height: MARKER_PX };
@@ -118,7 +121,7 @@ async function layoutStructure(elk: Elk, structure: MachineStructure, options: L
     info.set(elkNode.id, { node, elk: elkNode });
     return elkNode;
   };
-  const root = build(structure.root, 0);
+  const root = build(structure.states[0]!, 0);
 
   // one edge per (source, target): three events from `running` to `committing` are one arrow with three lines
   const grouped = new Map<string, { source: string; target: string; transitions: string[]; lines: string[] }>();
@@ -175,4 +178,16 @@ function elkId(stateId: string): string {
 
 function round(n: number | undefined): number {
   return Math.round((n ?? 0) * 10) / 10;
+}
+
+/** the graphs computed on first use and kept (machines do not change at run time); a failed layout is tried again next time */
+export function cachedMachineGraphs(machines: readonly AnyStateMachine[]): () => Promise<MachineGraph[]> {
+  let graphs: Promise<MachineGraph[]> | null = null;
+  return () => {
+    graphs ??= layoutMachines(machines).catch((error: unknown) => {
+      graphs = null;
+      throw error;
+    });
+    return graphs;
+  };
 }

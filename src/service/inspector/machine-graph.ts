@@ -31,17 +31,19 @@ export interface GraphTransition {
 export interface GraphState {
   id: string;
   key: string;
+  /** the enclosing state's id; null for the root */
+  parent: string | null;
   type: 'atomic' | 'compound' | 'parallel' | 'final' | 'history';
   /** the id of the initial child, for a compound state */
   initial: string | null;
   invokes: Array<{ id: string; src: string }>;
-  children: GraphState[];
 }
 
 export interface MachineStructure {
   /** the machine's id ('bot', 'position', …) */
   machine: string;
-  root: GraphState;
+  /** every state, the root ('') first, each before its children, siblings in declaration order */
+  states: GraphState[];
   transitions: GraphTransition[];
 }
 
@@ -67,25 +69,27 @@ interface TransitionLike {
 
 export function machineStructure(machine: AnyStateMachine): MachineStructure {
   const transitions: GraphTransition[] = [];
-  const root = walk(machine.root as unknown as NodeLike, machine.id, transitions);
-  return { machine: machine.id, root, transitions };
+  const states: GraphState[] = [];
+  walk(machine.root as unknown as NodeLike, null, machine.id, states, transitions);
+  return { machine: machine.id, states, transitions };
 }
 
-function walk(node: NodeLike, machineId: string, out: GraphTransition[]): GraphState {
+function walk(node: NodeLike, parent: string | null, machineId: string, states: GraphState[], out: GraphTransition[]): void {
   const id = pathId(node);
   const invokes = node.invoke.map((inv) => ({ id: inv.id, src: typeof inv.src === 'string' ? inv.src : inv.id }));
   const add = (t: TransitionLike) => out.push(transition(`${machineId}:${out.length}`, id, t, invokes));
   for (const list of node.transitions.values()) for (const t of list) add(t);
   for (const t of node.always ?? []) add(t);
   const initialTarget = node.initial?.target?.[0];
-  return {
+  states.push({
     id,
     key: node.path.length === 0 ? machineId : node.key,
+    parent,
     type: node.type,
     initial: node.type === 'compound' && initialTarget ? pathId(initialTarget) : null,
     invokes,
-    children: Object.values(node.states).map((child) => walk(child, machineId, out)),
-  };
+  });
+  for (const child of Object.values(node.states)) walk(child, id, machineId, states, out);
 }
 
 function transition(id: string, source: string, t: TransitionLike, invokes: GraphState['invokes']): GraphTransition {
