@@ -133,25 +133,24 @@ export function createInspector(options: InspectorOptions): Inspector {
     // state machines only: their logic has a root state node
     if (!logic || logic.root === undefined || typeof logic.id !== 'string') return;
     let tracked = live.get(ref.sessionId);
-    const now = options.clock.now();
     if (!tracked) {
+      const at = options.clock.now();
       tracked = {
-        actor: { id: ref.id, machine: logic.id, parentId: ref._parent?.id ?? null, state: [], status: 'active', tradeId: null, symbol: null, since: now, updatedAt: now },
+        actor: { id: ref.id, machine: logic.id, parentId: ref._parent?.id ?? null, state: [], status: 'active', tradeId: null, symbol: null, since: at, updatedAt: at },
         started: false,
         stateKey: '',
       };
       live.set(ref.sessionId, tracked);
     }
     const snapshot = inspection.snapshot as { value?: unknown; status?: string; context?: unknown };
-    const state = activeStates(snapshot.value);
-    const stateKey = state.join(',');
+    const value = snapshot.value;
+    // a flat machine's value is a string: its key needs no allocation
+    const stateKey = typeof value === 'string' ? value : activeStates(value).join(',');
     const a = tracked.actor;
     if (inspection.type === '@xstate.microstep') {
-      a.state = state;
-      a.updatedAt = now;
-      tracked.stateKey = stateKey;
+      move(tracked, value, stateKey, a.status);
       const taken = inspection._transitions.map((t) => ({
-        source: pathOf(t.source), targets: (t.target ?? []).map(pathOf), event: t.eventType,
+        source: pathOf(t.source), targets: t.target ? t.target.map(pathOf) : [], event: t.eventType,
       }));
       record(tracked, 'transition', inspection.event.type, taken);
       return;
@@ -160,19 +159,21 @@ export function createInspector(options: InspectorOptions): Inspector {
     if (!tracked.started) {
       tracked.started = true;
       identify(a, snapshot.context);
-      a.state = state;
-      a.status = status;
-      a.updatedAt = now;
-      tracked.stateKey = stateKey;
+      move(tracked, value, stateKey, status);
       record(tracked, 'started', inspection.event.type, []);
     } else if (status !== a.status || stateKey !== tracked.stateKey) {
-      a.state = state;
-      a.status = status;
-      a.updatedAt = now;
-      tracked.stateKey = stateKey;
+      move(tracked, value, stateKey, status);
       record(tracked, 'status', inspection.event.type, []);
     }
     if (status !== 'active') live.delete(ref.sessionId);
+  };
+
+  const move = (tracked: Tracked, value: unknown, stateKey: string, status: ActorStatus) => {
+    const a = tracked.actor;
+    if (stateKey !== tracked.stateKey || a.state.length === 0) a.state = typeof value === 'string' ? [value] : activeStates(value);
+    tracked.stateKey = stateKey;
+    a.status = status;
+    a.updatedAt = options.clock.now();
   };
 
   const observer: InspectionObserver = (inspection) => {
@@ -232,9 +233,17 @@ export function activeStates(value: unknown, prefix = ''): string[] {
   return out;
 }
 
+/** state nodes are shared by every actor of a machine: each one's path is joined once */
+const paths = new WeakMap<object, string>();
+
 function pathOf(node: unknown): string {
-  const path = (node as { path?: unknown }).path;
-  return Array.isArray(path) ? path.join('.') : '';
+  let id = paths.get(node as object);
+  if (id === undefined) {
+    const path = (node as { path?: unknown }).path;
+    id = Array.isArray(path) ? path.join('.') : '';
+    paths.set(node as object, id);
+  }
+  return id;
 }
 
 function statusOf(status: string | undefined): ActorStatus {
