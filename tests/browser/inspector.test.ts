@@ -76,8 +76,12 @@ describe('the Inspector view', () => {
 
     await sim.ask({ op: 'holdFills', on: false });
     await showsState('position', 'open');
-    const { trade } = (await keel.api('GET', `/api/trades/${tradeId}`)).body;
-    expect(trade.status).toBe('open');
+    // the machine is open at once; the row follows when the entry is written
+    const trade = await eventually(async () => {
+      const { trade: row } = (await keel.api('GET', `/api/trades/${tradeId}`)).body;
+      expect(row.status).toBe('open');
+      return row;
+    });
 
     // the hard stop (7 % under the entry) while fills are held: the exit order waits at the exchange
     await sim.ask({ op: 'holdFills', on: true });
@@ -89,11 +93,16 @@ describe('the Inspector view', () => {
     // the transition into exiting is the one animated
     await page.getByRole('img', { name: 'position statechart' }).locator('.sc-edge-last').first().waitFor(UI);
     await page.screenshot({ path: path.join(shots.dir, 'inspector-1280.png'), fullPage: true });
+    // at 375 px the drawings shrink to fit and the log scrolls inside its frame: the page itself does not overflow
+    await page.setViewportSize({ width: 375, height: 800 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await page.screenshot({ path: path.join(shots.dir, 'inspector-375.png'), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 800 });
 
     await sim.ask({ op: 'holdFills', on: false });
     await showsState('position', 'closed');
     await current().getByText('done').waitFor(UI);
-    expect((await keel.api('GET', `/api/trades/${tradeId}`)).body.trade).toMatchObject({ status: 'closed', exitReason: 'hard_stop' });
+    await eventually(async () => expect((await keel.api('GET', `/api/trades/${tradeId}`)).body.trade).toMatchObject({ status: 'closed', exitReason: 'hard_stop' }));
     // the event log lists the position's steps, latest first
     const log = page.getByRole('region', { name: /Events/ }).getByRole('table');
     await log.getByRole('row').filter({ hasText: `position:${tradeId}` }).first().waitFor(UI);
