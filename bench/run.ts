@@ -94,6 +94,10 @@ for (const c of cases) {
 const { runPositionBenchmarks } = await import('./positions.js');
 runPositionBenchmarks();
 
+// B9: the inspector's cost on a position lifecycle (bench/inspector.ts), same `npm run bench`
+const { runInspectorBenchmarks } = await import('./inspector.js');
+runInspectorBenchmarks();
+
 // B6: tick → order POST and signal → order POST latency (bench/latency.ts), same `npm run bench`
 const { runLatencyBenchmarks } = await import('./latency.js');
 await runLatencyBenchmarks();

@@ -14,6 +14,8 @@ import type { Clock } from '../ports/clock.port.js';
 import { bearerAuth } from './bearer-auth.middleware.js';
 import { createEventHub, type EventHub } from './live/event-hub.js';
 import { eventsRoutes } from './routes/events.routes.js';
+import { inspectorRoutes, type InspectorRoutesDeps } from './routes/inspector.routes.js';
+import { createInspector } from '../service/inspector/inspector.js';
 import { sessionRoutes } from './routes/session.routes.js';
 import { webRoutes } from './routes/web.routes.js';
 import { createSessionStore } from './session-store.js';
@@ -48,6 +50,9 @@ export interface AppDeps {
   clock?: Clock;
   /** what GET /api/events streams; default a hub nobody publishes to (status heartbeats only) */
   events?: EventHub;
+  /** what /api/inspector serves: the inspector the machines' actors report to, and the machines' graphs;
+   *  default an inspector nobody reports to and no machines */
+  inspector?: Omit<InspectorRoutesDeps, 'clock'>;
   /** GET /metrics serves this registry's Prometheus text (behind the bearer token); absent = no route */
   metrics?: MetricsSource;
 }
@@ -87,5 +92,6 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/api/performance', performanceRoutes(deps.pipeline));
   app.route('/api/bot', botRoutes(deps.control));
   app.route('/api/reconciliation', reconciliationRoutes(deps.control));
+  app.route('/api/inspector', inspectorRoutes({ clock, ...(deps.inspector ?? { inspector: createInspector({ clock }), machines: async () => [] }) }));
   return app;
 }

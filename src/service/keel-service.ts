@@ -19,7 +19,7 @@
  * writer's supervisor and control, the guard and the lease (released only after every write), the
  * broker streams, the database.
  * Invariant: whatever was started is stopped again if a later step fails.
- * Over 300 lines (≈ 305): the composition root reads top to bottom in start order, and its stop
+ * Over 300 lines (≈ 310): the composition root reads top to bottom in start order, and its stop
  * stack must see every step; splitting it would scatter the order this comment describes.
  */
 import { createNotifier } from '../adapters/notify/index.js';
@@ -54,6 +54,7 @@ import { withUnattendedCount } from './attended-control.js';
 import { StreamHealthMonitor } from './stream-health.monitor.js';
 import { BrokerSwitch } from './broker-switch.js';
 import { createWriterRole } from './writer-role.js';
+import { createKeelInspector } from './inspector/keel-inspector.js';
 import { createPromMetrics, type PromMetrics } from '../adapters/metrics/prom-metrics.js';
 import { warnOf, type Logger, type Warn } from '../ports/logger.port.js';
 import { bridgeControlEvents, bridgePipelineEvents, bridgePositionEvents, bridgeStreams } from './metrics-bridge.js';
@@ -159,7 +160,9 @@ export async function startKeel(config: KeelConfig, deps: KeelServiceDeps): Prom
       await lease.close();
     });
 
-    const supervisor = createPositionSupervisor({ db, clock, adapters: () => brokers.adapters, warn: warn.positions });
+    // the live statecharts: every machine actor reports to it (always on: O(1) per step)
+    const inspection = createKeelInspector(clock, warn.service);
+    const supervisor = createPositionSupervisor({ db, clock, adapters: () => brokers.adapters, warn: warn.positions, inspect: inspection.inspector.observer });
     const positionMetrics = bridgePositionEvents(supervisor.events$, supervisor, clock, metrics);
     stack.push(async () => positionMetrics.unsubscribe());
     const readOnly = createReadOnlyControl({ db, clock });
@@ -211,6 +214,7 @@ export async function startKeel(config: KeelConfig, deps: KeelServiceDeps): Prom
           broker: () => brokers.broker,
           switchBroker: (mode) => brokers.switchTo(mode),
           reconcileRetry: { baseMs: 1_000, maxMs: 60_000 },
+          inspect: inspection.inspector.observer,
         });
         bridgeControlEvents(writing.events$, metrics, async () => (await writing.status()).stateReason.code);
         return withUnattendedCount(writing, supervisor, () => brokers.rateLimitedUntil(), () => pipeline.account.peek(), () => streamHealth.current());
@@ -232,7 +236,7 @@ export async function startKeel(config: KeelConfig, deps: KeelServiceDeps): Prom
     stack.push(() => feed.stop());
     const app = createApp({
       control, pipeline, apiToken: token.token, writes: () => guard?.role() === 'writer', starting, clock, events,
-      logError: (error) => warn.http('unexpected error', error), metrics,
+      logError: (error) => warn.http('unexpected error', error), metrics, inspector: inspection,
     });
     const server = await listen(app.fetch, config.port, config.host);
     stack.push(() => closeServer(server));

@@ -17,6 +17,7 @@ import { Settings } from './settings.js';
 import { ApprovalsView } from './approvals-view.js';
 import { SignalsView } from './signals-view.js';
 import { Performance } from './performance.js';
+import { Inspector } from './inspector.js';
 
 // a view with a `component` renders it (its own loading, error and empty states); one without shows `empty`
 const VIEWS = [
@@ -27,6 +28,7 @@ const VIEWS = [
   { id: 'journal', name: 'Journal', component: ({ arg }) => (arg ? html`<${TradePage} id=${arg} />` : html`<${Journal} />`) },
   { id: 'performance', name: 'Performance', component: Performance },
   { id: 'settings', name: 'Settings', component: Settings },
+  { id: 'inspector', name: 'Inspector', component: Inspector },
 ];
 
 /** 'checking' until GET /api/session answers, then 'in' or 'out' */

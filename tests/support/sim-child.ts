@@ -34,7 +34,9 @@ export type SimChildRequest =
   /** order POSTs are processed again (the scripted 503s are forgotten) */
   | { op: 'acceptOrders' }
   /** the status of every POST /v2/orders the exchange saw, in order (null: not answered) */
-  | { op: 'orderPosts' };
+  | { op: 'orderPosts' }
+  /** orders are accepted but not filled while on; off fills what waits at once */
+  | { op: 'holdFills'; on: boolean };
 
 const SYNC_EVERY_MS = 100;
 const NO_WALK_MS = 1e12;
@@ -119,6 +121,7 @@ async function main(): Promise<void> {
       case 'refuseExits': refuseStage = 'entry'; return null;
       case 'acceptOrders': refuseStage = 'off'; sim.faults.clearTransport(); return null;
       case 'orderPosts': return orderPosts;
+      case 'holdFills': core.faults.holdFills(m.on); if (!m.on) core.sync(); return null;
     }
   };
   process.on('message', (raw) => {

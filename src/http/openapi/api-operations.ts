@@ -9,6 +9,7 @@ import { cancelFlattenSchema } from '../routes/bot.routes.js';
 import { signInSchema } from '../routes/session.routes.js';
 import { performanceDailyQuerySchema, performanceQuerySchema, performanceTodayQuerySchema } from '../performance.schema.js';
 import { approveBodySchema, emergencyStopSchema, rejectBodySchema, signalInputSchema, signalQuerySchema, tradeQuerySchema } from '../signal.schema.js';
+import { INSPECTOR_OPERATIONS } from './inspector-operations.js';
 import { refused, type ApiOperation } from './openapi-operation.js';
 import * as ex from './openapi-examples.js';
 import * as s from './response.schemas.js';
@@ -212,4 +213,5 @@ export const API_OPERATIONS: ApiOperation[] = [
     query: performanceTodayQuerySchema,
     responses: { 200: { description: 'today so far', schema: s.todayPerformanceSchema } },
   },
+  ...INSPECTOR_OPERATIONS,
 ];

@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import packageJson from '../../../package.json' with { type: 'json' };
 import { API_OPERATIONS, REQUEST_COMPONENTS } from './api-operations.js';
+import { INSPECTOR_COMPONENTS } from './inspector-operations.js';
 import { refused, type Answer, type ApiOperation } from './openapi-operation.js';
 import { RESPONSE_COMPONENTS } from './response.schemas.js';
 
@@ -34,6 +35,7 @@ const TAGS = [
   { name: 'reference', description: 'this document and its reference page (no token), Prometheus metrics (token)' },
   { name: 'dashboard', description: 'the web page and its files (no token; the page signs in)' },
   { name: 'session', description: "the dashboard's sign-in and its live event stream" },
+  { name: 'inspector', description: 'the statecharts and their live actors, step by step' },
 ];
 
 const SHARED = {
@@ -55,7 +57,7 @@ export function openApiPath(honoPath: string): string {
 function buildComponents(): { schemas: Record<string, JsonObject>; ref: (schema: z.ZodType) => JsonObject } {
   const registry = z.registry<{ id: string }>();
   const ids = new Map<z.ZodType, string>();
-  for (const [id, schema] of Object.entries({ ...RESPONSE_COMPONENTS, ...REQUEST_COMPONENTS })) {
+  for (const [id, schema] of Object.entries({ ...RESPONSE_COMPONENTS, ...INSPECTOR_COMPONENTS, ...REQUEST_COMPONENTS })) {
     registry.add(schema, { id });
     ids.set(schema, id);
   }
