@@ -8,7 +8,7 @@
  */
 import { merge, type Observable } from 'rxjs';
 import type { PositionEvent } from '../actors/position-supervisor.types.js';
-import type { ControlEvent } from '../control/bot-control.js';
+import type { ControlEvent } from '../control/lifecycle/bot-control.js';
 import type { PipelineEvent } from '../control/pipeline/pipeline-runtime.js';
 import type { EventHub } from '../http/live/event-hub.js';
 

@@ -22,8 +22,8 @@ import { StreamGapMonitor, type StreamGapReport, type StreamGapSettings } from '
 import type { BrokerPort } from '../ports/broker.port.js';
 import { isRegularSessionOpen } from '../core/calendar/nyse-calendar.js';
 import { nyseSession } from '../control/safety/nyse-session.js';
-import type { KeelBotControl } from '../control/bot-control.js';
-import { SAFETY_CAUSE } from '../control/lifecycle-effects.js';
+import type { KeelBotControl } from '../control/lifecycle/bot-control.js';
+import { SAFETY_CAUSE } from '../control/lifecycle/lifecycle-effects.js';
 import type { KeelPipeline } from '../control/pipeline/signal-service.js';
 import { BreakerMonitor } from '../control/safety/breaker-monitor.js';
 import { DailyResetScheduler } from '../control/safety/daily-reset.js';

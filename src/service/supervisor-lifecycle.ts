@@ -15,7 +15,7 @@
 import { concatMap, defer, EMPTY, filter, map, type Observable, type Subscription } from 'rxjs';
 import type { ExitRuleSettings, PositionEvent, PositionSupervisor } from '../actors/position-supervisor.types.js';
 import type { ReconcileFinding } from '../domain/reconciliation.js';
-import type { ControlEvent } from '../control/bot-control.js';
+import type { ControlEvent } from '../control/lifecycle/bot-control.js';
 import type { BotState } from '../domain/bot-config.js';
 
 export type SupervisorCommand = 'start' | 'stop' | 'settings' | 'reconciled';

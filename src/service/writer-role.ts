@@ -1,6 +1,6 @@
 /**
  * What this instance starts when it becomes the writer (it holds the single-writer lease)
- * and what it drops when it stops being one. The writer guard (control/writer-guard.ts)
+ * and what it drops when it stops being one. The writer guard (control/instance/writer-guard.ts)
  * decides WHEN; this decides WHAT.
  * Invariants:
  *  - transitions run one at a time, in the order they were asked for: a takeover waits until the
@@ -20,9 +20,9 @@
 import type { Subscription } from 'rxjs';
 import type { PositionSupervisor } from '../actors/position-supervisor.types.js';
 import { appendJournal, type Db } from '../adapters/postgres/index.js';
-import type { KeelBotControl } from '../control/bot-control.js';
+import type { KeelBotControl } from '../control/lifecycle/bot-control.js';
 import type { KeelPipeline } from '../control/pipeline/signal-service.js';
-import type { SwappableControl } from '../control/swappable-control.js';
+import type { SwappableControl } from '../control/instance/swappable-control.js';
 import type { JournalInput } from '../domain/journal.js';
 import type { Clock } from '../ports/clock.port.js';
 import { driveSupervisor, settleFlatExits } from './supervisor-lifecycle.js';

@@ -12,7 +12,7 @@ import { Decimal } from '../../domain/money.js';
 import type { EpochMs } from '../../domain/time.js';
 import type { Trade } from '../../domain/trade.js';
 import type { ArmedPosition } from '../../actors/position-supervisor.types.js';
-import type { ActiveTrade } from '../pipeline.types.js';
+import type { ActiveTrade } from './pipeline.types.js';
 import type { PipelineDeps } from './pipeline-deps.js';
 import { listTrades } from './repos.js';
 

@@ -8,7 +8,7 @@
 import type { CheckVerdict, Denial } from '../../domain/denial.js';
 import type { SignalAnswer, SignalRecord, SizeDecision } from '../../domain/signal.js';
 import { needsBroker } from './entry-context.js';
-import type { ControlResult } from '../bot-control.types.js';
+import type { ControlResult } from '../lifecycle/bot-control.types.js';
 import { persistEntry } from './entry-executor.js';
 import { evaluateAfterBrokerRead, evaluateSignal } from './evaluate-signal.js';
 import type { PipelineRuntime } from './pipeline-runtime.js';

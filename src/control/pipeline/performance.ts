@@ -11,7 +11,7 @@ import { dailyRow, reportFromFacts } from '../../core/analytics/report.js';
 import type { TradingModeName } from '../../domain/bot-config.js';
 import { addDays, etDate } from '../../domain/market-time.js';
 import { ZERO } from '../../domain/money.js';
-import type { DailyPerformanceAnswer, PerformanceAnswer, PerformanceRequest, PerformanceWindow, TodayPerformance } from '../pipeline.types.js';
+import type { DailyPerformanceAnswer, PerformanceAnswer, PerformanceRequest, PerformanceWindow, TodayPerformance } from './pipeline.types.js';
 import type { PipelineRuntime } from './pipeline-runtime.js';
 
 export const DEFAULT_WINDOW_DAYS = 30;

@@ -14,7 +14,7 @@ import type { SignalAnswer, SignalInput, SignalStatus } from '../../domain/signa
 import { evaluateSignal } from './evaluate-signal.js';
 import type { PipelineRuntime } from './pipeline-runtime.js';
 import { getSignal } from './repos.js';
-import type { SignalEvaluation } from '../pipeline.types.js';
+import type { SignalEvaluation } from './pipeline.types.js';
 import { queueDecision } from './decide-signal.js';
 import { answerOf, baseRecord, EMERGENCY_DENIAL, statusFor, store } from './signal-record.js';
 import { randomUUID } from 'node:crypto';

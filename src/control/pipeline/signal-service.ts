@@ -9,9 +9,9 @@
  * signal's POST is never abandoned mid-way).
  */
 import type { Observable, Subscription } from 'rxjs';
-import type { EmergencyStopReport, PipelineControl } from '../pipeline.types.js';
+import type { EmergencyStopReport, PipelineControl } from './pipeline.types.js';
 import { approveSignal, expirePending, rejectSignal, runExpirySweep } from './approvals.js';
-import { emergencyStop, runQueuedFlatten } from './emergency-stop.js';
+import { emergencyStop, runQueuedFlatten } from '../kill-switch/emergency-stop.js';
 import type { PipelineDeps } from './pipeline-deps.js';
 import { PipelineRuntime, type PipelineEvent } from './pipeline-runtime.js';
 import { ingestSignal, whatIf } from './signal-intake.js';

@@ -15,7 +15,7 @@
  *  - no broker adapter for the mode: nothing is compared;
  *  - runs are serialized, in call order.
  */
-import { PeriodicJob } from './periodic-job.js';
+import { PeriodicJob } from '../jobs/periodic-job.js';
 import type { SupervisorProtection } from '../../actors/position-supervisor.types.js';
 import { compareHealth, confirmMismatches, describeMismatch, type HealthMismatch, type HealthSnapshot } from '../../core/safety/health-compare.js';
 import type { JournalInput } from '../../domain/journal.js';

@@ -17,7 +17,7 @@
  *  - outside running/paused nothing is checked and every episode is forgotten;
  *  - checks run one at a time, in call order.
  */
-import { PeriodicJob } from './periodic-job.js';
+import { PeriodicJob } from '../jobs/periodic-job.js';
 import type { SupervisorProtection } from '../../actors/position-supervisor.types.js';
 import { judgeProtection, type ViolationTrack, type WatchdogBounds, type WatchdogViolation } from '../../core/safety/watchdog-rules.js';
 import type { BotState } from '../../domain/bot-config.js';

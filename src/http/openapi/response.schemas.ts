@@ -8,8 +8,8 @@
  * every one of them beside the domain type it must cover.
  */
 import { z } from 'zod';
-import { BOT_ACTIONS, type BotStatus, type CancelledFlatten, type HealthReport } from '../../control/bot-control.types.js';
-import type { DailyPerformanceAnswer, EmergencyStopReport, Page, PerformanceAnswer, SignalEvaluation, TodayPerformance, TradeDetail } from '../../control/pipeline.types.js';
+import { BOT_ACTIONS, type BotStatus, type CancelledFlatten, type HealthReport } from '../../control/lifecycle/bot-control.types.js';
+import type { DailyPerformanceAnswer, EmergencyStopReport, Page, PerformanceAnswer, SignalEvaluation, TodayPerformance, TradeDetail } from '../../control/pipeline/pipeline.types.js';
 import { BOT_STATES, BREAKER_LEVELS, EXECUTION_MODES, SIZING_MODES, TRADING_MODES, type BotConfig } from '../../domain/bot-config.js';
 import { DENIAL_CODES } from '../../domain/denial.js';
 import { STATE_REASON_CODES } from '../../domain/state-reason.js';

@@ -8,9 +8,9 @@
  *    caller passes null when nothing watches open positions (the bot is stopped with some open);
  *  - buyingPower is the broker's figure at asOf: entries Keel reserved since are not subtracted.
  */
-import type { Decimal } from '../domain/money.js';
-import type { EpochMs } from '../domain/time.js';
-import type { AccountReading } from './pipeline/account-cache.js';
+import type { Decimal } from '../../domain/money.js';
+import type { EpochMs } from '../../domain/time.js';
+import type { AccountReading } from './account-cache.js';
 
 export interface AccountSummary {
   equity: Decimal;

@@ -5,10 +5,10 @@
  * exit's ET date in the same transaction (round trip when entry and exit share that date);
  * nothing here talks to the broker.
  */
-import { etDate } from '../domain/market-time.js';
-import type { ReconcileFinding } from '../domain/reconciliation.js';
-import type { Trade } from '../domain/trade.js';
-import { addToDailyStats, appendJournal, insertTrade, updateTrade, type DbOrTrx } from './persistence.js';
+import { etDate } from '../../domain/market-time.js';
+import type { ReconcileFinding } from '../../domain/reconciliation.js';
+import type { Trade } from '../../domain/trade.js';
+import { addToDailyStats, appendJournal, insertTrade, updateTrade, type DbOrTrx } from '../persistence.js';
 
 const CAUSE = 'reconciliation';
 

@@ -2,15 +2,15 @@
  * CONTRACT: the trading pipeline as the HTTP layer sees it (signals in, trades out, kill switch).
  * Like BotControl: answers are values; refusals carry a code and change nothing.
  */
-import type { BotState, TradingModeName } from '../domain/bot-config.js';
-import type { DailyRow, PerformanceReport } from '../core/analytics/analytics.types.js';
-import type { CheckVerdict, Denial } from '../domain/denial.js';
-import type { JournalEntry } from '../domain/journal.js';
-import type { Decimal } from '../domain/money.js';
-import type { EpochMs } from '../domain/time.js';
-import type { SignalAnswer, SignalInput, SignalRecord, SignalStatus, SizeDecision } from '../domain/signal.js';
-import type { ExitReason, Trade, TradeStatus } from '../domain/trade.js';
-import type { ControlResult } from './bot-control.types.js';
+import type { BotState, TradingModeName } from '../../domain/bot-config.js';
+import type { DailyRow, PerformanceReport } from '../../core/analytics/analytics.types.js';
+import type { CheckVerdict, Denial } from '../../domain/denial.js';
+import type { JournalEntry } from '../../domain/journal.js';
+import type { Decimal } from '../../domain/money.js';
+import type { EpochMs } from '../../domain/time.js';
+import type { SignalAnswer, SignalInput, SignalRecord, SignalStatus, SizeDecision } from '../../domain/signal.js';
+import type { ExitReason, Trade, TradeStatus } from '../../domain/trade.js';
+import type { ControlResult } from '../lifecycle/bot-control.types.js';
 
 export interface Page<T> {
   items: T[];

@@ -17,26 +17,26 @@
  */
 import { Subject, type Observable } from 'rxjs';
 import { createActor, waitFor, type Actor } from 'xstate';
-import type { InspectionObserver } from '../ports/inspection.port.js';
-import { forceCloseAtOn } from '../core/calendar/force-close.js';
-import type { MarketClock } from '../domain/account.js';
-import type { BotConfig, BotSettings, BotState, TradingModeName } from '../domain/bot-config.js';
-import { etDate } from '../domain/market-time.js';
-import { ZERO } from '../domain/money.js';
-import type { ReconciliationReport } from '../domain/reconciliation.js';
-import { stateReasonView } from '../domain/state-reason.js';
-import { botMachine, isSettling, isStarting, reportedState, type BotEvent, type BotSnapshot } from '../machines/bot.machine.js';
-import type { BrokerPort } from '../ports/broker.port.js';
-import type { Clock, Random } from '../ports/clock.port.js';
+import type { InspectionObserver } from '../../ports/inspection.port.js';
+import { forceCloseAtOn } from '../../core/calendar/force-close.js';
+import type { MarketClock } from '../../domain/account.js';
+import type { BotConfig, BotSettings, BotState, TradingModeName } from '../../domain/bot-config.js';
+import { etDate } from '../../domain/market-time.js';
+import { ZERO } from '../../domain/money.js';
+import type { ReconciliationReport } from '../../domain/reconciliation.js';
+import { stateReasonView } from '../../domain/state-reason.js';
+import { botMachine, isSettling, isStarting, reportedState, type BotEvent, type BotSnapshot } from '../../machines/bot.machine.js';
+import type { BrokerPort } from '../../ports/broker.port.js';
+import type { Clock, Random } from '../../ports/clock.port.js';
 import { BOT_ACTIONS, type BotAction, type BotControl, type BotStatus, type CancelledFlatten, type ControlResult, type MarketView } from './bot-control.types.js';
 import { probeHealth } from './health-probe.js';
 import { ACTION_TARGET, actionEvent, ok, refuse } from './control-results.js';
 import { persistEffect, reconcileEffect, ReconcileFailedError } from './lifecycle-effects.js';
 import { createMarketClockCache } from './market-clock.cache.js';
-import { appendJournal, getDailyStats, getFlattenQueue, listTrades, loadBotConfig, loadStateRecord, saveBotMode, saveBotSettings, type Db } from './persistence.js';
-import { BLOCKED_BY_QUEUED_FLATTEN, cancelFlatten, nothingQueued, refuseWhileFlattenQueued } from './queued-flatten.js';
-import { reconcileUntilSuccess, type RetryPolicy } from './reconcile-retry.js';
-import { createReconciliationService } from './reconciliation.service.js';
+import { appendJournal, getDailyStats, getFlattenQueue, listTrades, loadBotConfig, loadStateRecord, saveBotMode, saveBotSettings, type Db } from '../persistence.js';
+import { BLOCKED_BY_QUEUED_FLATTEN, cancelFlatten, nothingQueued, refuseWhileFlattenQueued } from '../kill-switch/flatten-queue.js';
+import { reconcileUntilSuccess, type RetryPolicy } from '../reconcile/reconcile-retry.js';
+import { createReconciliationService } from '../reconcile/reconciliation.service.js';
 
 export interface BotControlDeps {
   db: Db;

@@ -1,7 +1,7 @@
 /**
  * The kill switch (POST /api/bot/emergency-stop): halt → cancel every open order and await the
  * broker's acknowledgements → optionally flatten (outside market hours: queued for the open) →
- * poll the broker until Keel is flat, or report what is left. Steps live in ./kill-switch/.
+ * poll the broker until Keel is flat, or report what is left. Steps live beside it in this folder.
  * Invariants:
  *  - nothing can race it: the in-process emergency flag (read first by every entry path) is set
  *    synchronously before the first await, then the halt is persisted (the latch), then every entry
@@ -12,7 +12,7 @@
  *  - the bot stays halted: only acknowledge-halt (→ stopped) and start leave it; halted keeps the
  *    position supervisor running, so kill_switch exits fill and close their trades. While a flatten
  *    is queued for the open the control refuses start and resume (FLATTEN_QUEUED,
- *    control/queued-flatten.ts): the flatten exits every Keel position, so none may be opened
+ *    flatten-queue.ts): the flatten exits every Keel position, so none may be opened
  *    before it ran or the trader withdrew it (DELETE /api/bot/flatten-queue). With closePositions the
  *    flatten is marked pending right after the halt, so that also holds while the kill switch runs
  *    (a trader acknowledging mid-way); carried out now, the mark is cleared; failed, it stays;
@@ -22,14 +22,14 @@
  *    closed and left, and every problem on the way.
  */
 import type { EpochMs } from '../../domain/time.js';
-import type { EmergencyStopReport } from '../pipeline.types.js';
+import type { EmergencyStopReport } from '../pipeline/pipeline.types.js';
 import { clearFlattenQueue, getFlattenQueue, queueFlatten } from '../../adapters/postgres/flatten-queue.repo.js';
-import type { PipelineRuntime } from './pipeline-runtime.js';
-import { KILL_SWITCH_HALT } from '../lifecycle-effects.js';
-import { cancelAndAwait, type CancelPhase } from './kill-switch/cancel-orders.js';
-import { flattenOrQueue, positionsNow, type FlattenPart } from './kill-switch/flatten.js';
-import { journalStep, waitBudgetMs } from './kill-switch/kill-switch-journal.js';
-import { errorText } from './kill-switch/poll-until.js';
+import type { PipelineRuntime } from '../pipeline/pipeline-runtime.js';
+import { KILL_SWITCH_HALT } from '../lifecycle/lifecycle-effects.js';
+import { cancelAndAwait, type CancelPhase } from './cancel-orders.js';
+import { flattenOrQueue, positionsNow, type FlattenPart } from './flatten.js';
+import { journalStep, waitBudgetMs } from './kill-switch-journal.js';
+import { errorText } from './poll-until.js';
 
 export async function emergencyStop(rt: PipelineRuntime, opts: { closePositions: boolean }, cause: string): Promise<EmergencyStopReport> {
   rt.emergency = true;

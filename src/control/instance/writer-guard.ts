@@ -12,8 +12,8 @@
  *  - stop() aborts the wait, releases the lease and leaves the role 'read_only'; it does not wait
  *    for an onAcquired still running (that one sees its signal aborted).
  */
-import type { Clock } from '../ports/clock.port.js';
-import type { WriterLease } from '../ports/writer-lease.port.js';
+import type { Clock } from '../../ports/clock.port.js';
+import type { WriterLease } from '../../ports/writer-lease.port.js';
 
 export type WriterRole = 'writer' | 'read_only' | 'lost';
 

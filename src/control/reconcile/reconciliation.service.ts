@@ -5,15 +5,15 @@
  * a failed run changes no trade — it only records a failed report and a reconciliation_failed entry;
  * the report of every run, good or bad, is what lastReport() answers.
  */
-import { reconcile } from '../core/reconcile/reconcile.js';
-import { BrokerError } from '../domain/broker-error.js';
-import type { ReconciliationReport } from '../domain/reconciliation.js';
-import { LIVE_TRADE_STATUSES } from '../domain/trade.js';
-import type { BrokerPort } from '../ports/broker.port.js';
-import type { Clock } from '../ports/clock.port.js';
+import { reconcile } from '../../core/reconcile/reconcile.js';
+import { BrokerError } from '../../domain/broker-error.js';
+import type { ReconciliationReport } from '../../domain/reconciliation.js';
+import { LIVE_TRADE_STATUSES } from '../../domain/trade.js';
+import type { BrokerPort } from '../../ports/broker.port.js';
+import type { Clock } from '../../ports/clock.port.js';
 import { applyFindings } from './apply-findings.js';
 import { gatherBrokerSnapshot } from './broker-snapshot.js';
-import { appendJournal, lastReconciliationReport, listTrades, saveReconciliationReport, type Db } from './persistence.js';
+import { appendJournal, lastReconciliationReport, listTrades, saveReconciliationReport, type Db } from '../persistence.js';
 
 export interface ReconcileOutcome {
   report: ReconciliationReport;

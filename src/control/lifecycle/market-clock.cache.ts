@@ -6,9 +6,9 @@
  * read must not queue behind a window that can take a minute to reset.
  * The whole clock is kept (next open and close too): the status shows countdowns from it.
  */
-import type { MarketClock } from '../domain/account.js';
-import type { BrokerPort } from '../ports/broker.port.js';
-import type { Clock } from '../ports/clock.port.js';
+import type { MarketClock } from '../../domain/account.js';
+import type { BrokerPort } from '../../ports/broker.port.js';
+import type { Clock } from '../../ports/clock.port.js';
 
 export interface MarketClockCache {
   isOpen(): Promise<boolean | null>;

@@ -6,11 +6,11 @@
  * answer is a request accepted, not a cancel done); bracket legs count like their parents (the
  * list is read nested and flattened); whatever is still open at the deadline is reported by id.
  */
-import { isTerminalStatus, type Order } from '../../../domain/order.js';
-import type { EpochMs } from '../../../domain/time.js';
-import type { BrokerPort } from '../../../ports/broker.port.js';
-import type { Clock } from '../../../ports/clock.port.js';
-import type { EmergencyStopReport } from '../../pipeline.types.js';
+import { isTerminalStatus, type Order } from '../../domain/order.js';
+import type { EpochMs } from '../../domain/time.js';
+import type { BrokerPort } from '../../ports/broker.port.js';
+import type { Clock } from '../../ports/clock.port.js';
+import type { EmergencyStopReport } from '../pipeline/pipeline.types.js';
 import { errorText, pollUntil } from './poll-until.js';
 
 export type CancelPhase = Pick<EmergencyStopReport, 'cancelledOrders' | 'cancelled' | 'stillOpen' | 'problems'>;

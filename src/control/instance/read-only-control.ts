@@ -17,15 +17,15 @@
  */
 import { sql } from 'kysely';
 import { Subject } from 'rxjs';
-import type { BotConfig } from '../domain/bot-config.js';
-import { etDate } from '../domain/market-time.js';
-import { ZERO } from '../domain/money.js';
-import { stateReasonView } from '../domain/state-reason.js';
-import type { Clock } from '../ports/clock.port.js';
-import type { ControlEvent, EntryGate, KeelBotControl } from './bot-control.js';
-import type { BotStatus, ControlResult, HealthReport } from './bot-control.types.js';
-import { refuse } from './control-results.js';
-import { getDailyStats, getFlattenQueue, lastReconciliationReport, listTrades, loadBotConfig, loadStateRecord, type Db } from './persistence.js';
+import type { BotConfig } from '../../domain/bot-config.js';
+import { etDate } from '../../domain/market-time.js';
+import { ZERO } from '../../domain/money.js';
+import { stateReasonView } from '../../domain/state-reason.js';
+import type { Clock } from '../../ports/clock.port.js';
+import type { ControlEvent, EntryGate, KeelBotControl } from '../lifecycle/bot-control.js';
+import type { BotStatus, ControlResult, HealthReport } from '../lifecycle/bot-control.types.js';
+import { refuse } from '../lifecycle/control-results.js';
+import { getDailyStats, getFlattenQueue, lastReconciliationReport, listTrades, loadBotConfig, loadStateRecord, type Db } from '../persistence.js';
 
 export const ANOTHER_INSTANCE_MESSAGE = 'another Keel instance holds the writer lease on this database; this one is read-only until it stops';
 

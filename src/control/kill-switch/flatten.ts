@@ -9,17 +9,17 @@
  *    Clock; anything short of that is 'incomplete' with the positions left named;
  *  - a flatten carried out now clears any queued one (one that failed outright leaves it); a
  *    closed market queues it (idempotent); while it is queued the control refuses start/resume
- *    (FLATTEN_QUEUED) and DELETE /api/bot/flatten-queue withdraws it (control/queued-flatten.ts);
+ *    (FLATTEN_QUEUED) and DELETE /api/bot/flatten-queue withdraws it (flatten-queue.ts);
  *  - exits need the supervisor running: a halted bot keeps it running (supervisor-lifecycle.ts);
  *    a bot acknowledged back to stopped has it stopped, so it is started for the flatten and
  *    stopped again only if the bot is still stopped (and not starting) afterwards.
  */
-import type { BrokerPort } from '../../../ports/broker.port.js';
-import { clearFlattenQueue, queueFlatten } from '../../../adapters/postgres/flatten-queue.repo.js';
-import { LIVE_TRADE_STATUSES } from '../../../domain/trade.js';
-import type { EmergencyStopReport } from '../../pipeline.types.js';
-import type { PipelineRuntime } from '../pipeline-runtime.js';
-import { listTrades } from '../repos.js';
+import type { BrokerPort } from '../../ports/broker.port.js';
+import { clearFlattenQueue, queueFlatten } from '../../adapters/postgres/flatten-queue.repo.js';
+import { LIVE_TRADE_STATUSES } from '../../domain/trade.js';
+import type { EmergencyStopReport } from '../pipeline/pipeline.types.js';
+import type { PipelineRuntime } from '../pipeline/pipeline-runtime.js';
+import { listTrades } from '../pipeline/repos.js';
 import { journalStep, waitBudgetMs } from './kill-switch-journal.js';
 import { errorText, pollUntil } from './poll-until.js';
 import { claimsOf, keelFlat, positionsLeft } from './position-ownership.js';

@@ -4,9 +4,9 @@
  * Invariant: subscribed BEFORE the database is read, so a trade that closes in between is seen
  * by one or the other (the database is the truth for what already happened).
  */
-import type { EpochMs } from '../../../domain/time.js';
-import type { PipelineDeps } from '../pipeline-deps.js';
-import { listTrades } from '../repos.js';
+import type { EpochMs } from '../../domain/time.js';
+import type { PipelineDeps } from '../pipeline/pipeline-deps.js';
+import { listTrades } from '../pipeline/repos.js';
 
 const SETTLED = new Set(['closed', 'exit_failed', 'untracked']);
 

@@ -4,8 +4,8 @@
  * signal's reason — when aborted (shutdown, a stop during a restore), or resolves null when
  * `done()` says someone else already reconciled.
  */
-import type { ReconciliationReport } from '../domain/reconciliation.js';
-import type { Clock, Random } from '../ports/clock.port.js';
+import type { ReconciliationReport } from '../../domain/reconciliation.js';
+import type { Clock, Random } from '../../ports/clock.port.js';
 import type { ReconcileOutcome } from './reconciliation.service.js';
 
 export interface RetryPolicy {

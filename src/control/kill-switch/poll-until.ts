@@ -5,8 +5,8 @@
  * only the injected Clock measures time; a failed read counts as "not yet", never as success,
  * and the last error is handed back; the last successful read is kept for the report.
  */
-import type { EpochMs } from '../../../domain/time.js';
-import type { Clock } from '../../../ports/clock.port.js';
+import type { EpochMs } from '../../domain/time.js';
+import type { Clock } from '../../ports/clock.port.js';
 
 /** how often the kill switch re-reads the broker while it waits (well inside Alpaca's 200/min) */
 export const KILL_SWITCH_POLL_MS = 500;

@@ -1,6 +1,6 @@
 /** Answers of the control facade: refusals are values naming the state and what is allowed. */
-import type { BotState } from '../domain/bot-config.js';
-import type { BotEvent } from '../machines/bot.machine.js';
+import type { BotState } from '../../domain/bot-config.js';
+import type { BotEvent } from '../../machines/bot.machine.js';
 import type { BotAction, ControlError, ControlErrorCode, ControlResult } from './bot-control.types.js';
 
 export const ok = <T>(value: T): ControlResult<T> => ({ ok: true, value });

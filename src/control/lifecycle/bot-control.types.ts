@@ -3,11 +3,11 @@
  * (docs/design.md). Answers are values, not exceptions: a refused action says why, names the current
  * state and what is allowed, and changes nothing.
  */
-import type { BotConfig, BotSettings, BotState, BreakerLevel, TradingModeName, ExecutionMode } from '../domain/bot-config.js';
-import type { Decimal } from '../domain/money.js';
-import type { ReconciliationReport } from '../domain/reconciliation.js';
-import type { StateReasonView } from '../domain/state-reason.js';
-import type { EpochMs } from '../domain/time.js';
+import type { BotConfig, BotSettings, BotState, BreakerLevel, TradingModeName, ExecutionMode } from '../../domain/bot-config.js';
+import type { Decimal } from '../../domain/money.js';
+import type { ReconciliationReport } from '../../domain/reconciliation.js';
+import type { StateReasonView } from '../../domain/state-reason.js';
+import type { EpochMs } from '../../domain/time.js';
 
 export const BOT_ACTIONS = ['start', 'pause', 'resume', 'stop', 'acknowledge-halt'] as const;
 export type BotAction = (typeof BOT_ACTIONS)[number];

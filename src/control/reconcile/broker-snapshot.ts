@@ -4,10 +4,10 @@
  * flat in — its closed orders since the earliest entry. Any broker failure propagates: a partial
  * snapshot must never be mistaken for "verified flat" (docs/design.md, "Unknown is never flat").
  */
-import { exitHistoryNeeded, type BrokerSnapshot } from '../core/reconcile/reconcile.js';
-import type { Order } from '../domain/order.js';
-import type { Trade } from '../domain/trade.js';
-import type { BrokerPort } from '../ports/broker.port.js';
+import { exitHistoryNeeded, type BrokerSnapshot } from '../../core/reconcile/reconcile.js';
+import type { Order } from '../../domain/order.js';
+import type { Trade } from '../../domain/trade.js';
+import type { BrokerPort } from '../../ports/broker.port.js';
 
 async function entryOrder(broker: BrokerPort, trade: Trade): Promise<Order | null> {
   if (trade.entryClientOrderId) {

@@ -1,6 +1,6 @@
 /**
  * The control's side of the kill switch's queued flatten (bot_config.flatten_queued_at, written by
- * pipeline/kill-switch/flatten.ts, carried out by runQueuedFlatten at the session open).
+ * kill-switch/flatten.ts, carried out by runQueuedFlatten at the session open).
  * Invariants:
  *  - while a flatten is queued, start and resume are refused (FLATTEN_QUEUED): at the open it exits
  *    EVERY Keel position, positions opened after a restart included. acknowledge-halt stays allowed
@@ -11,14 +11,14 @@
  *  - a cancel cannot recall exits the session-open job already sent: it withdraws only a flatten
  *    that has not started.
  */
-import type { BotState } from '../domain/bot-config.js';
-import { toEtIso } from '../domain/market-time.js';
-import type { EpochMs } from '../domain/time.js';
-import type { BotAction, ControlResult } from './bot-control.types.js';
-import { refuse } from './control-results.js';
-import { appendJournal, getFlattenQueue, takeFlattenQueue, type DbOrTrx } from './persistence.js';
+import type { BotState } from '../../domain/bot-config.js';
+import { toEtIso } from '../../domain/market-time.js';
+import type { EpochMs } from '../../domain/time.js';
+import type { BotAction, ControlResult } from '../lifecycle/bot-control.types.js';
+import { refuse } from '../lifecycle/control-results.js';
+import { appendJournal, getFlattenQueue, takeFlattenQueue, type DbOrTrx } from '../persistence.js';
 
-/** the kill switch's journal subject (its steps, pipeline/kill-switch/kill-switch-journal.ts, and a cancel here): one query tells the whole story */
+/** the kill switch's journal subject (its steps, kill-switch-journal.ts, and a cancel here): one query tells the whole story */
 export const KILL_SWITCH_SUBJECT = 'emergency-stop';
 
 /** the actions that would put the bot back to trading before the queued flatten ran */

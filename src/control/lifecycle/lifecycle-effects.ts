@@ -9,10 +9,10 @@
  * window, since it is persisted.
  */
 import { fromPromise } from 'xstate';
-import { STATE_REASONS, type StateReason } from '../domain/bot-config.js';
-import type { PersistInput, ReconcileInput } from '../machines/bot.machine.js';
-import type { Clock } from '../ports/clock.port.js';
-import { appendJournal, saveBotState, type Db } from './persistence.js';
+import { STATE_REASONS, type StateReason } from '../../domain/bot-config.js';
+import type { PersistInput, ReconcileInput } from '../../machines/bot.machine.js';
+import type { Clock } from '../../ports/clock.port.js';
+import { appendJournal, saveBotState, type Db } from '../persistence.js';
 
 export class ReconcileFailedError extends Error {
   constructor(message: string, readonly brokerFailure: boolean) { super(message); this.name = 'ReconcileFailedError'; }

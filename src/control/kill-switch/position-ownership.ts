@@ -10,9 +10,9 @@
  * The external part is measured BEFORE the flatten (claimsOf) and held fixed, so "flat" afterwards
  * means "back down to what was not Keel's".
  */
-import { Decimal, ZERO } from '../../../domain/money.js';
-import type { Trade } from '../../../domain/trade.js';
-import type { PositionLeft } from '../../pipeline.types.js';
+import { Decimal, ZERO } from '../../domain/money.js';
+import type { Trade } from '../../domain/trade.js';
+import type { PositionLeft } from '../pipeline/pipeline.types.js';
 
 export interface Holding {
   symbol: string;

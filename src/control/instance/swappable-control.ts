@@ -12,7 +12,7 @@
  *    events$ completes); a swap afterwards is refused.
  */
 import { BehaviorSubject, switchMap } from 'rxjs';
-import type { KeelBotControl } from './bot-control.js';
+import type { KeelBotControl } from '../lifecycle/bot-control.js';
 
 export interface SwappableControl extends KeelBotControl {
   current(): KeelBotControl;

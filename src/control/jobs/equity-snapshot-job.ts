@@ -21,15 +21,15 @@
  *  - mode, open position count (open + exiting trades) and today's realized P&L come from the
  *    control's status, read in the same tick.
  */
-import { insertEquitySnapshot } from '../adapters/postgres/equity-snapshot.repo.js';
-import type { Db } from '../adapters/postgres/schema.js';
-import { sessionOn } from '../core/calendar/nyse-calendar.js';
-import type { EquitySnapshot, SnapshotKind } from '../domain/equity-snapshot.js';
-import { ZERO, type Decimal } from '../domain/money.js';
-import type { EpochMs } from '../domain/time.js';
-import type { Clock } from '../ports/clock.port.js';
-import type { BotStatus } from './bot-control.types.js';
-import type { AccountReading } from './pipeline/account-cache.js';
+import { insertEquitySnapshot } from '../../adapters/postgres/equity-snapshot.repo.js';
+import type { Db } from '../../adapters/postgres/schema.js';
+import { sessionOn } from '../../core/calendar/nyse-calendar.js';
+import type { EquitySnapshot, SnapshotKind } from '../../domain/equity-snapshot.js';
+import { ZERO, type Decimal } from '../../domain/money.js';
+import type { EpochMs } from '../../domain/time.js';
+import type { Clock } from '../../ports/clock.port.js';
+import type { BotStatus } from '../lifecycle/bot-control.types.js';
+import type { AccountReading } from '../pipeline/account-cache.js';
 
 const MINUTE_MS = 60_000;
 /** the closing row waits this long after the bell */
