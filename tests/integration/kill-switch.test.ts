@@ -10,7 +10,7 @@ import { filter, firstValueFrom } from 'rxjs';
 import { getTrade, listJournal, listTrades } from '../../src/adapters/postgres/index.js';
 import { clearFlattenQueue, getFlattenQueue, queueFlatten } from '../../src/adapters/postgres/flatten-queue.repo.js';
 import type { ManualClock } from '../../src/clock/manual.clock.js';
-import { runQueuedFlatten } from '../../src/control/kill-switch/emergency-stop.js';
+import { runQueuedFlatten } from '../../src/control/kill-switch/flatten.js';
 import { claimsOf, keelFlat, positionsLeft } from '../../src/control/kill-switch/position-ownership.js';
 import { PipelineRuntime } from '../../src/control/pipeline/pipeline-runtime.js';
 import { createPipeline, type PipelineDeps } from '../../src/control/pipeline/signal-service.js';

@@ -21,9 +21,8 @@
  *    emergencyCloseWaitMs on the injected Clock; the report says exactly what was cancelled,
  *    closed and left, and every problem on the way.
  */
-import type { EpochMs } from '../../domain/time.js';
 import type { EmergencyStopReport } from '../pipeline/pipeline.types.js';
-import { clearFlattenQueue, getFlattenQueue, queueFlatten } from '../../adapters/postgres/flatten-queue.repo.js';
+import { queueFlatten } from './flatten-queue.js';
 import type { PipelineRuntime } from '../pipeline/pipeline-runtime.js';
 import { KILL_SWITCH_HALT } from '../lifecycle/lifecycle-effects.js';
 import { cancelAndAwait, type CancelPhase } from './cancel-orders.js';
@@ -59,29 +58,6 @@ export async function emergencyStop(rt: PipelineRuntime, opts: { closePositions:
     rt.emergency = false;
     rt.emit({ type: 'emergency_stop', phase: 'finished' });
   }
-}
-
-export interface QueuedFlattenReport extends FlattenPart {
-  queuedAt: EpochMs;
-}
-
-/**
- * For the session-open job: carries out a flatten an emergency stop queued while the market was
- * closed, and clears the queue. null when none is queued. If the market is still closed it stays
- * queued (flatten: 'queued_for_open'). It runs whatever the bot's state: acknowledging the halt
- * does not withdraw a flatten the trader asked for (only DELETE /api/bot/flatten-queue does), and
- * no position was opened since it was queued (start/resume are refused meanwhile).
- */
-export async function runQueuedFlatten(rt: PipelineRuntime, cause: string): Promise<QueuedFlattenReport | null> {
-  const queuedAt = await getFlattenQueue(rt.deps.db);
-  if (queuedAt === null) return null;
-  await journalStep(rt.deps, cause, 'queued flatten: running at the session open', { queuedAt });
-  const part = await flattenOrQueue(rt, cause);
-  // a flatten that failed outright keeps the queue; give it up here rather than retry forever
-  if (part.flatten !== 'queued_for_open') await clearFlattenQueue(rt.deps.db);
-  const report: QueuedFlattenReport = { queuedAt, ...part };
-  await journalStep(rt.deps, cause, `queued flatten finished: ${part.flatten}, ${part.left.length} position(s) left`, { ...report });
-  return report;
 }
 
 async function markFlattenPending(rt: PipelineRuntime, problems: string[]): Promise<void> {

@@ -1,6 +1,8 @@
 /**
- * The control's side of the kill switch's queued flatten (bot_config.flatten_queued_at, written by
- * kill-switch/flatten.ts, carried out by runQueuedFlatten at the session open).
+ * The kill switch's queued flatten (bot_config.flatten_queued_at): every read and write of the mark
+ * goes through this module. The emergency stop marks it (pending while it runs, queued for the open
+ * when the market is closed), flatten.ts carries it out (now, or runQueuedFlatten at the session
+ * open) and clears it, and the bot control refuses start/resume while it is set or withdraws it.
  * Invariants:
  *  - while a flatten is queued, start and resume are refused (FLATTEN_QUEUED): at the open it exits
  *    EVERY Keel position, positions opened after a restart included. acknowledge-halt stays allowed
@@ -17,6 +19,9 @@ import type { EpochMs } from '../../domain/time.js';
 import type { BotAction, ControlResult } from '../lifecycle/bot-control.types.js';
 import { refuse } from '../lifecycle/control-results.js';
 import { appendJournal, getFlattenQueue, takeFlattenQueue, type DbOrTrx } from '../persistence.js';
+
+/** the mark itself: set (keeps the first time), cleared once carried out, read (null = none queued) */
+export { clearFlattenQueue, getFlattenQueue, queueFlatten } from '../../adapters/postgres/index.js';
 
 /** the kill switch's journal subject (its steps, kill-switch-journal.ts, and a cancel here): one query tells the whole story */
 export const KILL_SWITCH_SUBJECT = 'emergency-stop';

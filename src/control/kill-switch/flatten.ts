@@ -1,6 +1,6 @@
 /**
  * Kill switch, step 3: flatten Keel's positions — now if the market is open (broker clock), else
- * queued for the session open (bot_config.flatten_queued_at; runQueuedFlatten carries it out).
+ * queued for the session open (the mark: flatten-queue.ts), where runQueuedFlatten below carries it out.
  * Invariants:
  *  - only Keel's trades are exited (supervisor.exitAll('kill_switch'): each exit fills through its
  *    position actor and closes its trade); positions Keel does not own are reported as 'external'
@@ -15,7 +15,8 @@
  *    stopped again only if the bot is still stopped (and not starting) afterwards.
  */
 import type { BrokerPort } from '../../ports/broker.port.js';
-import { clearFlattenQueue, queueFlatten } from '../../adapters/postgres/flatten-queue.repo.js';
+import { clearFlattenQueue, getFlattenQueue, queueFlatten } from './flatten-queue.js';
+import type { EpochMs } from '../../domain/time.js';
 import { LIVE_TRADE_STATUSES } from '../../domain/trade.js';
 import type { EmergencyStopReport } from '../pipeline/pipeline.types.js';
 import type { PipelineRuntime } from '../pipeline/pipeline-runtime.js';
@@ -53,6 +54,29 @@ export async function flattenOrQueue(rt: PipelineRuntime, cause: string): Promis
     problems.push(`flattening failed: ${errorText(error)}`);
     return { ...nothingExited(), flatten: 'incomplete', left: await positionsNow(rt, broker, problems), problems };
   }
+}
+
+export interface QueuedFlattenReport extends FlattenPart {
+  queuedAt: EpochMs;
+}
+
+/**
+ * For the session-open job: carries out a flatten an emergency stop queued while the market was
+ * closed, and clears the queue. null when none is queued. If the market is still closed it stays
+ * queued (flatten: 'queued_for_open'). It runs whatever the bot's state: acknowledging the halt
+ * does not withdraw a flatten the trader asked for (only DELETE /api/bot/flatten-queue does), and
+ * no position was opened since it was queued (start/resume are refused meanwhile).
+ */
+export async function runQueuedFlatten(rt: PipelineRuntime, cause: string): Promise<QueuedFlattenReport | null> {
+  const queuedAt = await getFlattenQueue(rt.deps.db);
+  if (queuedAt === null) return null;
+  await journalStep(rt.deps, cause, 'queued flatten: running at the session open', { queuedAt });
+  const part = await flattenOrQueue(rt, cause);
+  // a flatten that failed outright keeps the queue; give it up here rather than retry forever
+  if (part.flatten !== 'queued_for_open') await clearFlattenQueue(rt.deps.db);
+  const report: QueuedFlattenReport = { queuedAt, ...part };
+  await journalStep(rt.deps, cause, `queued flatten finished: ${part.flatten}, ${part.left.length} position(s) left`, { ...report });
+  return report;
 }
 
 /** the broker's positions split by owner, without flattening anything */

@@ -11,7 +11,8 @@
 import type { Observable, Subscription } from 'rxjs';
 import type { EmergencyStopReport, PipelineControl } from './pipeline.types.js';
 import { approveSignal, expirePending, rejectSignal, runExpirySweep } from './approvals.js';
-import { emergencyStop, runQueuedFlatten } from '../kill-switch/emergency-stop.js';
+import { emergencyStop } from '../kill-switch/emergency-stop.js';
+import { runQueuedFlatten } from '../kill-switch/flatten.js';
 import type { PipelineDeps } from './pipeline-deps.js';
 import { PipelineRuntime, type PipelineEvent } from './pipeline-runtime.js';
 import { ingestSignal, whatIf } from './signal-intake.js';
