@@ -25,7 +25,7 @@ import type { Clock } from '../../ports/clock.port.js';
 import type { ControlEvent, EntryGate, KeelBotControl } from '../lifecycle/bot-control.js';
 import type { BotStatus, ControlResult, HealthReport } from '../lifecycle/bot-control.types.js';
 import { refuse } from '../lifecycle/control-results.js';
-import { getDailyStats, lastReconciliationReport, listTrades, loadBotConfig, loadStateRecord, type Db } from '../persistence.js';
+import { getDailyStats, lastReconciliationReport, listTrades, loadBotConfig, loadStateRecord, type Db } from '../../adapters/postgres/index.js';
 import { getFlattenQueue } from '../kill-switch/flatten-queue.js';
 
 export const ANOTHER_INSTANCE_MESSAGE = 'another Keel instance holds the writer lease on this database; this one is read-only until it stops';

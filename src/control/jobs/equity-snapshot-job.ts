@@ -21,8 +21,7 @@
  *  - mode, open position count (open + exiting trades) and today's realized P&L come from the
  *    control's status, read in the same tick.
  */
-import { insertEquitySnapshot } from '../../adapters/postgres/equity-snapshot.repo.js';
-import type { Db } from '../../adapters/postgres/schema.js';
+import { insertEquitySnapshot, type Db } from '../../adapters/postgres/index.js';
 import { sessionOn } from '../../core/calendar/nyse-calendar.js';
 import type { EquitySnapshot, SnapshotKind } from '../../domain/equity-snapshot.js';
 import { ZERO, type Decimal } from '../../domain/money.js';

@@ -18,7 +18,7 @@ import { toEtIso } from '../../domain/market-time.js';
 import type { EpochMs } from '../../domain/time.js';
 import type { BotAction, ControlResult } from '../lifecycle/bot-control.types.js';
 import { refuse } from '../lifecycle/control-results.js';
-import { appendJournal, getFlattenQueue, takeFlattenQueue, type DbOrTrx } from '../persistence.js';
+import { appendJournal, getFlattenQueue, takeFlattenQueue, type DbOrTrx } from '../../adapters/postgres/index.js';
 
 /** the mark itself: set (keeps the first time), cleared once carried out, read (null = none queued) */
 export { clearFlattenQueue, getFlattenQueue, queueFlatten } from '../../adapters/postgres/index.js';

@@ -20,7 +20,7 @@ import type { EpochMs } from '../../domain/time.js';
 import { LIVE_TRADE_STATUSES } from '../../domain/trade.js';
 import type { EmergencyStopReport } from '../pipeline/pipeline.types.js';
 import type { PipelineRuntime } from '../pipeline/pipeline-runtime.js';
-import { listTrades } from '../pipeline/repos.js';
+import { listTrades } from '../../adapters/postgres/index.js';
 import { journalStep, waitBudgetMs } from './kill-switch-journal.js';
 import { errorText, pollUntil } from './poll-until.js';
 import { claimsOf, keelFlat, positionsLeft } from './position-ownership.js';

@@ -1,6 +1,6 @@
 /** Every kill-switch step is journaled under one subject, so one query tells the whole story. */
 import type { PipelineDeps } from '../pipeline/pipeline-deps.js';
-import { appendJournal } from '../pipeline/repos.js';
+import { appendJournal } from '../../adapters/postgres/index.js';
 // one subject for the kill switch and the control's cancel of its queued flatten (defined there:
 // the control must not import the pipeline)
 import { KILL_SWITCH_SUBJECT } from './flatten-queue.js';

@@ -6,7 +6,7 @@
  */
 import type { EpochMs } from '../../domain/time.js';
 import type { PipelineDeps } from '../pipeline/pipeline-deps.js';
-import { listTrades } from '../pipeline/repos.js';
+import { listTrades } from '../../adapters/postgres/index.js';
 
 const SETTLED = new Set(['closed', 'exit_failed', 'untracked']);
 

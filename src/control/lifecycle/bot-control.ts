@@ -33,7 +33,7 @@ import { probeHealth } from './health-probe.js';
 import { ACTION_TARGET, actionEvent, ok, refuse } from './control-results.js';
 import { persistEffect, reconcileEffect, ReconcileFailedError } from './lifecycle-effects.js';
 import { createMarketClockCache } from './market-clock.cache.js';
-import { appendJournal, getDailyStats, listTrades, loadBotConfig, loadStateRecord, saveBotMode, saveBotSettings, type Db } from '../persistence.js';
+import { appendJournal, getDailyStats, listTrades, loadBotConfig, loadStateRecord, saveBotMode, saveBotSettings, type Db } from '../../adapters/postgres/index.js';
 import { BLOCKED_BY_QUEUED_FLATTEN, cancelFlatten, getFlattenQueue, nothingQueued, refuseWhileFlattenQueued } from '../kill-switch/flatten-queue.js';
 import { reconcileUntilSuccess, type RetryPolicy } from '../reconcile/reconcile-retry.js';
 import { createReconciliationService } from '../reconcile/reconciliation.service.js';

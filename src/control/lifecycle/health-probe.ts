@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import type { BrokerPort } from '../../ports/broker.port.js';
 import type { Clock } from '../../ports/clock.port.js';
 import type { HealthReport } from './bot-control.types.js';
-import type { Db } from '../persistence.js';
+import type { Db } from '../../adapters/postgres/index.js';
 
 export async function probeHealth(db: Db, clock: Clock, broker: () => BrokerPort | null, timeoutMs: number): Promise<HealthReport> {
   const describe = (e: unknown) => (e instanceof Error ? e.message : String(e));

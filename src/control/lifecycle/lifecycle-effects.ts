@@ -12,7 +12,7 @@ import { fromPromise } from 'xstate';
 import { STATE_REASONS, type StateReason } from '../../domain/bot-config.js';
 import type { PersistInput, ReconcileInput } from '../../machines/bot.machine.js';
 import type { Clock } from '../../ports/clock.port.js';
-import { appendJournal, saveBotState, type Db } from '../persistence.js';
+import { appendJournal, saveBotState, type Db } from '../../adapters/postgres/index.js';
 
 export class ReconcileFailedError extends Error {
   constructor(message: string, readonly brokerFailure: boolean) { super(message); this.name = 'ReconcileFailedError'; }

@@ -12,7 +12,7 @@ import type { ControlResult } from '../lifecycle/bot-control.types.js';
 import { persistEntry } from './entry-executor.js';
 import { evaluateAfterBrokerRead, evaluateSignal } from './evaluate-signal.js';
 import type { PipelineRuntime } from './pipeline-runtime.js';
-import { getSignal, listExpiredPendingSignals, updateSignal } from './repos.js';
+import { getSignal, listExpiredPendingSignals, updateSignal } from '../../adapters/postgres/index.js';
 import { answerOf, EMERGENCY_DENIAL, journalSignal } from './signal-record.js';
 
 class NoLongerPending extends Error {}

@@ -16,7 +16,7 @@ import type { JournalInput } from '../../domain/journal.js';
 import type { SubmitOutcome } from '../../ports/broker.port.js';
 import { entryClientOrderId } from './client-order-id.js';
 import type { PipelineDeps } from './pipeline-deps.js';
-import { appendJournal, appendJournalEntries, insertTrade, type DbOrTrx } from './repos.js';
+import { appendJournal, appendJournalEntries, insertTrade, type DbOrTrx } from '../../adapters/postgres/index.js';
 import { randomUUID } from 'node:crypto';
 
 export async function persistEntry(trx: DbOrTrx, record: SignalRecord, cause: string, now: number): Promise<Trade> {

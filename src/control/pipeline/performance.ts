@@ -5,7 +5,7 @@
  * Defaults: mode = the bot's current mode; to = today (New York); from = 29 days before `to`
  * (30 ET days). A window that holds nothing answers zeros and nulls, not an error.
  */
-import { loadDailyFacts, loadPerformanceFacts, countOpenTrades } from '../../adapters/postgres/performance.repo.js';
+import { loadDailyFacts, loadPerformanceFacts, countOpenTrades } from '../../adapters/postgres/index.js';
 import type { DailyFacts } from '../../core/analytics/analytics.types.js';
 import { dailyRow, reportFromFacts } from '../../core/analytics/report.js';
 import type { TradingModeName } from '../../domain/bot-config.js';

@@ -8,7 +8,7 @@
 import { etDate } from '../../domain/market-time.js';
 import type { ReconcileFinding } from '../../domain/reconciliation.js';
 import type { Trade } from '../../domain/trade.js';
-import { addToDailyStats, appendJournal, insertTrade, updateTrade, type DbOrTrx } from '../persistence.js';
+import { addToDailyStats, appendJournal, insertTrade, updateTrade, type DbOrTrx } from '../../adapters/postgres/index.js';
 
 const CAUSE = 'reconciliation';
 

@@ -13,7 +13,7 @@ import type { BrokerPort } from '../../ports/broker.port.js';
 import type { Clock } from '../../ports/clock.port.js';
 import { applyFindings } from './apply-findings.js';
 import { gatherBrokerSnapshot } from './broker-snapshot.js';
-import { appendJournal, lastReconciliationReport, listTrades, saveReconciliationReport, type Db } from '../persistence.js';
+import { appendJournal, lastReconciliationReport, listTrades, saveReconciliationReport, type Db } from '../../adapters/postgres/index.js';
 
 export interface ReconcileOutcome {
   report: ReconciliationReport;

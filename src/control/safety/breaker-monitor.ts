@@ -31,8 +31,7 @@ import { levelFor, levelRank } from '../../core/breakers/breaker-level.js';
 import { dayLoss, tripped } from '../../core/breakers/daily-loss.js';
 import { drawdownPct } from '../../core/breakers/drawdown.js';
 import { usd } from '../../core/risk/deny.js';
-import { anchorSessionStart, markDailyLossTripped, recordEquity } from '../../adapters/postgres/daily-stats.repo.js';
-import { appendJournal, getDailyStats, type Db } from '../persistence.js';
+import { anchorSessionStart, markDailyLossTripped, recordEquity, appendJournal, getDailyStats, type Db } from '../../adapters/postgres/index.js';
 import type { SafetyActions } from './safety-actions.js';
 
 export interface EquitySample {

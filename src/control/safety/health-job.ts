@@ -23,8 +23,7 @@ import { LIVE_TRADE_STATUSES } from '../../domain/trade.js';
 import type { BrokerPort } from '../../ports/broker.port.js';
 import type { Clock } from '../../ports/clock.port.js';
 import type { NotifierPort } from '../../ports/notifier.port.js';
-import { appendJournalEntries } from '../../adapters/postgres/index.js';
-import { listTrades, type Db } from '../persistence.js';
+import { appendJournalEntries, listTrades, type Db } from '../../adapters/postgres/index.js';
 
 export const HEALTH_EVERY_MS = 5 * 60_000;
 

@@ -29,7 +29,7 @@ import type { BotState } from '../../domain/bot-config.js';
 import type { StreamGate } from '../../streams/operators/trade-stream-gate.js';
 import type { Clock } from '../../ports/clock.port.js';
 import type { NotifierPort } from '../../ports/notifier.port.js';
-import { appendJournal, type Db } from '../persistence.js';
+import { appendJournal, type Db } from '../../adapters/postgres/index.js';
 import type { SafetyActions } from './safety-actions.js';
 
 export interface StreamGapSettings {

@@ -24,8 +24,7 @@ import type { BotState } from '../../domain/bot-config.js';
 import type { JournalInput } from '../../domain/journal.js';
 import type { Clock } from '../../ports/clock.port.js';
 import type { NotifierPort } from '../../ports/notifier.port.js';
-import { appendJournalEntries } from '../../adapters/postgres/index.js';
-import { appendJournal, listTrades, type Db } from '../persistence.js';
+import { appendJournalEntries, appendJournal, listTrades, type Db } from '../../adapters/postgres/index.js';
 import type { SafetyActions } from './safety-actions.js';
 
 export interface WatchdogSettings extends WatchdogBounds {

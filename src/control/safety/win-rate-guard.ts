@@ -15,12 +15,11 @@
  *  - a pause that fails is journaled and tried again at the next close;
  *  - checks run one at a time, in call order.
  */
-import { loadWinRateWindow } from '../../adapters/postgres/win-rate.repo.js';
+import { loadWinRateWindow, appendJournal, type Db } from '../../adapters/postgres/index.js';
 import { describeWinRate, judgeWinRate, type WinRateVerdict } from '../../core/safety/win-rate.js';
 import type { BotSettings } from '../../domain/bot-config.js';
 import type { Clock } from '../../ports/clock.port.js';
 import type { NotifierPort } from '../../ports/notifier.port.js';
-import { appendJournal, type Db } from '../persistence.js';
 import type { SafetyActions } from './safety-actions.js';
 
 export interface WinRateGuardDeps {
