@@ -8,36 +8,10 @@ import type { CheckVerdict, Denial } from '../../domain/denial.js';
 import type { JournalEntry } from '../../domain/journal.js';
 import type { Decimal } from '../../domain/money.js';
 import type { EpochMs } from '../../domain/time.js';
-import type { SignalAnswer, SignalInput, SignalRecord, SignalStatus, SizeDecision } from '../../domain/signal.js';
-import type { ExitReason, Trade, TradeStatus } from '../../domain/trade.js';
+import type { Page, SignalQuery, TradeQuery } from '../../domain/query.js';
+import type { SignalAnswer, SignalInput, SignalRecord, SizeDecision } from '../../domain/signal.js';
+import type { Trade } from '../../domain/trade.js';
 import type { ControlResult } from '../lifecycle/bot-control.types.js';
-
-export interface Page<T> {
-  items: T[];
-  /** opaque; null on the last page */
-  nextCursor: string | null;
-}
-
-export interface SignalQuery {
-  status?: SignalStatus;
-  symbol?: string;
-  limit?: number;
-  cursor?: string;
-}
-
-export interface TradeQuery {
-  status?: TradeStatus;
-  symbol?: string;
-  /** created_at bounds, epoch ms, inclusive */
-  from?: number;
-  to?: number;
-  exitReason?: ExitReason;
-  /** exact match on the trade's strategy / catalyst type (as the signal named them) */
-  strategy?: string;
-  catalystType?: string;
-  limit?: number;
-  cursor?: string;
-}
 
 /** a trade's provenance: where it came from and everything that happened to it */
 export interface TradeDetail {

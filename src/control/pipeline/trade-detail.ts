@@ -6,7 +6,8 @@
  */
 import { Decimal } from '../../domain/money.js';
 import type { Trade } from '../../domain/trade.js';
-import type { Page, TradeDetail, TradeQuery } from './pipeline.types.js';
+import type { Page, TradeQuery } from '../../domain/query.js';
+import type { TradeDetail } from './pipeline.types.js';
 import type { PipelineDeps } from './pipeline-deps.js';
 import { getSignal, getTrade, listJournalForSubjects, listTradesPage } from '../../adapters/postgres/index.js';
 

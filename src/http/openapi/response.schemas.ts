@@ -9,7 +9,8 @@
  */
 import { z } from 'zod';
 import { BOT_ACTIONS, type BotStatus, type CancelledFlatten, type HealthReport } from '../../control/lifecycle/bot-control.types.js';
-import type { DailyPerformanceAnswer, EmergencyStopReport, Page, PerformanceAnswer, SignalEvaluation, TodayPerformance, TradeDetail } from '../../control/pipeline/pipeline.types.js';
+import type { DailyPerformanceAnswer, EmergencyStopReport, PerformanceAnswer, SignalEvaluation, TodayPerformance, TradeDetail } from '../../control/pipeline/pipeline.types.js';
+import type { Page } from '../../domain/query.js';
 import { BOT_STATES, BREAKER_LEVELS, EXECUTION_MODES, SIZING_MODES, TRADING_MODES, type BotConfig } from '../../domain/bot-config.js';
 import { DENIAL_CODES } from '../../domain/denial.js';
 import { STATE_REASON_CODES } from '../../domain/state-reason.js';
