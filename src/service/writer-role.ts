@@ -26,6 +26,7 @@ import type { SwappableControl } from '../control/instance/swappable-control.js'
 import type { JournalInput } from '../domain/journal.js';
 import type { Clock } from '../ports/clock.port.js';
 import { driveSupervisor, settleFlatExits } from './supervisor-lifecycle.js';
+import { SerialQueue } from '../lib/serial-queue.js';
 
 export interface WriterRoleDeps {
   db: Db;
@@ -67,7 +68,7 @@ interface Writing {
 export function createWriterRole(deps: WriterRoleDeps): WriterRole {
   const { db, clock, warn } = deps;
   let writing: Writing | null = null;
-  let queue: Promise<unknown> = Promise.resolve();
+  const queue = new SerialQueue();
   let stopped = false;
   /** set once the facade is shut down: it accepts no swap after that */
   let facadeClosed = false;
@@ -75,11 +76,7 @@ export function createWriterRole(deps: WriterRoleDeps): WriterRole {
   /** bumped by every loss: a takeover that sees it move was overtaken by a loss */
   let losses = 0;
 
-  const serial = <T>(work: () => Promise<T>): Promise<T> => {
-    const run = queue.then(work);
-    queue = run.catch(() => undefined);
-    return run;
-  };
+  const serial = <T>(work: () => Promise<T>): Promise<T> => queue.run(work);
 
   const journal = (entry: JournalInput): Promise<void> =>
     appendJournal(db, { subject: deps.leaseName, ...entry }, clock.now()).then(

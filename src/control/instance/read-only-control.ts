@@ -27,6 +27,7 @@ import type { BotStatus, ControlResult, HealthReport } from '../lifecycle/bot-co
 import { refuse } from '../lifecycle/control-results.js';
 import { getDailyStats, lastReconciliationReport, listTrades, loadBotConfig, loadStateRecord, type Db } from '../../adapters/postgres/index.js';
 import { getFlattenQueue } from '../kill-switch/flatten-queue.js';
+import { errorText } from '../../lib/error-text.js';
 
 export const ANOTHER_INSTANCE_MESSAGE = 'another Keel instance holds the writer lease on this database; this one is read-only until it stops';
 
@@ -62,7 +63,7 @@ export function createReadOnlyControl(deps: ReadOnlyControlDeps): KeelBotControl
   async function health(): Promise<HealthReport> {
     const database = await sql`select 1`.execute(db).then(
       () => ({ ok: true, error: null }),
-      (e: unknown) => ({ ok: false, error: e instanceof Error ? e.message : String(e) }),
+      (e: unknown) => ({ ok: false, error: errorText(e) }),
     );
     return { ok: database.ok, database, broker: { ok: false, error: `not connected: ${ANOTHER_INSTANCE_MESSAGE}` } };
   }

@@ -29,6 +29,8 @@ import type { EpochMs } from '../../domain/time.js';
 import type { Clock } from '../../ports/clock.port.js';
 import type { BotStatus } from '../lifecycle/bot-control.types.js';
 import type { AccountReading } from '../pipeline/account-cache.js';
+import { errorText } from '../../lib/error-text.js';
+import { SerialQueue } from '../../lib/serial-queue.js';
 
 const MINUTE_MS = 60_000;
 /** the closing row waits this long after the bell */
@@ -53,7 +55,7 @@ export interface EquitySnapshotJobDeps {
 export class EquitySnapshotJob {
   private abort: AbortController | null = null;
   private loop: Promise<void> = Promise.resolve();
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
   /** the session date whose closing row is stored (written by this process or found there) */
   private closeDone: string | null = null;
   /** the session date whose failed closing row was already warned */
@@ -71,14 +73,12 @@ export class EquitySnapshotJob {
     this.abort?.abort(new Error('equity snapshots stopped'));
     this.abort = null;
     await this.loop;
-    await this.queue;
+    await this.queue.idle();
   }
 
   /** one tick now, after any in progress; never rejects */
   runOnce(): Promise<SnapshotOutcome> {
-    const run = this.queue.then(() => this.tick());
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.queue.run(() => this.tick());
   }
 
   private async tick(): Promise<SnapshotOutcome> {
@@ -93,7 +93,7 @@ export class EquitySnapshotJob {
           ? { kind: 'skipped', why: 'bot_not_trading' }
           : await this.record(plan.row, plan.sessionDate, status);
       } catch (error) {
-        outcome = { kind: 'failed', row: plan.row, reason: error instanceof Error ? error.message : String(error) };
+        outcome = { kind: 'failed', row: plan.row, reason: errorText(error) };
         this.warnFor(plan.row, plan.sessionDate, `equity snapshot (${plan.row}) failed`, error);
       }
       if (outcome.kind === 'close') this.closeDone = plan.sessionDate;

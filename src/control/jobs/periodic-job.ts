@@ -5,6 +5,7 @@
  * reported and the timer goes on; stop() ends the timer and waits for the run in progress.
  */
 import type { Clock } from '../../ports/clock.port.js';
+import { SerialQueue } from '../../lib/serial-queue.js';
 
 export interface PeriodicJobDeps<R> {
   clock: Clock;
@@ -18,7 +19,7 @@ export interface PeriodicJobDeps<R> {
 }
 
 export class PeriodicJob<R> {
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
   private abort: AbortController | null = null;
   private loop: Promise<void> = Promise.resolve();
 
@@ -36,14 +37,12 @@ export class PeriodicJob<R> {
     this.abort?.abort(new Error(`${this.deps.name} stopped`));
     this.abort = null;
     await this.loop;
-    await this.queue;
+    await this.queue.idle();
   }
 
   /** one run now, after any in progress */
   runOnce(): Promise<R> {
-    const run = this.queue.then(() => this.deps.run());
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.queue.run(() => this.deps.run());
   }
 
   private async timerLoop(signal: AbortSignal): Promise<void> {

@@ -11,7 +11,8 @@ import type { EpochMs } from '../../domain/time.js';
 import type { BrokerPort } from '../../ports/broker.port.js';
 import type { Clock } from '../../ports/clock.port.js';
 import type { EmergencyStopReport } from '../pipeline/pipeline.types.js';
-import { errorText, pollUntil } from './poll-until.js';
+import { errorText } from '../../lib/error-text.js';
+import { pollUntil } from './poll-until.js';
 
 export type CancelPhase = Pick<EmergencyStopReport, 'cancelledOrders' | 'cancelled' | 'stillOpen' | 'problems'>;
 

@@ -28,7 +28,7 @@ import { KILL_SWITCH_HALT } from '../lifecycle/lifecycle-effects.js';
 import { cancelAndAwait, type CancelPhase } from './cancel-orders.js';
 import { flattenOrQueue, positionsNow, type FlattenPart } from './flatten.js';
 import { journalStep, waitBudgetMs } from './kill-switch-journal.js';
-import { errorText } from './poll-until.js';
+import { errorText } from '../../lib/error-text.js';
 
 export async function emergencyStop(rt: PipelineRuntime, opts: { closePositions: boolean }, cause: string): Promise<EmergencyStopReport> {
   rt.emergency = true;

@@ -22,7 +22,8 @@ import type { EmergencyStopReport } from '../pipeline/pipeline.types.js';
 import type { PipelineRuntime } from '../pipeline/pipeline-runtime.js';
 import { listTrades } from '../../adapters/postgres/index.js';
 import { journalStep, waitBudgetMs } from './kill-switch-journal.js';
-import { errorText, pollUntil } from './poll-until.js';
+import { errorText } from '../../lib/error-text.js';
+import { pollUntil } from './poll-until.js';
 import { claimsOf, keelFlat, positionsLeft } from './position-ownership.js';
 import { waitForClosed } from './wait-closed.js';
 

@@ -7,6 +7,7 @@
  */
 import type { EpochMs } from '../../domain/time.js';
 import type { Clock } from '../../ports/clock.port.js';
+import { errorText } from '../../lib/error-text.js';
 
 /** how often the kill switch re-reads the broker while it waits (well inside Alpaca's 200/min) */
 export const KILL_SWITCH_POLL_MS = 500;
@@ -38,4 +39,3 @@ export async function pollUntil<T>(
   }
 }
 
-export const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));

@@ -8,12 +8,12 @@ import type { BrokerPort } from '../../ports/broker.port.js';
 import type { Clock } from '../../ports/clock.port.js';
 import type { HealthReport } from './bot-control.types.js';
 import type { Db } from '../../adapters/postgres/index.js';
+import { errorText } from '../../lib/error-text.js';
 
 export async function probeHealth(db: Db, clock: Clock, broker: () => BrokerPort | null, timeoutMs: number): Promise<HealthReport> {
-  const describe = (e: unknown) => (e instanceof Error ? e.message : String(e));
   const within = async (work: Promise<unknown>): Promise<{ ok: boolean; error: string | null }> => {
     const timer = new AbortController();
-    const answer = work.then(() => ({ ok: true, error: null }), (e: unknown) => ({ ok: false, error: describe(e) }));
+    const answer = work.then(() => ({ ok: true, error: null }), (e: unknown) => ({ ok: false, error: errorText(e) }));
     // the timer loses quietly once the answer came (aborted → null → the answer stands)
     const timedOut = clock.sleep(timeoutMs, timer.signal).then(() => ({ ok: false, error: `no answer within ${timeoutMs} ms` }), () => null);
     const result = await Promise.race([answer, timedOut.then((r) => r ?? answer)]);

@@ -14,6 +14,8 @@ import type { Clock } from '../../ports/clock.port.js';
 import { applyFindings } from './apply-findings.js';
 import { gatherBrokerSnapshot } from './broker-snapshot.js';
 import { appendJournal, lastReconciliationReport, listTrades, saveReconciliationReport, type Db } from '../../adapters/postgres/index.js';
+import { errorText } from '../../lib/error-text.js';
+import { SerialQueue } from '../../lib/serial-queue.js';
 
 export interface ReconcileOutcome {
   report: ReconciliationReport;
@@ -34,7 +36,7 @@ export interface ReconciliationService {
 
 export function createReconciliationService(deps: { db: Db; clock: Clock; broker: () => BrokerPort | null }): ReconciliationService {
   const { db, clock } = deps;
-  let chain: Promise<unknown> = Promise.resolve();
+  const runs = new SerialQueue();
   let last: ReconciliationReport | null = null;
 
   async function runOnce(cause: string): Promise<ReconcileOutcome> {
@@ -61,7 +63,7 @@ export function createReconciliationService(deps: { db: Db; clock: Clock; broker
       last = report;
       return { report, brokerFailure: false };
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorText(error);
       const report: ReconciliationReport = {
         startedAt, finishedAt: clock.now(), ok: false, error: message, findings: [], journalLiveTrades: 0, brokerPositions: 0, brokerOpenOrders: 0,
       };
@@ -84,15 +86,13 @@ export function createReconciliationService(deps: { db: Db; clock: Clock; broker
 
   return {
     run(cause) {
-      const next = chain.then(() => runOnce(cause));
-      chain = next.catch(() => undefined);
-      return next;
+      return runs.run(() => runOnce(cause));
     },
     async lastReport() {
       return last ?? lastReconciliationReport(db);
     },
     async idle() {
-      await chain;
+      await runs.idle();
     },
   };
 }

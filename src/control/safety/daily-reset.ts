@@ -26,6 +26,7 @@ import { ensureDailyStats, listJournalForSubjects, appendJournal, type Db } from
 import type { SessionOf } from './breaker-monitor.js';
 import type { SafetyActions } from './safety-actions.js';
 import { scheduleNyCron, type NyCronJob } from '../../lib/ny-cron.js';
+import { SerialQueue } from '../../lib/serial-queue.js';
 
 export const DAILY_RESET_CRON = '0 9 * * 1-5';
 const RESET_HOUR = 9;
@@ -100,7 +101,7 @@ export interface DailyResetSchedulerDeps extends DailyResetDeps {
 export class DailyResetScheduler {
   private task: NyCronJob | null = null;
   private abort: AbortController | null = null;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
 
   constructor(private readonly deps: DailyResetSchedulerDeps) {}
 
@@ -130,12 +131,10 @@ export class DailyResetScheduler {
 
   /** one reset now, after any run in progress; errors go to onError and reject */
   runNow(): Promise<DailyResetResult> {
-    const run = this.queue.then(() => runDailyReset(this.deps)).then(
+    return this.queue.run(() => runDailyReset(this.deps).then(
       (result) => { this.deps.onRun?.(result); return result; },
       (error: unknown) => { this.deps.onError('daily reset failed', error); throw error; },
-    );
-    this.queue = run.catch(() => undefined);
-    return run;
+    ));
   }
 
   /** sleeps on the injected clock until each 09:00 ET */

@@ -24,6 +24,7 @@ import type { BrokerPort } from '../../ports/broker.port.js';
 import type { Clock } from '../../ports/clock.port.js';
 import type { NotifierPort } from '../../ports/notifier.port.js';
 import { appendJournalEntries, listTrades, type Db } from '../../adapters/postgres/index.js';
+import { errorText } from '../../lib/error-text.js';
 
 export const HEALTH_EVERY_MS = 5 * 60_000;
 
@@ -94,7 +95,7 @@ export class HealthJob {
     const { db, clock } = this.deps;
     await appendJournalEntries(db, mismatches.map(mismatchEntry), clock.now());
     const reconciled = await this.deps.reconcile('health_check').catch((error: unknown): HealthReconcileResult => ({
-      ok: false, corrections: 0, error: error instanceof Error ? error.message : String(error),
+      ok: false, corrections: 0, error: errorText(error),
     }));
     const outcome = reconciled.ok ? `reconciled: ${reconciled.corrections} correction(s)` : `reconciliation FAILED: ${reconciled.error ?? 'unknown error'}`;
     const lines = mismatches.map(describeMismatch);

@@ -26,6 +26,7 @@ import type { Clock } from '../../ports/clock.port.js';
 import type { NotifierPort } from '../../ports/notifier.port.js';
 import { appendJournalEntries, appendJournal, listTrades, type Db } from '../../adapters/postgres/index.js';
 import type { SafetyActions } from './safety-actions.js';
+import { errorText } from '../../lib/error-text.js';
 
 export interface WatchdogSettings extends WatchdogBounds {
   /** the check period (ms of the injected clock) */
@@ -61,7 +62,6 @@ export type WatchdogReport =
   };
 
 const CAUSE = 'watchdog';
-const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 export class PositionWatchdog {
   readonly settings: Readonly<WatchdogSettings>;

@@ -21,6 +21,8 @@ import type { BotSettings } from '../../domain/bot-config.js';
 import type { Clock } from '../../ports/clock.port.js';
 import type { NotifierPort } from '../../ports/notifier.port.js';
 import type { SafetyActions } from './safety-actions.js';
+import { errorText } from '../../lib/error-text.js';
+import { SerialQueue } from '../../lib/serial-queue.js';
 
 export interface WinRateGuardDeps {
   db: Db;
@@ -38,15 +40,13 @@ export interface WinRateCheck {
 }
 
 export class WinRateGuard {
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
 
   constructor(private readonly deps: WinRateGuardDeps) {}
 
   /** a trade closed: judge the window now */
   tradeClosed(): Promise<WinRateCheck> {
-    const run = this.queue.then(() => this.check());
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.queue.run(() => this.check());
   }
 
   private async check(): Promise<WinRateCheck> {
@@ -61,7 +61,7 @@ export class WinRateGuard {
     try {
       await this.deps.actions.pause('win_rate', detail);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorText(error);
       await appendJournal(db, {
         kind: 'warning', cause: 'win-rate', message: `could not pause the bot (win_rate): ${message}; tried again at the next close`,
         data: { ...data, event: 'win_rate_pause_failed', error: message },
