@@ -5,7 +5,7 @@
  * index only (never a repository file directly).
  */
 export type { Database, Db, DbOrTrx } from './schema.js';
-export { createDb, type CreateDbOptions, type DbHandle } from './db.js';
+export { createDb, pingDatabase, type CreateDbOptions, type DbHandle } from './db.js';
 export { migrateToLatest, migrationsDir, createMigrator } from './migrate.js';
 export { openDatabase, type OpenedDatabase } from './open-database.js';
 export { startEmbeddedPostgres, type EmbeddedPostgresHandle, type EmbeddedPostgresOptions } from './embedded.js';

@@ -15,7 +15,6 @@
  *  - health() is ok when the database answers: a standby is healthy at what it does (a probe must
  *    not restart it); the broker part says why it is not connected.
  */
-import { sql } from 'kysely';
 import { Subject } from 'rxjs';
 import type { BotConfig } from '../../domain/bot-config.js';
 import { etDate } from '../../domain/market-time.js';
@@ -25,7 +24,7 @@ import type { Clock } from '../../ports/clock.port.js';
 import type { ControlEvent, EntryGate, KeelBotControl } from '../lifecycle/bot-control.js';
 import type { BotStatus, ControlResult, HealthReport } from '../lifecycle/bot-control.types.js';
 import { refuse } from '../lifecycle/control-results.js';
-import { getDailyStats, lastReconciliationReport, listTrades, loadBotConfig, loadStateRecord, type Db } from '../../adapters/postgres/index.js';
+import { getDailyStats, lastReconciliationReport, listTrades, loadBotConfig, loadStateRecord, pingDatabase, type Db } from '../../adapters/postgres/index.js';
 import { getFlattenQueue } from '../kill-switch/flatten-queue.js';
 import { errorText } from '../../lib/error-text.js';
 
@@ -61,7 +60,7 @@ export function createReadOnlyControl(deps: ReadOnlyControlDeps): KeelBotControl
   }
 
   async function health(): Promise<HealthReport> {
-    const database = await sql`select 1`.execute(db).then(
+    const database = await pingDatabase(db).then(
       () => ({ ok: true, error: null }),
       (e: unknown) => ({ ok: false, error: errorText(e) }),
     );

@@ -3,11 +3,10 @@
  * mode's broker answers its clock, each within the timeout (on the injected Clock): a pool waiting
  * for a connection must not hold the probe either. Never throws: a failure is a value with its message.
  */
-import { sql } from 'kysely';
 import type { BrokerPort } from '../../ports/broker.port.js';
 import type { Clock } from '../../ports/clock.port.js';
 import type { HealthReport } from './bot-control.types.js';
-import type { Db } from '../../adapters/postgres/index.js';
+import { pingDatabase, type Db } from '../../adapters/postgres/index.js';
 import { errorText } from '../../lib/error-text.js';
 
 export async function probeHealth(db: Db, clock: Clock, broker: () => BrokerPort | null, timeoutMs: number): Promise<HealthReport> {
@@ -22,7 +21,7 @@ export async function probeHealth(db: Db, clock: Clock, broker: () => BrokerPort
   };
   const current = broker();
   const [database, brokerHealth] = await Promise.all([
-    within(sql`select 1`.execute(db)),
+    within(pingDatabase(db)),
     current ? within(current.getClock()) : Promise.resolve({ ok: false, error: 'no broker adapter for the current mode' }),
   ]);
   return { ok: database.ok && brokerHealth.ok, database, broker: brokerHealth };
