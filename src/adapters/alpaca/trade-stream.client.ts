@@ -101,7 +101,7 @@ export class AlpacaTradeStream implements TradeStreamPort {
     try {
       message = parseTradeStreamMessage(json);
     } catch (error) {
-      this.emit({ type: 'refresh_order', orderId: orderIdOf(json), reason: `unparseable message: ${(error as Error).message}`, raw: json, receivedAt });
+      this.emit({ type: 'refresh_order', orderId: orderIdOf(json), reason: `unparseable message: ${errorText(error)}`, raw: json, receivedAt });
       return;
     }
     this.handle(ctx, message, attempt, receivedAt);
