@@ -33,7 +33,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { systemClock } from '../src/clock/system.clock.js';
-import { createBotControl, type KeelBotControl } from '../src/control/bot-control.js';
+import { createBotControl, type KeelBotControl } from '../src/control/lifecycle/bot-control.js';
 import { createPipeline, type KeelPipeline } from '../src/control/pipeline/signal-service.js';
 import type { BotSettings } from '../src/domain/bot-config.js';
 import { dec } from '../src/domain/money.js';

@@ -1,18 +1,18 @@
 /**
  * The session close: every open position is force-closed at 15:45 ET on trading days, and 15
  * minutes before the close on early-close days (broker calendar). Two triggers, one effect:
- *  - node-cron '45 15 * * 1-5' in America/New_York (the wall-clock guarantee in production);
+ *  - the cron '45 15 * * 1-5' in New York time (lib/ny-cron.ts: the wall-clock guarantee in production);
  *  - a timer on the injected Clock at today's forceCloseAt (early closes; ManualClock in tests).
  * Invariants: forceCloseAt is computed once per ET day from the calendar (pure helper below);
  * nothing fires on a day that is not a trading day; stop() destroys the cron task and the timer.
  */
-import cron, { type ScheduledTask } from 'node-cron';
 import { FORCE_CLOSE_BEFORE_CLOSE_MS, forceCloseAtOn } from '../core/calendar/force-close.js';
 import type { CalendarDay } from '../domain/account.js';
 import { addDays, etDate, etWallToEpoch, parseHhMm } from '../domain/market-time.js';
 import type { EpochMs } from '../domain/time.js';
 import type { BrokerPort } from '../ports/broker.port.js';
 import type { Clock } from '../ports/clock.port.js';
+import { scheduleNyCron, type NyCronJob } from '../lib/ny-cron.js';
 
 export const FORCE_CLOSE_CRON = '45 15 * * 1-5';
 
@@ -37,7 +37,7 @@ export interface SessionCloseDeps {
 }
 
 export class SessionCloseScheduler {
-  private task: ScheduledTask | null = null;
+  private task: NyCronJob | null = null;
   private abort: AbortController | null = null;
   private today: { date: string; at: EpochMs | null } | null = null;
 
@@ -53,9 +53,12 @@ export class SessionCloseScheduler {
     this.abort = abort;
     await this.refresh();
     if (this.deps.cron !== false) {
-      this.task = cron.schedule(FORCE_CLOSE_CRON, () => {
-        if (this.today?.at !== null && this.today?.date === etDate(this.deps.clock.now())) this.deps.onForceClose();
-      }, { timezone: 'America/New_York', name: 'keel-force-close' });
+      this.task = scheduleNyCron({
+        name: 'keel-force-close', expression: FORCE_CLOSE_CRON, onError: this.deps.onError,
+        run: () => {
+          if (this.today?.at !== null && this.today?.date === etDate(this.deps.clock.now())) this.deps.onForceClose();
+        },
+      });
     }
     void this.timerLoop(abort.signal);
   }
@@ -65,7 +68,7 @@ export class SessionCloseScheduler {
     this.abort = null;
     const task = this.task;
     this.task = null;
-    await task?.destroy();
+    await task?.stop();
   }
 
   private async refresh(): Promise<void> {

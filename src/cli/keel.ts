@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { systemClock } from '../clock/system.clock.js';
 import { startInProcessSim } from '../adapters/sim/in-process.js';
 import { migrateCommand } from './migrate.command.js';
+import { errorText } from '../lib/error-text.js';
 
 const USAGE = `usage: keel migrate            apply db/migrations (DATABASE_URL or the embedded database)
        keel sim [--port N] [--host H] [--open] [--seed N]
@@ -72,6 +73,6 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  console.error(`keel: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`keel: ${errorText(error)}`);
   process.exitCode = 1;
 });

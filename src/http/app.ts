@@ -7,8 +7,8 @@
  */
 import { Hono, type Context, type Next } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { BotControl } from '../control/bot-control.types.js';
-import type { PipelineControl } from '../control/pipeline.types.js';
+import type { BotControl } from '../control/lifecycle/bot-control.types.js';
+import type { PipelineControl } from '../control/pipeline/pipeline.types.js';
 import { systemClock } from '../clock/system.clock.js';
 import type { Clock } from '../ports/clock.port.js';
 import { bearerAuth } from './bearer-auth.middleware.js';

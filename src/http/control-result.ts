@@ -3,7 +3,7 @@
  * (409 state, 503 dependency) with the error shape, details (state, allowedActions, ...) included.
  */
 import type { Context } from 'hono';
-import type { ControlResult } from '../control/bot-control.types.js';
+import type { ControlResult } from '../control/lifecycle/bot-control.types.js';
 import { errorResponse } from './errors.js';
 import { toJson } from './to-json.js';
 

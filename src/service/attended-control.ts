@@ -11,9 +11,9 @@
  */
 import type { PositionSupervisor, SupervisorProtection } from '../actors/position-supervisor.types.js';
 import type { StuckExit } from '../core/safety/stuck-exits.js';
-import type { KeelBotControl } from '../control/bot-control.js';
-import type { BotStatus } from '../control/bot-control.types.js';
-import { accountSummary, type AccountSummary } from '../control/account-summary.js';
+import type { KeelBotControl } from '../control/lifecycle/bot-control.js';
+import type { BotStatus } from '../control/lifecycle/bot-control.types.js';
+import { accountSummary, type AccountSummary } from '../control/pipeline/account-summary.js';
 import type { AccountReading } from '../control/pipeline/account-cache.js';
 import { ZERO } from '../domain/money.js';
 import { STREAMS_OFF, type StreamsHealth } from '../domain/stream-health.js';

@@ -19,15 +19,14 @@
  * writer's supervisor and control, the guard and the lease (released only after every write), the
  * broker streams, the database.
  * Invariant: whatever was started is stopped again if a later step fails.
- * Over 300 lines (≈ 310): the composition root reads top to bottom in start order, and its stop
- * stack must see every step; splitting it would scatter the order this comment describes.
+ * The composition root reads top to bottom in start order; the HTTP listener and the rate-limit
+ * wording live beside it (http-listener.ts, rate-limit-notes.ts).
  */
 import { createNotifier } from '../adapters/notify/index.js';
 import type { NotifierPort } from '../ports/notifier.port.js';
 import { createSafetyJobs, type SafetyJobs } from './safety-jobs.js';
 import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
 import { resolveAlpacaUrls, type ResolvedAlpaca } from '../adapters/alpaca/urls.js';
 import { appendJournal, loadBotConfig, openDatabase } from '../adapters/postgres/index.js';
 import { startInProcessSim } from '../adapters/sim/in-process.js';
@@ -35,14 +34,13 @@ import { resolveApiToken, type ResolvedApiToken } from '../config/api-token.js';
 import type { KeelConfig } from '../config/config.js';
 import { createPositionSupervisor } from '../actors/position-supervisor.js';
 import { createPostgresWriterLease, leaseName } from '../adapters/postgres/writer-lease.js';
-import { createBotControl, type KeelBotControl } from '../control/bot-control.js';
-import { EquitySnapshotJob } from '../control/equity-snapshot-job.js';
+import { createBotControl, type KeelBotControl } from '../control/lifecycle/bot-control.js';
+import { EquitySnapshotJob } from '../control/jobs/equity-snapshot-job.js';
 import { createPipeline, type KeelPipeline } from '../control/pipeline/signal-service.js';
-import { createReadOnlyControl } from '../control/read-only-control.js';
-import { createSwappableControl } from '../control/swappable-control.js';
-import { startWriterGuard, type WriterGuard, type WriterRole as GuardRole } from '../control/writer-guard.js';
+import { createReadOnlyControl } from '../control/instance/read-only-control.js';
+import { createSwappableControl } from '../control/instance/swappable-control.js';
+import { startWriterGuard, type WriterGuard, type WriterRole as GuardRole } from '../control/instance/writer-guard.js';
 import type { TradingModeName } from '../domain/bot-config.js';
-import { toIso } from '../domain/time.js';
 import { createApp } from '../http/app.js';
 import { createEventHub } from '../http/live/event-hub.js';
 import { toJson } from '../http/to-json.js';
@@ -59,6 +57,8 @@ import { createPromMetrics, type PromMetrics } from '../adapters/metrics/prom-me
 import { warnOf, type Logger, type Warn } from '../ports/logger.port.js';
 import { bridgeControlEvents, bridgePipelineEvents, bridgePositionEvents, bridgeStreams } from './metrics-bridge.js';
 import { readFile } from 'node:fs/promises';
+import { closeServer, listen } from './http-listener.js';
+import { rateLimitNote, rateLimitWaitMessage } from './rate-limit-notes.js';
 
 /** one lease per database, whatever the mode or account: bot_config, trades and the journal are
  *  per database, so a paper↔live switch must not let a second instance write beside this one */
@@ -277,35 +277,9 @@ async function keelVersion(): Promise<string> {
   }
 }
 
-/** the operator's log line for a wait on Alpaca's rate-limit window (no secret is at hand here) */
-export function rateLimitWaitMessage(api: string, until: number, waitMs: number): string {
-  return `waiting ${Math.ceil(waitMs / 1000)} s for Alpaca's ${api} rate-limit window to reset (until ${toIso(until)}); requests to the broker are held until then`;
-}
-
-/** appended to /healthz's `starting` reason while the broker's rate-limit window holds requests */
-function rateLimitNote(until: number | null, now: number): string {
-  if (until === null || until <= now) return '';
-  return ` — waiting for Alpaca's rate-limit window (resets in ${Math.ceil((until - now) / 1000)} s)`;
-}
-
 /** a notification still retrying must not hold the shutdown for minutes */
 async function drainWithin(notifier: NotifierPort, clock: Clock, ms: number): Promise<void> {
   const abort = new AbortController();
   await Promise.race([notifier.drain(), clock.sleep(ms, abort.signal).catch(() => undefined)]);
   abort.abort();
-}
-
-function listen(fetch: Parameters<typeof serve>[0]['fetch'], port: number, hostname: string): Promise<ServerType> {
-  return new Promise((resolve, reject) => {
-    const server = serve({ fetch, port, hostname }, () => resolve(server));
-    server.once('error', reject);
-  });
-}
-
-function closeServer(server: ServerType): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    // idle keep-alive sockets would hold close() open
-    (server as { closeAllConnections?: () => void }).closeAllConnections?.();
-  });
 }

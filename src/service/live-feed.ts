@@ -8,9 +8,10 @@
  */
 import { merge, type Observable } from 'rxjs';
 import type { PositionEvent } from '../actors/position-supervisor.types.js';
-import type { ControlEvent } from '../control/bot-control.js';
+import type { ControlEvent } from '../control/lifecycle/bot-control.js';
 import type { PipelineEvent } from '../control/pipeline/pipeline-runtime.js';
 import type { EventHub } from '../http/live/event-hub.js';
+import { SerialQueue } from '../lib/serial-queue.js';
 
 export interface LiveFeedSources {
   control$: Observable<ControlEvent>;
@@ -28,10 +29,10 @@ export interface LiveFeed {
 
 export function feedLiveEvents(hub: EventHub, sources: LiveFeedSources): LiveFeed {
   // statuses are read one at a time, in order, so the last one published is the newest
-  let statuses: Promise<void> = Promise.resolve();
+  const statuses = new SerialQueue();
   let stopped = false;
   const publishStatus = () => {
-    statuses = statuses.then(async () => {
+    void statuses.run(async () => {
       if (stopped) return;
       try {
         hub.publish('status', await sources.status());
@@ -71,7 +72,7 @@ export function feedLiveEvents(hub: EventHub, sources: LiveFeedSources): LiveFee
     async stop() {
       stopped = true;
       subscription.unsubscribe();
-      await statuses;
+      await statuses.idle();
     },
   };
 }

@@ -17,7 +17,7 @@
  */
 import { Subscription, type Observable } from 'rxjs';
 import type { PositionEvent } from '../actors/position-supervisor.types.js';
-import type { ControlEvent } from '../control/bot-control.js';
+import type { ControlEvent } from '../control/lifecycle/bot-control.js';
 import type { PipelineEvent } from '../control/pipeline/pipeline-runtime.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { MarketDataEvent } from '../ports/market-data.port.js';

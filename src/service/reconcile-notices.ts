@@ -13,7 +13,7 @@
  *  - the key is the report's own (startedAt–finishedAt): the same report notified twice (the event
  *    and a read-back of lastReconciledReport after a late subscription) carries the same key.
  */
-import { describeFinding } from '../control/apply-findings.js';
+import { describeFinding } from '../control/reconcile/apply-findings.js';
 import type { Notification, NotificationSeverity } from '../domain/notification.js';
 import type { ReconcileFinding, ReconcileFindingKind, ReconciliationReport } from '../domain/reconciliation.js';
 import type { EpochMs } from '../domain/time.js';

@@ -11,7 +11,7 @@
  * throws into trading (failures are warned); started and stopped with the writer role.
  */
 import type { MetricsPort } from '../ports/metrics.port.js';
-import cron, { type ScheduledTask } from 'node-cron';
+import { scheduleNyCron, type NyCronJob } from '../lib/ny-cron.js';
 import type { Subscription } from 'rxjs';
 import { loadBotConfig, loadStateReason } from '../adapters/postgres/index.js';
 import type { Db } from '../adapters/postgres/schema.js';
@@ -22,8 +22,8 @@ import { StreamGapMonitor, type StreamGapReport, type StreamGapSettings } from '
 import type { BrokerPort } from '../ports/broker.port.js';
 import { isRegularSessionOpen } from '../core/calendar/nyse-calendar.js';
 import { nyseSession } from '../control/safety/nyse-session.js';
-import type { KeelBotControl } from '../control/bot-control.js';
-import { SAFETY_CAUSE } from '../control/lifecycle-effects.js';
+import type { KeelBotControl } from '../control/lifecycle/bot-control.js';
+import { SAFETY_CAUSE } from '../control/lifecycle/lifecycle-effects.js';
 import type { KeelPipeline } from '../control/pipeline/signal-service.js';
 import { BreakerMonitor } from '../control/safety/breaker-monitor.js';
 import { DailyResetScheduler } from '../control/safety/daily-reset.js';
@@ -111,7 +111,7 @@ export function createSafetyJobs(deps: SafetyJobsDeps): SafetyJobs {
     onError: (m, e) => warn(m, e),
   });
   let subs: Subscription[] = [];
-  let openJob: ScheduledTask | null = null;
+  let openJob: NyCronJob | null = null;
   let running = false;
 
   const flattenAtOpen = async () => {
@@ -168,7 +168,7 @@ export function createSafetyJobs(deps: SafetyJobsDeps): SafetyJobs {
       watchdog.start();
       streamGap.start();
       health.start();
-      if (deps.cron ?? true) openJob = cron.schedule('30 9 * * 1-5', () => { void flattenAtOpen(); }, { timezone: 'America/New_York' });
+      if (deps.cron ?? true) openJob = scheduleNyCron({ name: 'keel-flatten-at-open', expression: '30 9 * * 1-5', run: flattenAtOpen, onError: warn });
       if (isRegularSessionOpen(clock.now())) void flattenAtOpen();
     },
     async stop() {

@@ -15,8 +15,9 @@
 import { concatMap, defer, EMPTY, filter, map, type Observable, type Subscription } from 'rxjs';
 import type { ExitRuleSettings, PositionEvent, PositionSupervisor } from '../actors/position-supervisor.types.js';
 import type { ReconcileFinding } from '../domain/reconciliation.js';
-import type { ControlEvent } from '../control/bot-control.js';
+import type { ControlEvent } from '../control/lifecycle/bot-control.js';
 import type { BotState } from '../domain/bot-config.js';
+import { errorText } from '../lib/error-text.js';
 
 export type SupervisorCommand = 'start' | 'stop' | 'settings' | 'reconciled';
 
@@ -69,7 +70,7 @@ export function settleFlatExits(
   return events$.pipe(
     filter((e) => e.type === 'exit_flat_at_broker'),
     concatMap((e) => defer(async () => {
-      const result = await reconcile('exit_flat_at_broker').catch((error: unknown) => ({ ok: false, error: error instanceof Error ? error.message : String(error) }));
+      const result = await reconcile('exit_flat_at_broker').catch((error: unknown) => ({ ok: false, error: errorText(error) }));
       if (!result.ok) warn(`trade ${e.tradeId}: the reconciliation of an exit with nothing at the broker failed: ${result.error ?? 'unknown'}`);
     })),
   ).subscribe();

@@ -1,6 +1,6 @@
 /**
  * What this instance starts when it becomes the writer (it holds the single-writer lease)
- * and what it drops when it stops being one. The writer guard (control/writer-guard.ts)
+ * and what it drops when it stops being one. The writer guard (control/instance/writer-guard.ts)
  * decides WHEN; this decides WHAT.
  * Invariants:
  *  - transitions run one at a time, in the order they were asked for: a takeover waits until the
@@ -20,12 +20,13 @@
 import type { Subscription } from 'rxjs';
 import type { PositionSupervisor } from '../actors/position-supervisor.types.js';
 import { appendJournal, type Db } from '../adapters/postgres/index.js';
-import type { KeelBotControl } from '../control/bot-control.js';
+import type { KeelBotControl } from '../control/lifecycle/bot-control.js';
 import type { KeelPipeline } from '../control/pipeline/signal-service.js';
-import type { SwappableControl } from '../control/swappable-control.js';
+import type { SwappableControl } from '../control/instance/swappable-control.js';
 import type { JournalInput } from '../domain/journal.js';
 import type { Clock } from '../ports/clock.port.js';
 import { driveSupervisor, settleFlatExits } from './supervisor-lifecycle.js';
+import { SerialQueue } from '../lib/serial-queue.js';
 
 export interface WriterRoleDeps {
   db: Db;
@@ -67,7 +68,7 @@ interface Writing {
 export function createWriterRole(deps: WriterRoleDeps): WriterRole {
   const { db, clock, warn } = deps;
   let writing: Writing | null = null;
-  let queue: Promise<unknown> = Promise.resolve();
+  const queue = new SerialQueue();
   let stopped = false;
   /** set once the facade is shut down: it accepts no swap after that */
   let facadeClosed = false;
@@ -75,11 +76,7 @@ export function createWriterRole(deps: WriterRoleDeps): WriterRole {
   /** bumped by every loss: a takeover that sees it move was overtaken by a loss */
   let losses = 0;
 
-  const serial = <T>(work: () => Promise<T>): Promise<T> => {
-    const run = queue.then(work);
-    queue = run.catch(() => undefined);
-    return run;
-  };
+  const serial = <T>(work: () => Promise<T>): Promise<T> => queue.run(work);
 
   const journal = (entry: JournalInput): Promise<void> =>
     appendJournal(db, { subject: deps.leaseName, ...entry }, clock.now()).then(

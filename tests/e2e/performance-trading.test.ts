@@ -9,7 +9,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { filter, firstValueFrom, Subject } from 'rxjs';
 import { getTrade, listTrades } from '../../src/adapters/postgres/index.js';
-import { EquitySnapshotJob, type SnapshotOutcome } from '../../src/control/equity-snapshot-job.js';
+import { EquitySnapshotJob, type SnapshotOutcome } from '../../src/control/jobs/equity-snapshot-job.js';
 import { Decimal } from '../../src/domain/money.js';
 import { createApp } from '../../src/http/app.js';
 import { useApiContract } from '../support/api-contract.js';

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { BOT_ACTIONS, type BotAction } from '../../src/control/bot-control.types.js';
+import { BOT_ACTIONS, type BotAction } from '../../src/control/lifecycle/bot-control.types.js';
 import type { BotState } from '../../src/domain/bot-config.js';
 import { createApp } from '../../src/http/app.js';
 import { useApiContract } from '../support/api-contract.js';

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { TradeDetail } from '../../src/control/pipeline.types.js';
+import type { TradeDetail } from '../../src/control/pipeline/pipeline.types.js';
 import { Decimal } from '../../src/domain/money.js';
 import type { Trade } from '../../src/domain/trade.js';
 import { createApp } from '../../src/http/app.js';

@@ -6,8 +6,8 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { getFlattenQueue, loadStateReason, queueFlatten, takeFlattenQueue } from '../../src/adapters/postgres/index.js';
-import type { KeelBotControl } from '../../src/control/bot-control.js';
-import { createReadOnlyControl } from '../../src/control/read-only-control.js';
+import type { KeelBotControl } from '../../src/control/lifecycle/bot-control.js';
+import { createReadOnlyControl } from '../../src/control/instance/read-only-control.js';
 import { toEtIso } from '../../src/domain/market-time.js';
 import { createApp } from '../../src/http/app.js';
 import { bootReconciled, journalOf, nextEvent, persistedState, startControlHarness, type ControlHarness } from '../support/control-harness.js';

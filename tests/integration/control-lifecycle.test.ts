@@ -1,7 +1,7 @@
 /** The control facade's lifecycle on real PostgreSQL against the simulated exchange. */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { KeelBotControl } from '../../src/control/bot-control.js';
-import type { BotAction } from '../../src/control/bot-control.types.js';
+import type { KeelBotControl } from '../../src/control/lifecycle/bot-control.js';
+import type { BotAction } from '../../src/control/lifecycle/bot-control.types.js';
 import type { BotState } from '../../src/domain/bot-config.js';
 import { bootReconciled, journalOf, persistedState, startControlHarness, type ControlHarness } from '../support/control-harness.js';
 import { createTestDb, type TestDb } from '../support/test-db.js';

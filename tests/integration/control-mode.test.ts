@@ -2,7 +2,7 @@
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { insertTrade } from '../../src/adapters/postgres/index.js';
-import type { KeelBotControl } from '../../src/control/bot-control.js';
+import type { KeelBotControl } from '../../src/control/lifecycle/bot-control.js';
 import { dec } from '../../src/domain/money.js';
 import type { TradeStatus } from '../../src/domain/trade.js';
 import { bootReconciled, journalOf, nextEvent, startControlHarness, type ControlHarness } from '../support/control-harness.js';

@@ -4,7 +4,7 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { getDailyStats, insertTrade, listTrades } from '../../src/adapters/postgres/index.js';
-import type { KeelBotControl } from '../../src/control/bot-control.js';
+import type { KeelBotControl } from '../../src/control/lifecycle/bot-control.js';
 import { dec } from '../../src/domain/money.js';
 import type { Order, OrderRequest } from '../../src/domain/order.js';
 import type { NewTrade, Trade } from '../../src/domain/trade.js';

@@ -5,8 +5,8 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadWinRateWindow } from '../../src/adapters/postgres/index.js';
-import type { KeelBotControl } from '../../src/control/bot-control.js';
-import { SAFETY_CAUSE } from '../../src/control/lifecycle-effects.js';
+import type { KeelBotControl } from '../../src/control/lifecycle/bot-control.js';
+import { SAFETY_CAUSE } from '../../src/control/lifecycle/lifecycle-effects.js';
 import { bootReconciled, startControlHarness, stateIs, type ControlHarness } from '../support/control-harness.js';
 import { createTestDb, type TestDb } from '../support/test-db.js';
 

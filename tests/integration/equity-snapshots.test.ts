@@ -12,7 +12,7 @@ import { insertTrade } from '../../src/adapters/postgres/index.js';
 import { createAlpacaAdapters } from '../../src/adapters/alpaca/index.js';
 import { resolveAlpacaUrls } from '../../src/adapters/alpaca/urls.js';
 import { ManualClock } from '../../src/clock/manual.clock.js';
-import { EquitySnapshotJob, type EquitySnapshotJobDeps, type SnapshotOutcome } from '../../src/control/equity-snapshot-job.js';
+import { EquitySnapshotJob, type EquitySnapshotJobDeps, type SnapshotOutcome } from '../../src/control/jobs/equity-snapshot-job.js';
 import { AccountCache } from '../../src/control/pipeline/account-cache.js';
 import { dec } from '../../src/domain/money.js';
 import { FakeSupervisor, startPipelineHarness, type Keel, type PipelineHarness } from '../support/pipeline-harness.js';

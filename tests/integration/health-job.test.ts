@@ -5,7 +5,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { getTrade, insertTrade, listJournal, listTrades } from '../../src/adapters/postgres/index.js';
 import { createPositionSupervisor } from '../../src/actors/position-supervisor.js';
-import { createReconciliationService } from '../../src/control/reconciliation.service.js';
+import { createReconciliationService } from '../../src/control/reconcile/reconciliation.service.js';
 import { HEALTH_EVERY_MS, HealthJob, type HealthJobDeps, type HealthReconcileResult, type HealthReport } from '../../src/control/safety/health-job.js';
 import { dec } from '../../src/domain/money.js';
 import type { BrokerPort } from '../../src/ports/broker.port.js';

@@ -8,7 +8,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { filter, firstValueFrom } from 'rxjs';
 import { getFlattenQueue, getTrade, listJournal } from '../../src/adapters/postgres/index.js';
-import { runQueuedFlatten } from '../../src/control/pipeline/emergency-stop.js';
+import { runQueuedFlatten } from '../../src/control/kill-switch/flatten.js';
 import { PipelineRuntime } from '../../src/control/pipeline/pipeline-runtime.js';
 import type { BotSettings } from '../../src/domain/bot-config.js';
 import type { Trade } from '../../src/domain/trade.js';

@@ -8,7 +8,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { listJournal } from '../../src/adapters/postgres/index.js';
 import { createPositionSupervisor } from '../../src/actors/position-supervisor.js';
-import { createBotControl } from '../../src/control/bot-control.js';
+import { createBotControl } from '../../src/control/lifecycle/bot-control.js';
 import { PositionWatchdog } from '../../src/control/safety/watchdog.js';
 import { EXIT_STUCK_AFTER_MS } from '../../src/core/safety/stuck-exits.js';
 import { withUnattendedCount } from '../../src/service/attended-control.js';

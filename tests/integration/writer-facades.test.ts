@@ -8,11 +8,11 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import {
   insertTrade, listJournal, listTrades, loadBotConfig, saveBotMode, saveBotSettings, saveBotState, saveReconciliationReport,
 } from '../../src/adapters/postgres/index.js';
-import type { ControlEvent, KeelBotControl } from '../../src/control/bot-control.js';
-import { BOT_ACTIONS } from '../../src/control/bot-control.types.js';
+import type { ControlEvent, KeelBotControl } from '../../src/control/lifecycle/bot-control.js';
+import { BOT_ACTIONS } from '../../src/control/lifecycle/bot-control.types.js';
 import { createPipeline } from '../../src/control/pipeline/signal-service.js';
-import { ANOTHER_INSTANCE_MESSAGE, createReadOnlyControl } from '../../src/control/read-only-control.js';
-import { createSwappableControl } from '../../src/control/swappable-control.js';
+import { ANOTHER_INSTANCE_MESSAGE, createReadOnlyControl } from '../../src/control/instance/read-only-control.js';
+import { createSwappableControl } from '../../src/control/instance/swappable-control.js';
 import { dec } from '../../src/domain/money.js';
 import type { ReconciliationReport } from '../../src/domain/reconciliation.js';
 import { createApp } from '../../src/http/app.js';

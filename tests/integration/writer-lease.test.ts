@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresWriterLease, LEASE_NAMESPACE, leaseKey } from '../../src/adapters/postgres/writer-lease.js';
 import { ManualClock } from '../../src/clock/manual.clock.js';
-import { startWriterGuard, type WriterGuard, type WriterGuardDeps } from '../../src/control/writer-guard.js';
+import { startWriterGuard, type WriterGuard, type WriterGuardDeps } from '../../src/control/instance/writer-guard.js';
 import type { WriterLease } from '../../src/ports/writer-lease.port.js';
 import { eventually } from '../support/eventually.js';
 import { createTestDb, type TestDb } from '../support/test-db.js';

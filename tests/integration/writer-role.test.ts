@@ -9,10 +9,10 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { listJournal } from '../../src/adapters/postgres/index.js';
 import { createPostgresWriterLease, LEASE_NAMESPACE, leaseKey } from '../../src/adapters/postgres/writer-lease.js';
 import { ManualClock } from '../../src/clock/manual.clock.js';
-import type { KeelBotControl } from '../../src/control/bot-control.js';
-import { createReadOnlyControl } from '../../src/control/read-only-control.js';
-import { createSwappableControl } from '../../src/control/swappable-control.js';
-import { startWriterGuard, type WriterGuard } from '../../src/control/writer-guard.js';
+import type { KeelBotControl } from '../../src/control/lifecycle/bot-control.js';
+import { createReadOnlyControl } from '../../src/control/instance/read-only-control.js';
+import { createSwappableControl } from '../../src/control/instance/swappable-control.js';
+import { startWriterGuard, type WriterGuard } from '../../src/control/instance/writer-guard.js';
 import { WRITER_LEASE, WRITER_LEASE_NAME } from '../../src/service/keel-service.js';
 import { createWriterRole } from '../../src/service/writer-role.js';
 import { startControlHarness, type ControlHarness } from '../support/control-harness.js';

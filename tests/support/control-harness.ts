@@ -10,7 +10,7 @@ import { createAlpacaAdapters, type AlpacaAdapters } from '../../src/adapters/al
 import { resolveAlpacaUrls } from '../../src/adapters/alpaca/urls.js';
 import { listJournal, listTrades } from '../../src/adapters/postgres/index.js';
 import { ManualClock } from '../../src/clock/manual.clock.js';
-import { createBotControl, type ControlEvent, type KeelBotControl } from '../../src/control/bot-control.js';
+import { createBotControl, type ControlEvent, type KeelBotControl } from '../../src/control/lifecycle/bot-control.js';
 import type { BotState, TradingModeName } from '../../src/domain/bot-config.js';
 import type { JournalKind } from '../../src/domain/journal.js';
 import { dec } from '../../src/domain/money.js';

@@ -4,7 +4,7 @@
  * assert what the HTTP layer asked for (and that a rejected request asked for nothing).
  */
 import type { StateReasonView } from '../../src/domain/state-reason.js';
-import type { BotAction, BotControl, BotStatus, CancelledFlatten, ControlError, ControlResult, HealthReport } from '../../src/control/bot-control.types.js';
+import type { BotAction, BotControl, BotStatus, CancelledFlatten, ControlError, ControlResult, HealthReport } from '../../src/control/lifecycle/bot-control.types.js';
 import { DEFAULT_BOT_SETTINGS, type BotConfig, type BotSettings, type BotState, type TradingModeName } from '../../src/domain/bot-config.js';
 import { dec } from '../../src/domain/money.js';
 import type { ReconciliationReport } from '../../src/domain/reconciliation.js';

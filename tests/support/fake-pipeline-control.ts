@@ -3,11 +3,12 @@
  * (so tests can assert what the HTTP layer passed through, and that a rejected request called
  * nothing), and switches for the refusals a real pipeline gives.
  */
-import type { ControlResult } from '../../src/control/bot-control.types.js';
+import type { ControlResult } from '../../src/control/lifecycle/bot-control.types.js';
 import type {
-  ActiveTrade, DailyPerformanceAnswer, EmergencyStopReport, Page, PerformanceAnswer, PerformanceRequest, PerformanceWindow, PipelineControl, SignalEvaluation,
-  SignalQuery, TodayPerformance, TradeDetail, TradeQuery,
-} from '../../src/control/pipeline.types.js';
+  ActiveTrade, DailyPerformanceAnswer, EmergencyStopReport, PerformanceAnswer, PerformanceRequest, PerformanceWindow, PipelineControl, SignalEvaluation,
+  TodayPerformance, TradeDetail,
+} from '../../src/control/pipeline/pipeline.types.js';
+import type { Page, SignalQuery, TradeQuery } from '../../src/domain/query.js';
 import type { DailyRow, PerformanceReport } from '../../src/core/analytics/analytics.types.js';
 import type { TradingModeName } from '../../src/domain/bot-config.js';
 import { Decimal } from '../../src/domain/money.js';

@@ -14,7 +14,7 @@ import { createPositionSupervisor } from '../../src/actors/position-supervisor.j
 import { createAlpacaAdapters, type AlpacaAdapters } from '../../src/adapters/alpaca/index.js';
 import { resolveAlpacaUrls } from '../../src/adapters/alpaca/urls.js';
 import { ManualClock } from '../../src/clock/manual.clock.js';
-import { createBotControl, type KeelBotControl } from '../../src/control/bot-control.js';
+import { createBotControl, type KeelBotControl } from '../../src/control/lifecycle/bot-control.js';
 import { createPipeline, type KeelPipeline, type PipelineDeps, type PipelineEvent } from '../../src/control/pipeline/signal-service.js';
 import type { BotSettings } from '../../src/domain/bot-config.js';
 import { dec } from '../../src/domain/money.js';

@@ -1,6 +1,6 @@
 /** The status's account summary (pure): exposure rounded to 4 decimals, undefined ratios null. */
 import { describe, expect, it } from 'vitest';
-import { accountSummary } from '../../src/control/account-summary.js';
+import { accountSummary } from '../../src/control/pipeline/account-summary.js';
 import type { AccountReading } from '../../src/control/pipeline/account-cache.js';
 import { dec } from '../../src/domain/money.js';
 

@@ -1,6 +1,6 @@
 /** Which equity row an instant calls for, by the NYSE calendar (pure). */
 import { describe, expect, it } from 'vitest';
-import { snapshotPlan } from '../../src/control/equity-snapshot-job.js';
+import { snapshotPlan } from '../../src/control/jobs/equity-snapshot-job.js';
 
 const at = (iso: string) => Date.parse(iso);
 

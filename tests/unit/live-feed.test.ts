@@ -5,7 +5,7 @@
 import { Subject } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import type { PositionEvent } from '../../src/actors/position-supervisor.types.js';
-import type { ControlEvent } from '../../src/control/bot-control.js';
+import type { ControlEvent } from '../../src/control/lifecycle/bot-control.js';
 import type { PipelineEvent } from '../../src/control/pipeline/pipeline-runtime.js';
 import { createEventHub } from '../../src/http/live/event-hub.js';
 import { feedLiveEvents } from '../../src/service/live-feed.js';

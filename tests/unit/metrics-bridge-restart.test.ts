@@ -5,7 +5,7 @@
  */
 import { Subject } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import type { ControlEvent } from '../../src/control/bot-control.js';
+import type { ControlEvent } from '../../src/control/lifecycle/bot-control.js';
 import type { PipelineEvent } from '../../src/control/pipeline/pipeline-runtime.js';
 import { noMetrics, type MetricsPort } from '../../src/ports/metrics.port.js';
 import { bridgeControlEvents, bridgePipelineEvents } from '../../src/service/metrics-bridge.js';

@@ -17,6 +17,7 @@ import type { BrokerPort, ClosePositionResult, CancelOrderResult, SubmitOutcome,
 import type { AlpacaHttpClient, HttpRequest, QueryValue } from './http-client.js';
 import * as parse from './parse.js';
 import { submitWithRecovery, type SubmitOptions } from './submit-order.js';
+import { errorText } from '../../lib/error-text.js';
 
 const ORDERS_PAGE = 500;
 const FILLS_PAGE = 100;
@@ -164,7 +165,7 @@ export class AlpacaBroker implements BrokerPort {
     try {
       return parser(body);
     } catch (error) {
-      throw new BrokerError({ category: 'invalid_response', operation, message: error instanceof Error ? error.message : String(error), body });
+      throw new BrokerError({ category: 'invalid_response', operation, message: errorText(error), body });
     }
   }
 }

@@ -17,6 +17,7 @@ import { classifyHttpError, classifyTransportError } from './errors.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { MetricsPort } from '../../ports/metrics.port.js';
 import { routeTemplate } from './route-template.js';
+import { errorText } from '../../lib/error-text.js';
 
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
 export type RetryPolicy = 'safe' | 'never';
@@ -187,5 +188,5 @@ function parseJsonBody(operation: string, status: number, text: string): unknown
 /** anything thrown below the client becomes a BrokerError (classify* may themselves throw) */
 export function toBrokerError(operation: string, error: unknown): BrokerError {
   if (error instanceof BrokerError) return error;
-  return new BrokerError({ category: 'invalid_response', operation, message: error instanceof Error ? error.message : String(error) });
+  return new BrokerError({ category: 'invalid_response', operation, message: errorText(error) });
 }

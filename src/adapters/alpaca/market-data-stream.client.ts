@@ -20,6 +20,7 @@ import { parseDataStreamFrame, type DataStreamMessage } from './parse.js';
 import { ReconnectingSocket } from './reconnect.js';
 import { SubscriptionSet, isEmpty, type SubscriptionDelta } from './subscription-set.js';
 import type { SessionContext, SessionTimings } from './ws-session.js';
+import { errorText } from '../../lib/error-text.js';
 
 const FATAL_CODES = new Set([402, 409, 411]);
 const CONNECTION_LIMIT = 406;
@@ -92,7 +93,7 @@ export class AlpacaMarketDataStream implements MarketDataStreamPort {
     try {
       frame = parseDataStreamFrame(JSON.parse(text));
     } catch (error) {
-      this.emit({ type: 'error', code: 0, message: `unreadable frame: ${(error as Error).message}`, at: this.o.clock.now() });
+      this.emit({ type: 'error', code: 0, message: `unreadable frame: ${errorText(error)}`, at: this.o.clock.now() });
       return;
     }
     for (const m of frame) {

@@ -10,6 +10,7 @@ import { toIso } from '../../domain/time.js';
 import type { MarketDataPort } from '../../ports/market-data.port.js';
 import type { AlpacaHttpClient, QueryValue } from './http-client.js';
 import { parseBarsPage, parseLatestTrades, parseSnapshots } from './parse.js';
+import { errorText } from '../../lib/error-text.js';
 
 const MAX_PAGES = 10_000;
 
@@ -58,7 +59,7 @@ export class AlpacaMarketData implements MarketDataPort {
     try {
       return parser(res.body);
     } catch (error) {
-      throw new BrokerError({ category: 'invalid_response', operation: `GET ${path}`, message: (error as Error).message, body: res.body });
+      throw new BrokerError({ category: 'invalid_response', operation: `GET ${path}`, message: errorText(error), body: res.body });
     }
   }
 }

@@ -14,6 +14,7 @@ import type { SubmitOutcome } from '../../ports/broker.port.js';
 import { toBrokerError, type AlpacaHttpClient } from './http-client.js';
 import { parseOrder } from './parse.js';
 import { toOrderRequestBody } from './serialize.js';
+import { errorText } from '../../lib/error-text.js';
 
 export interface SubmitOptions {
   /** extra POSTs allowed after a lookup proved the previous one did not land */
@@ -46,7 +47,7 @@ export async function submitWithRecovery(
     body = toOrderRequestBody(request);
   } catch (error) {
     // nothing was sent: a request Keel cannot even express is a rejection
-    return { kind: 'rejected', error: new BrokerError({ category: 'bad_request', operation: OPERATION, message: (error as Error).message }) };
+    return { kind: 'rejected', error: new BrokerError({ category: 'bad_request', operation: OPERATION, message: errorText(error) }) };
   }
 
   let lastError: BrokerError | null = null;
@@ -57,7 +58,7 @@ export async function submitWithRecovery(
         return { kind: 'accepted', order: parseOrder(res.body), recovered: false };
       } catch (error) {
         // the order landed but its echo is unreadable: fetch it the normal way
-        lastError = new BrokerError({ category: 'invalid_response', operation: OPERATION, status: res.status, message: (error as Error).message, body: res.body });
+        lastError = new BrokerError({ category: 'invalid_response', operation: OPERATION, status: res.status, message: errorText(error), body: res.body });
       }
     } catch (error) {
       lastError = toBrokerError(OPERATION, error);

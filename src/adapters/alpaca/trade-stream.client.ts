@@ -19,6 +19,7 @@ import type { Credentials } from './credentials.js';
 import { parseTradeStreamMessage, type TradeStreamMessage } from './parse.js';
 import { ReconnectingSocket } from './reconnect.js';
 import type { SessionContext, SessionTimings } from './ws-session.js';
+import { errorText } from '../../lib/error-text.js';
 
 export type TradeStreamAuthForm = 'auth' | 'authenticate';
 
@@ -100,7 +101,7 @@ export class AlpacaTradeStream implements TradeStreamPort {
     try {
       message = parseTradeStreamMessage(json);
     } catch (error) {
-      this.emit({ type: 'refresh_order', orderId: orderIdOf(json), reason: `unparseable message: ${(error as Error).message}`, raw: json, receivedAt });
+      this.emit({ type: 'refresh_order', orderId: orderIdOf(json), reason: `unparseable message: ${errorText(error)}`, raw: json, receivedAt });
       return;
     }
     this.handle(ctx, message, attempt, receivedAt);
@@ -154,7 +155,7 @@ export class AlpacaTradeStream implements TradeStreamPort {
       const fills = await this.o.broker.listFillActivities({ after: since, direction: 'asc' });
       this.emit({ type: 'resynced', at: this.o.clock.now(), since, openOrders, fills });
     } catch (error) {
-      this.emit({ type: 'resync_failed', at: this.o.clock.now(), error: error instanceof Error ? error.message : String(error) });
+      this.emit({ type: 'resync_failed', at: this.o.clock.now(), error: errorText(error) });
     }
   }
 

@@ -15,6 +15,7 @@ import type { Notification } from '../../domain/notification.js';
 import type { Clock, Random } from '../../ports/clock.port.js';
 import type { NotifierPort, NotifierStats } from '../../ports/notifier.port.js';
 import { fullJitterDelay, type BackoffPolicy } from '../alpaca/backoff.js';
+import { errorText } from '../../lib/error-text.js';
 
 /** the outcome of one delivery attempt, classified by the notifier */
 export type Attempt =
@@ -132,7 +133,7 @@ export class DeliveryQueue implements NotifierPort {
     try {
       return await this.target.send(notification);
     } catch (error) {
-      return { outcome: 'retry', reason: error instanceof Error ? error.message : String(error), retryAfterMs: null };
+      return { outcome: 'retry', reason: errorText(error), retryAfterMs: null };
     }
   }
 

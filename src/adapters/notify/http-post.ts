@@ -7,6 +7,7 @@
 import type { Attempt, DeliveryDeps } from './delivery-queue.js';
 
 import type { FetchLike } from '../alpaca/http-client.js';
+import { errorText } from '../../lib/error-text.js';
 
 export type { FetchLike };
 
@@ -70,7 +71,7 @@ export function retryAfterMs(headers: Headers, now: number): number | null {
 /** "fetch failed: ECONNREFUSED" rather than undici's bare "fetch failed" */
 function transportReason(error: unknown, timeoutMs: number): string {
   if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return `no answer within ${timeoutMs} ms`;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorText(error);
   const cause = error instanceof Error ? (error.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
   const detail = typeof cause?.code === 'string' ? cause.code : typeof cause?.message === 'string' ? cause.message : null;
   return detail ? `${message}: ${detail}` : message;

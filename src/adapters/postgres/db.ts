@@ -3,7 +3,7 @@
  * mappers); `date` is kept as its 'YYYY-MM-DD' text, because pg's default turns it into a Date at
  * local midnight, which shifts the trading date on a non-UTC machine.
  */
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database, Db } from './schema.js';
 
@@ -67,4 +67,9 @@ export function createDb(url: string, options: CreateDbOptions = {}): DbHandle {
       await Promise.all(connections);
     },
   };
+}
+
+/** one round trip to the server (health checks): resolves when it answered, rejects when it could not */
+export async function pingDatabase(db: Db): Promise<void> {
+  await sql`select 1`.execute(db);
 }

@@ -21,6 +21,7 @@ import pg from 'pg';
 import { recordOwner, stopLeftoverPostmaster } from './pg-leftover.js';
 import { DEFAULT_ROOT_RUNTIME_DIR, placeServer, type PgPlacement } from './pg-placement.js';
 import { runInitdb, startPostmaster, type Postmaster } from './pg-process.js';
+import { errorText } from '../../lib/error-text.js';
 
 export interface EmbeddedPostgresOptions {
   dataDir: string;
@@ -100,7 +101,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const durable = options.durable ?? true;
   await mkdir(dataDir, { recursive: true });
   const place = await placeServer(dataDir, options.rootRuntimeDir ?? DEFAULT_ROOT_RUNTIME_DIR).catch((err: unknown) => {
-    const message = err instanceof Error ? err.message : String(err);
+    const message = errorText(err);
     throw message.startsWith('embedded postgres:') ? err : new Error(`embedded postgres: preparing its directories failed: ${message}`, { cause: err });
   });
   const { pgDir } = place;
@@ -115,7 +116,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     }
   };
   const failed = (step: string, err: unknown): Error => new Error(
-    `embedded postgres: ${step} failed in ${pgDir}: ${err instanceof Error ? err.message : String(err ?? 'process exited')}`
+    `embedded postgres: ${step} failed in ${pgDir}: ${errorText(err ?? 'process exited')}`
       + (lastLines.length ? `\n--- last postgres output ---\n${lastLines.join('\n')}` : ''),
     { cause: err },
   );

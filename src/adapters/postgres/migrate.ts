@@ -11,6 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { Db } from './schema.js';
+import { errorText } from '../../lib/error-text.js';
 
 /** db/migrations, found by walking up from this module (src/… under tsx/vitest, dist/… when built) */
 export function migrationsDir(): string {
@@ -60,7 +61,7 @@ export async function migrateToLatest(db: Db, dir?: string): Promise<string[]> {
   const { error, results = [] } = await createMigrator(db, dir).migrateToLatest();
   if (error !== undefined) {
     const failed = results.find((r) => r.status === 'Error')?.migrationName ?? '(before any migration ran)';
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorText(error);
     throw new Error(`migration ${failed} failed: ${reason}`, { cause: error });
   }
   return results.filter((r) => r.status === 'Success').map((r) => r.migrationName);

@@ -15,6 +15,7 @@ import { existsSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runPgTool, type OsUserIds } from './pg-process.js';
+import { errorText } from '../../lib/error-text.js';
 
 /** the file, beside the server's data, naming the Keel process that runs it */
 export const ownerFile = (keelDataDir: string): string => join(keelDataDir, 'pg-owner.pid');
@@ -67,7 +68,7 @@ async function pgCtlStop(binDir: string, pgDir: string, ids: OsUserIds): Promise
   let output = '';
   await runPgTool(binDir, 'pg_ctl', ['stop', '-D', pgDir, '-m', 'fast', '-w', '-t', '60'], ids, (text) => { output += text; })
     .catch((error: unknown) => {
-      const why = output.trim() || (error instanceof Error ? error.message : String(error));
+      const why = output.trim() || errorText(error);
       throw new Error(`embedded postgres: could not stop the PostgreSQL left running on ${pgDir}: ${why}`, { cause: error });
     });
 }

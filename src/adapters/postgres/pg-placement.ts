@@ -20,6 +20,7 @@ import { chmod, chown, mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { binariesReachableByOthers, openDir, packagedBinaries, traversableByOthers } from './pg-binaries.js';
 import type { OsUserIds } from './pg-process.js';
+import { errorText } from '../../lib/error-text.js';
 
 /** as root, where the data and binaries go when the postgres user cannot reach the project */
 export const DEFAULT_ROOT_RUNTIME_DIR = '/var/lib/keel';
@@ -77,7 +78,7 @@ async function postgresUserIds(): Promise<Required<OsUserIds>> {
       await run('useradd', ['--system', '-g', 'postgres', 'postgres']);
       return await lookup();
     } catch (error) {
-      throw new Error(`embedded postgres: running as root, and there is no postgres OS user to run the database as, nor could one be created: ${(error as Error).message}`, { cause: error });
+      throw new Error(`embedded postgres: running as root, and there is no postgres OS user to run the database as, nor could one be created: ${errorText(error)}`, { cause: error });
     }
   }
 }

@@ -6,7 +6,7 @@
  */
 import { sql, type Updateable } from 'kysely';
 import type { SignalRecord, SignalStatus } from '../../domain/signal.js';
-import type { Page, SignalQuery } from '../../control/pipeline.types.js';
+import type { Page, SignalQuery } from '../../domain/query.js';
 import { decodeCursor, pageLimit, toPage } from './page-cursor.js';
 import type { DbOrTrx, SignalTable } from './schema.js';
 import { jsonText, nullableJsonText, signalFromRow } from './signal.mapper.js';

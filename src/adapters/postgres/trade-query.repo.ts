@@ -6,7 +6,7 @@
 import { sql } from 'kysely';
 import type { JournalEntry } from '../../domain/journal.js';
 import type { Trade } from '../../domain/trade.js';
-import type { Page, TradeQuery } from '../../control/pipeline.types.js';
+import type { Page, TradeQuery } from '../../domain/query.js';
 import { decodeCursor, InvalidCursorError, pageLimit, toPage } from './page-cursor.js';
 import type { DbOrTrx } from './schema.js';
 import { toMs, ts } from './sql-time.js';

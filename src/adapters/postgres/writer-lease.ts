@@ -16,6 +16,8 @@
 import pg from 'pg';
 import type { Clock } from '../../ports/clock.port.js';
 import type { WriterLease } from '../../ports/writer-lease.port.js';
+import { errorText } from '../../lib/error-text.js';
+import { SerialQueue } from '../../lib/serial-queue.js';
 
 /** 'KEEL' in ASCII, as an int4: the first key of every Keel advisory lock */
 export const LEASE_NAMESPACE = 0x4b45454c;
@@ -47,7 +49,6 @@ export interface PostgresWriterLeaseOptions {
   queryTimeoutMs?: number;
 }
 
-const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 export function createPostgresWriterLease(opts: PostgresWriterLeaseOptions): WriterLease {
   const name = leaseName(opts.mode, opts.accountKey);
@@ -64,13 +65,9 @@ export function createPostgresWriterLease(opts: PostgresWriterLeaseOptions): Wri
   let held = false;
   let closed = false;
   let heartbeat: AbortController | null = null;
-  let queue: Promise<unknown> = Promise.resolve();
+  const queue = new SerialQueue();
 
-  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
-    const run = queue.then(fn, fn);
-    queue = run.catch(() => undefined);
-    return run;
-  };
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => queue.run(fn);
 
   function stopHolding(): void {
     held = false;
@@ -134,7 +131,7 @@ export function createPostgresWriterLease(opts: PostgresWriterLeaseOptions): Wri
           await opts.clock.sleep(heartbeatMs, stop.signal);
           await query(c, 'SELECT 1', []);
         } catch (error) {
-          if (!stop.signal.aborted) lose(c, `heartbeat failed: ${message(error)}`);
+          if (!stop.signal.aborted) lose(c, `heartbeat failed: ${errorText(error)}`);
           return;
         }
       }
@@ -149,7 +146,7 @@ export function createPostgresWriterLease(opts: PostgresWriterLeaseOptions): Wri
     try {
       rows = await query(c, 'SELECT pg_try_advisory_lock($1, $2) AS acquired', keys);
     } catch (error) {
-      lose(c, `acquire failed: ${message(error)}`);
+      lose(c, `acquire failed: ${errorText(error)}`);
       throw error;
     }
     // the connection may have died between the answer and here: its lock died with it

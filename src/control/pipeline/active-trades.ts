@@ -12,9 +12,9 @@ import { Decimal } from '../../domain/money.js';
 import type { EpochMs } from '../../domain/time.js';
 import type { Trade } from '../../domain/trade.js';
 import type { ArmedPosition } from '../../actors/position-supervisor.types.js';
-import type { ActiveTrade } from '../pipeline.types.js';
+import type { ActiveTrade } from './pipeline.types.js';
 import type { PipelineDeps } from './pipeline-deps.js';
-import { listTrades } from './repos.js';
+import { listTrades } from '../../adapters/postgres/index.js';
 
 const price = (x: number | null | undefined): Decimal | null => (x === null || x === undefined || !Number.isFinite(x) ? null : new Decimal(x).toDecimalPlaces(8));
 const instant = (ms: number | null | undefined): EpochMs | null => (ms === null || ms === undefined || !Number.isFinite(ms) ? null : ms);

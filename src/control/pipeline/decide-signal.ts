@@ -19,7 +19,7 @@ import { rateStars } from '../../core/signals/rate-stars.js';
 import { needsBroker } from './entry-context.js';
 import { evaluateAfterBrokerRead, evaluateSignal, type Evaluation } from './evaluate-signal.js';
 import type { PipelineRuntime, QueuedDecision } from './pipeline-runtime.js';
-import { decideReceivedSignal, getSignal, insertSignal, listReceivedSignals, updateSignal } from './repos.js';
+import { decideReceivedSignal, getSignal, insertSignal, listReceivedSignals, updateSignal } from '../../adapters/postgres/index.js';
 import { answerOf, baseRecord, EMERGENCY_DENIAL, fire, journalSignal, signalJournal, statusFor, store } from './signal-record.js';
 import type { Denial } from '../../domain/denial.js';
 import { persistEntry } from './entry-executor.js';

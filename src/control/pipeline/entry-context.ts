@@ -12,7 +12,7 @@
  * denials (BUYING_POWER_UNKNOWN, MARKET_STATE_UNKNOWN, PRICE_UNAVAILABLE), so an outage blocks
  * entries instead of guessing; a snapshot older than the cache's bound is unknown too.
  */
-import { loadEntryFacts } from './repos.js';
+import { loadEntryFacts } from '../../adapters/postgres/index.js';
 import { judgeWinRate } from '../../core/safety/win-rate.js';
 import { etDate, etWallToEpoch } from '../../domain/market-time.js';
 import type { BotConfig } from '../../domain/bot-config.js';

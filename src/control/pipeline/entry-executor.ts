@@ -16,8 +16,9 @@ import type { JournalInput } from '../../domain/journal.js';
 import type { SubmitOutcome } from '../../ports/broker.port.js';
 import { entryClientOrderId } from './client-order-id.js';
 import type { PipelineDeps } from './pipeline-deps.js';
-import { appendJournal, appendJournalEntries, insertTrade, type DbOrTrx } from './repos.js';
+import { appendJournal, appendJournalEntries, insertTrade, type DbOrTrx } from '../../adapters/postgres/index.js';
 import { randomUUID } from 'node:crypto';
+import { errorText } from '../../lib/error-text.js';
 
 export async function persistEntry(trx: DbOrTrx, record: SignalRecord, cause: string, now: number): Promise<Trade> {
   const trade = await insertTrade(trx, entryPlan(record, cause, randomUUID()).trade, now);
@@ -79,7 +80,7 @@ async function submitOnce(deps: PipelineDeps, request: OrderRequest): Promise<Su
     return await broker.submitOrder(request);
   } catch (error) {
     // submitOrder classifies every wire failure itself; reaching here means we cannot tell
-    return unknown(request.clientOrderId, error instanceof Error ? error.message : String(error));
+    return unknown(request.clientOrderId, errorText(error));
   }
 }
 

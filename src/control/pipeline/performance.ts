@@ -5,13 +5,13 @@
  * Defaults: mode = the bot's current mode; to = today (New York); from = 29 days before `to`
  * (30 ET days). A window that holds nothing answers zeros and nulls, not an error.
  */
-import { loadDailyFacts, loadPerformanceFacts, countOpenTrades } from '../../adapters/postgres/performance.repo.js';
+import { loadDailyFacts, loadPerformanceFacts, countOpenTrades } from '../../adapters/postgres/index.js';
 import type { DailyFacts } from '../../core/analytics/analytics.types.js';
 import { dailyRow, reportFromFacts } from '../../core/analytics/report.js';
 import type { TradingModeName } from '../../domain/bot-config.js';
 import { addDays, etDate } from '../../domain/market-time.js';
 import { ZERO } from '../../domain/money.js';
-import type { DailyPerformanceAnswer, PerformanceAnswer, PerformanceRequest, PerformanceWindow, TodayPerformance } from '../pipeline.types.js';
+import type { DailyPerformanceAnswer, PerformanceAnswer, PerformanceRequest, PerformanceWindow, TodayPerformance } from './pipeline.types.js';
 import type { PipelineRuntime } from './pipeline-runtime.js';
 
 export const DEFAULT_WINDOW_DAYS = 30;

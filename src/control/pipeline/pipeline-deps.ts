@@ -1,12 +1,12 @@
 /** What the pipeline needs from the rest of Keel, all injected (tests pass the same real pieces). */
 import type { PositionSupervisor } from '../../actors/position-supervisor.types.js';
-import type { Db } from './repos.js';
+import type { Db } from '../../adapters/postgres/index.js';
 import type { BrokerPort } from '../../ports/broker.port.js';
 import type { Clock } from '../../ports/clock.port.js';
 import type { Account } from '../../domain/account.js';
-import type { EntryGate } from '../bot-control.js';
+import type { EntryGate } from '../lifecycle/bot-control.js';
 import type { MarketDataPort } from '../../ports/market-data.port.js';
-import type { KeelBotControl } from '../bot-control.js';
+import type { KeelBotControl } from '../lifecycle/bot-control.js';
 import type { MetricsPort } from '../../ports/metrics.port.js';
 
 export interface PipelineDeps {

@@ -20,6 +20,7 @@ import type { PipelineDeps } from './pipeline-deps.js';
 import { submitEntry } from './entry-executor.js';
 import type { Trade } from '../../domain/trade.js';
 import { AccountCache } from './account-cache.js';
+import { SerialQueue } from '../../lib/serial-queue.js';
 
 export type PipelineEvent =
   | { type: 'signal'; signalId: string; outcome: SignalStatus; tradeId: string | null }
@@ -39,7 +40,9 @@ export interface QueuedDecision {
 export class PipelineRuntime {
   private readonly events = new Subject<PipelineEvent>();
   readonly events$: Observable<PipelineEvent> = this.events.asObservable();
-  private serial: Promise<unknown> = Promise.resolve();
+  private readonly serial = new SerialQueue();
+  /** work handed to the queue so far: idle() knows whether more came while it waited */
+  private queued = 0;
   private readonly inFlight = new Set<Promise<unknown>>();
   /** set while an emergency stop runs: every entry path refuses before doing anything else */
   emergency = false;
@@ -63,9 +66,8 @@ export class PipelineRuntime {
   }
 
   exclusive<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.serial.then(work);
-    this.serial = next.catch(() => undefined);
-    return next;
+    this.queued++;
+    return this.serial.run(work);
   }
 
   /** queues a signal's decision; if the queue is waiting for the broker the signal is recorded at once */
@@ -141,10 +143,10 @@ export class PipelineRuntime {
   async idle(): Promise<void> {
     for (;;) {
       await this.entriesSettled();
-      const serial = this.serial;
-      await serial;
+      const queued = this.queued;
+      await this.serial.idle();
       // a decision may have committed an entry, or another one queued, meanwhile
-      if (this.inFlight.size === 0 && this.serial === serial) return;
+      if (this.inFlight.size === 0 && this.queued === queued) return;
     }
   }
 

@@ -13,8 +13,8 @@
 import type { SignalAnswer, SignalInput, SignalStatus } from '../../domain/signal.js';
 import { evaluateSignal } from './evaluate-signal.js';
 import type { PipelineRuntime } from './pipeline-runtime.js';
-import { getSignal } from './repos.js';
-import type { SignalEvaluation } from '../pipeline.types.js';
+import { getSignal } from '../../adapters/postgres/index.js';
+import type { SignalEvaluation } from './pipeline.types.js';
 import { queueDecision } from './decide-signal.js';
 import { answerOf, baseRecord, EMERGENCY_DENIAL, statusFor, store } from './signal-record.js';
 import { randomUUID } from 'node:crypto';

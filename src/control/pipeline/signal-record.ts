@@ -12,7 +12,7 @@ import type { Trade } from '../../domain/trade.js';
 import { entryPlan } from './entry-executor.js';
 import type { Evaluation } from './evaluate-signal.js';
 import type { PipelineRuntime } from './pipeline-runtime.js';
-import { appendJournal, getSignal, insertFiredEntry, insertSignal, isUniqueViolation, type DbOrTrx } from './repos.js';
+import { appendJournal, getSignal, insertFiredEntry, insertSignal, isUniqueViolation, type DbOrTrx } from '../../adapters/postgres/index.js';
 import { randomUUID } from 'node:crypto';
 
 const CAUSE = 'signal';

@@ -9,9 +9,10 @@
  * signal's POST is never abandoned mid-way).
  */
 import type { Observable, Subscription } from 'rxjs';
-import type { EmergencyStopReport, PipelineControl } from '../pipeline.types.js';
+import type { EmergencyStopReport, PipelineControl } from './pipeline.types.js';
 import { approveSignal, expirePending, rejectSignal, runExpirySweep } from './approvals.js';
-import { emergencyStop, runQueuedFlatten } from './emergency-stop.js';
+import { emergencyStop } from '../kill-switch/emergency-stop.js';
+import { runQueuedFlatten } from '../kill-switch/flatten.js';
 import type { PipelineDeps } from './pipeline-deps.js';
 import { PipelineRuntime, type PipelineEvent } from './pipeline-runtime.js';
 import { ingestSignal, whatIf } from './signal-intake.js';
@@ -21,7 +22,7 @@ import type { SignalAnswer } from '../../domain/signal.js';
 import { tradeDetail, tradePage } from './trade-detail.js';
 import { performance, performanceDaily, performanceToday } from './performance.js';
 import { activeTrades } from './active-trades.js';
-import * as repos from './repos.js';
+import { getSignal, listSignals } from '../../adapters/postgres/index.js';
 import type { PositionEvent } from '../../actors/position-supervisor.types.js';
 import type { AccountCache } from './account-cache.js';
 
@@ -55,8 +56,8 @@ export function createPipeline(deps: PipelineDeps): KeelPipeline {
     account: rt.account,
     ingestSignal: (input) => ingestSignal(rt, input),
     evaluateSignal: (input) => whatIf(rt, input),
-    listSignals: (query) => repos.listSignals(deps.db, query),
-    getSignal: (id) => repos.getSignal(deps.db, id),
+    listSignals: (query) => listSignals(deps.db, query),
+    getSignal: (id) => getSignal(deps.db, id),
     approveSignal: (id, cause) => approveSignal(rt, id, cause),
     rejectSignal: (id, note, cause) => rejectSignal(rt, id, note, cause),
     listTrades: (query) => tradePage(deps, query),
@@ -70,7 +71,7 @@ export function createPipeline(deps: PipelineDeps): KeelPipeline {
     async decision(id) {
       const pending = rt.pendingDecision(id);
       if (pending) return pending;
-      const stored = await repos.getSignal(deps.db, id);
+      const stored = await getSignal(deps.db, id);
       return stored ? answerOf(stored) : null;
     },
     runQueuedFlatten: (cause) => runQueuedFlatten(rt, cause),

@@ -6,9 +6,10 @@
  */
 import { Decimal } from '../../domain/money.js';
 import type { Trade } from '../../domain/trade.js';
-import type { Page, TradeDetail, TradeQuery } from '../pipeline.types.js';
+import type { Page, TradeQuery } from '../../domain/query.js';
+import type { TradeDetail } from './pipeline.types.js';
 import type { PipelineDeps } from './pipeline-deps.js';
-import { getSignal, getTrade, listJournalForSubjects, listTradesPage } from './repos.js';
+import { getSignal, getTrade, listJournalForSubjects, listTradesPage } from '../../adapters/postgres/index.js';
 
 /** the trade with its live peak when its position is open in this process and the peak rose past the row's */
 export function withLivePeak(trade: Trade, supervisor: Pick<PipelineDeps['supervisor'], 'livePeak'>): Trade {

@@ -31,9 +31,10 @@ import { levelFor, levelRank } from '../../core/breakers/breaker-level.js';
 import { dayLoss, tripped } from '../../core/breakers/daily-loss.js';
 import { drawdownPct } from '../../core/breakers/drawdown.js';
 import { usd } from '../../core/risk/deny.js';
-import { anchorSessionStart, markDailyLossTripped, recordEquity } from '../../adapters/postgres/daily-stats.repo.js';
-import { appendJournal, getDailyStats, type Db } from '../persistence.js';
+import { anchorSessionStart, markDailyLossTripped, recordEquity, appendJournal, getDailyStats, type Db } from '../../adapters/postgres/index.js';
 import type { SafetyActions } from './safety-actions.js';
+import { errorText } from '../../lib/error-text.js';
+import { SerialQueue } from '../../lib/serial-queue.js';
 
 export interface EquitySample {
   /** the account's equity now (realized and unrealized) */
@@ -89,16 +90,14 @@ const pct = (d: Decimal | null): string => (d === null ? 'unknown' : `${d.toFixe
 const money = (d: Decimal): string => (d.lt(0) ? `-${usd(d.abs())}` : usd(d));
 
 export class BreakerMonitor {
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
   private owed: Enforcement | null = null;
 
   constructor(private readonly deps: BreakerMonitorDeps) {}
 
   /** null when `at` is not on a trading date */
   observe(sample: EquitySample, at?: EpochMs): Promise<BreakerObservation | null> {
-    const run = this.queue.then(() => this.run(sample, at ?? this.deps.clock.now()));
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.queue.run(() => this.run(sample, at ?? this.deps.clock.now()));
   }
 
   private async run(sample: EquitySample, at: EpochMs): Promise<BreakerObservation | null> {
@@ -191,7 +190,7 @@ export class BreakerMonitor {
       return outcome;
     } catch (error) {
       if (!this.owed || this.owed.action === 'pause') this.owed = want;
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorText(error);
       await appendJournal(this.deps.db, {
         kind: 'warning', cause: 'breaker', subject: want.date,
         message: `could not ${want.action} the bot (${want.reason}): ${message}; retried on the next observation`,

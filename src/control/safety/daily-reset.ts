@@ -12,22 +12,21 @@
  *  - idempotent: once a date's reset is journaled (subject `daily-reset:<date>`), running it again
  *    for that date does nothing. The journal entry is written last, so a reset that failed half-way
  *    is retried whole (each step is safe to repeat);
- *  - the scheduler runs it at 09:00 America/New_York Mon–Fri (node-cron, plus a timer on the
+ *  - the scheduler runs it at 09:00 America/New_York Mon–Fri (lib/ny-cron.ts, plus a timer on the
  *    injected clock, as session-close.scheduler.ts does), and once at start when Keel boots after
  *    09:00 on a trading date (catch-up). Runs are serialized.
  */
-import cron, { type ScheduledTask } from 'node-cron';
 import { levelRank } from '../../core/breakers/breaker-level.js';
 import type { BotSettings } from '../../domain/bot-config.js';
 import { addDays, etDate, etWallToEpoch } from '../../domain/market-time.js';
 import type { EpochMs } from '../../domain/time.js';
 import type { Clock } from '../../ports/clock.port.js';
 import type { NotifierPort } from '../../ports/notifier.port.js';
-import { ensureDailyStats } from '../../adapters/postgres/daily-stats.repo.js';
-import { listJournalForSubjects } from '../../adapters/postgres/index.js';
-import { appendJournal, type Db } from '../persistence.js';
+import { ensureDailyStats, listJournalForSubjects, appendJournal, type Db } from '../../adapters/postgres/index.js';
 import type { SessionOf } from './breaker-monitor.js';
 import type { SafetyActions } from './safety-actions.js';
+import { scheduleNyCron, type NyCronJob } from '../../lib/ny-cron.js';
+import { SerialQueue } from '../../lib/serial-queue.js';
 
 export const DAILY_RESET_CRON = '0 9 * * 1-5';
 const RESET_HOUR = 9;
@@ -100,9 +99,9 @@ export interface DailyResetSchedulerDeps extends DailyResetDeps {
 }
 
 export class DailyResetScheduler {
-  private task: ScheduledTask | null = null;
+  private task: NyCronJob | null = null;
   private abort: AbortController | null = null;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
 
   constructor(private readonly deps: DailyResetSchedulerDeps) {}
 
@@ -114,8 +113,10 @@ export class DailyResetScheduler {
     const now = this.deps.clock.now();
     if (now >= etWallToEpoch(etDate(now), RESET_HOUR, 0)) await this.runNow().catch(() => undefined);
     if (this.deps.cron !== false) {
-      this.task = cron.schedule(DAILY_RESET_CRON, () => { void this.runNow().catch(() => undefined); },
-        { timezone: 'America/New_York', name: 'keel-daily-reset' });
+      // runNow already warns its own failures
+      this.task = scheduleNyCron({
+        name: 'keel-daily-reset', expression: DAILY_RESET_CRON, onError: this.deps.onError, run: () => this.runNow().catch(() => undefined),
+      });
     }
     void this.timerLoop(abort.signal);
   }
@@ -125,17 +126,15 @@ export class DailyResetScheduler {
     this.abort = null;
     const task = this.task;
     this.task = null;
-    await task?.destroy();
+    await task?.stop();
   }
 
   /** one reset now, after any run in progress; errors go to onError and reject */
   runNow(): Promise<DailyResetResult> {
-    const run = this.queue.then(() => runDailyReset(this.deps)).then(
+    return this.queue.run(() => runDailyReset(this.deps).then(
       (result) => { this.deps.onRun?.(result); return result; },
       (error: unknown) => { this.deps.onError('daily reset failed', error); throw error; },
-    );
-    this.queue = run.catch(() => undefined);
-    return run;
+    ));
   }
 
   /** sleeps on the injected clock until each 09:00 ET */

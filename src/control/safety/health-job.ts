@@ -15,7 +15,7 @@
  *  - no broker adapter for the mode: nothing is compared;
  *  - runs are serialized, in call order.
  */
-import { PeriodicJob } from './periodic-job.js';
+import { PeriodicJob } from '../jobs/periodic-job.js';
 import type { SupervisorProtection } from '../../actors/position-supervisor.types.js';
 import { compareHealth, confirmMismatches, describeMismatch, type HealthMismatch, type HealthSnapshot } from '../../core/safety/health-compare.js';
 import type { JournalInput } from '../../domain/journal.js';
@@ -23,8 +23,8 @@ import { LIVE_TRADE_STATUSES } from '../../domain/trade.js';
 import type { BrokerPort } from '../../ports/broker.port.js';
 import type { Clock } from '../../ports/clock.port.js';
 import type { NotifierPort } from '../../ports/notifier.port.js';
-import { appendJournalEntries } from '../../adapters/postgres/index.js';
-import { listTrades, type Db } from '../persistence.js';
+import { appendJournalEntries, listTrades, type Db } from '../../adapters/postgres/index.js';
+import { errorText } from '../../lib/error-text.js';
 
 export const HEALTH_EVERY_MS = 5 * 60_000;
 
@@ -95,7 +95,7 @@ export class HealthJob {
     const { db, clock } = this.deps;
     await appendJournalEntries(db, mismatches.map(mismatchEntry), clock.now());
     const reconciled = await this.deps.reconcile('health_check').catch((error: unknown): HealthReconcileResult => ({
-      ok: false, corrections: 0, error: error instanceof Error ? error.message : String(error),
+      ok: false, corrections: 0, error: errorText(error),
     }));
     const outcome = reconciled.ok ? `reconciled: ${reconciled.corrections} correction(s)` : `reconciliation FAILED: ${reconciled.error ?? 'unknown error'}`;
     const lines = mismatches.map(describeMismatch);

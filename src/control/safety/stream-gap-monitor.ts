@@ -23,13 +23,13 @@
  *    write is reported): the trader hears of the gap even when the database does not answer;
  *  - checks run one at a time, in call order (PeriodicJob).
  */
-import { PeriodicJob } from './periodic-job.js';
+import { PeriodicJob } from '../jobs/periodic-job.js';
 import type { PositionSupervisor, SupervisorProtection } from '../../actors/position-supervisor.types.js';
 import type { BotState } from '../../domain/bot-config.js';
 import type { StreamGate } from '../../streams/operators/trade-stream-gate.js';
 import type { Clock } from '../../ports/clock.port.js';
 import type { NotifierPort } from '../../ports/notifier.port.js';
-import { appendJournal, type Db } from '../persistence.js';
+import { appendJournal, type Db } from '../../adapters/postgres/index.js';
 import type { SafetyActions } from './safety-actions.js';
 
 export interface StreamGapSettings {

@@ -17,16 +17,16 @@
  *  - outside running/paused nothing is checked and every episode is forgotten;
  *  - checks run one at a time, in call order.
  */
-import { PeriodicJob } from './periodic-job.js';
+import { PeriodicJob } from '../jobs/periodic-job.js';
 import type { SupervisorProtection } from '../../actors/position-supervisor.types.js';
 import { judgeProtection, type ViolationTrack, type WatchdogBounds, type WatchdogViolation } from '../../core/safety/watchdog-rules.js';
 import type { BotState } from '../../domain/bot-config.js';
 import type { JournalInput } from '../../domain/journal.js';
 import type { Clock } from '../../ports/clock.port.js';
 import type { NotifierPort } from '../../ports/notifier.port.js';
-import { appendJournalEntries } from '../../adapters/postgres/index.js';
-import { appendJournal, listTrades, type Db } from '../persistence.js';
+import { appendJournalEntries, appendJournal, listTrades, type Db } from '../../adapters/postgres/index.js';
 import type { SafetyActions } from './safety-actions.js';
+import { errorText } from '../../lib/error-text.js';
 
 export interface WatchdogSettings extends WatchdogBounds {
   /** the check period (ms of the injected clock) */
@@ -62,7 +62,6 @@ export type WatchdogReport =
   };
 
 const CAUSE = 'watchdog';
-const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 export class PositionWatchdog {
   readonly settings: Readonly<WatchdogSettings>;

@@ -15,13 +15,14 @@
  *  - a pause that fails is journaled and tried again at the next close;
  *  - checks run one at a time, in call order.
  */
-import { loadWinRateWindow } from '../../adapters/postgres/win-rate.repo.js';
+import { loadWinRateWindow, appendJournal, type Db } from '../../adapters/postgres/index.js';
 import { describeWinRate, judgeWinRate, type WinRateVerdict } from '../../core/safety/win-rate.js';
 import type { BotSettings } from '../../domain/bot-config.js';
 import type { Clock } from '../../ports/clock.port.js';
 import type { NotifierPort } from '../../ports/notifier.port.js';
-import { appendJournal, type Db } from '../persistence.js';
 import type { SafetyActions } from './safety-actions.js';
+import { errorText } from '../../lib/error-text.js';
+import { SerialQueue } from '../../lib/serial-queue.js';
 
 export interface WinRateGuardDeps {
   db: Db;
@@ -39,15 +40,13 @@ export interface WinRateCheck {
 }
 
 export class WinRateGuard {
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
 
   constructor(private readonly deps: WinRateGuardDeps) {}
 
   /** a trade closed: judge the window now */
   tradeClosed(): Promise<WinRateCheck> {
-    const run = this.queue.then(() => this.check());
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.queue.run(() => this.check());
   }
 
   private async check(): Promise<WinRateCheck> {
@@ -62,7 +61,7 @@ export class WinRateGuard {
     try {
       await this.deps.actions.pause('win_rate', detail);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorText(error);
       await appendJournal(db, {
         kind: 'warning', cause: 'win-rate', message: `could not pause the bot (win_rate): ${message}; tried again at the next close`,
         data: { ...data, event: 'win_rate_pause_failed', error: message },

@@ -3,7 +3,7 @@
  * path. A route added to the app without an entry here fails tests/http/openapi-coverage.test.ts,
  * which names it. The request schemas are the ones the routes validate with.
  */
-import { BOT_ACTIONS } from '../../control/bot-control.types.js';
+import { BOT_ACTIONS } from '../../control/lifecycle/bot-control.types.js';
 import { setModeSchema, botSettingsPatchSchema, botSettingsSchema } from '../bot-settings.schema.js';
 import { cancelFlattenSchema } from '../routes/bot.routes.js';
 import { signInSchema } from '../routes/session.routes.js';

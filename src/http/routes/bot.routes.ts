@@ -5,7 +5,7 @@
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { BOT_ACTIONS, type BotControl } from '../../control/bot-control.types.js';
+import { BOT_ACTIONS, type BotControl } from '../../control/lifecycle/bot-control.types.js';
 import { setModeSchema } from '../bot-settings.schema.js';
 import { apiCause, respond } from '../control-result.js';
 import { printableText } from '../printable-text.js';

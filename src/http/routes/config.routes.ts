@@ -4,7 +4,7 @@
  * the facade is called, so nothing changes.
  */
 import { Hono } from 'hono';
-import type { BotControl } from '../../control/bot-control.types.js';
+import type { BotControl } from '../../control/lifecycle/bot-control.types.js';
 import { botSettingsPatchSchema, botSettingsSchema } from '../bot-settings.schema.js';
 import { apiCause, respond } from '../control-result.js';
 import { parseJsonBody } from '../request-body.js';

@@ -7,7 +7,7 @@
  * The bot is left halted: POST /api/bot/acknowledge-halt, then start.
  */
 import { Hono } from 'hono';
-import type { PipelineControl } from '../../control/pipeline.types.js';
+import type { PipelineControl } from '../../control/pipeline/pipeline.types.js';
 import { apiCause } from '../control-result.js';
 import { parseJsonBody } from '../request-body.js';
 import { emergencyStopSchema } from '../signal.schema.js';

@@ -5,7 +5,7 @@
  * an operator sees why instead of waiting on a silent process.
  */
 import { Hono } from 'hono';
-import type { BotControl } from '../../control/bot-control.types.js';
+import type { BotControl } from '../../control/lifecycle/bot-control.types.js';
 import { errorResponse } from '../errors.js';
 
 export function healthRoutes(control: BotControl, starting: () => Promise<string | null> = async () => null): Hono {

@@ -1,6 +1,6 @@
 /** /api/performance: the analytics of one mode (the bot's current mode unless ?mode= says otherwise). */
 import { Hono } from 'hono';
-import type { PipelineControl } from '../../control/pipeline.types.js';
+import type { PipelineControl } from '../../control/pipeline/pipeline.types.js';
 import { performanceDailyQuerySchema, performanceQuerySchema, performanceTodayQuerySchema } from '../performance.schema.js';
 import { toJson } from '../to-json.js';
 import { parseQuery } from './pipeline-params.js';

@@ -1,6 +1,6 @@
 /** GET /api/reconciliation: the last startup reconciliation diff, 404 until one has run. */
 import { Hono } from 'hono';
-import type { BotControl } from '../../control/bot-control.types.js';
+import type { BotControl } from '../../control/lifecycle/bot-control.types.js';
 import { ApiError } from '../errors.js';
 import { toJson } from '../to-json.js';
 

@@ -3,7 +3,7 @@
  * semi-auto approvals. Validation plus one PipelineControl call per handler.
  */
 import { Hono } from 'hono';
-import type { PipelineControl } from '../../control/pipeline.types.js';
+import type { PipelineControl } from '../../control/pipeline/pipeline.types.js';
 import { apiCause, respond } from '../control-result.js';
 import { ApiError } from '../errors.js';
 import { parseJsonBody } from '../request-body.js';

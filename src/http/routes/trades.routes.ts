@@ -1,6 +1,6 @@
 /** /api/trades: the journal's read side, a paged list, the open positions as armed now, and one trade with its provenance. */
 import { Hono } from 'hono';
-import type { PipelineControl } from '../../control/pipeline.types.js';
+import type { PipelineControl } from '../../control/pipeline/pipeline.types.js';
 import { ApiError } from '../errors.js';
 import { tradeQuerySchema } from '../signal.schema.js';
 import { toJson } from '../to-json.js';
