@@ -76,8 +76,11 @@ describe('trailing peak after a crash', () => {
     const closed = closedEvents(restarted);
     await eventually(async () => expect((await reload(t, trade.id)).peakPrice!.toNumber()).toBeGreaterThanOrEqual(realPeak), { deadlineMs: 5_000 });
     expect(restarted.livePeak(trade.id)).toBeGreaterThanOrEqual(realPeak);
-    const journal = await listJournalForSubjects(t.db, [trade.id]);
-    expect(journal.some((e) => e.cause === 'market_data' && e.data['peakPrice'] === realPeak && e.data['savedPeak'] === entry)).toBe(true);
+    // the rebuilt peak is saved first and journaled after it: wait for the entry too
+    await eventually(async () => {
+      const journal = await listJournalForSubjects(t.db, [trade.id]);
+      expect(journal.some((e) => e.cause === 'market_data' && e.data['peakPrice'] === realPeak && e.data['savedPeak'] === entry)).toBe(true);
+    }, { deadlineMs: 5_000 });
 
     const under = Math.round(realPeak * 96.7) / 100; // 3.3 % under the real peak, still 1.5 % over the entry
     expect(under).toBeGreaterThan(entry * 0.98);
