@@ -261,7 +261,7 @@ function openPositions(k: number): { actors: PositionActor[]; book: SymbolBook }
   const settings: ExitSettings = { hardStopLossPct: 7, profitTargetPct: 10, trailingStopPct: null, maxHoldDurationSec: 300, forceCloseAt: null };
   const book = new SymbolBook('AAPL', settings);
   const deps = {
-    db: null as never, broker: null as never, clock: { now: () => T0, sleep: async () => undefined },
+    store: null as never, broker: null as never, clock: { now: () => T0, sleep: async () => undefined },
     emit: () => undefined, arm: (view) => book.add(view), disarm: (view) => { book.remove(view.tradeId); }, route: () => undefined,
     finished: () => undefined, failed: () => undefined, resolve: {}, exitRetryMs: 1000,
   } satisfies PositionActorDeps;

@@ -15,7 +15,6 @@
  *    go on says so (gaveUp) instead of staying silently exiting.
  * The pure parts live in exit-executor.ts.
  */
-import type { Db } from '../adapters/postgres/schema.js';
 import { exitOrderId, exitStemOf } from '../core/exits/exit-order-id.js';
 import type { ExitDecision } from '../core/exits/exit.types.js';
 import type { JournalInput } from '../domain/journal.js';
@@ -25,15 +24,15 @@ import type { ExitReason, Trade } from '../domain/trade.js';
 import type { EpochMs } from '../domain/time.js';
 import type { BrokerPort } from '../ports/broker.port.js';
 import type { Clock } from '../ports/clock.port.js';
+import type { TradeStore } from '../ports/trade-store.port.js';
 import type { PositionEvent } from './position-supervisor.types.js';
 import { resolveByClientOrderId, type ResolveOptions } from './entry-resolver.js';
 import { cancelOwnOpenOrders, exitClientOrderId, exitOrderRequest, MAX_EXIT_ATTEMPTS, readRetryPlan, remainingShares, submitExit, type ExitFills, type ExitSubmission } from './exit-executor.js';
-import { saveTradeStep } from './trade-writes.js';
 
 export type ExitIntent = Pick<ExitDecision, 'reason' | 'price' | 'detail'>;
 
 export interface ExitAttemptDeps {
-  db: Db;
+  store: TradeStore;
   broker: BrokerPort;
   clock: Clock;
   emit(event: PositionEvent): void;
@@ -85,7 +84,7 @@ export class ExitAttempts {
     const coid = adoptedId(this.adopted, stem) ?? exitOrderId(stem, decision.reason);
     const adopted = this.adopted;
     this.adopted = null;
-    const record = () => saveTradeStep(this.deps.db, host.trade.id, { status: 'exiting', exitClientOrderId: coid, peakPrice: new Decimal(peak) }, {
+    const record = () => this.deps.store.saveStep(host.trade.id, { status: 'exiting', exitClientOrderId: coid, peakPrice: new Decimal(peak) }, {
       kind: 'state_transition', cause: 'position', message: `exit ${decision.reason}: ${decision.detail}`,
       data: { tradeId: host.trade.id, from: 'open', to: 'exiting', exitReason: decision.reason, price: decision.price, detail: decision.detail },
     }, this.deps.clock.now());
@@ -157,7 +156,7 @@ export class ExitAttempts {
   private async accepted(order: Order): Promise<void> {
     const host = this.host;
     this.deps.route(order.id);
-    host.trade = await saveTradeStep(this.deps.db, host.trade.id, { exitOrderId: order.id, exitClientOrderId: order.clientOrderId }, {
+    host.trade = await this.deps.store.saveStep(host.trade.id, { exitOrderId: order.id, exitClientOrderId: order.clientOrderId }, {
       kind: 'order_submitted', cause: 'position', message: `exit sell ${order.qty?.toFixed() ?? ''} ${order.symbol} sent as ${order.clientOrderId}`,
       data: { tradeId: host.trade.id, orderId: order.id, clientOrderId: order.clientOrderId, qty: order.qty?.toFixed() ?? null },
     }, this.deps.clock.now());
@@ -171,7 +170,7 @@ export class ExitAttempts {
    * refused for its quantity. Attempts are bounded; the last one gives up loudly.
    */
   async retry(why: string, refused: Decimal | null = null): Promise<void> {
-    const { db, clock, broker } = this.deps;
+    const { store, clock, broker } = this.deps;
     const host = this.host;
     for (;;) {
       if (this.attempt >= MAX_EXIT_ATTEMPTS) return this.giveUp(`exit gave up after ${this.attempt} attempts: ${why}`);
@@ -186,7 +185,7 @@ export class ExitAttempts {
       // the full id (rule included) is on the row before this attempt's sell goes out
       const coid = exitOrderId(exitClientOrderId(host.trade, this.attempt), host.exitReason() ?? 'manual');
       const corrected = !plan.shares.eq(shares);
-      host.trade = await saveTradeStep(db, host.trade.id, { exitClientOrderId: coid, ...(corrected ? { shares: plan.shares } : {}) }, corrected ? {
+      host.trade = await store.saveStep(host.trade.id, { exitClientOrderId: coid, ...(corrected ? { shares: plan.shares } : {}) }, corrected ? {
         kind: 'reconciliation_correction', cause: 'position',
         message: `${host.trade.symbol}: the exit found ${plan.held.toFixed()} share(s) at the broker (Keel had ${shares.minus(sold).toFixed()} left to sell); selling ${plan.qty.toFixed()}`,
         data: { tradeId: host.trade.id, journalShares: shares.toFixed(), brokerHeld: plan.held.toFixed(), sold: sold.toFixed(), shares: plan.shares.toFixed(), why },

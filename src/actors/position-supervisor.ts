@@ -28,7 +28,6 @@
  * split is the protection surface (trackedTradeIds, ensureTracked, refresh*) into its own file.
  */
 import { Subject, type SchedulerLike, type Subscription } from 'rxjs';
-import { appendJournal, getTrade, listTrades, loadBotConfig } from '../adapters/postgres/index.js';
 import type { ExitDecision, ExitSettings, PositionView } from '../core/exits/exit.types.js';
 import { LIVE_TRADE_STATUSES, type ExitReason, type Trade } from '../domain/trade.js';
 import type { SubmitOutcome } from '../ports/broker.port.js';
@@ -46,7 +45,6 @@ import { rearmBooks, toExitSettings } from './exit-settings.js';
 import { SessionCloseScheduler } from './session-close.scheduler.js';
 import { SymbolSlots } from './symbol-slots.js';
 import { flushPeaks, rebuildPeak, runPeakLoop } from './peak-persistence.js';
-import { cancelRejectedEntry } from './trade-writes.js';
 import type { PositionAdapters, PositionSupervisorDeps } from './position-supervisor.deps.js';
 
 export type { PositionAdapters, PositionSupervisorDeps, PositionTuning } from './position-supervisor.deps.js';
@@ -165,7 +163,7 @@ class Supervisor implements PositionSupervisor, SupervisorProtection {
     const run = this.run;
     const wanted = tradeIds.filter((id) => !this.actors.has(id));
     if (!run || wanted.length === 0) return [];
-    const trades = await Promise.all(wanted.map((id) => getTrade(this.deps.db, id)));
+    const trades = await Promise.all(wanted.map((id) => this.deps.store.getTrade(id)));
     if (this.run !== run) return []; // stopped (or restarted: that start loaded them) meanwhile
     const adopted = trades
       .filter((t): t is Trade => t !== null && LIVE_TRADE_STATUSES.includes(t.status) && !this.actors.has(t.id))
@@ -185,12 +183,12 @@ class Supervisor implements PositionSupervisor, SupervisorProtection {
   }
 
   private async doStart(): Promise<void> {
-    const { db, clock } = this.deps;
+    const { store, clock } = this.deps;
     const adapters = this.deps.adapters();
     if (!adapters) throw new Error('no broker adapters for the current mode');
     const tuning = this.deps.tuning ?? {};
     const seqAtLoad = this.settingsSeq;
-    const config = await loadBotConfig(db, clock.now());
+    const config = await store.exitRules(clock.now());
     const feed = new PriceFeed({ stream: adapters.marketDataStream, marketData: adapters.marketData, scheduler: this.scheduler, pollEveryMs: tuning.pollEveryMs, onError: this.warn });
     const router = new FillRouter({
       broker: () => adapters.broker, clock,
@@ -214,7 +212,7 @@ class Supervisor implements PositionSupervisor, SupervisorProtection {
     adapters.tradeStream.requestResync();
     adapters.marketDataStream.start();
     await run.session.start();
-    const trades = await listTrades(db, { statuses: LIVE_TRADE_STATUSES });
+    const trades = await store.liveTrades();
     const spawned = trades.reverse().map((trade) => this.spawn(trade));
     await Promise.all(spawned.map(async (actor) => {
       await router.refresh(actor);
@@ -262,7 +260,10 @@ class Supervisor implements PositionSupervisor, SupervisorProtection {
     const run = this.run;
     if (!run) return; // not running: start() will load the trade from the database
     if (outcome.kind === 'rejected') {
-      cancelRejectedEntry(this.deps.db, trade, outcome.error.message, this.deps.clock.now()).then(
+      this.deps.store.saveStep(trade.id, { status: 'cancelled', notes: outcome.error.message }, {
+        kind: 'state_transition', cause: 'broker', message: `trade ${trade.symbol} cancelled: entry rejected: ${outcome.error.message}`,
+        data: { tradeId: trade.id, from: 'pending_entry', to: 'cancelled', reason: outcome.error.message },
+      }, this.deps.clock.now()).then(
         () => this.events$.next({ type: 'cancelled', tradeId: trade.id, symbol: trade.symbol, reason: outcome.error.message }),
         (error: unknown) => this.warn(`trade ${trade.id}: recording the rejection failed`, error),
       );
@@ -332,7 +333,7 @@ class Supervisor implements PositionSupervisor, SupervisorProtection {
   private spawn(trade: Trade): PositionActor {
     const run = this.run!;
     const actor: PositionActor = new PositionActor(trade, {
-      db: this.deps.db, broker: run.adapters.broker, clock: this.deps.clock,
+      store: this.deps.store, broker: run.adapters.broker, clock: this.deps.clock,
       emit: (event) => this.events$.next(event),
       arm: (view) => this.arm(view),
       disarm: (view) => this.disarm(view),
@@ -384,7 +385,7 @@ class Supervisor implements PositionSupervisor, SupervisorProtection {
     const open = () => this.run === run && this.actors.get(actor.trade.id) === actor && actor.state === 'open';
     void rebuildPeak(actor.view, {
       marketData: run.adapters.marketData, clock: this.deps.clock, signal: run.abort.signal, open, warn: this.warn,
-      journal: (entry) => appendJournal(this.deps.db, entry, this.deps.clock.now()),
+      journal: (entry) => this.deps.store.appendJournal(entry, this.deps.clock.now()),
       raise: (high) => {
         const live = this.livePeak(actor.trade.id);
         if (live === null || !(high > live)) return false;

@@ -17,7 +17,6 @@
  *    looks for a sell sent before the crash BEFORE it is armed, so no exit can send beside it.
  */
 import { createActor, type Actor } from 'xstate';
-import { appendJournal } from '../adapters/postgres/index.js';
 import type { PositionView } from '../core/exits/exit.types.js';
 import type { ExitProgress } from '../core/safety/stuck-exits.js';
 import type { JournalInput } from '../domain/journal.js';
@@ -30,8 +29,6 @@ import { positionMachine, restoredSnapshot, type PositionEffects } from '../mach
 import { ExitAttempts, type ExitAttemptDeps, type ExitHost, type ExitIntent } from './exit-attempts.js';
 import { cancelOwnOpenOrders, ExitFills, exitClientOrderId } from './exit-executor.js';
 import { journaledExit, restoredExit, sentExit } from './position-restore.js';
-import { closeTrade } from './trade-closer.js';
-import { saveTradeStep } from './trade-writes.js';
 
 export interface PositionActorDeps extends ExitAttemptDeps {
   /** start / stop evaluating the exit rules of this position on its symbol's prices */
@@ -147,7 +144,7 @@ export class PositionActor implements PositionEffects, ExitHost {
     if (this.state !== 'open' || this.view.peakPrice <= this.persistedPeak) return;
     const peak = this.view.peakPrice;
     this.persistedPeak = peak;
-    this.enqueue('peak', async () => { this.trade = await saveTradeStep(this.deps.db, this.trade.id, { peakPrice: new Decimal(peak) }, null, this.deps.clock.now()); });
+    this.enqueue('peak', async () => { this.trade = await this.deps.store.saveStep(this.trade.id, { peakPrice: new Decimal(peak) }, null, this.deps.clock.now()); });
   }
 
   /** the exit as the stuck-exit rule reads it; null unless exiting */
@@ -169,7 +166,7 @@ export class PositionActor implements PositionEffects, ExitHost {
     if (!this.intent) {
       // the row carries no exit reason until it is closed (domain/trade.ts); the intent is journaled
       this.enqueue('resume exit reason', async () => {
-        const decided = await journaledExit(this.deps.db, t.id);
+        const decided = await journaledExit(this.deps.store, t.id);
         if (decided) this.intent = decided;
       });
     }
@@ -181,7 +178,7 @@ export class PositionActor implements PositionEffects, ExitHost {
       this.trade.entryOrderId = order.id;
       this.deps.route(order.id);
       this.enqueue('entry order id', async () => {
-        this.trade = await saveTradeStep(this.deps.db, this.trade.id, { entryOrderId: order.id }, {
+        this.trade = await this.deps.store.saveStep(this.trade.id, { entryOrderId: order.id }, {
           kind: 'order_outcome', cause: 'broker', message: `entry order ${order.clientOrderId} accepted as ${order.id}`, data: { orderId: order.id, clientOrderId: order.clientOrderId },
         }, this.deps.clock.now());
       });
@@ -235,7 +232,7 @@ export class PositionActor implements PositionEffects, ExitHost {
       const patch: TradePatch = { shares, entryPrice: price, entryAt, peakPrice: new Decimal(peak), ...(first ? { status: 'open' } : {}) };
       // the first exit's client order id, persisted now so the exit can send before it writes (docs/benchmarks.md, B6a)
       if (!this.trade.exitClientOrderId) patch.exitClientOrderId = exitClientOrderId(this.trade, 1);
-      this.trade = await saveTradeStep(this.deps.db, this.trade.id, patch, {
+      this.trade = await this.deps.store.saveStep(this.trade.id, patch, {
         kind: 'trade_update', cause: 'broker', message: `entry ${this.entryDone ? 'filled' : 'partially filled'}: ${shares.toFixed()} ${this.trade.symbol} @ ${price.toFixed()}`,
         data: { tradeId: this.trade.id, shares: shares.toFixed(), entryPrice: price.toFixed(), done: this.entryDone },
       }, this.deps.clock.now());
@@ -249,7 +246,7 @@ export class PositionActor implements PositionEffects, ExitHost {
 
   recordCancelled(reason: string): void {
     this.enqueue('cancelled', async () => {
-      this.trade = await saveTradeStep(this.deps.db, this.trade.id, { status: 'cancelled', notes: reason }, {
+      this.trade = await this.deps.store.saveStep(this.trade.id, { status: 'cancelled', notes: reason }, {
         kind: 'state_transition', cause: 'broker', message: `trade ${this.trade.symbol} cancelled: ${reason}`, data: { tradeId: this.trade.id, from: 'pending_entry', to: 'cancelled', reason },
       }, this.deps.clock.now());
       this.deps.emit({ type: 'cancelled', tradeId: this.trade.id, symbol: this.trade.symbol, reason });
@@ -283,14 +280,14 @@ export class PositionActor implements PositionEffects, ExitHost {
       const qty = this.exitFills.sold();
       const price = this.exitFills.averagePrice();
       const reason: ExitReason = this.intent?.reason ?? this.trade.exitReason ?? 'manual';
-      this.trade = await closeTrade(this.deps.db, this.trade, { price, shares: qty, at: this.exitAt || this.deps.clock.now(), reason }, this.deps.clock.now());
+      this.trade = await this.deps.store.close(this.trade, { price, shares: qty, at: this.exitAt || this.deps.clock.now(), reason }, this.deps.clock.now());
       this.deps.emit({ type: 'closed', tradeId: this.trade.id, symbol: this.trade.symbol, reason, exitPrice: price.toFixed(), pnl: this.trade.pnl?.toFixed() ?? '0' });
       this.deps.finished();
     });
   }
 
   journal(entry: JournalInput): void {
-    this.enqueue('journal', () => appendJournal(this.deps.db, { subject: this.trade.id, ...entry }, this.deps.clock.now()));
+    this.enqueue('journal', () => this.deps.store.appendJournal({ subject: this.trade.id, ...entry }, this.deps.clock.now()));
   }
 
   private enqueue(step: string, work: () => Promise<unknown>): void {

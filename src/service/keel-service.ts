@@ -34,6 +34,7 @@ import { startInProcessSim } from '../adapters/sim/in-process.js';
 import { resolveApiToken, type ResolvedApiToken } from '../config/api-token.js';
 import type { KeelConfig } from '../config/config.js';
 import { createPositionSupervisor } from '../actors/position-supervisor.js';
+import { createPostgresTradeStore } from '../adapters/postgres/trade-store.js';
 import { createPostgresWriterLease, leaseName } from '../adapters/postgres/writer-lease.js';
 import { createBotControl, type KeelBotControl } from '../control/bot-control.js';
 import { EquitySnapshotJob } from '../control/equity-snapshot-job.js';
@@ -159,7 +160,7 @@ export async function startKeel(config: KeelConfig, deps: KeelServiceDeps): Prom
       await lease.close();
     });
 
-    const supervisor = createPositionSupervisor({ db, clock, adapters: () => brokers.adapters, warn: warn.positions });
+    const supervisor = createPositionSupervisor({ store: createPostgresTradeStore(db), clock, adapters: () => brokers.adapters, warn: warn.positions });
     const positionMetrics = bridgePositionEvents(supervisor.events$, supervisor, clock, metrics);
     stack.push(async () => positionMetrics.unsubscribe());
     const readOnly = createReadOnlyControl({ db, clock });

@@ -18,3 +18,4 @@ export { saveReconciliationReport, lastReconciliationReport } from './reconcilia
 export { insertSignal, getSignal, updateSignal, listSignals, listExpiredPendingSignals, listReceivedSignals, decideReceivedSignal, type SignalPatch } from './signal.repo.js';
 export { listTradesPage, getTradeByClientOrderId, getTradeByOrderId, listJournalForSubjects } from './trade-query.repo.js';
 export { InvalidCursorError, DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from './page-cursor.js';
+export { createPostgresTradeStore } from './trade-store.js';
