@@ -92,7 +92,7 @@ for (const c of cases) {
 
 // B1–B3: the position engine (bench/positions.ts), in the same `npm run bench`
 const { runPositionBenchmarks } = await import('./positions.js');
-runPositionBenchmarks();
+await runPositionBenchmarks();
 
 // B6: tick → order POST and signal → order POST latency (bench/latency.ts), same `npm run bench`
 const { runLatencyBenchmarks } = await import('./latency.js');

@@ -16,7 +16,7 @@ import type { BrokerPort } from '../ports/broker.port.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { TradeStore } from '../ports/trade-store.port.js';
 import type { ResolveOptions } from './entry-resolver.js';
-import type { ExitIntent } from './exit-attempts.js';
+import type { ExitIntent } from '../machines/position.machine.js';
 import { findExitByStem } from './exit-executor.js';
 
 /** the attempt the row's exit id names (0: none yet) and the rule it carries, if the row says */

@@ -40,6 +40,9 @@ import { stuckExits, type ExitProgress, type StuckExit } from '../core/safety/st
 import { resolveByClientOrderId } from './entry-resolver.js';
 import { FillRouter } from './fill-router.js';
 import { PositionActor } from './position.actor.js';
+import type { PositionActorDeps } from './position-host.js';
+import { PositionRuntime } from './position-runtime.js';
+import { errorText } from '../lib/error-text.js';
 import type { ArmedPosition, ExitAllReport, ExitRuleSettings, PositionEvent, PositionSupervisor, SupervisorProtection } from './position-supervisor.types.js';
 import { rearmBooks, toExitSettings } from './exit-settings.js';
 import { SessionCloseScheduler } from './session-close.scheduler.js';
@@ -58,9 +61,9 @@ interface Run {
   settings: ExitSettings;
   eodTime: string;
   subs: Subscription[];
+  /** the services every actor of this run shares */
+  actorDeps: PositionActorDeps;
 }
-
-const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 class Supervisor implements PositionSupervisor, SupervisorProtection {
   readonly events$ = new Subject<PositionEvent>();
@@ -74,11 +77,14 @@ class Supervisor implements PositionSupervisor, SupervisorProtection {
   /** bumped by every applySettings(): start() compares it to see whether its config read is stale */
   private settingsSeq = 0;
   private latestSettings: ExitRuleSettings | null = null;
+  /** the one provided position machine, its keyed streams and its registry of actors */
+  private readonly runtime: PositionRuntime;
 
   constructor(private readonly deps: PositionSupervisorDeps) {
     this.scheduler = deps.scheduler ?? clockScheduler(deps.clock);
     this.slots = new SymbolSlots(this.scheduler, (decision) => this.onDecision(decision));
     this.warn = deps.warn ?? (() => undefined);
+    this.runtime = new PositionRuntime(deps.clock, deps.tuning?.exitRetryMs ?? 1_000);
   }
 
   get active(): boolean {
@@ -191,7 +197,7 @@ class Supervisor implements PositionSupervisor, SupervisorProtection {
     const config = await store.exitRules(clock.now());
     const feed = new PriceFeed({ stream: adapters.marketDataStream, marketData: adapters.marketData, scheduler: this.scheduler, pollEveryMs: tuning.pollEveryMs, onError: this.warn });
     const router = new FillRouter({
-      broker: () => adapters.broker, clock,
+      broker: () => adapters.broker, clock, orders: this.runtime.orders,
       onFillPrice: (symbol, price, at) => feed.push({ symbol, price, at, source: 'fill' }),
       onError: this.warn,
     });
@@ -200,7 +206,9 @@ class Supervisor implements PositionSupervisor, SupervisorProtection {
     const run: Run = {
       adapters, feed, router, abort: new AbortController(), settings: toExitSettings(rules, null), eodTime: rules.eodForceCloseTime, subs: [],
       session: null as unknown as SessionCloseScheduler, // set just below: its callbacks need `run`
+      actorDeps: null as unknown as PositionActorDeps,
     };
+    run.actorDeps = this.actorDeps(run);
     run.session = this.sessionClose(run);
     this.run = run;
     this.gate = GATE_CLOSED;
@@ -331,23 +339,24 @@ class Supervisor implements PositionSupervisor, SupervisorProtection {
   }
 
   private spawn(trade: Trade): PositionActor {
-    const run = this.run!;
-    const actor: PositionActor = new PositionActor(trade, {
-      store: this.deps.store, broker: run.adapters.broker, clock: this.deps.clock,
-      emit: (event) => this.events$.next(event),
-      arm: (view) => this.arm(view),
-      disarm: (view) => this.disarm(view),
-      route: (key) => run.router.route(key, actor),
-      finished: () => this.untrack(actor),
-      failed: (step, error) => this.warn(`trade ${trade.id} (${trade.symbol}): ${step} failed: ${errorText(error)}`, error),
-      resolve: this.resolveOptions(run),
-      exitRetryMs: this.deps.tuning?.exitRetryMs ?? 1_000,
-      ...(this.deps.inspect ? { inspect: this.deps.inspect } : {}),
-    });
+    const actor = new PositionActor(trade, this.run!.actorDeps, this.runtime, this.deps.inspect);
     this.actors.set(trade.id, actor);
     actor.start();
     this.events$.next({ type: 'tracked', tradeId: trade.id, symbol: trade.symbol, status: trade.status });
     return actor;
+  }
+
+  private actorDeps(run: Run): PositionActorDeps {
+    return {
+      store: this.deps.store, broker: run.adapters.broker, clock: this.deps.clock,
+      emit: (event) => this.events$.next(event),
+      arm: (view) => this.arm(view),
+      disarm: (view) => this.disarm(view),
+      route: (tradeId, key) => run.router.route(key, tradeId),
+      finished: (host) => { const actor = this.actors.get(host.trade.id); if (actor === host) this.untrack(actor); },
+      failed: (tradeId, step, error) => this.warn(`trade ${tradeId} (${this.actors.get(tradeId)?.trade.symbol ?? '?'}): ${step} failed: ${errorText(error)}`, error),
+      resolve: this.resolveOptions(run),
+    };
   }
 
   private resolveOptions(run: Run) {
@@ -358,7 +367,7 @@ class Supervisor implements PositionSupervisor, SupervisorProtection {
   private untrack(actor: PositionActor): void {
     if (this.actors.get(actor.trade.id) !== actor) return;
     this.actors.delete(actor.trade.id);
-    this.run?.router.forget(actor);
+    this.run?.router.forget(actor.trade.id);
     actor.stop();
     this.events$.next({ type: 'untracked', tradeId: actor.trade.id });
   }
@@ -376,7 +385,7 @@ class Supervisor implements PositionSupervisor, SupervisorProtection {
     const actor = this.actors.get(decision.tradeId);
     if (!actor) return;
     if (decision.price > actor.view.peakPrice) actor.view.peakPrice = decision.price;
-    actor.exit(decision);
+    this.runtime.decisions.next(decision.tradeId, decision);
   }
 
   /** a restored open position: its peak from the market's record since the fill (in the background) */
