@@ -23,154 +23,26 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { SymbolBook } from '../src/core/exits/symbol-book.js';
 import type { ExitDecision, ExitSettings } from '../src/core/exits/exit.types.js';
-import { hardStopPrice, holdDeadline, profitTargetPrice, trailFactor } from '../src/core/exits/thresholds.js';
-import { dec, Decimal } from '../src/domain/money.js';
+import { Decimal } from '../src/domain/money.js';
 import type { Trade } from '../src/domain/trade.js';
 import type { MarketDataEvent, MarketDataStreamPort } from '../src/ports/market-data.port.js';
 import { exitDecisions } from '../src/streams/operators/exit-decisions.js';
 import { PriceFeed } from '../src/streams/price-feed.js';
 import { PositionActor, type PositionActorDeps } from '../src/actors/position.actor.js';
 import { PositionRuntime } from '../src/actors/position-runtime.js';
-import type { Order } from '../src/domain/order.js';
+import { benchClock, benchServices, settle, T0, trade } from './position-fakes.js';
+import { mulberry32, plainLoop, POSITIONS, precomputedLoop, symbolName, SYMBOLS, workload, type Outcome, type W1 } from './position-workload.js';
 import type { InspectionObserver } from '../src/ports/inspection.port.js';
-import type { TradeStore } from '../src/ports/trade-store.port.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const SYMBOLS = 100, POSITIONS = 1_000, TICKS = Number(process.env.BENCH_TICKS ?? 1_000_000), WARMUP = 100_000;
+const TICKS = Number(process.env.BENCH_TICKS ?? 1_000_000), WARMUP = 100_000;
 const REASON_CODE: Record<string, number> = { hard_stop: 1, trailing_stop: 2, profit_target: 3, time_exit: 4 };
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const fmt = (xs: number[], d = 3) => `${median(xs).toFixed(d)} (min ${Math.min(...xs).toFixed(d)}, max ${Math.max(...xs).toFixed(d)})`;
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-// ---- W1 workload ------------------------------------------------------------------------------
-interface Params { stopPct: number; targetPct: number; trailPct: number; holdSec: number }
-const T0 = Date.parse('2026-11-23T15:00:00Z');
-
-function workload(n: number) {
-  const rnd = mulberry32(42);
-  const start = Array.from({ length: SYMBOLS }, () => 10 + rnd() * 190);
-  const params: Params[] = Array.from({ length: POSITIONS }, () => ({
-    stopPct: 1 + rnd() * 2, targetPct: 1 + rnd() * 2, trailPct: 0.5 + rnd() * 1.5, holdSec: 60 + Math.floor(rnd() * 241),
-  }));
-  const sym = new Int32Array(n);
-  const px = new Float64Array(n);
-  const cur = [...start];
-  for (let i = 0; i < n; i++) {
-    const s = Math.floor(rnd() * SYMBOLS);
-    cur[s] = cur[s]! * (1 + (rnd() * 2 - 1) * 0.001);
-    sym[i] = s;
-    px[i] = cur[s]!;
-  }
-  return { start, params, sym, px };
-}
-type W1 = ReturnType<typeof workload>;
-interface Outcome { exits: number; checksum: number }
-const symbolName = (s: number) => `S${s}`;
-
-/**
- * The anchor (docs/benchmarks.md §3): a plain loop over position objects grouped by symbol,
- * evaluating each rule from the position's entry, peak and percentages on every tick.
- * `precomputed` = the same loop with thresholds computed once per arm (the SymbolBook's own trick):
- * a stricter anchor, printed for context.
- */
-function plainLoop(w: W1, from: number, to: number): Outcome {
-  return loop(w, from, to, false);
-}
-
-function precomputedLoop(w: W1, from: number, to: number): Outcome {
-  return loop(w, from, to, true);
-}
-
-function loop(w: W1, from: number, to: number, precomputed: boolean): Outcome {
-  const bySymbol = Array.from({ length: SYMBOLS }, () => [] as Array<{ p: Params; entry: number; at: number; peak: number; stop: number; target: number; trail: number; until: number }>);
-  const arm = (o: { p: Params; entry: number; at: number; peak: number; stop: number; target: number; trail: number; until: number }, price: number, at: number) => {
-    o.entry = price; o.at = at; o.peak = price;
-    o.stop = hardStopPrice(price, o.p.stopPct); o.target = profitTargetPrice(price, o.p.targetPct);
-    o.trail = trailFactor(o.p.trailPct); o.until = holdDeadline(at, o.p.holdSec);
-  };
-  for (let i = 0; i < POSITIONS; i++) {
-    const o = { p: w.params[i]!, entry: 0, at: 0, peak: 0, stop: 0, target: 0, trail: 0, until: 0 };
-    arm(o, w.start[i % SYMBOLS]!, T0);
-    bySymbol[i % SYMBOLS]!.push(o);
-  }
-  let exits = 0, checksum = 0;
-  for (let i = from; i < to; i++) {
-    const price = w.px[i]!, now = T0 + i;
-    const list = bySymbol[w.sym[i]!]!;
-    for (let j = 0; j < list.length; j++) {
-      const o = list[j]!;
-      if (price > o.peak) o.peak = price;
-      let code = 0;
-      if (precomputed) {
-        if (price <= o.stop) code = 1;
-        else if (price <= o.peak * o.trail) code = 2;
-        else if (price >= o.target) code = 3;
-        else if (now >= o.until) code = 4;
-      } else {
-        const p = o.p;
-        if (price <= hardStopPrice(o.entry, p.stopPct)) code = 1;
-        else if (price <= o.peak * trailFactor(p.trailPct)) code = 2;
-        else if (price >= profitTargetPrice(o.entry, p.targetPct)) code = 3;
-        else if (now >= holdDeadline(o.at, p.holdSec)) code = 4;
-      }
-      if (code !== 0) {
-        exits++;
-        checksum = (checksum + code * 1_000_003 + Math.round(price * 100)) % 1e15;
-        arm(o, price, now);
-      }
-    }
-  }
-  return { exits, checksum };
-}
-
 /** a scheduler whose timers never fire: the stream is never stale during the run */
 const idleScheduler: SchedulerLike = { now: () => 0, schedule: () => new Subscription() };
-
-/** in-memory broker and store: every sell is accepted filled at once, every write succeeds */
-function benchServices(trades: Map<string, Trade>): { store: TradeStore; broker: PositionActorDeps['broker'] } {
-  const row = (id: string, patch: object) => {
-    const next = { ...trades.get(id)!, ...patch } as Trade;
-    trades.set(id, next);
-    return next;
-  };
-  const store: TradeStore = {
-    saveStep: async (id, patch) => row(id, patch),
-    close: async (t) => row(t.id, { status: 'closed' }),
-    appendJournal: async () => undefined,
-    journalOf: async () => [],
-    getTrade: async (id) => trades.get(id) ?? null,
-    liveTrades: async () => [],
-    exitRules: async () => { throw new Error('not in the bench'); },
-  };
-  const broker = {
-    submitOrder: async (r: { symbol: string; clientOrderId: string; qty?: Decimal }) => ({ kind: 'accepted' as const, order: filledSell(r.symbol, r.clientOrderId, r.qty!) }),
-    cancelOrder: async () => undefined,
-  } as unknown as PositionActorDeps['broker'];
-  return { store, broker };
-}
-
-let orderSeq = 0;
-function filledSell(symbol: string, clientOrderId: string, qty: Decimal): Order {
-  return {
-    id: `o-${++orderSeq}`, clientOrderId, symbol, assetId: 'a', assetClass: 'us_equity', side: 'sell', type: 'market', timeInForce: 'day', orderClass: 'simple',
-    status: 'filled', statusRaw: 'filled', qty, notional: null, filledQty: qty, filledAvgPrice: dec(92), limitPrice: null, stopPrice: null, trailPrice: null,
-    trailPercent: null, hwm: null, extendedHours: false, positionIntent: null, createdAt: T0, updatedAt: T0, submittedAt: T0, filledAt: T0,
-  } as Order;
-}
-
-const benchClock = { now: () => T0, sleep: async () => undefined };
-const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * Keel's tick path: stream events → PriceFeed → exitDecisions(SymbolBook) → the supervisor's
@@ -185,12 +57,12 @@ async function enginePath(w: W1, from: number, to: number, inspect?: InspectionO
   const books = Array.from({ length: SYMBOLS }, (_, s) => new SymbolBook(symbolName(s), base));
   const overrides = w.params.map((p) => ({ hardStopLossPct: p.stopPct, profitTargetPct: p.targetPct, trailingStopPct: p.trailPct, maxHoldDurationSec: p.holdSec }));
   const trades = new Map<string, Trade>();
-  const { store, broker } = benchServices(trades);
   const runtime = new PositionRuntime(benchClock);
+  const services = benchServices(trades, runtime);
   const actors = new Map<string, { actor: PositionActor; i: number }>();
   let exits = 0, checksum = 0, closed = 0, failures = 0, gen = 0;
   const deps: PositionActorDeps = {
-    store, broker, clock: benchClock, emit: (e) => { if (e.type === 'closed') closed++; }, route: () => undefined, resolve: {},
+    ...services, clock: benchClock, emit: (e) => { if (e.type === 'closed') closed++; }, resolve: {},
     arm: (view) => books[actors.get(view.tradeId)!.i % SYMBOLS]!.add(view, overrides[actors.get(view.tradeId)!.i]),
     disarm: (view) => { books[Number(view.symbol.slice(1))]!.remove(view.tradeId); },
     finished: (host) => { actors.delete(host.trade.id); (host as PositionActor).stop(); trades.delete(host.trade.id); },
@@ -266,20 +138,14 @@ async function b1(inspect?: InspectionObserver): Promise<void> {
 
 // ---- B2 -----------------------------------------------------------------------------------------
 const bareMachine = createMachine({ initial: 'open', states: { open: { on: { EXIT: 'done' } }, done: { type: 'final' } } });
-const trade: Trade = {
-  id: '00000000-0000-4000-8000-000000000001', symbol: 'AAPL', side: 'buy', status: 'open', entryPrice: dec('100'), exitPrice: null, shares: dec('10'),
-  notional: dec('1000'), pnl: null, pnlPct: null, fees: null, catalystType: null, catalystTier: null, stars: null, strategy: null, signalId: null,
-  entryClientOrderId: 'keel-sig-1', entryOrderId: null, exitClientOrderId: null, exitOrderId: null, exitReason: null, peakPrice: dec('100'),
-  notes: null, entryAt: T0, exitAt: null, mode: 'paper', createdAt: T0, updatedAt: T0,
-};
 
 async function b2(inspect?: InspectionObserver): Promise<void> {
   const trades = new Map<string, Trade>();
-  const { store, broker } = benchServices(trades);
   const runtime = new PositionRuntime(benchClock);
+  const services = benchServices(trades, runtime);
   let closed = 0, failures = 0, seq = 0;
   const deps: PositionActorDeps = {
-    store, broker, clock: benchClock, emit: (e) => { if (e.type === 'closed') closed++; }, route: () => undefined, resolve: {},
+    ...services, clock: benchClock, emit: (e) => { if (e.type === 'closed') closed++; }, resolve: {},
     arm: () => undefined, disarm: () => undefined, failed: () => { failures++; },
     finished: (host) => { (host as PositionActor).stop(); trades.delete(host.trade.id); },
   };

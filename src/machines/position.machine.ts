@@ -20,86 +20,15 @@
  *  - states tagged `busy` have work in flight (the actor's idle() waits them out).
  */
 import { assign, fromEventObservable, fromPromise, setup } from 'xstate';
-import type { ExitReason } from '../domain/trade.js';
-import type { EpochMs } from '../domain/time.js';
-
-/** the exit rule that fired, as carried out */
-export interface ExitIntent {
-  reason: ExitReason;
-  price: number;
-  detail: string;
-}
-
-/** an intent with the time it was decided */
-export type TimedIntent = ExitIntent & { at: EpochMs };
+import type {
+  PositionMachineContext, PositionMachineEvent, PositionMachineInput, ResumeResult, RetryResult, SubmitResult, TimedIntent,
+} from './position.machine.types.js';
 
 export const MAX_EXIT_ATTEMPTS = 3;
 
-export type PositionMachineEvent =
-  /** cumulative entry fill; `done` = the entry order is terminal (filled, or canceled after a partial) */
-  | { type: 'ENTRY_FILLED'; done: boolean }
-  /** the entry order ended with nothing filled (rejected, canceled, expired, never reached the broker) */
-  | { type: 'ENTRY_ENDED'; reason: string }
-  | ({ type: 'EXIT'; at: EpochMs } & ExitIntent)
-  /** the exit order(s) filled the whole position */
-  | { type: 'EXIT_FILLED' }
-  /** an exit order ended short of the position (rejected, canceled, expired after a partial) */
-  | { type: 'EXIT_SHORT'; why: string }
-  /** a restored exiting trade's orders were re-read: finish what the crash interrupted */
-  | { type: 'RESUME' };
-
-/** what a sell's submission came to (the sell already recorded when accepted) */
-export type SubmitResult =
-  | { kind: 'accepted' }
-  | { kind: 'nothing' }
-  /** `refusedQty`: the decimal quantity of a sell refused for its quantity, else null */
-  | { kind: 'rejected'; error: string; refusedQty: string | null };
-
-/** what a retry found at the broker (retrying has recorded the next sell's id when it sells) */
-export type RetryResult =
-  | { kind: 'sell'; qty: string }
-  | { kind: 'unreadable'; why: string }
-  | { kind: 'flat' }
-  | { kind: 'refused_again'; qty: string };
-
-/** what a restored exiting trade learned of its exit */
-export interface ResumeResult {
-  intent: ExitIntent | null;
-  /** 'send': no sell carries the recorded id, send it; 'await': the sell is known, wait for it */
-  next: 'send' | 'await';
-}
-
-export interface PositionMachineInput {
-  tradeId: string;
-  symbol: string;
-  /** the status of the row it was built from (a restart, a re-adoption); null: from its entry */
-  restored: 'open' | 'exiting' | null;
-  /** the row names an exit sell's id but no broker order: whether it was sent is unknown */
-  unsentExit: boolean;
-  /** the attempt the row's exit id names (0 before the first sell) */
-  attempt: number;
-  /** the rule the row's exit id carries, when it says */
-  intent: ExitIntent | null;
-  /** when the row was last written (a restored exit began no later) */
-  since: EpochMs;
-}
-
-export interface PositionMachineContext extends PositionMachineInput {
-  /** an EXIT that arrived before it could be carried out */
-  deferredExit: TimedIntent | null;
-  /** the quantity (decimal text) a retry sells; null: what the trade holds */
-  sellQty: string | null;
-  /** the 'exiting' record names the current attempt's sell: a send reuses that id exactly */
-  recorded: boolean;
-  /** why the last sell did not complete */
-  why: string;
-  /** the quantity (decimal text) of a sell refused for its quantity, else null */
-  refused: string | null;
-  /** an exit order ended short while the next sell was being sent */
-  shortWhileSending: boolean;
-  /** why the exit stopped trying; null while it tries */
-  gaveUp: string | null;
-}
+export type {
+  ExitIntent, PositionMachineContext, PositionMachineEvent, PositionMachineInput, ResumeResult, RetryResult, SubmitResult, TimedIntent,
+} from './position.machine.types.js';
 
 type TradeRef = { tradeId: string };
 const missing = (kind: string, name: string) => new Error(`position machine: ${kind} ${name} not provided`);
@@ -158,7 +87,7 @@ export const positionMachine = setup({
       return {
         intent: exit ? { reason: exit.reason, price: exit.price, detail: exit.detail } : context.intent,
         since: exit ? exit.at : context.since,
-        deferredExit: null, attempt: Math.max(1, context.attempt), recorded: false, sellQty: null,
+        deferredExit: null, attempt: Math.max(1, context.attempt), recorded: false, sellQty: null, shortWhileSending: false,
       };
     }),
   },
@@ -198,7 +127,13 @@ export const positionMachine = setup({
       on: { ENTRY_FILLED: { actions: 'recordEntry' } },
       states: {
         armed: {
-          on: { EXIT: { target: '#position.exiting', actions: ['beginExit', 'disarm'] } },
+          on: {
+            // straight to submitting when no entry order can still fill: the tick → exit hot path
+            EXIT: [
+              { guard: 'noWorkingEntry', target: '#position.exiting.submitting', actions: ['beginExit', 'disarm'] },
+              { target: '#position.exiting', actions: ['beginExit', 'disarm'] },
+            ],
+          },
         },
         /** a sell sent before a crash is looked for by its stem; a decision meanwhile waits for the answer */
         resuming: {
@@ -235,7 +170,6 @@ export const positionMachine = setup({
         },
         submitting: {
           tags: 'busy',
-          entry: assign({ shortWhileSending: false }),
           on: { EXIT_SHORT: { actions: 'noteShort' } },
           invoke: {
             src: 'submitExit', input: ({ context }) => context,
@@ -271,7 +205,7 @@ export const positionMachine = setup({
           invoke: {
             src: 'planRetry', input: ({ context }) => context,
             onDone: [
-              { guard: ({ event }) => event.output.kind === 'sell', target: 'cancellingOwnOrders', actions: assign({ sellQty: ({ event }) => (event.output.kind === 'sell' ? event.output.qty : null) }) },
+              { guard: ({ event }) => event.output.kind === 'sell', target: 'cancellingOwnOrders', actions: assign({ sellQty: ({ event }) => (event.output.kind === 'sell' ? event.output.qty : null), shortWhileSending: false }) },
               { guard: ({ event }) => event.output.kind === 'unreadable', target: 'retryWait', actions: assign({ why: ({ event }) => (event.output.kind === 'unreadable' ? event.output.why : '') }) },
               { guard: ({ event }) => event.output.kind === 'flat', target: 'flat' },
               {
@@ -296,7 +230,7 @@ export const positionMachine = setup({
             onDone: [
               // the sell of the row ended short while the trade was rebuilt: sell the rest
               { guard: ({ context }) => context.shortWhileSending, target: 'retryWait', actions: assign({ intent: ({ event, context }) => event.output.intent ?? context.intent }) },
-              { guard: ({ event }) => event.output.next === 'send', target: 'cancellingOwnOrders', actions: assign({ intent: ({ event, context }) => event.output.intent ?? context.intent }) },
+              { guard: ({ event }) => event.output.next === 'send', target: 'cancellingOwnOrders', actions: assign({ intent: ({ event, context }) => event.output.intent ?? context.intent, shortWhileSending: false }) },
               { target: 'awaitingFill', actions: assign({ intent: ({ event, context }) => event.output.intent ?? context.intent }) },
             ],
             onError: { target: 'awaitingFill', actions: 'stepFailed' },
