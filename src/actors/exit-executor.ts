@@ -117,7 +117,11 @@ export async function readRetryPlan(
 
 /** what the trade's exit orders have sold so far (cumulative per order, so replays change nothing) */
 export class ExitFills {
-  private readonly orders = new Map<string, { qty: Decimal; avg: Decimal | null; terminal: boolean }>();
+  /** made on the first exit order: most positions never exit while held in memory (bench B3) */
+  private map: Map<string, { qty: Decimal; avg: Decimal | null; terminal: boolean }> | null = null;
+  private get orders() {
+    return (this.map ??= new Map());
+  }
 
   /** records the order's state; true only when it has just become terminal */
   update(order: Order): boolean {

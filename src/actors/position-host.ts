@@ -9,6 +9,7 @@ import type { JournalInput } from '../domain/journal.js';
 import type { Decimal } from '../domain/money.js';
 import type { Order } from '../domain/order.js';
 import type { Trade } from '../domain/trade.js';
+import type { PositionMachineEvent } from '../machines/position.machine.js';
 import type { EpochMs } from '../domain/time.js';
 import type { SerialQueue } from '../lib/serial-queue.js';
 import type { BrokerPort } from '../ports/broker.port.js';
@@ -50,6 +51,8 @@ export interface PositionHost {
   heldShares(): Decimal;
   /** the entry order while it may still fill (cancelled before any sell), else null */
   workingEntryId(): string | null;
+  /** what an update of one of the trade's orders means to its machine (null: nothing new) */
+  classify(order: Order, at: EpochMs): PositionMachineEvent | null;
   /** an order of the trade changed: delivered to the actor like any order update */
   deliver(order: Order, at: EpochMs): void;
   /** appended on the trade's queue, behind the step that is running */

@@ -29,47 +29,40 @@ export interface OrderUpdate {
   at: EpochMs;
 }
 
-/** turns a trade's order update into the machine's event (the host tracks its fills); null: none */
-export type OrderClassifier = (update: OrderUpdate) => PositionMachineEvent | null;
-
-interface Registered {
-  host: PositionHost;
-  classify: OrderClassifier;
-}
 
 export class PositionRuntime {
   readonly decisions = new KeyedSubject<string, ExitIntent & { at: EpochMs }>();
   readonly orders = new KeyedSubject<string, OrderUpdate>();
   readonly clock: XStateClock;
   readonly machine;
-  private readonly hosts = new Map<string, Registered>();
+  private readonly hosts = new Map<string, PositionHost>();
 
   constructor(clock: Clock, exitRetryMs = 1_000) {
     this.clock = xstateClock(clock);
     this.machine = this.provide(exitRetryMs);
   }
 
-  register(tradeId: string, host: PositionHost, classify: OrderClassifier): void {
-    this.hosts.set(tradeId, { host, classify });
+  register(tradeId: string, host: PositionHost): void {
+    this.hosts.set(tradeId, host);
   }
 
   unregister(tradeId: string, host: PositionHost): void {
-    if (this.hosts.get(tradeId)?.host === host) this.hosts.delete(tradeId);
+    if (this.hosts.get(tradeId) === host) this.hosts.delete(tradeId);
   }
 
   private host(tradeId: string): PositionHost {
     const found = this.hosts.get(tradeId);
     if (!found) throw new Error(`position ${tradeId} has no actor`);
-    return found.host;
+    return found;
   }
 
   /** a trade's events: its decisions as EXIT, its order updates as what they mean to it */
   private inbox(tradeId: string): Observable<PositionMachineEvent> {
     return new Observable<PositionMachineEvent>((subscriber) => {
-      const classify = this.hosts.get(tradeId)?.classify;
+      const host = this.hosts.get(tradeId);
       const offDecisions = this.decisions.attach(tradeId, (d) => subscriber.next({ type: 'EXIT', reason: d.reason, price: d.price, detail: d.detail, at: d.at }));
-      const offOrders = classify ? this.orders.attach(tradeId, (u) => {
-        const event = classify(u);
+      const offOrders = host ? this.orders.attach(tradeId, (u) => {
+        const event = host.classify(u.order, u.at);
         if (event) subscriber.next(event);
       }) : () => undefined;
       return () => { offDecisions(); offOrders(); };

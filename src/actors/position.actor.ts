@@ -59,7 +59,7 @@ export class PositionActor implements PositionHost {
     this.entryAvg = trade.entryPrice;
     this.restored = trade.status === 'open' || trade.status === 'exiting' ? trade.status : null;
     const { attempt, intent } = restoredExit(trade);
-    runtime.register(trade.id, this, (u) => this.classify(u.order, u.at));
+    runtime.register(trade.id, this);
     this.actor = createActor(runtime.machine, {
       id: `position:${trade.id}`, clock: runtime.clock, ...(inspect ? { inspect } : {}),
       input: {
@@ -162,7 +162,7 @@ export class PositionActor implements PositionHost {
   workingEntryId(): string | null { return this.trade.entryOrderId && !this.entryDone ? this.trade.entryOrderId : null; }
 
   /** what an update of one of this trade's orders means to its machine (null: nothing new) */
-  private classify(order: Order, at: EpochMs): PositionMachineEvent | null {
+  classify(order: Order, at: EpochMs): PositionMachineEvent | null {
     const t = this.trade;
     if (order.id === t.entryOrderId || order.clientOrderId === t.entryClientOrderId) return this.onEntryOrder(order, at);
     if (order.side !== 'sell' || !this.exitFills.update(order)) return null;
