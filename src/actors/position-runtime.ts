@@ -111,6 +111,10 @@ export class PositionRuntime {
           });
           h.deps.emit({ type: 'exit_flat_at_broker', tradeId: t.id, symbol: t.symbol });
         },
+        inboxFailed: ({ context, event }) => {
+          const h = host(context);
+          h.deps.failed(h.trade.id, 'inbox', 'error' in event ? (event as { error: unknown }).error : event);
+        },
         stepFailed: ({ context, event }) => {
           const h = host(context);
           if (h.deps.resolve.signal?.aborted) return;

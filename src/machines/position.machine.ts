@@ -79,6 +79,8 @@ export const positionMachine = setup({
     flatAtBroker: action('flatAtBroker'),
     /** a step failed unexpectedly (a database write): warned, exit_failed */
     stepFailed: action('stepFailed'),
+    /** the inbox (decisions and order updates) failed: warned */
+    inboxFailed: action('inboxFailed'),
     noteShort: assign({ shortWhileSending: true, why: ({ event }) => (event.type === 'EXIT_SHORT' ? event.why : ''), refused: null }),
     deferExit: assign({ deferredExit: ({ event }) => (event.type === 'EXIT' ? { reason: event.reason, price: event.price, detail: event.detail, at: event.at } : null) }),
     /** the exit begins: the decision (or the one deferred) becomes the intent; attempt 1 at least */
@@ -101,7 +103,8 @@ export const positionMachine = setup({
   context: ({ input }) => ({
     ...input, deferredExit: null, sellQty: null, recorded: input.restored === 'exiting', why: '', refused: null, shortWhileSending: false, gaveUp: null,
   }),
-  invoke: { src: 'inbox', input: ({ context }) => ({ tradeId: context.tradeId }) },
+  // an inbox that fails stops delivering: said loudly (the watchdog then sees a trade nobody exits)
+  invoke: { src: 'inbox', input: ({ context }) => ({ tradeId: context.tradeId }), onError: { actions: 'inboxFailed' } },
   states: {
     starting: {
       always: [

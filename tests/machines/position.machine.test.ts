@@ -36,7 +36,7 @@ function run(input: Partial<PositionMachineInput> = {}, opts: { workingEntry?: b
       findSentExit: step('findSentExit'), resumeExit: step('resumeExit'),
     },
     guards: { noWorkingEntry: () => !workingEntry },
-    actions: Object.fromEntries(['recordEntry', 'recordCancelled', 'cancelEntry', 'arm', 'disarm', 'recordClosed', 'exitFailed', 'gaveUp', 'flatAtBroker', 'stepFailed'].map((n) => [n, record(n)])),
+    actions: Object.fromEntries(['inboxFailed', 'recordEntry', 'recordCancelled', 'cancelEntry', 'arm', 'disarm', 'recordClosed', 'exitFailed', 'gaveUp', 'flatAtBroker', 'stepFailed'].map((n) => [n, record(n)])),
     delays: { exitRetry: 1_000 },
   });
   const actor = createActor(machine, { input: { ...INPUT, ...input }, clock }).start();
@@ -312,12 +312,20 @@ describe('position machine: data and defaults', () => {
     expect(ctx).toMatchObject({ tradeId: 't-1', symbol: 'AAPL' });
   });
 
+  it('says so when its inbox fails, and stays alive', () => {
+    const m = run({ restored: 'open' });
+    m.inbox.error(new Error('classify threw'));
+    expect(m.calls).toContain('inboxFailed');
+    expect(m.actor.getSnapshot().status).toBe('active');
+    expect(m.value()).toEqual({ open: 'armed' });
+  });
+
   it('fails loudly when an effect was not provided', () => {
     const bare = createActor(positionMachine, { input: INPUT });
     bare.subscribe({ error: () => undefined });
     bare.start();
     expect(bare.getSnapshot().status).toBe('error');
-    expect(String(bare.getSnapshot().error)).toContain('position machine: actor inbox not provided');
+    expect(String(bare.getSnapshot().error)).toMatch(/position machine: (actor inbox|action inboxFailed) not provided/);
     const inbox = new Subject<PositionMachineEvent>();
     const partial = createActor(positionMachine.provide({ actors: { inbox: fromEventObservable(() => inbox) } }), { input: INPUT });
     partial.subscribe({ error: () => undefined });
