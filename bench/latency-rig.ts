@@ -26,6 +26,7 @@ import type { PositionSupervisor } from '../src/actors/position-supervisor.types
 import { createAlpacaAdapters, resolveAlpacaUrls } from '../src/adapters/alpaca/index.js';
 import { createNodeHttpFetch } from '../src/adapters/alpaca/node-http-fetch.js';
 import { createDb, type DbHandle } from '../src/adapters/postgres/db.js';
+import { createPostgresTradeStore } from '../src/adapters/postgres/trade-store.js';
 import { startEmbeddedPostgres } from '../src/adapters/postgres/embedded.js';
 import { migrateToLatest } from '../src/adapters/postgres/migrate.js';
 import { fork, type ChildProcess } from 'node:child_process';
@@ -205,7 +206,7 @@ export async function startLatencyRig(symbols: string[]): Promise<LatencyRig> {
     });
     cleanups.push(() => control.shutdown());
     // no snapshot polls: every price of the run is one the bench injected
-    const supervisor = createPositionSupervisor({ db: handle.db, clock, adapters: () => adapters, tuning: { cron: false, pollEveryMs: 24 * 3_600_000 } });
+    const supervisor = createPositionSupervisor({ store: createPostgresTradeStore(handle.db), clock, adapters: () => adapters, tuning: { cron: false, pollEveryMs: 24 * 3_600_000 } });
     cleanups.push(() => supervisor.stop());
     const applied = new Subject<SupervisorCommand>();
     const wiring: Subscription = driveSupervisor(control.events$, supervisor, (m, e) => console.error('[bench supervisor]', m, e), (c) => applied.next(c));

@@ -18,7 +18,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { filter, firstValueFrom, type Observable } from 'rxjs';
 import type { PositionEvent } from '../src/actors/position-supervisor.types.js';
-import { saveTradeStep } from '../src/actors/trade-writes.js';
+import { createPostgresTradeStore } from '../src/adapters/postgres/trade-store.js';
 import { dec } from '../src/domain/money.js';
 import { API_TOKEN, benchSymbols, startLatencyRig, type LatencyRig, type OrderFetch } from './latency-rig.js';
 
@@ -179,7 +179,7 @@ async function exitRound(rig: LatencyRig, open: Map<string, { tradeId: string; e
 async function dbSteps(rig: LatencyRig, tradeId: string, s: Samples): Promise<void> {
   for (let i = 0; i < 20; i++) {
     const t0 = performance.now();
-    await saveTradeStep(rig.db, tradeId, { peakPrice: dec(1) }, {
+    await createPostgresTradeStore(rig.db).saveStep(tradeId, { peakPrice: dec(1) }, {
       kind: 'state_transition', cause: 'position', message: 'bench B6 probe', data: { tradeId, from: 'open', to: 'exiting' },
     }, rig.clock.now());
     const t1 = performance.now();

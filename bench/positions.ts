@@ -6,11 +6,14 @@
  *    seed 42, ±0.1 % steps, 1 ms apart), stop 1–3 %, target 1–3 %, trail 0.5–2 %, hold 60–300 s,
  *    re-armed at the current price after each exit. Engine = Keel's real path: market-data
  *    stream event → PriceFeed (one demultiplexed stream per symbol, snapshot poll when stale) →
- *    exitDecisions(SymbolBook) → the decision handed to the position's handle. Anchor = a plain
- *    loop over position objects. Ratio = engine ticks/s ÷ loop ticks/s (goal ≥ 0.5).
- * B2 per-exit lifecycle — a position actor created open, EXIT (order command + journal enqueue,
- *    no database), exit fill, final; vs a bare XState create → EXIT → final probe
- *    (goal ≤ 100 µs and ≤ 2× the probe).
+ *    exitDecisions(SymbolBook) → the decision, through the runtime's keyed decisions stream, to the
+ *    position's real actor, whose whole exit runs (sell, fill through the keyed order stream,
+ *    close) on an in-memory broker and store; the position re-arms as a new trade. Anchor = a plain
+ *    loop over position objects. Ratio = engine ticks/s ÷ loop ticks/s (goal ≥ 0.8).
+ * B2 per-exit lifecycle — a position actor created open, EXIT through the decisions stream, its
+ *    sell and close steps (in-memory broker and store), the fill through the order stream, final;
+ *    vs a bare XState create → EXIT → final probe (goal ≤ 50 µs).
+ * Every function takes an optional inspection observer, handed to each actor (the inspector's cost).
  * B3 memory — heap per open position (actor + exit-book slot) after GC (goal ≤ 8 KB), and the
  *    cost of opening 10,000 vs ten times 1,000 (goal ≤ 1.5).
  */
@@ -20,144 +23,70 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { SymbolBook } from '../src/core/exits/symbol-book.js';
 import type { ExitDecision, ExitSettings } from '../src/core/exits/exit.types.js';
-import { hardStopPrice, holdDeadline, profitTargetPrice, trailFactor } from '../src/core/exits/thresholds.js';
-import { dec } from '../src/domain/money.js';
+import { Decimal } from '../src/domain/money.js';
 import type { Trade } from '../src/domain/trade.js';
-import { positionMachine, restoredSnapshot, type PositionEffects } from '../src/machines/position.machine.js';
 import type { MarketDataEvent, MarketDataStreamPort } from '../src/ports/market-data.port.js';
 import { exitDecisions } from '../src/streams/operators/exit-decisions.js';
 import { PriceFeed } from '../src/streams/price-feed.js';
-import { exitClientOrderId, exitOrderRequest } from '../src/actors/exit-executor.js';
-import { exitOrderId } from '../src/core/exits/exit-order-id.js';
 import { PositionActor, type PositionActorDeps } from '../src/actors/position.actor.js';
+import { PositionRuntime } from '../src/actors/position-runtime.js';
+import { benchClock, benchServices, settle, T0, trade } from './position-fakes.js';
+import { mulberry32, plainLoop, POSITIONS, precomputedLoop, symbolName, SYMBOLS, workload, type Outcome, type W1 } from './position-workload.js';
+import type { InspectionObserver } from '../src/ports/inspection.port.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const SYMBOLS = 100, POSITIONS = 1_000, TICKS = Number(process.env.BENCH_TICKS ?? 1_000_000), WARMUP = 100_000;
+const TICKS = Number(process.env.BENCH_TICKS ?? 1_000_000), WARMUP = 100_000;
 const REASON_CODE: Record<string, number> = { hard_stop: 1, trailing_stop: 2, profit_target: 3, time_exit: 4 };
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const fmt = (xs: number[], d = 3) => `${median(xs).toFixed(d)} (min ${Math.min(...xs).toFixed(d)}, max ${Math.max(...xs).toFixed(d)})`;
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-// ---- W1 workload ------------------------------------------------------------------------------
-interface Params { stopPct: number; targetPct: number; trailPct: number; holdSec: number }
-const T0 = Date.parse('2026-11-23T15:00:00Z');
-
-function workload(n: number) {
-  const rnd = mulberry32(42);
-  const start = Array.from({ length: SYMBOLS }, () => 10 + rnd() * 190);
-  const params: Params[] = Array.from({ length: POSITIONS }, () => ({
-    stopPct: 1 + rnd() * 2, targetPct: 1 + rnd() * 2, trailPct: 0.5 + rnd() * 1.5, holdSec: 60 + Math.floor(rnd() * 241),
-  }));
-  const sym = new Int32Array(n);
-  const px = new Float64Array(n);
-  const cur = [...start];
-  for (let i = 0; i < n; i++) {
-    const s = Math.floor(rnd() * SYMBOLS);
-    cur[s] = cur[s]! * (1 + (rnd() * 2 - 1) * 0.001);
-    sym[i] = s;
-    px[i] = cur[s]!;
-  }
-  return { start, params, sym, px };
-}
-type W1 = ReturnType<typeof workload>;
-interface Outcome { exits: number; checksum: number }
-const symbolName = (s: number) => `S${s}`;
-
-/**
- * The anchor (docs/benchmarks.md §3): a plain loop over position objects grouped by symbol,
- * evaluating each rule from the position's entry, peak and percentages on every tick.
- * `precomputed` = the same loop with thresholds computed once per arm (the SymbolBook's own trick):
- * a stricter anchor, printed for context.
- */
-function plainLoop(w: W1, from: number, to: number): Outcome {
-  return loop(w, from, to, false);
-}
-
-function precomputedLoop(w: W1, from: number, to: number): Outcome {
-  return loop(w, from, to, true);
-}
-
-function loop(w: W1, from: number, to: number, precomputed: boolean): Outcome {
-  const bySymbol = Array.from({ length: SYMBOLS }, () => [] as Array<{ p: Params; entry: number; at: number; peak: number; stop: number; target: number; trail: number; until: number }>);
-  const arm = (o: { p: Params; entry: number; at: number; peak: number; stop: number; target: number; trail: number; until: number }, price: number, at: number) => {
-    o.entry = price; o.at = at; o.peak = price;
-    o.stop = hardStopPrice(price, o.p.stopPct); o.target = profitTargetPrice(price, o.p.targetPct);
-    o.trail = trailFactor(o.p.trailPct); o.until = holdDeadline(at, o.p.holdSec);
-  };
-  for (let i = 0; i < POSITIONS; i++) {
-    const o = { p: w.params[i]!, entry: 0, at: 0, peak: 0, stop: 0, target: 0, trail: 0, until: 0 };
-    arm(o, w.start[i % SYMBOLS]!, T0);
-    bySymbol[i % SYMBOLS]!.push(o);
-  }
-  let exits = 0, checksum = 0;
-  for (let i = from; i < to; i++) {
-    const price = w.px[i]!, now = T0 + i;
-    const list = bySymbol[w.sym[i]!]!;
-    for (let j = 0; j < list.length; j++) {
-      const o = list[j]!;
-      if (price > o.peak) o.peak = price;
-      let code = 0;
-      if (precomputed) {
-        if (price <= o.stop) code = 1;
-        else if (price <= o.peak * o.trail) code = 2;
-        else if (price >= o.target) code = 3;
-        else if (now >= o.until) code = 4;
-      } else {
-        const p = o.p;
-        if (price <= hardStopPrice(o.entry, p.stopPct)) code = 1;
-        else if (price <= o.peak * trailFactor(p.trailPct)) code = 2;
-        else if (price >= profitTargetPrice(o.entry, p.targetPct)) code = 3;
-        else if (now >= holdDeadline(o.at, p.holdSec)) code = 4;
-      }
-      if (code !== 0) {
-        exits++;
-        checksum = (checksum + code * 1_000_003 + Math.round(price * 100)) % 1e15;
-        arm(o, price, now);
-      }
-    }
-  }
-  return { exits, checksum };
-}
-
 /** a scheduler whose timers never fire: the stream is never stale during the run */
 const idleScheduler: SchedulerLike = { now: () => 0, schedule: () => new Subscription() };
 
-/** Keel's tick path: stream events → PriceFeed → exitDecisions(SymbolBook) → handle.exit */
-function enginePath(w: W1, from: number, to: number): Outcome {
+/**
+ * Keel's tick path: stream events → PriceFeed → exitDecisions(SymbolBook) → the supervisor's
+ * decision hand-off (its actors Map, the peak) → the keyed decisions stream → the position's actor,
+ * whose exit then runs to `closed`; the position re-arms as a new trade (a new actor).
+ */
+async function enginePath(w: W1, from: number, to: number, inspect?: InspectionObserver): Promise<Outcome> {
   const events$ = new Subject<MarketDataEvent>();
   const stream: MarketDataStreamPort = { events$, subscribe: () => undefined, unsubscribe: () => undefined, start: () => undefined, stop: async () => undefined };
   const feed = new PriceFeed({ stream, marketData: { getSnapshots: async () => ({}), getLatestTrades: async () => ({}), getBars: async () => ({}) }, scheduler: idleScheduler });
   const base: ExitSettings = { hardStopLossPct: 2, profitTargetPct: 2, trailingStopPct: 1, maxHoldDurationSec: 60, forceCloseAt: null };
   const books = Array.from({ length: SYMBOLS }, (_, s) => new SymbolBook(symbolName(s), base));
   const overrides = w.params.map((p) => ({ hardStopLossPct: p.stopPct, profitTargetPct: p.targetPct, trailingStopPct: p.trailPct, maxHoldDurationSec: p.holdSec }));
-  const index = new Map<string, number>();
-  let exits = 0, checksum = 0;
-  const handles = new Map<string, { exit(d: ExitDecision): void }>();
-  for (let i = 0; i < POSITIONS; i++) {
-    const id = `p${i}`;
-    const s = i % SYMBOLS;
-    index.set(id, i);
-    handles.set(id, {
-      exit(d) {
-        exits++;
-        checksum = (checksum + REASON_CODE[d.reason]! * 1_000_003 + Math.round(d.price * 100)) % 1e15;
-        books[s]!.add({ tradeId: id, symbol: d.symbol, entryPrice: d.price, entryAt: d.at, peakPrice: d.price }, overrides[i]);
-      },
-    });
-    books[s]!.add({ tradeId: id, symbol: symbolName(s), entryPrice: w.start[s]!, entryAt: T0, peakPrice: w.start[s]! }, overrides[i]);
-  }
-  const subs = books.map((book) => feed.watch(book.symbol).pipe(exitDecisions(book)).subscribe((d) => handles.get(d.tradeId)!.exit(d)));
+  const trades = new Map<string, Trade>();
+  const runtime = new PositionRuntime(benchClock);
+  const services = benchServices(trades, runtime);
+  const actors = new Map<string, { actor: PositionActor; i: number }>();
+  let exits = 0, checksum = 0, closed = 0, failures = 0, gen = 0;
+  const deps: PositionActorDeps = {
+    ...services, clock: benchClock, emit: (e) => { if (e.type === 'closed') closed++; }, resolve: {},
+    arm: (view) => books[actors.get(view.tradeId)!.i % SYMBOLS]!.add(view, overrides[actors.get(view.tradeId)!.i]),
+    disarm: (view) => { books[Number(view.symbol.slice(1))]!.remove(view.tradeId); },
+    finished: (host) => { actors.delete(host.trade.id); (host as PositionActor).stop(); trades.delete(host.trade.id); },
+    failed: () => { failures++; },
+  };
+  const open = (i: number, price: number, at: number) => {
+    const id = `p${i}-${gen++}`;
+    const t: Trade = { ...trade, id, symbol: symbolName(i % SYMBOLS), entryPrice: new Decimal(price), peakPrice: new Decimal(price), entryAt: at, entryClientOrderId: `c-${id}` };
+    trades.set(id, t);
+    const entry = { actor: null as unknown as PositionActor, i };
+    actors.set(id, entry);
+    entry.actor = new PositionActor(t, deps, runtime, inspect).start();
+  };
+  for (let i = 0; i < POSITIONS; i++) open(i, w.start[i % SYMBOLS]!, T0);
+  const onDecision = (d: ExitDecision) => {
+    const entry = actors.get(d.tradeId);
+    if (!entry) return;
+    if (d.price > entry.actor.view.peakPrice) entry.actor.view.peakPrice = d.price;
+    runtime.decisions.next(d.tradeId, d);
+    exits++;
+    checksum = (checksum + REASON_CODE[d.reason]! * 1_000_003 + Math.round(d.price * 100)) % 1e15;
+    open(entry.i, d.price, d.at);
+  };
+  const subs = books.map((book) => feed.watch(book.symbol).pipe(exitDecisions(book)).subscribe(onDecision));
   // one reusable event per symbol: the adapter's parse (bench B0) is not part of this path, and the
   // dispatcher copies what it needs into a fresh PriceTick synchronously
   const events = Array.from({ length: SYMBOLS }, (_, s) => ({ type: 'trade' as const, trade: { symbol: symbolName(s), t: 0, price: 0, size: 100, exchange: 'V', id: 0, conditions: [], tape: 'C' } }));
@@ -166,21 +95,26 @@ function enginePath(w: W1, from: number, to: number): Outcome {
     event.trade.t = T0 + i;
     event.trade.price = w.px[i]!;
     events$.next(event);
+    // the event loop turns between socket reads: the exits' steps run, as they would live
+    if ((i & 4095) === 4095) await settle();
   }
+  while (closed < exits) await settle();
   for (const s of subs) s.unsubscribe();
+  for (const { actor } of actors.values()) actor.stop();
+  if (failures > 0) throw new Error(`B1: ${failures} actor step(s) failed`);
   return { exits, checksum };
 }
 
-function b1(): void {
+async function b1(inspect?: InspectionObserver): Promise<void> {
   const w = workload(WARMUP + TICKS);
   const n = WARMUP + TICKS;
   const a = plainLoop(w, 0, n);
   const p = precomputedLoop(w, 0, n);
-  const e = enginePath(w, 0, n);
+  const e = await enginePath(w, 0, n, inspect);
   for (const [name, o] of [['precomputed loop', p], ['engine', e]] as const) {
     if (a.exits !== o.exits || a.checksum !== o.checksum) throw new Error(`B1 outputs differ: loop ${JSON.stringify(a)} vs ${name} ${JSON.stringify(o)}`);
   }
-  const sides = { loop: plainLoop, precomputed: precomputedLoop, engine: enginePath };
+  const sides = { loop: plainLoop, precomputed: precomputedLoop, engine: (ww: W1, f: number, t: number) => enginePath(ww, f, t, inspect) };
   const ratios: number[] = [];
   const strict: number[] = [];
   let last: Record<string, number> = {};
@@ -190,7 +124,7 @@ function b1(): void {
     const out: Record<string, number> = {};
     for (const side of order) {
       const t = performance.now();
-      sides[side](w, 0, n);
+      await sides[side](w, 0, n);
       out[side] = n / ((performance.now() - t) / 1000);
     }
     ratios.push(out.engine! / out.loop!);
@@ -198,102 +132,106 @@ function b1(): void {
     last = out;
   }
   const rate = (x: number | undefined) => Math.round(x ?? 0).toLocaleString('en-US');
-  console.log(`B1 tick path (${a.exits} exits, checksum ${a.checksum}, equal in all three): engine/plain loop ${fmt(ratios)} [goal ≥ 0.5]; ` +
+  console.log(`B1 tick path${inspect ? ' (inspected)' : ''} (${a.exits} exits, checksum ${a.checksum}, equal in all three): engine/plain loop ${fmt(ratios)} [goal ≥ 0.8]; ` +
     `engine/precomputed-threshold loop ${fmt(strict)}; last round engine ${rate(last.engine)}, loop ${rate(last.loop)}, precomputed ${rate(last.precomputed)} ticks/s`);
 }
 
 // ---- B2 -----------------------------------------------------------------------------------------
 const bareMachine = createMachine({ initial: 'open', states: { open: { on: { EXIT: 'done' } }, done: { type: 'final' } } });
-const trade: Trade = {
-  id: '00000000-0000-4000-8000-000000000001', symbol: 'AAPL', side: 'buy', status: 'open', entryPrice: dec('100'), exitPrice: null, shares: dec('10'),
-  notional: dec('1000'), pnl: null, pnlPct: null, fees: null, catalystType: null, catalystTier: null, stars: null, strategy: null, signalId: null,
-  entryClientOrderId: 'keel-sig-1', entryOrderId: 'o-1', exitClientOrderId: null, exitOrderId: null, exitReason: null, peakPrice: dec('100'),
-  notes: null, entryAt: T0, exitAt: null, mode: 'paper', createdAt: T0, updatedAt: T0,
-};
 
-function b2(): void {
-  const commands: unknown[] = [];
-  const journal: unknown[] = [];
-  // one effects object for every actor, as in position.actor.ts: order command + journal enqueue
-  const effects: PositionEffects = {
-    recordEntry: () => undefined, recordCancelled: () => undefined, cancelEntry: () => undefined,
-    startExit: (exit) => {
-      commands.push(exitOrderRequest(trade, trade.shares!, exitOrderId(exitClientOrderId(trade, 1), exit.reason)));
-      journal.push({ kind: 'state_transition', subject: trade.id, message: `exit ${exit.reason}` });
-    },
-    recordClosed: () => { journal.push({ kind: 'state_transition', subject: trade.id, message: 'closed' }); },
+async function b2(inspect?: InspectionObserver): Promise<void> {
+  const trades = new Map<string, Trade>();
+  const runtime = new PositionRuntime(benchClock);
+  const services = benchServices(trades, runtime);
+  let closed = 0, failures = 0, seq = 0;
+  const deps: PositionActorDeps = {
+    ...services, clock: benchClock, emit: (e) => { if (e.type === 'closed') closed++; }, resolve: {},
+    arm: () => undefined, disarm: () => undefined, failed: () => { failures++; },
+    finished: (host) => { (host as PositionActor).stop(); trades.delete(host.trade.id); },
   };
-  const input = { effects };
+  const decision = { reason: 'hard_stop' as const, price: 92, detail: 'stop', at: T0 };
+  // open (restored: no entry), EXIT through the decisions stream; the sell, its fill and the close follow on the queue
   const keel = () => {
-    const a = createActor(positionMachine, { input, snapshot: restoredSnapshot('open', input) }).start();
-    a.send({ type: 'EXIT', reason: 'hard_stop', price: 92, detail: 'stop' });
-    a.send({ type: 'EXIT_FILLED' });
-    if (a.getSnapshot().status !== 'done') throw new Error('B2 lifecycle did not finish');
+    const id = `b2-${++seq}`;
+    const t: Trade = { ...trade, id, entryClientOrderId: `c-${id}` };
+    trades.set(id, t);
+    new PositionActor(t, deps, runtime, inspect).start();
+    runtime.decisions.next(id, decision);
   };
   const bare = () => {
-    const a = createActor(bareMachine).start();
+    const a = createActor(bareMachine, inspect ? { inspect } : {}).start();
     a.send({ type: 'EXIT' });
     if (a.getSnapshot().status !== 'done') throw new Error('B2 probe did not finish');
   };
   const N = 20_000;
-  const per = (fn: () => void) => {
+  const per = async (fn: () => void, lifecycles: boolean) => {
+    const from = closed;
     const t = performance.now();
-    for (let i = 0; i < N; i++) fn();
-    commands.length = 0; journal.length = 0;
+    for (let i = 0; i < N; i++) {
+      fn();
+      // lifecycles finish on the event loop: let them, a batch at a time
+      if (lifecycles && i % 1000 === 999) await settle();
+    }
+    if (lifecycles) while (closed - from < N) await settle();
     return ((performance.now() - t) * 1000) / N;
   };
-  per(keel); per(bare);
+  await per(keel, true); await per(bare, false);
   const ratios: number[] = [];
   const micros: number[] = [];
   for (let r = 0; r < ROUNDS; r++) {
-    const [k, b] = r % 2 === 0 ? [per(keel), per(bare)] : (() => { const bb = per(bare); return [per(keel), bb]; })();
-    micros.push(k!);
-    ratios.push(k! / b!);
+    const k = r % 2 === 0 ? await per(keel, true) : 0;
+    const b = await per(bare, false);
+    const k2 = r % 2 === 0 ? k : await per(keel, true);
+    micros.push(k2);
+    ratios.push(k2 / b);
   }
-  console.log(`B2 per-exit lifecycle: ${fmt(micros, 1)} µs [goal ≤ 100]; ÷ bare XState create→EXIT→final ${fmt(ratios, 2)} [goal ≤ 2]`);
+  if (failures > 0) throw new Error(`B2: ${failures} actor step(s) failed`);
+  console.log(`B2 per-exit lifecycle${inspect ? ' (inspected)' : ''}: ${fmt(micros, 1)} µs [goal ≤ 50]; ÷ bare XState create→EXIT→final ${fmt(ratios, 2)}`);
 }
 
 // ---- B3 -----------------------------------------------------------------------------------------
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
-function openPositions(k: number): { actors: PositionActor[]; book: SymbolBook } {
+function openPositions(k: number, inspect?: InspectionObserver): { actors: PositionActor[]; book: SymbolBook } {
   const settings: ExitSettings = { hardStopLossPct: 7, profitTargetPct: 10, trailingStopPct: null, maxHoldDurationSec: 300, forceCloseAt: null };
   const book = new SymbolBook('AAPL', settings);
-  const deps = {
-    db: null as never, broker: null as never, clock: { now: () => T0, sleep: async () => undefined },
+  const runtime = new PositionRuntime(benchClock);
+  const deps: PositionActorDeps = {
+    store: null as never, broker: null as never, clock: benchClock,
     emit: () => undefined, arm: (view) => book.add(view), disarm: (view) => { book.remove(view.tradeId); }, route: () => undefined,
-    finished: () => undefined, failed: () => undefined, resolve: {}, exitRetryMs: 1000,
-  } satisfies PositionActorDeps;
+    finished: () => undefined, failed: () => undefined, resolve: {},
+  };
   const actors: PositionActor[] = [];
-  for (let i = 0; i < k; i++) actors.push(new PositionActor({ ...trade, id: `t${i}`, entryClientOrderId: `c${i}` }, deps).start());
+  for (let i = 0; i < k; i++) actors.push(new PositionActor({ ...trade, id: `t${i}`, entryClientOrderId: `c${i}` }, deps, runtime, inspect).start());
   return { actors, book };
 }
 
-function b3(): void {
-  openPositions(1_000); // warm-up (JIT)
+function b3(inspect?: InspectionObserver): void {
+  openPositions(1_000, inspect); // warm-up (JIT)
   gc(); gc();
   const before = process.memoryUsage().heapUsed;
-  const held = openPositions(10_000);
+  const held = openPositions(10_000, inspect);
   gc(); gc();
   const perPosition = (process.memoryUsage().heapUsed - before) / 10_000;
   if (held.book.size !== 10_000) throw new Error('B3 book does not hold every position');
   const scaling: number[] = [];
   for (let r = 0; r < ROUNDS; r++) {
     let t = performance.now();
-    for (let j = 0; j < 10; j++) openPositions(1_000);
+    for (let j = 0; j < 10; j++) openPositions(1_000, inspect);
     const ten = performance.now() - t;
     t = performance.now();
-    openPositions(10_000);
+    openPositions(10_000, inspect);
     scaling.push((performance.now() - t) / ten);
   }
-  console.log(`B3 memory: ${(perPosition / 1024).toFixed(2)} KB per open position [goal ≤ 8]; open 10,000 ÷ 10 × 1,000: ${fmt(scaling, 2)} [goal ≤ 1.5]`);
+  console.log(`B3 memory${inspect ? ' (inspected)' : ''}: ${(perPosition / 1024).toFixed(2)} KB per open position [goal ≤ 8]; open 10,000 ÷ 10 × 1,000: ${fmt(scaling, 2)} [goal ≤ 1.5]`);
 }
 
-export function runPositionBenchmarks(): void {
-  b1();
-  b2();
-  b3();
+/** B1–B3; `inspect`: the inspection observer every actor is created with (the inspector's cost) */
+export async function runPositionBenchmarks(inspect?: InspectionObserver): Promise<void> {
+  await b1(inspect);
+  await b2(inspect);
+  b3(inspect);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) runPositionBenchmarks();
+if (import.meta.url === `file://${process.argv[1]}`) await runPositionBenchmarks();

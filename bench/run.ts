@@ -92,7 +92,7 @@ for (const c of cases) {
 
 // B1–B3: the position engine (bench/positions.ts), in the same `npm run bench`
 const { runPositionBenchmarks } = await import('./positions.js');
-runPositionBenchmarks();
+await runPositionBenchmarks();
 
 // B9: the inspector's cost on a position lifecycle (bench/inspector.ts), same `npm run bench`
 const { runInspectorBenchmarks } = await import('./inspector.js');

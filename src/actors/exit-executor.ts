@@ -11,6 +11,7 @@
  *    refused for its quantity is never sent twice with the same quantity;
  *  - an unknown outcome is settled by client order id (entry-resolver.ts), never by a second sell.
  */
+import { errorText } from '../lib/error-text.js';
 import { isQuantityRefusal } from '../domain/broker-error.js';
 import { dec, Decimal, ZERO } from '../domain/money.js';
 import { isTerminalStatus, type Order, type OrderRequest } from '../domain/order.js';
@@ -20,7 +21,6 @@ import type { Clock } from '../ports/clock.port.js';
 import { exitOrderStem, exitStemOf } from '../core/exits/exit-order-id.js';
 import { resolveByClientOrderId, type ResolveOptions } from './entry-resolver.js';
 
-export const MAX_EXIT_ATTEMPTS = 3;
 
 /** the stem of the attempt's sell id (the rule is appended when the sell is sent) */
 export function exitClientOrderId(trade: Pick<Trade, 'id' | 'entryClientOrderId'>, attempt: number): string {
@@ -110,14 +110,18 @@ export async function readRetryPlan(
   try {
     held = (await broker.getPosition(symbol))?.qty.abs() ?? ZERO;
   } catch (error) {
-    return { kind: 'unreadable', error: error instanceof Error ? error.message : String(error) };
+    return { kind: 'unreadable', error: errorText(error) };
   }
   return { ...retryQuantity(held, tradeShares, sold, refused), held };
 }
 
 /** what the trade's exit orders have sold so far (cumulative per order, so replays change nothing) */
 export class ExitFills {
-  private readonly orders = new Map<string, { qty: Decimal; avg: Decimal | null; terminal: boolean }>();
+  /** made on the first exit order: most positions never exit while held in memory (bench B3) */
+  private map: Map<string, { qty: Decimal; avg: Decimal | null; terminal: boolean }> | null = null;
+  private get orders() {
+    return (this.map ??= new Map());
+  }
 
   /** records the order's state; true only when it has just become terminal */
   update(order: Order): boolean {

@@ -1,9 +1,11 @@
 /**
- * trade_updates → the position actor whose order it is (by Alpaca order id, else client order
- * id, else an exit id's stem: a restored trade knows only the stem of a sell sent before a crash). What the stream cannot say by itself is asked of the broker by REST: 'refresh_order' (an
- * event this build does not know) and 'resynced' (a gap in the stream: every tracked actor's
+ * trade_updates → the keyed order-update stream (PositionRuntime.orders), addressed to the trade
+ * whose order it is (by Alpaca order id, else client order id, else an exit id's stem: a restored
+ * trade knows only the stem of a sell sent before a crash); each position actor consumes its own key.
+ * What the stream cannot say by itself is asked of the broker by REST: 'refresh_order' (an
+ * event this build does not know) and 'resynced' (a gap in the stream: every tracked trade's
  * still-working orders are re-read, so fills missed while disconnected are applied).
- * Invariants: an update for an order no actor owns is ignored here (the journal still has it);
+ * Invariants: an update for an order no trade owns is ignored here (the journal still has it);
  * the actors are idempotent, so a REST refresh racing the stream is harmless.
  */
 import type { Observable, Subscription } from 'rxjs';
@@ -12,30 +14,39 @@ import type { Order } from '../domain/order.js';
 import type { BrokerPort } from '../ports/broker.port.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { TradeStreamEvent } from '../ports/trade-stream.port.js';
-import type { PositionActor } from './position.actor.js';
+import type { KeyedSubject } from '../streams/keyed-subject.js';
+import type { OrderUpdate } from './position-runtime.js';
 
 export interface FillRouterDeps {
   broker: () => BrokerPort;
   clock: Clock;
+  /** the keyed stream the updates are produced into (trade id → its actor) */
+  orders: KeyedSubject<string, OrderUpdate>;
   /** every fill is also a price of its symbol */
   onFillPrice(symbol: string, price: number, at: number): void;
   onError(message: string, error: unknown): void;
 }
 
+/** what the router re-reads of a trade */
+export interface RoutedTrade {
+  liveOrders(): { ids: string[] };
+}
+
 export class FillRouter {
-  private readonly routes = new Map<string, PositionActor>();
+  /** order id / client order id / exit stem → trade id */
+  private readonly routes = new Map<string, string>();
 
   constructor(private readonly deps: FillRouterDeps) {}
 
-  route(key: string, actor: PositionActor): void {
-    this.routes.set(key, actor);
+  route(key: string, tradeId: string): void {
+    this.routes.set(key, tradeId);
   }
 
-  forget(actor: PositionActor): void {
-    for (const [key, a] of this.routes) if (a === actor) this.routes.delete(key);
+  forget(tradeId: string): void {
+    for (const [key, id] of this.routes) if (id === tradeId) this.routes.delete(key);
   }
 
-  attach(events$: Observable<TradeStreamEvent>, actors: () => Iterable<PositionActor>): Subscription {
+  attach(events$: Observable<TradeStreamEvent>, trades: () => Iterable<RoutedTrade>): Subscription {
     return events$.subscribe((event) => {
       switch (event.type) {
         case 'trade_update': {
@@ -50,16 +61,16 @@ export class FillRouter {
           if (event.orderId && this.routes.has(event.orderId)) void this.refreshOrder(event.orderId);
           return;
         case 'resynced':
-          for (const actor of actors()) void this.refresh(actor);
+          for (const trade of trades()) void this.refresh(trade);
           return;
         default:
       }
     });
   }
 
-  /** re-reads an actor's still-working orders by REST (after a gap, or a restart) */
-  async refresh(actor: PositionActor): Promise<void> {
-    await Promise.all(actor.liveOrders().ids.map((id) => this.refreshOrder(id)));
+  /** re-reads a trade's still-working orders by REST (after a gap, or a restart) */
+  async refresh(trade: RoutedTrade): Promise<void> {
+    await Promise.all(trade.liveOrders().ids.map((id) => this.refreshOrder(id)));
   }
 
   private async refreshOrder(orderId: string): Promise<void> {
@@ -72,6 +83,7 @@ export class FillRouter {
   }
 
   private deliver(order: Order, at: number): void {
-    (this.routes.get(order.id) ?? this.routes.get(order.clientOrderId) ?? this.routes.get(exitStemOf(order.clientOrderId)))?.onOrder(order, at);
+    const tradeId = this.routes.get(order.id) ?? this.routes.get(order.clientOrderId) ?? this.routes.get(exitStemOf(order.clientOrderId));
+    if (tradeId !== undefined) this.deps.orders.next(tradeId, { order, at });
   }
 }

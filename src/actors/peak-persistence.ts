@@ -10,6 +10,7 @@
  *    minute has ended, so the read is repeated once after the restart's own minute is out. A failed
  *    read keeps the saved peak (warned and journaled) and never holds up the position's supervision.
  */
+import { errorText } from '../lib/error-text.js';
 import type { SymbolBook } from '../core/exits/symbol-book.js';
 import type { JournalInput } from '../domain/journal.js';
 import type { EpochMs } from '../domain/time.js';
@@ -90,7 +91,7 @@ export async function rebuildPeak(position: { tradeId: string; symbol: string; e
         high = await marketHighSince(deps.marketData, symbol, entryAt);
       } catch (error) {
         if (deps.signal.aborted) return;
-        const message = `${symbol}: the 1-minute bars since the fill could not be read (${error instanceof Error ? error.message : String(error)}); the trailing stop keeps the saved peak ${saved}`;
+        const message = `${symbol}: the 1-minute bars since the fill could not be read (${errorText(error)}); the trailing stop keeps the saved peak ${saved}`;
         deps.warn(`trade ${tradeId}: ${message}`, error);
         await deps.journal({ kind: 'warning', cause: 'market_data', subject: tradeId, message, data: { tradeId, savedPeak: saved, attempt } }).catch((e: unknown) => deps.warn(`trade ${tradeId}: journal failed`, e));
         continue;

@@ -9,15 +9,14 @@
  *    from the sell id the row names, else from the journaled 'exiting' transition;
  *  - a lookup at the broker is asked until the broker answers (findExitByStem).
  */
-import { listJournalForSubjects } from '../adapters/postgres/index.js';
-import type { Db } from '../adapters/postgres/schema.js';
 import { exitStemOf, parseExitOrderId } from '../core/exits/exit-order-id.js';
 import type { Order } from '../domain/order.js';
 import type { ExitReason, Trade } from '../domain/trade.js';
 import type { BrokerPort } from '../ports/broker.port.js';
 import type { Clock } from '../ports/clock.port.js';
+import type { TradeStore } from '../ports/trade-store.port.js';
 import type { ResolveOptions } from './entry-resolver.js';
-import type { ExitIntent } from './exit-attempts.js';
+import type { ExitIntent } from '../machines/position.machine.js';
 import { findExitByStem } from './exit-executor.js';
 
 /** the attempt the row's exit id names (0: none yet) and the rule it carries, if the row says */
@@ -45,8 +44,8 @@ export async function sentExit(
 }
 
 /** the exit the journal says was decided (the last transition to 'exiting'); null if none */
-export async function journaledExit(db: Db, tradeId: string): Promise<ExitIntent | null> {
-  const entries = await listJournalForSubjects(db, [tradeId]);
+export async function journaledExit(store: TradeStore, tradeId: string): Promise<ExitIntent | null> {
+  const entries = await store.journalOf(tradeId);
   const decided = entries.filter((e) => e.data['to'] === 'exiting' && typeof e.data['exitReason'] === 'string').pop();
   return decided ? { reason: decided.data['exitReason'] as ExitReason, price: Number(decided.data['price'] ?? 0), detail: 'restored' } : null;
 }

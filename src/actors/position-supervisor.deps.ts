@@ -1,11 +1,11 @@
 /** What createPositionSupervisor is built from: the database, the clock, the current mode's adapters, tuning. */
 import type { SchedulerLike } from 'rxjs';
-import type { Db } from '../adapters/postgres/schema.js';
 import type { BrokerPort } from '../ports/broker.port.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { InspectionObserver } from '../ports/inspection.port.js';
 import type { MarketDataPort, MarketDataStreamPort } from '../ports/market-data.port.js';
 import type { TradeStreamPort } from '../ports/trade-stream.port.js';
+import type { TradeStore } from '../ports/trade-store.port.js';
 
 export interface PositionAdapters {
   broker: BrokerPort;
@@ -26,7 +26,8 @@ export interface PositionTuning {
 }
 
 export interface PositionSupervisorDeps {
-  db: Db;
+  /** trades, their journal and the exit rules' config */
+  store: TradeStore;
   clock: Clock;
   /** the current mode's adapters, read at start() */
   adapters: () => PositionAdapters | null;

@@ -1,181 +1,44 @@
 /**
- * createPositionSupervisor: one root position actor per live trade, kept in a Map (never spawned
- * children of one parent: that grows quadratically, docs/benchmarks.md §3), fed by
- *  - its symbol's exit DECISIONS: one shared price stream per symbol (price-feed.ts) evaluated by
+ * createPositionSupervisor: the lifecycle of the tracked positions (tracked-positions.ts), fed by
+ *  - each symbol's exit DECISIONS: one shared price stream per symbol (price-feed.ts) evaluated by
  *    that symbol's SymbolBook in plain code (core/exits), so a tick never reaches an actor;
- *  - its orders' updates (fill-router.ts);
+ *  - its trades' order updates (fill-router.ts, producing the runtime's keyed order stream);
  *  - the clock: each symbol's time exits (max hold, session close) fire from a timer at its book's
  *    earliest deadline, print or no print (symbol-slots.ts).
  * Invariants:
  *  - start() is idempotent and crash-only: it loads live trades with their persisted peak and entry
- *    time, re-reads their working orders by REST, and finishes an exit a crash interrupted;
+ *    time, re-reads their working orders by REST, and resumes an exit a crash interrupted (the
+ *    position machine's restore path);
  *  - a symbol is watched while it has an armed position, released after the last one;
  *  - peaks are persisted at most once per `peakFlushMs` per trade, and always with the exit intent;
- *    a restored open position rebuilds its peak from the market's bars since its fill, in the
- *    background (peak-persistence.ts); livePeak() is the book's peak now, not the persisted one;
  *  - stop() leaves trades and broker positions as they are (the status shows them unattended);
  *  - applySettings() re-arms every book at once and re-evaluates it at its last price, so a
  *    tightened stop or a shorter max hold fires now; a change racing start() is not lost (a
- *    sequence number tells start() the config it read may be older than the latest applied);
- *  - ensureTracked() (the watchdog's repair) re-reads each trade and spawns only a live one with no
- *    actor, after any start in progress (start() spawns unconditionally, so the two never overlap).
- *  - applyReconciliation() (after every successful reconciliation) hands a corrected quantity to
- *    the trade's actor (queued behind its writes) and drops the actor of a trade reconciliation
- *    closed or marked missed; stuckExits() reads every exiting actor (core/safety/stuck-exits.ts).
- * The pieces that need none of the actors Map live beside it (symbol-slots, price-feed,
- * fill-router, session-close, exit-settings). Over 300 lines because what is left all reads the
- * actors Map (the gate, unrealized P&L and the watchdog's surface joined it later); the next
- * split is the protection surface (trackedTradeIds, ensureTracked, refresh*) into its own file.
+ *    sequence number tells start() the config it read may be older than the latest applied).
  */
-import { Subject, type SchedulerLike, type Subscription } from 'rxjs';
-import { appendJournal, getTrade, listTrades, loadBotConfig } from '../adapters/postgres/index.js';
-import type { ExitDecision, ExitSettings, PositionView } from '../core/exits/exit.types.js';
-import { LIVE_TRADE_STATUSES, type ExitReason, type Trade } from '../domain/trade.js';
+import type { ExitReason, Trade } from '../domain/trade.js';
 import type { SubmitOutcome } from '../ports/broker.port.js';
-import { clockScheduler } from '../streams/clock-scheduler.js';
 import { PriceFeed } from '../streams/price-feed.js';
-import { GATE_CLOSED, tradeStreamGate, type StreamGate } from '../streams/operators/trade-stream-gate.js';
-import { Decimal, ZERO } from '../domain/money.js';
-import type { ReconcileFinding } from '../domain/reconciliation.js';
-import { stuckExits, type ExitProgress, type StuckExit } from '../core/safety/stuck-exits.js';
+import { GATE_CLOSED, tradeStreamGate } from '../streams/operators/trade-stream-gate.js';
 import { resolveByClientOrderId } from './entry-resolver.js';
-import { FillRouter } from './fill-router.js';
-import { PositionActor } from './position.actor.js';
-import type { ArmedPosition, ExitAllReport, ExitRuleSettings, PositionEvent, PositionSupervisor, SupervisorProtection } from './position-supervisor.types.js';
 import { rearmBooks, toExitSettings } from './exit-settings.js';
+import { FillRouter } from './fill-router.js';
+import { runPeakLoop } from './peak-persistence.js';
+import type { PositionActorDeps } from './position-host.js';
+import type { PositionSupervisorDeps } from './position-supervisor.deps.js';
+import type { ExitAllReport, ExitRuleSettings, PositionSupervisor, SupervisorProtection } from './position-supervisor.types.js';
 import { SessionCloseScheduler } from './session-close.scheduler.js';
-import { SymbolSlots } from './symbol-slots.js';
-import { flushPeaks, rebuildPeak, runPeakLoop } from './peak-persistence.js';
-import { cancelRejectedEntry } from './trade-writes.js';
-import type { PositionAdapters, PositionSupervisorDeps } from './position-supervisor.deps.js';
+import { TrackedPositions, type Run } from './tracked-positions.js';
 
 export type { PositionAdapters, PositionSupervisorDeps, PositionTuning } from './position-supervisor.deps.js';
 
-interface Run {
-  adapters: PositionAdapters;
-  abort: AbortController;
-  feed: PriceFeed;
-  router: FillRouter;
-  session: SessionCloseScheduler;
-  settings: ExitSettings;
-  eodTime: string;
-  subs: Subscription[];
-}
-
-const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
-
-class Supervisor implements PositionSupervisor, SupervisorProtection {
-  readonly events$ = new Subject<PositionEvent>();
-  private readonly actors = new Map<string, PositionActor>();
-  private readonly slots: SymbolSlots;
-  private run: Run | null = null;
-  private gate: StreamGate = GATE_CLOSED;
-  private starting: Promise<void> | null = null;
-  private readonly scheduler: SchedulerLike;
-  private readonly warn: (message: string, error?: unknown) => void;
+class Supervisor extends TrackedPositions implements PositionSupervisor, SupervisorProtection {
   /** bumped by every applySettings(): start() compares it to see whether its config read is stale */
   private settingsSeq = 0;
   private latestSettings: ExitRuleSettings | null = null;
 
-  constructor(private readonly deps: PositionSupervisorDeps) {
-    this.scheduler = deps.scheduler ?? clockScheduler(deps.clock);
-    this.slots = new SymbolSlots(this.scheduler, (decision) => this.onDecision(decision));
-    this.warn = deps.warn ?? (() => undefined);
-  }
-
-  get active(): boolean {
-    return this.run !== null;
-  }
-
-  trackedCount(): number {
-    return this.actors.size;
-  }
-
-  /** the trade stream's gate (stream-gap guard): closed while stopped */
-  streamGate(): StreamGate {
-    return this.run ? this.gate : GATE_CLOSED;
-  }
-
-  unrealizedPnl(): Decimal | null {
-    let total = ZERO;
-    for (const actor of this.actors.values()) {
-      if (actor.state !== 'open' || !actor.trade.shares || !actor.trade.entryPrice) continue;
-      // no tick yet since the open: the last known trade is the entry fill itself
-      const last = this.slots.lastPrice(actor.trade.symbol);
-      if (last !== null) total = total.plus(actor.trade.shares.times(new Decimal(last).minus(actor.trade.entryPrice)));
-    }
-    return total;
-  }
-
-  /** the symbol's last price seen by its book (watched symbols only); intake sizes with it */
-  lastPrice(symbol: string): number | null {
-    return this.slots.lastPrice(symbol);
-  }
-
-  livePeak(tradeId: string): number | null {
-    const actor = this.actors.get(tradeId);
-    if (!actor || actor.state !== 'open') return null;
-    return Math.max(actor.view.peakPrice, this.slots.peakOf(actor.view) ?? 0);
-  }
-
-  armedPositions(): ArmedPosition[] {
-    return [...this.actors.values()].map((actor) => ({
-      tradeId: actor.trade.id, state: actor.state, lastTick: this.slots.lastTick(actor.trade.symbol),
-      levels: actor.state === 'open' ? this.slots.levelsOf(actor.view) : null, trade: actor.trade,
-    }));
-  }
-
-  trackedTradeIds(): string[] {
-    return [...this.actors.keys()];
-  }
-
-  lastPriceAt(symbol: string): number | null {
-    return this.run?.feed.freshAt(symbol) ?? null;
-  }
-
-  refreshPrices(symbols: readonly string[]): Promise<void> {
-    return this.run?.feed.refresh(symbols) ?? Promise.resolve();
-  }
-
-  stuckExits(): StuckExit[] {
-    const progress: ExitProgress[] = [];
-    for (const actor of this.actors.values()) {
-      const p = actor.exitProgress();
-      if (p) progress.push(p);
-    }
-    return stuckExits(progress, this.deps.clock.now());
-  }
-
-  applyReconciliation(findings: readonly ReconcileFinding[]): void {
-    for (const f of findings) {
-      const actor = 'tradeId' in f ? this.actors.get(f.tradeId) : undefined;
-      if (!actor) continue;
-      if (f.kind === 'quantity_mismatch') actor.correctShares(f.brokerShares);
-      else if (f.kind === 'closed_at_broker' || f.kind === 'missing_at_broker') this.untrack(actor);
-    }
-  }
-
-  async refreshWorkingOrders(): Promise<void> {
-    const router = this.run?.router;
-    if (router) await Promise.all([...this.actors.values()].map((actor) => router.refresh(actor)));
-  }
-
-  async ensureTracked(tradeIds: readonly string[]): Promise<string[]> {
-    await this.starting?.catch(() => undefined);
-    const run = this.run;
-    const wanted = tradeIds.filter((id) => !this.actors.has(id));
-    if (!run || wanted.length === 0) return [];
-    const trades = await Promise.all(wanted.map((id) => getTrade(this.deps.db, id)));
-    if (this.run !== run) return []; // stopped (or restarted: that start loaded them) meanwhile
-    const adopted = trades
-      .filter((t): t is Trade => t !== null && LIVE_TRADE_STATUSES.includes(t.status) && !this.actors.has(t.id))
-      .map((trade) => this.spawn(trade));
-    await Promise.all(adopted.map(async (actor) => {
-      await run.router.refresh(actor);
-      actor.resume();
-      this.rebuildPeak(run, actor);
-    }));
-    return adopted.map((actor) => actor.trade.id);
+  constructor(deps: PositionSupervisorDeps) {
+    super(deps);
   }
 
   start(): Promise<void> {
@@ -185,15 +48,15 @@ class Supervisor implements PositionSupervisor, SupervisorProtection {
   }
 
   private async doStart(): Promise<void> {
-    const { db, clock } = this.deps;
+    const { store, clock } = this.deps;
     const adapters = this.deps.adapters();
     if (!adapters) throw new Error('no broker adapters for the current mode');
     const tuning = this.deps.tuning ?? {};
     const seqAtLoad = this.settingsSeq;
-    const config = await loadBotConfig(db, clock.now());
+    const config = await store.exitRules(clock.now());
     const feed = new PriceFeed({ stream: adapters.marketDataStream, marketData: adapters.marketData, scheduler: this.scheduler, pollEveryMs: tuning.pollEveryMs, onError: this.warn });
     const router = new FillRouter({
-      broker: () => adapters.broker, clock,
+      broker: () => adapters.broker, clock, orders: this.runtime.orders,
       onFillPrice: (symbol, price, at) => feed.push({ symbol, price, at, source: 'fill' }),
       onError: this.warn,
     });
@@ -202,7 +65,9 @@ class Supervisor implements PositionSupervisor, SupervisorProtection {
     const run: Run = {
       adapters, feed, router, abort: new AbortController(), settings: toExitSettings(rules, null), eodTime: rules.eodForceCloseTime, subs: [],
       session: null as unknown as SessionCloseScheduler, // set just below: its callbacks need `run`
+      actorDeps: null as unknown as PositionActorDeps,
     };
+    run.actorDeps = this.actorDeps(run);
     run.session = this.sessionClose(run);
     this.run = run;
     this.gate = GATE_CLOSED;
@@ -214,7 +79,7 @@ class Supervisor implements PositionSupervisor, SupervisorProtection {
     adapters.tradeStream.requestResync();
     adapters.marketDataStream.start();
     await run.session.start();
-    const trades = await listTrades(db, { statuses: LIVE_TRADE_STATUSES });
+    const trades = await store.liveTrades();
     const spawned = trades.reverse().map((trade) => this.spawn(trade));
     await Promise.all(spawned.map(async (actor) => {
       await router.refresh(actor);
@@ -262,7 +127,10 @@ class Supervisor implements PositionSupervisor, SupervisorProtection {
     const run = this.run;
     if (!run) return; // not running: start() will load the trade from the database
     if (outcome.kind === 'rejected') {
-      cancelRejectedEntry(this.deps.db, trade, outcome.error.message, this.deps.clock.now()).then(
+      this.deps.store.saveStep(trade.id, { status: 'cancelled', notes: outcome.error.message }, {
+        kind: 'state_transition', cause: 'broker', message: `trade ${trade.symbol} cancelled: entry rejected: ${outcome.error.message}`,
+        data: { tradeId: trade.id, from: 'pending_entry', to: 'cancelled', reason: outcome.error.message },
+      }, this.deps.clock.now()).then(
         () => this.events$.next({ type: 'cancelled', tradeId: trade.id, symbol: trade.symbol, reason: outcome.error.message }),
         (error: unknown) => this.warn(`trade ${trade.id}: recording the rejection failed`, error),
       );
@@ -327,77 +195,6 @@ class Supervisor implements PositionSupervisor, SupervisorProtection {
     void old.stop()
       .then(() => (this.run === run ? run.session.start() : undefined))
       .catch((error: unknown) => this.warn('session close: rescheduling failed', error));
-  }
-
-  private spawn(trade: Trade): PositionActor {
-    const run = this.run!;
-    const actor: PositionActor = new PositionActor(trade, {
-      db: this.deps.db, broker: run.adapters.broker, clock: this.deps.clock,
-      emit: (event) => this.events$.next(event),
-      arm: (view) => this.arm(view),
-      disarm: (view) => this.disarm(view),
-      route: (key) => run.router.route(key, actor),
-      finished: () => this.untrack(actor),
-      failed: (step, error) => this.warn(`trade ${trade.id} (${trade.symbol}): ${step} failed: ${errorText(error)}`, error),
-      resolve: this.resolveOptions(run),
-      exitRetryMs: this.deps.tuning?.exitRetryMs ?? 1_000,
-      ...(this.deps.inspect ? { inspect: this.deps.inspect } : {}),
-    });
-    this.actors.set(trade.id, actor);
-    actor.start();
-    this.events$.next({ type: 'tracked', tradeId: trade.id, symbol: trade.symbol, status: trade.status });
-    return actor;
-  }
-
-  private resolveOptions(run: Run) {
-    const t = this.deps.tuning ?? {};
-    return { baseMs: t.resolveBaseMs ?? 1_000, maxMs: t.resolveMaxMs ?? 30_000, signal: run.abort.signal };
-  }
-
-  private untrack(actor: PositionActor): void {
-    if (this.actors.get(actor.trade.id) !== actor) return;
-    this.actors.delete(actor.trade.id);
-    this.run?.router.forget(actor);
-    actor.stop();
-    this.events$.next({ type: 'untracked', tradeId: actor.trade.id });
-  }
-
-  private arm(view: PositionView): void {
-    const run = this.run;
-    if (run) this.slots.arm(view, run.settings, (symbol) => run.feed.watch(symbol));
-  }
-
-  private disarm(view: PositionView): void {
-    this.slots.disarm(view);
-  }
-
-  private onDecision(decision: ExitDecision): void {
-    const actor = this.actors.get(decision.tradeId);
-    if (!actor) return;
-    if (decision.price > actor.view.peakPrice) actor.view.peakPrice = decision.price;
-    actor.exit(decision);
-  }
-
-  /** a restored open position: its peak from the market's record since the fill (in the background) */
-  private rebuildPeak(run: Run, actor: PositionActor): void {
-    if (actor.state !== 'open') return;
-    const open = () => this.run === run && this.actors.get(actor.trade.id) === actor && actor.state === 'open';
-    void rebuildPeak(actor.view, {
-      marketData: run.adapters.marketData, clock: this.deps.clock, signal: run.abort.signal, open, warn: this.warn,
-      journal: (entry) => appendJournal(this.deps.db, entry, this.deps.clock.now()),
-      raise: (high) => {
-        const live = this.livePeak(actor.trade.id);
-        if (live === null || !(high > live)) return false;
-        actor.view.peakPrice = high;
-        actor.flushPeak();
-        this.slots.raisePeak(actor.view, high);
-        return true;
-      },
-    });
-  }
-
-  private flushPeaks(): void {
-    flushPeaks(this.slots.books(), (tradeId) => this.actors.get(tradeId));
   }
 }
 

@@ -13,9 +13,9 @@ import type { StuckExit } from '../core/safety/stuck-exits.js';
 import type { Decimal } from '../domain/money.js';
 import type { ReconcileFinding } from '../domain/reconciliation.js';
 import type { StreamGate } from '../streams/operators/trade-stream-gate.js';
-import type { BotSettings } from '../domain/bot-config.js';
 import type { ExitReason, Trade } from '../domain/trade.js';
 import type { SubmitOutcome } from '../ports/broker.port.js';
+import type { ExitRuleSettings } from '../ports/trade-store.port.js';
 
 export type PositionEvent =
   | { type: 'tracked'; tradeId: string; symbol: string; status: Trade['status'] }
@@ -50,7 +50,7 @@ export interface ArmedPosition {
 }
 
 /** the bot settings the exit rules read (the session-close time included) */
-export type ExitRuleSettings = Pick<BotSettings, 'hardStopLossPct' | 'profitTargetPct' | 'trailingStopPct' | 'maxHoldDurationSec' | 'eodForceCloseTime'>;
+export type { ExitRuleSettings };
 
 export interface ExitAllReport {
   /** trades whose exit order was sent (or already exiting) */

@@ -1,9 +1,11 @@
 /**
- * One live trade: the position machine (a ROOT actor, created with createActor) plus the effects
- * it names, fed with the trade's order updates and the exit DECISIONS of its symbol.
+ * One live trade: the position machine (a ROOT actor created from the runtime's one provided
+ * machine) and what cannot be the machine's data — the row, its fills, its queue. The lifecycle
+ * (entry, exit, retries, giving up, the restore's path) is the machine's (position.machine.ts); its
+ * effects are exit-steps.ts and the record* methods here, found by trade id (position-runtime.ts).
  * Invariants:
- *  - effects run one at a time in arrival order on the trade's own queue, so the row is never
- *    written out of order; events$ reports a step only after it is persisted;
+ *  - the trade's writes and broker steps run one at a time in arrival order on its queue, so the row
+ *    is never written out of order; events$ reports a step only after it is persisted;
  *  - fills are cumulative (order.filledQty), so a repeated or replayed update changes nothing;
  *  - after a partial entry fill the broker's position is the truth for shares and average price;
  *  - a RESTORED trade's shares are the row's: reconciliation squared them with the broker's position
@@ -11,13 +13,9 @@
  *    order's filled quantity back over a correction; only entry fills that arrive after the restore
  *    move the shares, and then the broker's position is the truth;
  *  - the exit's stem is on the row from the open (recordEntry), so the exit's sell can go out
- *    before the 'exiting' record; the exit itself, its retries and how it gives up (reported by
- *    exitProgress().gaveUp) are exit-attempts.ts, run on this trade's queue; what a restored trade
- *    learns of an exit begun before it was rebuilt is position-restore.ts; a restored open trade
- *    looks for a sell sent before the crash BEFORE it is armed, so no exit can send beside it.
+ *    before the 'exiting' record.
  */
 import { createActor, type Actor } from 'xstate';
-import { appendJournal } from '../adapters/postgres/index.js';
 import type { PositionView } from '../core/exits/exit.types.js';
 import type { ExitProgress } from '../core/safety/stuck-exits.js';
 import type { JournalInput } from '../domain/journal.js';
@@ -25,97 +23,86 @@ import { Decimal, ZERO } from '../domain/money.js';
 import { isTerminalStatus, type Order } from '../domain/order.js';
 import type { ExitReason, Trade, TradePatch } from '../domain/trade.js';
 import type { EpochMs } from '../domain/time.js';
+import { SerialQueue } from '../lib/serial-queue.js';
+import type { ExitIntent, PositionMachine, PositionMachineEvent, PositionState } from '../machines/position.machine.js';
 import type { InspectionObserver } from '../ports/inspection.port.js';
-import { positionMachine, restoredSnapshot, type PositionEffects } from '../machines/position.machine.js';
-import { ExitAttempts, type ExitAttemptDeps, type ExitHost, type ExitIntent } from './exit-attempts.js';
 import { cancelOwnOpenOrders, ExitFills, exitClientOrderId } from './exit-executor.js';
-import { journaledExit, restoredExit, sentExit } from './position-restore.js';
-import { closeTrade } from './trade-closer.js';
-import { saveTradeStep } from './trade-writes.js';
+import type { PositionActorDeps, PositionHost } from './position-host.js';
+import { restoredExit } from './position-restore.js';
+import type { PositionRuntime } from './position-runtime.js';
 
-export interface PositionActorDeps extends ExitAttemptDeps {
-  /** start / stop evaluating the exit rules of this position on its symbol's prices */
-  arm(view: PositionView): void;
-  disarm(view: PositionView): void;
-  /** the trade reached closed or cancelled */
-  finished(): void;
-  /** the inspector's observer, handed to createActor */
-  inspect?: InspectionObserver;
-}
+export type { PositionActorDeps } from './position-host.js';
 
-const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
-
-/** The PositionEffects methods are called by the machine's actions only. */
-export class PositionActor implements PositionEffects, ExitHost {
+export class PositionActor implements PositionHost {
   readonly view: PositionView;
-  private readonly actor: Actor<typeof positionMachine>;
-  private queue: Promise<void> = Promise.resolve();
+  readonly queue = new SerialQueue();
+  readonly exitFills = new ExitFills();
+  adopted: Order | null = null;
+  persistedPeak: number;
+  private readonly actor: Actor<PositionMachine>;
   private entryFilled: Decimal;
   private entryAvg: Decimal | null;
   private entryDone = false;
   private entryStatus = '';
-  /** the status of the row it was built from (a restart, a re-adoption); null: built from its entry */
+  /** built from a row in this status (a restart, a re-adoption); null: built from its entry */
   private readonly restored: 'open' | 'exiting' | null;
   /** a restored trade's entry order has been read once (that read sets the baseline, it is not a fill) */
   private entrySeen = false;
-  private readonly exitFills = new ExitFills();
-  private readonly exits: ExitAttempts;
-  private intent: ExitIntent | null;
-  private persistedPeak: number;
   private exitAt: EpochMs = 0;
-  /** when the exit began (a restored exiting trade: its row's last write) */
-  private exitSince: EpochMs;
 
-  constructor(public trade: Trade, private readonly deps: PositionActorDeps) {
+  constructor(public trade: Trade, readonly deps: PositionActorDeps, private readonly runtime: PositionRuntime, inspect?: InspectionObserver) {
     const entry = trade.entryPrice?.toNumber() ?? 0;
     const peak = Math.max(trade.peakPrice?.toNumber() ?? 0, entry);
     this.view = { tradeId: trade.id, symbol: trade.symbol, entryPrice: entry, entryAt: trade.entryAt ?? 0, peakPrice: peak };
     this.persistedPeak = peak;
     this.entryFilled = trade.status === 'pending_entry' ? ZERO : (trade.shares ?? ZERO);
     this.entryAvg = trade.entryPrice;
+    this.restored = trade.status === 'open' || trade.status === 'exiting' ? trade.status : null;
     const { attempt, intent } = restoredExit(trade);
-    this.intent = intent;
-    this.exits = new ExitAttempts(this, this.exitFills, deps, attempt);
-    const status = trade.status === 'open' || trade.status === 'exiting' ? trade.status : 'pending_entry';
-    this.restored = status === 'pending_entry' ? null : status;
-    this.exitSince = trade.updatedAt;
-    const input = { effects: this as PositionEffects };
-    const options = { input, id: `position:${trade.id}`, ...(deps.inspect ? { inspect: deps.inspect } : {}) };
-    this.actor = createActor(positionMachine, status === 'pending_entry' ? options : { ...options, snapshot: restoredSnapshot(status, input) });
+    runtime.register(trade.id, this);
+    this.actor = createActor(runtime.machine, {
+      id: `position:${trade.id}`, clock: runtime.clock, ...(inspect ? { inspect } : {}),
+      input: {
+        tradeId: trade.id, symbol: trade.symbol, restored: this.restored, attempt, intent, since: trade.updatedAt,
+        unsentExit: trade.exitClientOrderId !== null && trade.exitOrderId === null,
+      },
+    });
   }
 
-  get state(): string { return String(this.actor.getSnapshot().value); }
+  /** the top-level state: pending_entry | open | exiting | closed | cancelled */
+  get state(): PositionState {
+    const value = this.actor.getSnapshot().value;
+    return (typeof value === 'string' ? value : Object.keys(value)[0]) as PositionState;
+  }
 
   start(): this {
+    for (const key of [this.trade.entryOrderId, this.trade.entryClientOrderId, this.trade.exitOrderId, this.trade.exitClientOrderId]) if (key) this.deps.route(this.trade.id, key);
     this.actor.start();
-    for (const key of [this.trade.entryOrderId, this.trade.entryClientOrderId, this.trade.exitOrderId, this.trade.exitClientOrderId]) if (key) this.deps.route(key);
-    // before arming: a rule due at once (a max hold that passed while Keel was down) queues behind it
-    if (this.restored && this.state === 'open' && this.trade.exitClientOrderId && !this.trade.exitOrderId) this.findSentExit();
-    if (this.state === 'open') this.deps.arm(this.view);
     return this;
-  }
-
-  /** a sell sent before a crash is found by its stem and adopted, never re-sent; its rule wins */
-  private findSentExit(): void {
-    const t = this.trade;
-    this.enqueue('resume open', async () => {
-      const sent = await sentExit(this.deps, t, t.exitClientOrderId!);
-      if (!sent) return;
-      this.exits.adopt(sent.order);
-      if (this.state === 'open') this.exit(sent.intent);
-      else this.intent = sent.intent;
-    });
   }
 
   stop(): void {
     this.actor.stop();
     this.deps.disarm(this.view);
+    this.runtime.unregister(this.trade.id, this);
   }
 
-  /** resolves when every queued effect has run */
-  idle(): Promise<void> { return this.queue; }
+  /** resolves when every queued step has run and no state has work in flight (a retry's wait included) */
+  async idle(): Promise<void> {
+    for (;;) {
+      await this.queue.idle();
+      const snapshot = this.actor.getSnapshot();
+      if (snapshot.status !== 'active' || !snapshot.hasTag('busy')) return;
+      await new Promise<void>((resolve) => {
+        const sub = this.actor.subscribe({ next: () => { sub.unsubscribe(); resolve(); }, complete: resolve, error: () => resolve() });
+      });
+    }
+  }
 
-  exit(d: ExitIntent): void { this.actor.send({ type: 'EXIT', reason: d.reason, price: d.price, detail: d.detail }); }
+  /** an exit decided outside the symbol's book (kill switch, manual): through the decisions stream */
+  exit(d: ExitIntent & { at?: EpochMs }): void {
+    this.runtime.decisions.next(this.trade.id, { reason: d.reason, price: d.price, detail: d.detail, at: d.at ?? this.deps.clock.now() });
+  }
 
   /** the orders of this trade that may still change (refreshed by REST after a gap or a restart) */
   liveOrders(): { ids: string[]; exitClientOrderId: string | null } {
@@ -126,20 +113,23 @@ export class PositionActor implements PositionEffects, ExitHost {
     return { ids, exitClientOrderId: this.state === 'exiting' && !this.trade.exitOrderId ? this.trade.exitClientOrderId : null };
   }
 
-  /** an order of this trade changed (stream update or REST refresh); idempotent */
-  onOrder(order: Order, at: EpochMs): void {
-    const t = this.trade;
-    if (order.id === t.entryOrderId || order.clientOrderId === t.entryClientOrderId) this.onEntryOrder(order, at);
-    else if (order.side === 'sell') this.onExitOrder(order, at);
+  /** an order of this trade changed: delivered through the orders stream like the router's updates */
+  deliver(order: Order, at: EpochMs): void {
+    this.runtime.orders.next(this.trade.id, { order, at });
   }
 
   /** the entry POST came back (entrySubmitted, or a client-order-id lookup after an unknown outcome) */
   entryAccepted(order: Order, at: EpochMs): void {
-    this.onEntryOrder(order, at);
+    this.deliver(order, at);
   }
 
   entryFailed(reason: string): void {
     this.actor.send({ type: 'ENTRY_ENDED', reason });
+  }
+
+  /** a restored exiting trade's orders were re-read: the machine finishes what a crash interrupted */
+  resume(): void {
+    this.actor.send({ type: 'RESUME' });
   }
 
   /** persists the peak if it rose since the last write (called on a throttle by the supervisor) */
@@ -147,13 +137,19 @@ export class PositionActor implements PositionEffects, ExitHost {
     if (this.state !== 'open' || this.view.peakPrice <= this.persistedPeak) return;
     const peak = this.view.peakPrice;
     this.persistedPeak = peak;
-    this.enqueue('peak', async () => { this.trade = await saveTradeStep(this.deps.db, this.trade.id, { peakPrice: new Decimal(peak) }, null, this.deps.clock.now()); });
+    this.enqueue('peak', async () => { this.trade = await this.deps.store.saveStep(this.trade.id, { peakPrice: new Decimal(peak) }, null, this.deps.clock.now()); });
   }
 
   /** the exit as the stuck-exit rule reads it; null unless exiting */
   exitProgress(): ExitProgress | null {
     if (this.state !== 'exiting') return null;
-    return { tradeId: this.trade.id, symbol: this.trade.symbol, since: this.exitSince, gaveUp: this.exits.gaveUp };
+    const { since, gaveUp } = this.actor.getSnapshot().context;
+    return { tradeId: this.trade.id, symbol: this.trade.symbol, since, gaveUp };
+  }
+
+  /** the machine's data now (the inspector's and the tests' view) */
+  snapshot() {
+    return this.actor.getSnapshot();
   }
 
   /** reconciliation took the broker's quantity for this trade (the row already says so) */
@@ -162,26 +158,29 @@ export class PositionActor implements PositionEffects, ExitHost {
     this.enqueue('quantity correction', async () => { this.trade = { ...this.trade, shares }; });
   }
 
-  /** a trade restored exiting (not one whose exit began in this process): finish what a crash interrupted */
-  resume(): void {
+  heldShares(): Decimal { return this.trade.shares ?? this.entryFilled; }
+  workingEntryId(): string | null { return this.trade.entryOrderId && !this.entryDone ? this.trade.entryOrderId : null; }
+
+  /** what an update of one of this trade's orders means to its machine (null: nothing new) */
+  classify(order: Order, at: EpochMs): PositionMachineEvent | null {
     const t = this.trade;
-    if (this.restored !== 'exiting' || this.state !== 'exiting') return;
-    if (!this.intent) {
-      // the row carries no exit reason until it is closed (domain/trade.ts); the intent is journaled
-      this.enqueue('resume exit reason', async () => {
-        const decided = await journaledExit(this.deps.db, t.id);
-        if (decided) this.intent = decided;
-      });
+    if (order.id === t.entryOrderId || order.clientOrderId === t.entryClientOrderId) return this.onEntryOrder(order, at);
+    if (order.side !== 'sell' || !this.exitFills.update(order)) return null;
+    const sold = this.exitFills.sold();
+    if (sold.gte(this.trade.shares ?? this.entryFilled) && sold.gt(0)) {
+      this.exitAt = order.filledAt ?? at;
+      return { type: 'EXIT_FILLED' };
     }
-    if (!t.exitOrderId && t.exitClientOrderId) this.enqueue('resume exit', () => this.exits.resume(t.exitClientOrderId!));
+    // the sell ended short of the position (rejected, canceled, expired): sell the rest
+    return { type: 'EXIT_SHORT', why: `exit order ${order.statusRaw}` };
   }
 
-  private onEntryOrder(order: Order, at: EpochMs): void {
+  private onEntryOrder(order: Order, at: EpochMs): PositionMachineEvent | null {
     if (!this.trade.entryOrderId) {
       this.trade.entryOrderId = order.id;
-      this.deps.route(order.id);
+      this.deps.route(this.trade.id, order.id);
       this.enqueue('entry order id', async () => {
-        this.trade = await saveTradeStep(this.deps.db, this.trade.id, { entryOrderId: order.id }, {
+        this.trade = await this.deps.store.saveStep(this.trade.id, { entryOrderId: order.id }, {
           kind: 'order_outcome', cause: 'broker', message: `entry order ${order.clientOrderId} accepted as ${order.id}`, data: { orderId: order.id, clientOrderId: order.clientOrderId },
         }, this.deps.clock.now());
       });
@@ -194,28 +193,16 @@ export class PositionActor implements PositionEffects, ExitHost {
       // what the order had filled is already in the row (as reconciliation corrected it)
       this.entrySeen = true;
       this.entryFilled = order.filledQty;
-      return;
+      return null;
     }
     if (order.filledQty.gt(this.entryFilled) || (terminal && !wasDone && order.filledQty.gt(0))) {
       this.entryFilled = order.filledQty;
       this.entryAvg = order.filledAvgPrice ?? this.entryAvg;
       if (this.view.entryAt === 0) this.view.entryAt = at;
-      this.actor.send({ type: 'ENTRY_FILLED', done: terminal });
-    } else if (terminal && !wasDone && order.filledQty.isZero()) {
-      this.actor.send({ type: 'ENTRY_ENDED', reason: `entry order ${order.statusRaw}` });
+      return { type: 'ENTRY_FILLED', done: terminal };
     }
-  }
-
-  private onExitOrder(order: Order, at: EpochMs): void {
-    if (!this.exitFills.update(order)) return;
-    const sold = this.exitFills.sold();
-    if (sold.gte(this.trade.shares ?? this.entryFilled) && sold.gt(0)) {
-      this.exitAt = order.filledAt ?? at;
-      this.actor.send({ type: 'EXIT_FILLED' });
-    } else {
-      // the sell ended short of the position (rejected, canceled, expired): sell the rest
-      this.enqueue('exit retry', () => this.exits.retry(`exit order ${order.statusRaw}`));
-    }
+    if (terminal && !wasDone && order.filledQty.isZero()) return { type: 'ENTRY_ENDED', reason: `entry order ${order.statusRaw}` };
+    return null;
   }
 
   recordEntry(): void {
@@ -233,9 +220,9 @@ export class PositionActor implements PositionEffects, ExitHost {
       const entryAt = this.trade.entryAt ?? this.view.entryAt ?? this.deps.clock.now();
       const peak = Math.max(this.view.peakPrice, price.toNumber());
       const patch: TradePatch = { shares, entryPrice: price, entryAt, peakPrice: new Decimal(peak), ...(first ? { status: 'open' } : {}) };
-      // the first exit's client order id, persisted now so the exit can send before it writes (docs/benchmarks.md, B6a)
+      // the first exit's client order id, persisted now so the exit can send before it writes
       if (!this.trade.exitClientOrderId) patch.exitClientOrderId = exitClientOrderId(this.trade, 1);
-      this.trade = await saveTradeStep(this.deps.db, this.trade.id, patch, {
+      this.trade = await this.deps.store.saveStep(this.trade.id, patch, {
         kind: 'trade_update', cause: 'broker', message: `entry ${this.entryDone ? 'filled' : 'partially filled'}: ${shares.toFixed()} ${this.trade.symbol} @ ${price.toFixed()}`,
         data: { tradeId: this.trade.id, shares: shares.toFixed(), entryPrice: price.toFixed(), done: this.entryDone },
       }, this.deps.clock.now());
@@ -249,11 +236,11 @@ export class PositionActor implements PositionEffects, ExitHost {
 
   recordCancelled(reason: string): void {
     this.enqueue('cancelled', async () => {
-      this.trade = await saveTradeStep(this.deps.db, this.trade.id, { status: 'cancelled', notes: reason }, {
+      this.trade = await this.deps.store.saveStep(this.trade.id, { status: 'cancelled', notes: reason }, {
         kind: 'state_transition', cause: 'broker', message: `trade ${this.trade.symbol} cancelled: ${reason}`, data: { tradeId: this.trade.id, from: 'pending_entry', to: 'cancelled', reason },
       }, this.deps.clock.now());
       this.deps.emit({ type: 'cancelled', tradeId: this.trade.id, symbol: this.trade.symbol, reason });
-      this.deps.finished();
+      this.deps.finished(this);
     });
   }
 
@@ -261,43 +248,24 @@ export class PositionActor implements PositionEffects, ExitHost {
     this.enqueue('cancel entry', () => cancelOwnOpenOrders(this.deps.broker, this.trade.entryOrderId ? [this.trade.entryOrderId] : []));
   }
 
-  startExit(decision: ExitIntent): void {
-    this.intent = decision;
-    this.exitSince = this.deps.clock.now();
-    this.deps.disarm(this.view);
-    this.enqueue('exit', () => {
-      const peak = this.view.peakPrice;
-      this.persistedPeak = peak;
-      // the intent as it stands now: a sell adopted by the restore's look-up names its own rule
-      return this.exits.start(this.intent ?? decision, peak);
-    });
-  }
-
-  // what the exit attempts read of this trade (ExitHost)
-  heldShares(): Decimal { return this.trade.shares ?? this.entryFilled; }
-  workingEntryId(): string | null { return this.trade.entryOrderId && !this.entryDone ? this.trade.entryOrderId : null; }
-  exitReason(): ExitReason | undefined { return this.intent?.reason; }
-
-  recordClosed(): void {
+  recordClosed(intended: ExitReason | null): void {
     this.enqueue('close', async () => {
       const qty = this.exitFills.sold();
       const price = this.exitFills.averagePrice();
-      const reason: ExitReason = this.intent?.reason ?? this.trade.exitReason ?? 'manual';
-      this.trade = await closeTrade(this.deps.db, this.trade, { price, shares: qty, at: this.exitAt || this.deps.clock.now(), reason }, this.deps.clock.now());
+      const reason: ExitReason = intended ?? this.trade.exitReason ?? 'manual';
+      this.trade = await this.deps.store.close(this.trade, { price, shares: qty, at: this.exitAt || this.deps.clock.now(), reason }, this.deps.clock.now());
       this.deps.emit({ type: 'closed', tradeId: this.trade.id, symbol: this.trade.symbol, reason, exitPrice: price.toFixed(), pnl: this.trade.pnl?.toFixed() ?? '0' });
-      this.deps.finished();
+      this.deps.finished(this);
     });
   }
 
   journal(entry: JournalInput): void {
-    this.enqueue('journal', () => appendJournal(this.deps.db, { subject: this.trade.id, ...entry }, this.deps.clock.now()));
+    this.enqueue('journal', () => this.deps.store.appendJournal({ subject: this.trade.id, ...entry }, this.deps.clock.now()));
   }
 
-  private enqueue(step: string, work: () => Promise<unknown>): void {
-    this.queue = this.queue.then(work).then(() => undefined, (error: unknown) => {
-      if (this.deps.resolve.signal?.aborted) return;
-      this.deps.failed(step, error);
-      if (step === 'exit' || step === 'exit retry') this.deps.emit({ type: 'exit_failed', tradeId: this.trade.id, error: errorText(error) });
+  enqueue(step: string, work: () => Promise<unknown>): void {
+    this.queue.run(work).catch((error: unknown) => {
+      if (!this.deps.resolve.signal?.aborted) this.deps.failed(this.trade.id, step, error);
     });
   }
 }

@@ -33,6 +33,7 @@ import { startInProcessSim } from '../adapters/sim/in-process.js';
 import { resolveApiToken, type ResolvedApiToken } from '../config/api-token.js';
 import type { KeelConfig } from '../config/config.js';
 import { createPositionSupervisor } from '../actors/position-supervisor.js';
+import { createPostgresTradeStore } from '../adapters/postgres/trade-store.js';
 import { createPostgresWriterLease, leaseName } from '../adapters/postgres/writer-lease.js';
 import { createBotControl, type KeelBotControl } from '../control/lifecycle/bot-control.js';
 import { EquitySnapshotJob } from '../control/jobs/equity-snapshot-job.js';
@@ -162,7 +163,7 @@ export async function startKeel(config: KeelConfig, deps: KeelServiceDeps): Prom
 
     // the live statecharts: every machine actor reports to it (always on: O(1) per step)
     const inspection = createKeelInspector(clock, warn.service);
-    const supervisor = createPositionSupervisor({ db, clock, adapters: () => brokers.adapters, warn: warn.positions, inspect: inspection.inspector.observer });
+    const supervisor = createPositionSupervisor({ store: createPostgresTradeStore(db), clock, adapters: () => brokers.adapters, warn: warn.positions, inspect: inspection.inspector.observer });
     const positionMetrics = bridgePositionEvents(supervisor.events$, supervisor, clock, metrics);
     stack.push(async () => positionMetrics.unsubscribe());
     const readOnly = createReadOnlyControl({ db, clock });

@@ -10,7 +10,7 @@
  */
 import { filter, firstValueFrom } from 'rxjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { getTrade } from '../../src/adapters/postgres/index.js';
+import { createPostgresTradeStore, getTrade } from '../../src/adapters/postgres/index.js';
 import type { Decimal } from '../../src/domain/money.js';
 import type { Trade } from '../../src/domain/trade.js';
 import { createPositionSupervisor } from '../../src/actors/position-supervisor.js';
@@ -19,7 +19,7 @@ import { createTestDb, type TestDb } from '../support/test-db.js';
 
 /** the real supervisor; a refused exit is retried at once (no retry pause to wait out on the clock) */
 const supervisorFactory = ({ db, clock, alpaca }: SupervisorFactoryInput) =>
-  createPositionSupervisor({ db, clock, adapters: () => alpaca, tuning: { cron: false, exitRetryMs: 0 } });
+  createPositionSupervisor({ store: createPostgresTradeStore(db), clock, adapters: () => alpaca, tuning: { cron: false, exitRetryMs: 0 } });
 
 let t: TestDb;
 let h: PipelineHarness;

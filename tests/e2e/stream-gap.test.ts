@@ -8,7 +8,7 @@
  */
 import { filter, firstValueFrom, Subject, type Subscription } from 'rxjs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { getTrade, listJournal } from '../../src/adapters/postgres/index.js';
+import { createPostgresTradeStore, getTrade, listJournal } from '../../src/adapters/postgres/index.js';
 import { createPositionSupervisor } from '../../src/actors/position-supervisor.js';
 import type { StreamGapReport } from '../../src/control/safety/stream-gap-monitor.js';
 import type { Trade } from '../../src/domain/trade.js';
@@ -38,7 +38,7 @@ afterAll(async () => { await t.close(); });
 beforeEach(async () => {
   await t.truncate();
   h = await startPipelineHarness(t, ({ db, clock, alpaca }) =>
-    (supervisor = createPositionSupervisor({ db, clock, adapters: () => alpaca, tuning: { cron: false } })));
+    (supervisor = createPositionSupervisor({ store: createPostgresTradeStore(db), clock, adapters: () => alpaca, tuning: { cron: false } })));
   keel = await h.boot({ settings: TEST_SETTINGS });
   const started = keel.applied('start');
   expect((await keel.control.act('start', 'test')).ok).toBe(true);

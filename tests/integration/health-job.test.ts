@@ -3,7 +3,7 @@
  * reconciliation service and real PostgreSQL; time moves only when the test advances the sim's clock.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { getTrade, insertTrade, listJournal, listTrades } from '../../src/adapters/postgres/index.js';
+import { createPostgresTradeStore, getTrade, insertTrade, listJournal, listTrades } from '../../src/adapters/postgres/index.js';
 import { createPositionSupervisor } from '../../src/actors/position-supervisor.js';
 import { createReconciliationService } from '../../src/control/reconcile/reconciliation.service.js';
 import { HEALTH_EVERY_MS, HealthJob, type HealthJobDeps, type HealthReconcileResult, type HealthReport } from '../../src/control/safety/health-job.js';
@@ -27,7 +27,7 @@ afterAll(async () => { await t.close(); });
 beforeEach(async () => {
   await t.truncate();
   h = await startPositionsHarness(t);
-  supervisor = createPositionSupervisor({ db: t.db, clock: h.sim.clock, adapters: () => h.alpaca, tuning: { cron: false } });
+  supervisor = createPositionSupervisor({ store: createPostgresTradeStore(t.db), clock: h.sim.clock, adapters: () => h.alpaca, tuning: { cron: false } });
   h.supervisor = supervisor;
   await supervisor.start();
   notifier = new RecordingNotifier();

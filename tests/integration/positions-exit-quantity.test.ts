@@ -6,7 +6,7 @@
  * the test advances the sim's ManualClock; a refused exit is retried at once (exitRetryMs 0).
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { listJournal } from '../../src/adapters/postgres/index.js';
+import { createPostgresTradeStore, listJournal } from '../../src/adapters/postgres/index.js';
 import { createPositionSupervisor } from '../../src/actors/position-supervisor.js';
 import { createBotControl } from '../../src/control/lifecycle/bot-control.js';
 import { PositionWatchdog } from '../../src/control/safety/watchdog.js';
@@ -30,7 +30,7 @@ beforeEach(async () => {
   await t.truncate();
   h = await startPositionsHarness(t, tuning);
   // the harness's own supervisor is typed without the protection methods: ours replaces it
-  supervisor = createPositionSupervisor({ db: t.db, clock: h.sim.clock, adapters: () => h.alpaca, tuning });
+  supervisor = createPositionSupervisor({ store: createPostgresTradeStore(t.db), clock: h.sim.clock, adapters: () => h.alpaca, tuning });
   h.supervisor = supervisor;
   await supervisor.start();
 });

@@ -6,7 +6,7 @@
  */
 import { filter, firstValueFrom } from 'rxjs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { listJournalForSubjects, saveBotSettings, updateTrade } from '../../src/adapters/postgres/index.js';
+import { createPostgresTradeStore, listJournalForSubjects, saveBotSettings, updateTrade } from '../../src/adapters/postgres/index.js';
 import { createPositionSupervisor } from '../../src/actors/position-supervisor.js';
 import type { PositionEvent, PositionSupervisor } from '../../src/actors/position-supervisor.types.js';
 import { dec } from '../../src/domain/money.js';
@@ -93,7 +93,7 @@ describe('trailing peak after a crash', () => {
     const { trade, entry } = await crashAfterNewHigh();
     const market = h.alpaca.marketData;
     const barsDown = createPositionSupervisor({
-      db: t.db, clock: h.sim.clock, tuning: { cron: false },
+      store: createPostgresTradeStore(t.db), clock: h.sim.clock, tuning: { cron: false },
       adapters: () => ({ ...h.alpaca, marketData: { getSnapshots: (s) => market.getSnapshots(s), getLatestTrades: (s) => market.getLatestTrades(s), getBars: () => Promise.reject(new Error('bars unavailable')) } }),
     });
     try {

@@ -5,7 +5,7 @@
  */
 import { filter, firstValueFrom } from 'rxjs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { insertTrade, listJournal } from '../../src/adapters/postgres/index.js';
+import { createPostgresTradeStore, insertTrade, listJournal } from '../../src/adapters/postgres/index.js';
 import { createPositionSupervisor } from '../../src/actors/position-supervisor.js';
 import { PositionWatchdog } from '../../src/control/safety/watchdog.js';
 import { dec } from '../../src/domain/money.js';
@@ -31,7 +31,7 @@ beforeEach(async () => {
   await t.truncate();
   h = await startPositionsHarness(t, tuning);
   // the harness's own supervisor is typed without the protection methods: ours replaces it
-  supervisor = createPositionSupervisor({ db: t.db, clock: h.sim.clock, adapters: () => h.alpaca, tuning });
+  supervisor = createPositionSupervisor({ store: createPostgresTradeStore(t.db), clock: h.sim.clock, adapters: () => h.alpaca, tuning });
   h.supervisor = supervisor;
   await supervisor.start();
   actions = new FakeSafetyActions('running');

@@ -11,6 +11,7 @@ import { filter, firstValueFrom, ReplaySubject, startWith, Subject, type Observa
 import type { Subscription } from 'rxjs';
 import type { ArmedPosition, ExitAllReport, ExitRuleSettings, PositionEvent, PositionSupervisor } from '../../src/actors/position-supervisor.types.js';
 import { createPositionSupervisor } from '../../src/actors/position-supervisor.js';
+import { createPostgresTradeStore } from '../../src/adapters/postgres/trade-store.js';
 import { createAlpacaAdapters, type AlpacaAdapters } from '../../src/adapters/alpaca/index.js';
 import { resolveAlpacaUrls } from '../../src/adapters/alpaca/urls.js';
 import { ManualClock } from '../../src/clock/manual.clock.js';
@@ -186,7 +187,7 @@ export const pipelineEvent = <T extends PipelineEvent['type']>(p: KeelPipeline, 
 
 /** the real position supervisor on the harness's adapters and clock (no wall-clock cron job) */
 export const realSupervisor = ({ db, clock, alpaca }: SupervisorFactoryInput): PositionSupervisor =>
-  createPositionSupervisor({ db, clock, adapters: () => alpaca, tuning: { cron: false } });
+  createPositionSupervisor({ store: createPostgresTradeStore(db), clock, adapters: () => alpaca, tuning: { cron: false } });
 
 /**
  * ingests and waits for the decision: a signal whose decision needs a broker read (a cold account

@@ -5,7 +5,7 @@
 import { filter, firstValueFrom } from 'rxjs';
 import { createAlpacaAdapters, type AlpacaAdapters } from '../../src/adapters/alpaca/index.js';
 import { resolveAlpacaUrls } from '../../src/adapters/alpaca/urls.js';
-import { getTrade, insertTrade } from '../../src/adapters/postgres/index.js';
+import { createPostgresTradeStore, getTrade, insertTrade } from '../../src/adapters/postgres/index.js';
 import { createPositionSupervisor, type PositionTuning } from '../../src/actors/position-supervisor.js';
 import type { PositionEvent, PositionSupervisor } from '../../src/actors/position-supervisor.types.js';
 import { ManualClock } from '../../src/clock/manual.clock.js';
@@ -42,7 +42,7 @@ export async function startPositionsHarness(t: TestDb, tuning: PositionTuning = 
   const alpaca = createAlpacaAdapters(resolved, { clock: sim.clock, random: () => 0.5, timeoutClock: timeouts });
   const supervisors: PositionSupervisor[] = [];
   const newSupervisor = () => {
-    const s = createPositionSupervisor({ db: t.db, clock: sim.clock, adapters: () => alpaca, tuning: { cron: false, ...tuning } });
+    const s = createPositionSupervisor({ store: createPostgresTradeStore(t.db), clock: sim.clock, adapters: () => alpaca, tuning: { cron: false, ...tuning } });
     supervisors.push(s);
     return s;
   };

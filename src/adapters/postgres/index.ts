@@ -23,3 +23,4 @@ export { listTradesPage, getTradeByClientOrderId, getTradeByOrderId, listJournal
 export { insertEquitySnapshot } from './equity-snapshot.repo.js';
 export { loadPerformanceFacts, loadDailyFacts, countOpenTrades } from './performance.repo.js';
 export { InvalidCursorError, DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from './page-cursor.js';
+export { createPostgresTradeStore } from './trade-store.js';
