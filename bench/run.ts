@@ -93,6 +93,9 @@ for (const c of cases) {
 // B1–B3: the position engine (bench/positions.ts), in the same `npm run bench`
 const { runPositionBenchmarks } = await import('./positions.js');
 await runPositionBenchmarks();
+// the same with the inspector's observer on every actor (always on in Keel): its cost is the difference
+const { createInspector } = await import('../src/service/inspector/inspector.js');
+await runPositionBenchmarks(createInspector({ clock: { now: () => 0 } }).observer);
 
 // B9: the inspector's cost on a position lifecycle (bench/inspector.ts), same `npm run bench`
 const { runInspectorBenchmarks } = await import('./inspector.js');
