@@ -60,8 +60,8 @@ module.exports = {
     },
     {
       name: 'actors-machines-through-ports',
-      comment: 'error once the actors reach the database through their port',
-      severity: 'warn',
+      comment: 'Actors and machines reach the database and the broker through ports (TradeStore, BrokerPort), never an adapter: the composition root hands them the adapters.',
+      severity: 'error',
       from: { path: '^src/(actors|machines)/' },
       to: { path: '^src/adapters/' },
     },

@@ -1,82 +1,109 @@
 /**
- * B9 (docs/benchmarks.md): what the always-on inspector costs. One position lifecycle — the actor
- * created and started, ENTRY_FILLED → open, EXIT → exiting, EXIT_FILLED → closed (final) — with
- * effects that do nothing, so the machine's own work is all that is timed; once without an
- * `inspect` option (the baseline) and once with the inspector's observer (nobody listening to its
- * subject, as in production when no Inspector page is open), and with a no-op observer (XState's own
- * cost of inspecting). Rounds interleave the three; reported: the ratio with ÷ without (throughput;
- * 1.0 = free), the no-op's ratio, and the microseconds per lifecycle of each.
- * Before timing counts, one inspected lifecycle must have recorded its four steps and ended.
- * The lifecycle lives in `lifecycle()` only: when the position machine's effects change, that is
- * the one place to adapt. Alone: `npx tsx bench/inspector.ts` (BENCH_ROUNDS, default 5).
+ * B9 (docs/benchmarks.md): what the always-on inspector costs. One position lifecycle through
+ * Keel's real actor — a PositionActor created open (restored: no entry), EXIT through the
+ * runtime's keyed decisions stream, its sell (in-memory broker, bench/position-fakes.ts), the fill
+ * through the keyed order stream, the close written (in-memory store), final — timed once without
+ * an `inspect` option (the baseline), once with the inspector's observer (nobody listening to its
+ * subject, as in production when no Inspector page is open), and once with a no-op observer
+ * (XState's own cost of inspecting). Lifecycles finish on the event loop, so each side runs a
+ * batch of them to the end and is timed per lifecycle. Rounds interleave the three; reported: the
+ * ratio with ÷ without (throughput; 1.0 = free), the no-op's ratio, and the microseconds per
+ * lifecycle of each.
+ * Before timing counts, one inspected lifecycle must have been recorded passing open → exiting →
+ * closed and ending. Alone: `npx tsx bench/inspector.ts` (BENCH_ROUNDS, default 5).
  */
 import { pathToFileURL } from 'node:url';
-import { createActor } from 'xstate';
-import { positionMachine, type PositionEffects } from '../src/machines/position.machine.js';
+import { PositionActor, type PositionActorDeps } from '../src/actors/position.actor.js';
+import { PositionRuntime } from '../src/actors/position-runtime.js';
+import type { Trade } from '../src/domain/trade.js';
 import type { InspectionObserver } from '../src/ports/inspection.port.js';
 import { createInspector } from '../src/service/inspector/inspector.js';
+import { benchClock, benchServices, settle, T0, trade } from './position-fakes.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const MIN_MS = 300;
-
-const noEffects: PositionEffects = {
-  recordEntry: () => undefined, recordCancelled: () => undefined, cancelEntry: () => undefined, startExit: () => undefined, recordClosed: () => undefined,
-};
-
-let n = 0;
-/** one position from creation to closed; answers its final state */
-function lifecycle(inspect?: InspectionObserver): unknown {
-  const options = { input: { effects: noEffects }, id: `position:bench-${++n}` };
-  const actor = createActor(positionMachine, inspect ? { ...options, inspect } : options).start();
-  actor.send({ type: 'ENTRY_FILLED', done: true });
-  actor.send({ type: 'EXIT', reason: 'hard_stop', price: 1, detail: 'bench' });
-  actor.send({ type: 'EXIT_FILLED' });
-  return actor.getSnapshot().value;
-}
-
-function throughput(fn: () => unknown): number {
-  let count = 0;
-  const start = performance.now();
-  let elapsed = 0;
-  while (elapsed < MIN_MS) {
-    for (let i = 0; i < 200; i++) fn();
-    count += 200;
-    elapsed = performance.now() - start;
-  }
-  return (count / elapsed) * 1000;
-}
+const BATCH = 10_000;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const decision = { reason: 'hard_stop' as const, price: 92, detail: 'bench', at: T0 };
 
-export function runInspectorBenchmarks(): void {
-  const clock = { now: () => performance.now() };
-  const inspector = createInspector({ clock });
-  const check = createInspector({ clock });
-  if (lifecycle(check.observer) !== 'closed') throw new Error('B9: the lifecycle did not close');
+/** a supervisor's worth of in-memory services whose actors are created with `inspect` */
+function world(inspect?: InspectionObserver) {
+  const trades = new Map<string, Trade>();
+  const runtime = new PositionRuntime(benchClock);
+  const services = benchServices(trades, runtime);
+  let closed = 0, failures = 0, seq = 0;
+  const deps: PositionActorDeps = {
+    ...services, clock: benchClock, emit: (e) => { if (e.type === 'closed') closed++; }, resolve: {},
+    arm: () => undefined, disarm: () => undefined, failed: () => { failures++; },
+    finished: (host) => { (host as PositionActor).stop(); trades.delete(host.trade.id); },
+  };
+  /** starts one lifecycle; it runs to `closed` on the event loop */
+  const lifecycle = () => {
+    const id = `b9-${++seq}`;
+    const t: Trade = { ...trade, id, entryClientOrderId: `c-${id}` };
+    trades.set(id, t);
+    new PositionActor(t, deps, runtime, inspect).start();
+    runtime.decisions.next(id, decision);
+  };
+  /** µs per lifecycle over n of them, each run to the end */
+  const per = async (n: number): Promise<number> => {
+    const from = closed;
+    const start = performance.now();
+    for (let i = 0; i < n; i++) {
+      lifecycle();
+      if (i % 1000 === 999) await settle();
+    }
+    while (closed - from < n) {
+      if (failures > 0) throw new Error(`B9: ${failures} actor step(s) failed`);
+      await settle();
+    }
+    return ((performance.now() - start) * 1000) / n;
+  };
+  return { per };
+}
+
+/** one inspected lifecycle: its recorded top-level path, and whether it ended and left the live list */
+async function recordedLifecycle(): Promise<void> {
+  const check = createInspector({ clock: { now: () => performance.now() } });
+  await world(check.observer).per(1);
   const steps = check.since(0);
-  if (steps === 'gap' || steps.map((e) => e.kind).join(',') !== 'started,transition,transition,transition,status' || check.actors().length !== 0) {
-    throw new Error(`B9: the inspector did not record the lifecycle: ${JSON.stringify(steps)}`);
+  if (steps === 'gap') throw new Error('B9: the check lifecycle overflowed the ring');
+  const path: string[] = [];
+  for (const e of steps.filter((s) => s.machine === 'position')) {
+    const top = (e.state[0] ?? '').split('.')[0]!;
+    if (path[path.length - 1] !== top) path.push(top);
   }
+  const ended = steps.some((e) => e.kind === 'status' && e.status !== 'active');
+  if (!path.join(',').endsWith('open,exiting,closed') || !ended || check.actors().length !== 0) {
+    throw new Error(`B9: the inspector did not record the lifecycle (path ${path.join(' → ')}): ${JSON.stringify(steps)}`);
+  }
+}
+
+export async function runInspectorBenchmarks(): Promise<void> {
+  await recordedLifecycle();
+  const inspector = createInspector({ clock: { now: () => performance.now() } });
   // a third side separates XState's own cost of inspecting (it builds an event per action, event,
   // microstep and snapshot once any observer is attached) from the normaliser's
   const noop: InspectionObserver = () => undefined;
-  const sides: Record<string, () => unknown> = { base: () => lifecycle(), noop: () => lifecycle(noop), cand: () => lifecycle(inspector.observer) };
+  const sides = { base: world(), noop: world(noop), cand: world(inspector.observer) };
+  for (const side of Object.values(sides)) await side.per(BATCH); // warm-up (JIT)
   const ratios: number[] = [];
   const xstateOnly: number[] = [];
   let last: Record<string, number> = {};
   for (let r = 0; r < ROUNDS; r++) {
-    const order = r % 2 === 0 ? ['base', 'noop', 'cand'] : ['cand', 'noop', 'base'];
+    const order = (r % 2 === 0 ? ['base', 'noop', 'cand'] : ['cand', 'noop', 'base']) as Array<keyof typeof sides>;
     const out: Record<string, number> = {};
-    for (const side of order) out[side] = throughput(sides[side]!);
-    ratios.push(out.cand! / out.base!);
-    xstateOnly.push(out.noop! / out.base!);
+    for (const side of order) out[side] = await sides[side].per(BATCH);
+    // µs per lifecycle: with ÷ without in throughput is without ÷ with in time
+    ratios.push(out.base! / out.cand!);
+    xstateOnly.push(out.base! / out.noop!);
     last = out;
   }
-  const us = (perSecond: number | undefined) => (1e6 / (perSecond ?? 1)).toFixed(1);
-  console.log(`B9 inspector cost (position lifecycle, with ÷ without the observer): ratio ${median(ratios).toFixed(3)} `
+  const us = (x: number | undefined) => (x ?? 0).toFixed(1);
+  console.log(`B9 inspector cost (position lifecycle open → EXIT → sell → fill → closed, with ÷ without the observer): ratio ${median(ratios).toFixed(3)} `
     + `(min ${Math.min(...ratios).toFixed(3)}, max ${Math.max(...ratios).toFixed(3)}); XState's inspection alone (a no-op observer) ${median(xstateOnly).toFixed(3)}; `
     + `last round ${us(last.cand)} µs with, ${us(last.noop)} µs with a no-op observer, ${us(last.base)} µs without, per lifecycle; `
     + `${inspector.lastSeq().toLocaleString('en-US')} events recorded, ${inspector.lastSeq() - inspector.firstSeq() + 1} held`);
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) runInspectorBenchmarks();
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await runInspectorBenchmarks();

@@ -99,7 +99,7 @@ await runPositionBenchmarks(createInspector({ clock: { now: () => 0 } }).observe
 
 // B9: the inspector's cost on a position lifecycle (bench/inspector.ts), same `npm run bench`
 const { runInspectorBenchmarks } = await import('./inspector.js');
-runInspectorBenchmarks();
+await runInspectorBenchmarks();
 
 // B6: tick → order POST and signal → order POST latency (bench/latency.ts), same `npm run bench`
 const { runLatencyBenchmarks } = await import('./latency.js');

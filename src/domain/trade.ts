@@ -58,3 +58,11 @@ export type NewTrade = Pick<Trade, 'symbol' | 'side' | 'status'> & Partial<Omit<
 
 /** what may change on an existing row */
 export type TradePatch = Partial<Omit<Trade, 'id' | 'createdAt' | 'updatedAt' | 'symbol' | 'side' | 'mode'>>;
+
+/** the sell that closes a trade: what closing writes as exit price, P&L, exit time and reason */
+export interface ExitFill {
+  price: Decimal;
+  shares: Decimal;
+  at: EpochMs;
+  reason: ExitReason;
+}

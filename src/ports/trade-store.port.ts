@@ -10,11 +10,10 @@
  */
 import type { BotSettings } from '../domain/bot-config.js';
 import type { JournalEntry, JournalInput } from '../domain/journal.js';
-import type { ExitFill } from '../core/reconcile/closing.js';
-import type { Trade, TradePatch } from '../domain/trade.js';
+import type { ExitFill, Trade, TradePatch } from '../domain/trade.js';
 import type { EpochMs } from '../domain/time.js';
 
-export type { ExitFill } from '../core/reconcile/closing.js';
+export type { ExitFill } from '../domain/trade.js';
 
 /** the bot settings the exit rules read (the session-close time included) */
 export type ExitRuleSettings = Pick<BotSettings, 'hardStopLossPct' | 'profitTargetPct' | 'trailingStopPct' | 'maxHoldDurationSec' | 'eodForceCloseTime'>;

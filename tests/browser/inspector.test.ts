@@ -43,6 +43,31 @@ async function showsState(machine: string, state: string): Promise<void> {
   await page.getByRole('img', { name: `${machine} statechart` }).locator(`[aria-current="true"][aria-label^="state ${state}"]`).first().waitFor(UI);
 }
 
+/**
+ * Texts of the drawings that overlap as the browser renders them: each edge label against every
+ * other edge label and every state's text, at least a space apart (the server's layout estimates text widths; an
+ * underestimate makes labels run into each other).
+ */
+async function overlappingText(): Promise<string[]> {
+  return page.evaluate(() => {
+    const found: string[] = [];
+    const GAP = 3;
+    for (const svg of document.querySelectorAll('svg.statechart')) {
+      const boxes = [...svg.querySelectorAll<SVGTextElement>('.sc-edge-label, .sc-name, .sc-line')].map((el) => ({ el, box: el.getBBox() }));
+      for (let i = 0; i < boxes.length; i++) {
+        for (let j = i + 1; j < boxes.length; j++) {
+          const a = boxes[i]!, b = boxes[j]!;
+          if (!a.el.classList.contains('sc-edge-label') && !b.el.classList.contains('sc-edge-label')) continue;
+          // at least a space's width apart, or they read as one word
+          const apart = a.box.x + a.box.width + GAP <= b.box.x || b.box.x + b.box.width + GAP <= a.box.x || a.box.y + a.box.height <= b.box.y || b.box.y + b.box.height <= a.box.y;
+          if (!apart) found.push(`${svg.getAttribute('aria-label')}: "${a.el.textContent?.trim()}" × "${b.el.textContent?.trim()}"`);
+        }
+      }
+    }
+    return found;
+  });
+}
+
 describe('the Inspector view', () => {
   it("draws the bot's and the position's statecharts, and shows the bot's actor live", async () => {
     await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Inspector' }).waitFor(UI);
@@ -53,6 +78,7 @@ describe('the Inspector view', () => {
     }
     await page.getByRole('button', { name: /^bot\b/ }).waitFor(UI);
     await showsState('bot', 'stopped');
+    expect(await overlappingText()).toEqual([]);
   });
 
   it('watches a position go pending_entry → open → exiting → closed in the drawing', async () => {
@@ -92,6 +118,8 @@ describe('the Inspector view', () => {
     await showsState('position', 'exiting');
     // the transition into exiting is the one animated
     await page.getByRole('img', { name: 'position statechart' }).locator('.sc-edge-last').first().waitFor(UI);
+    // the last transition's label is drawn semibold: still clear of its neighbours
+    expect(await overlappingText()).toEqual([]);
     await page.screenshot({ path: path.join(shots.dir, 'inspector-1280.png'), fullPage: true });
     // at 375 px the drawings shrink to fit and the log scrolls inside its frame: the page itself does not overflow
     await page.setViewportSize({ width: 375, height: 800 });

@@ -78,6 +78,10 @@ describe('the layering rules (.dependency-cruiser.cjs)', () => {
     expect(ALLOWED.flatMap(({ file }) => rulesFor(file).map((rule) => `${file}: ${rule}`))).toEqual([]);
   });
 
+  it('makes every rule an error: a warning would let `npm test` pass over a violation', () => {
+    expect(config.forbidden.filter((r) => r.severity !== 'error').map((r) => `${r.name}: ${r.severity}`)).toEqual([]);
+  });
+
   it('knows every rule it proves (a rule renamed in the config fails here, not silently)', () => {
     const names = new Set(config.forbidden.map((r) => r.name));
     expect(VIOLATIONS.map((v) => v.rule).filter((rule) => !names.has(rule))).toEqual([]);

@@ -64,6 +64,33 @@ describe('the machine structure', () => {
     expect(s.transitions.find((t) => t.label === 'after 5000 ms [isLevel(2)]')!.delay).toBe(5000);
   });
 
+  it("shows an inline guard by its condition, and a guard it cannot read as 'inline guard'", () => {
+    const inline = setup({
+      types: { context: {} as { short: boolean }, events: {} as { type: 'GO' } },
+      actors: { send: fromPromise(async () => ({ kind: 'accepted' as string })) },
+    }).createMachine({
+      id: 'inline',
+      context: { short: false },
+      initial: 'sending',
+      states: {
+        sending: {
+          invoke: {
+            src: 'send',
+            onDone: [
+              { guard: ({ event, context }) => event.output.kind === "accepted" && context.short, target: 'a' },
+              { guard: ({ event }) => event.output !== null, target: 'b' },
+              { guard: ({ event }) => { const kind = event.output.kind; return kind === 'x'; }, target: 'c' },
+            ],
+          },
+        },
+        a: {}, b: {}, c: {},
+      },
+    });
+    expect(machineStructure(inline).transitions.map((t) => t.label)).toEqual([
+      "done: send [kind === 'accepted' && short]", 'done: send [output !== null]', 'done: send [inline guard]',
+    ]);
+  });
+
   it('reads the real machines without knowing their states', () => {
     for (const machine of [botMachine, positionMachine]) {
       const s = machineStructure(machine);

@@ -6,16 +6,10 @@
  */
 import { etDate } from '../../domain/market-time.js';
 import type { Decimal } from '../../domain/money.js';
-import type { ExitReason, Trade, TradePatch } from '../../domain/trade.js';
-import type { EpochMs } from '../../domain/time.js';
+import type { ExitFill, Trade, TradePatch } from '../../domain/trade.js';
 import { realizedPnl } from './pnl.js';
 
-export interface ExitFill {
-  price: Decimal;
-  shares: Decimal;
-  at: EpochMs;
-  reason: ExitReason;
-}
+export type { ExitFill } from '../../domain/trade.js';
 
 /** the patch that closes `trade` with `fill` */
 export function closingPatch(trade: Trade, fill: ExitFill): TradePatch & { pnl: Decimal; pnlPct: Decimal } {

@@ -2,8 +2,10 @@
  * Lays a machine's structure out once, on the server, with ELK's layered algorithm over the whole
  * hierarchy (a compound state is a box around its children; edges may cross levels), so the page
  * only draws: boxes, polylines and label positions, all in one coordinate space (the drawing's top
- * left). Text sizes are estimated from character counts at the font sizes the dashboard's
- * stylesheet gives the drawing (.sc-name 13 px, .sc-line and .sc-edge-label 11 px).
+ * left). Text widths are estimated per character (capitals and digits are wider than lower case:
+ * a label in capitals estimated at an average width runs into its neighbour) at the font sizes the
+ * dashboard's stylesheet gives the drawing (.sc-name 13 px semibold, .sc-line and .sc-edge-label
+ * 11 px, the last transition's label semibold), erring wide.
  * The machine's root is drawn too (the outer box, named after the machine), so a transition the
  * root declares has a box to start from. Each compound state's initial child gets the statechart's
  * initial marker: a dot with an arrow to it.
@@ -53,8 +55,8 @@ export interface MachineGraph extends MachineStructure {
   layout: MachineLayout;
 }
 
-const NAME_CHAR_PX = 8;
-const LINE_CHAR_PX = 6.6;
+const NAME_FONT_PX = 13;
+const LINE_FONT_PX = 11;
 const LINE_PX = 15;
 const NAME_PX = 22;
 const PAD = 12;
@@ -99,7 +101,7 @@ async function layoutStructure(elk: Elk, structure: MachineStructure, options: L
     const children = childrenOf.get(state.id) ?? [];
     const name = depth === 0 ? structure.machine : state.key;
     const lines = [...state.invokes.map((inv) => `invoke ${inv.src}`), ...(internal.get(state.id) ?? [])];
-    const textWidth = Math.max(name.length * NAME_CHAR_PX, ...lines.map((l) => l.length * LINE_CHAR_PX));
+    const textWidth = Math.max(textPx(name, NAME_FONT_PX, true), ...lines.map((l) => textPx(l, LINE_FONT_PX, false)));
     const header = NAME_PX + lines.length * LINE_PX;
     const node: LayoutNode = { id: state.id, kind: 'state', name, x: 0, y: 0, width: 0, height: 0, depth, stateType: state.type, lines };
     const elkNode: ElkNode = { id: elkId(state.id) };
@@ -137,7 +139,8 @@ async function layoutStructure(elk: Elk, structure: MachineStructure, options: L
   let n = 0;
   for (const group of grouped.values()) {
     const id = `edge:${n++}`;
-    const width = Math.ceil(Math.max(...group.lines.map((l) => l.length)) * LINE_CHAR_PX) + 4;
+    // semibold: the label of the transition last taken is drawn so, and must not grow into its neighbours then
+    const width = Math.ceil(Math.max(...group.lines.map((l) => textPx(l, LINE_FONT_PX, true)))) + 4;
     edges.push({ id, sources: [elkId(group.source)], targets: [elkId(group.target)], labels: [{ text: group.lines.join('\n'), width, height: group.lines.length * LABEL_LINE_PX }] });
     meta.set(id, { transitions: group.transitions, source: group.source, target: group.target, lines: group.lines });
   }
@@ -165,6 +168,20 @@ async function layoutStructure(elk: Elk, structure: MachineStructure, options: L
       };
     }),
   };
+}
+
+/** a sans-serif text's width in px, from em widths per kind of character (a little over common fonts' own) */
+export function textPx(text: string, fontPx: number, bold: boolean): number {
+  let em = 0;
+  for (const c of text) {
+    if (/[A-Z@%&]/.test(c)) em += /[MW]/.test(c) ? 0.9 : 0.74;
+    else if (/[0-9]/.test(c)) em += 0.64;
+    else if (/[ilj.,:;'|!]/.test(c)) em += 0.3;
+    else if (/[ frt()[\]{}]/.test(c)) em += 0.42;
+    else if (/[mw]/.test(c)) em += 0.9;
+    else em += 0.6;
+  }
+  return em * fontPx * (bold ? 1.08 : 1);
 }
 
 function internalLine(t: GraphTransition): string {

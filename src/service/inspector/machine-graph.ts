@@ -136,13 +136,35 @@ function delayOf(eventType: string): number | string {
 function guardName(guard: unknown): string | null {
   if (guard === undefined || guard === null) return null;
   if (typeof guard === 'string') return guard;
-  if (typeof guard === 'function') return guard.name && guard.name !== 'guard' ? guard.name : 'inline guard';
+  if (typeof guard === 'function') return guard.name && guard.name !== 'guard' ? guard.name : inlineCondition(guard);
   if (typeof guard === 'object' && 'type' in guard && typeof guard.type === 'string') {
     const params = 'params' in guard && guard.params && typeof guard.params === 'object' ? Object.values(guard.params as Record<string, unknown>) : [];
     const shown = params.filter((p) => ['string', 'number', 'boolean'].includes(typeof p));
     return shown.length > 0 ? `${guard.type}(${shown.join(', ')})` : guard.type;
   }
   return 'guard';
+}
+
+const MAX_CONDITION = 48;
+
+/**
+ * An inline guard has no name: a one-expression arrow is shown by its condition, read from its own
+ * source with the reader's noise taken out — `({ event }) => event.output.kind === 'accepted'` reads
+ * `kind === 'accepted'` (an invoked actor's output, the event, the context are what every guard
+ * reads). Anything longer or not of that shape is 'inline guard'.
+ */
+function inlineCondition(guard: object): string {
+  const match = /^(?:async\s*)?\(?[^)]*\)?\s*=>\s*([\s\S]*)$/.exec(Function.prototype.toString.call(guard).trim());
+  // a block body is a procedure, not a condition
+  if (!match || match[1]!.startsWith('{')) return 'inline guard';
+  const condition = match[1]!
+    .replace(/\b(?:event\.output|event|context)\.(?=[A-Za-z_$])/g, '')
+    .replace(/\bevent\.output\b/g, 'output')
+    .replace(/\s*(===|!==|&&|\|\||>=|<=)\s*/g, ' $1 ')
+    .replace(/"([^"'\\]*)"/g, "'$1'")
+    .replace(/\s+/g, ' ')
+    .trim();
+  return condition.length > 0 && condition.length <= MAX_CONDITION ? condition : 'inline guard';
 }
 
 function actionName(action: unknown): string | null {
