@@ -50,16 +50,37 @@ const fmt = (xs: number[], d = 3) => `${median(xs).toFixed(d)} (min ${Math.min(.
 const idleScheduler: SchedulerLike = { now: () => 0, schedule: () => new Subscription() };
 
 /**
- * Keel's tick path up to the position: stream events → PriceFeed → exitDecisions(SymbolBook) → the
- * keyed decisions stream → the trade's consumer (here the anchor's re-arm, in place of an actor).
+ * The W1 market for Keel's path: a market-data stream, the PriceFeed over it, one SymbolBook per
+ * symbol; watch() pipes each symbol's exit decisions to `onDecision`, tick(i) sends W1's i-th tick
+ * (one reusable event per symbol: the adapter's parse, bench B0, is not part of this path, and the
+ * dispatcher copies what it needs into a fresh PriceTick synchronously).
  */
-function handoffPath(w: W1, from: number, to: number): Outcome {
+function tickRig(w: W1) {
   const events$ = new Subject<MarketDataEvent>();
   const stream: MarketDataStreamPort = { events$, subscribe: () => undefined, unsubscribe: () => undefined, start: () => undefined, stop: async () => undefined };
   const feed = new PriceFeed({ stream, marketData: { getSnapshots: async () => ({}), getLatestTrades: async () => ({}), getBars: async () => ({}) }, scheduler: idleScheduler });
   const base: ExitSettings = { hardStopLossPct: 2, profitTargetPct: 2, trailingStopPct: 1, maxHoldDurationSec: 60, forceCloseAt: null };
   const books = Array.from({ length: SYMBOLS }, (_, s) => new SymbolBook(symbolName(s), base));
   const overrides = w.params.map((p) => ({ hardStopLossPct: p.stopPct, profitTargetPct: p.targetPct, trailingStopPct: p.trailPct, maxHoldDurationSec: p.holdSec }));
+  const events = Array.from({ length: SYMBOLS }, (_, s) => ({ type: 'trade' as const, trade: { symbol: symbolName(s), t: 0, price: 0, size: 100, exchange: 'V', id: 0, conditions: [], tape: 'C' } }));
+  return {
+    books, overrides,
+    watch: (onDecision: (d: ExitDecision) => void) => books.map((book) => feed.watch(book.symbol).pipe(exitDecisions(book)).subscribe(onDecision)),
+    tick(i: number) {
+      const event = events[w.sym[i]!]!;
+      event.trade.t = T0 + i;
+      event.trade.price = w.px[i]!;
+      events$.next(event);
+    },
+  };
+}
+
+/**
+ * Keel's tick path up to the position: stream events → PriceFeed → exitDecisions(SymbolBook) → the
+ * keyed decisions stream → the trade's consumer (here the anchor's re-arm, in place of an actor).
+ */
+function handoffPath(w: W1, from: number, to: number): Outcome {
+  const { books, overrides, watch, tick } = tickRig(w);
   const decisions = new PositionRuntime(benchClock).decisions;
   let exits = 0, checksum = 0;
   for (let i = 0; i < POSITIONS; i++) {
@@ -72,14 +93,8 @@ function handoffPath(w: W1, from: number, to: number): Outcome {
     });
     books[s]!.add({ tradeId: id, symbol: symbolName(s), entryPrice: w.start[s]!, entryAt: T0, peakPrice: w.start[s]! }, overrides[i]);
   }
-  const subs = books.map((book) => feed.watch(book.symbol).pipe(exitDecisions(book)).subscribe((d) => { decisions.next(d.tradeId, d); }));
-  const events = Array.from({ length: SYMBOLS }, (_, s) => ({ type: 'trade' as const, trade: { symbol: symbolName(s), t: 0, price: 0, size: 100, exchange: 'V', id: 0, conditions: [], tape: 'C' } }));
-  for (let i = from; i < to; i++) {
-    const event = events[w.sym[i]!]!;
-    event.trade.t = T0 + i;
-    event.trade.price = w.px[i]!;
-    events$.next(event);
-  }
+  const subs = watch((d) => { decisions.next(d.tradeId, d); });
+  for (let i = from; i < to; i++) tick(i);
   for (const s of subs) s.unsubscribe();
   return { exits, checksum };
 }
@@ -90,12 +105,7 @@ function handoffPath(w: W1, from: number, to: number): Outcome {
  * whose exit then runs to `closed`; the position re-arms as a new trade (a new actor).
  */
 async function enginePath(w: W1, from: number, to: number, inspect?: InspectionObserver): Promise<Outcome> {
-  const events$ = new Subject<MarketDataEvent>();
-  const stream: MarketDataStreamPort = { events$, subscribe: () => undefined, unsubscribe: () => undefined, start: () => undefined, stop: async () => undefined };
-  const feed = new PriceFeed({ stream, marketData: { getSnapshots: async () => ({}), getLatestTrades: async () => ({}), getBars: async () => ({}) }, scheduler: idleScheduler });
-  const base: ExitSettings = { hardStopLossPct: 2, profitTargetPct: 2, trailingStopPct: 1, maxHoldDurationSec: 60, forceCloseAt: null };
-  const books = Array.from({ length: SYMBOLS }, (_, s) => new SymbolBook(symbolName(s), base));
-  const overrides = w.params.map((p) => ({ hardStopLossPct: p.stopPct, profitTargetPct: p.targetPct, trailingStopPct: p.trailPct, maxHoldDurationSec: p.holdSec }));
+  const { books, overrides, watch, tick } = tickRig(w);
   const trades = new Map<string, Trade>();
   const runtime = new PositionRuntime(benchClock);
   const services = benchServices(trades, runtime);
@@ -126,15 +136,9 @@ async function enginePath(w: W1, from: number, to: number, inspect?: InspectionO
     checksum = (checksum + REASON_CODE[d.reason]! * 1_000_003 + Math.round(d.price * 100)) % 1e15;
     open(entry.i, d.price, d.at);
   };
-  const subs = books.map((book) => feed.watch(book.symbol).pipe(exitDecisions(book)).subscribe(onDecision));
-  // one reusable event per symbol: the adapter's parse (bench B0) is not part of this path, and the
-  // dispatcher copies what it needs into a fresh PriceTick synchronously
-  const events = Array.from({ length: SYMBOLS }, (_, s) => ({ type: 'trade' as const, trade: { symbol: symbolName(s), t: 0, price: 0, size: 100, exchange: 'V', id: 0, conditions: [], tape: 'C' } }));
+  const subs = watch(onDecision);
   for (let i = from; i < to; i++) {
-    const event = events[w.sym[i]!]!;
-    event.trade.t = T0 + i;
-    event.trade.price = w.px[i]!;
-    events$.next(event);
+    tick(i);
     // the event loop turns between socket reads: the exits' steps run, as they would live
     if ((i & 4095) === 4095) await settle();
   }
