@@ -13,54 +13,16 @@
  * closed and ending. Alone: `npx tsx bench/inspector.ts` (BENCH_ROUNDS, default 5).
  */
 import { pathToFileURL } from 'node:url';
-import { PositionActor, type PositionActorDeps } from '../src/actors/position.actor.js';
-import { PositionRuntime } from '../src/actors/position-runtime.js';
-import type { Trade } from '../src/domain/trade.js';
 import type { InspectionObserver } from '../src/ports/inspection.port.js';
 import { createInspector } from '../src/service/inspector/inspector.js';
-import { benchClock, benchServices, settle, T0, trade } from './position-fakes.js';
+import { exitWorld } from './position-fakes.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const BATCH = 10_000;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const decision = { reason: 'hard_stop' as const, price: 92, detail: 'bench', at: T0 };
 
-/** a supervisor's worth of in-memory services whose actors are created with `inspect` */
-function world(inspect?: InspectionObserver) {
-  const trades = new Map<string, Trade>();
-  const runtime = new PositionRuntime(benchClock);
-  const services = benchServices(trades, runtime);
-  let closed = 0, failures = 0, seq = 0;
-  const deps: PositionActorDeps = {
-    ...services, clock: benchClock, emit: (e) => { if (e.type === 'closed') closed++; }, resolve: {},
-    arm: () => undefined, disarm: () => undefined, failed: () => { failures++; },
-    finished: (host) => { (host as PositionActor).stop(); trades.delete(host.trade.id); },
-  };
-  /** starts one lifecycle; it runs to `closed` on the event loop */
-  const lifecycle = () => {
-    const id = `b9-${++seq}`;
-    const t: Trade = { ...trade, id, entryClientOrderId: `c-${id}` };
-    trades.set(id, t);
-    new PositionActor(t, deps, runtime, inspect).start();
-    runtime.decisions.next(id, decision);
-  };
-  /** µs per lifecycle over n of them, each run to the end */
-  const per = async (n: number): Promise<number> => {
-    const from = closed;
-    const start = performance.now();
-    for (let i = 0; i < n; i++) {
-      lifecycle();
-      if (i % 1000 === 999) await settle();
-    }
-    while (closed - from < n) {
-      if (failures > 0) throw new Error(`B9: ${failures} actor step(s) failed`);
-      await settle();
-    }
-    return ((performance.now() - start) * 1000) / n;
-  };
-  return { per };
-}
+const world = (inspect?: InspectionObserver) => exitWorld('B9', inspect);
 
 /** one inspected lifecycle: its recorded top-level path, and whether it ended and left the live list */
 async function recordedLifecycle(): Promise<void> {

@@ -3,7 +3,9 @@
  * never waits, and a broker and store that answer at once.
  */
 import type { PositionActorDeps } from '../src/actors/position-host.js';
-import type { PositionRuntime } from '../src/actors/position-runtime.js';
+import { PositionActor } from '../src/actors/position.actor.js';
+import { PositionRuntime } from '../src/actors/position-runtime.js';
+import type { InspectionObserver } from '../src/ports/inspection.port.js';
 import { dec, type Decimal, ZERO } from '../src/domain/money.js';
 import type { Order } from '../src/domain/order.js';
 import type { Trade } from '../src/domain/trade.js';
@@ -65,4 +67,45 @@ function sell(symbol: string, clientOrderId: string, qty: Decimal, filled: boole
     limitPrice: null, stopPrice: null, trailPrice: null, trailPercent: null, hwm: null, extendedHours: false, positionIntent: null,
     createdAt: T0, updatedAt: T0, submittedAt: T0, filledAt: filled ? T0 : null,
   } as Order;
+}
+
+/**
+ * A supervisor's worth of in-memory services whose actors are created with `inspect`: per(n) runs n
+ * exit lifecycles (a PositionActor created open, EXIT through the keyed decisions stream, its sell,
+ * the fill through the keyed order stream, the close) to the end, and answers µs per lifecycle.
+ * Lifecycles finish on the event loop, so they are started a batch at a time between turns.
+ */
+export function exitWorld(name: string, inspect?: InspectionObserver): { per(n: number): Promise<number> } {
+  const trades = new Map<string, Trade>();
+  const runtime = new PositionRuntime(benchClock);
+  const services = benchServices(trades, runtime);
+  let closed = 0, failures = 0, seq = 0;
+  const deps: PositionActorDeps = {
+    ...services, clock: benchClock, emit: (e) => { if (e.type === 'closed') closed++; }, resolve: {},
+    arm: () => undefined, disarm: () => undefined, failed: () => { failures++; },
+    finished: (host) => { (host as PositionActor).stop(); trades.delete(host.trade.id); },
+  };
+  const decision = { reason: 'hard_stop' as const, price: 92, detail: 'bench', at: T0 };
+  const lifecycle = () => {
+    const id = `${name}-${++seq}`;
+    const t: Trade = { ...trade, id, entryClientOrderId: `c-${id}` };
+    trades.set(id, t);
+    new PositionActor(t, deps, runtime, inspect).start();
+    runtime.decisions.next(id, decision);
+  };
+  return {
+    async per(n) {
+      const from = closed;
+      const start = performance.now();
+      for (let i = 0; i < n; i++) {
+        lifecycle();
+        if (i % 1000 === 999) await settle();
+      }
+      while (closed - from < n) {
+        if (failures > 0) throw new Error(`${name}: ${failures} actor step(s) failed`);
+        await settle();
+      }
+      return ((performance.now() - start) * 1000) / n;
+    },
+  };
 }

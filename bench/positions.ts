@@ -35,7 +35,7 @@ import { exitDecisions } from '../src/streams/operators/exit-decisions.js';
 import { PriceFeed } from '../src/streams/price-feed.js';
 import { PositionActor, type PositionActorDeps } from '../src/actors/position.actor.js';
 import { PositionRuntime } from '../src/actors/position-runtime.js';
-import { benchClock, benchServices, settle, T0, trade } from './position-fakes.js';
+import { benchClock, benchServices, exitWorld, settle, T0, trade } from './position-fakes.js';
 import { mulberry32, plainLoop, POSITIONS, precomputedLoop, symbolName, SYMBOLS, workload, type Outcome, type W1 } from './position-workload.js';
 import type { InspectionObserver } from '../src/ports/inspection.port.js';
 
@@ -193,52 +193,30 @@ async function b1(inspect?: InspectionObserver): Promise<void> {
 const bareMachine = createMachine({ initial: 'open', states: { open: { on: { EXIT: 'done' } }, done: { type: 'final' } } });
 
 async function b2(inspect?: InspectionObserver): Promise<void> {
-  const trades = new Map<string, Trade>();
-  const runtime = new PositionRuntime(benchClock);
-  const services = benchServices(trades, runtime);
-  let closed = 0, failures = 0, seq = 0;
-  const deps: PositionActorDeps = {
-    ...services, clock: benchClock, emit: (e) => { if (e.type === 'closed') closed++; }, resolve: {},
-    arm: () => undefined, disarm: () => undefined, failed: () => { failures++; },
-    finished: (host) => { (host as PositionActor).stop(); trades.delete(host.trade.id); },
-  };
-  const decision = { reason: 'hard_stop' as const, price: 92, detail: 'stop', at: T0 };
   // open (restored: no entry), EXIT through the decisions stream; the sell, its fill and the close follow on the queue
-  const keel = () => {
-    const id = `b2-${++seq}`;
-    const t: Trade = { ...trade, id, entryClientOrderId: `c-${id}` };
-    trades.set(id, t);
-    new PositionActor(t, deps, runtime, inspect).start();
-    runtime.decisions.next(id, decision);
-  };
+  const world = exitWorld('B2', inspect);
   const bare = () => {
     const a = createActor(bareMachine, inspect ? { inspect } : {}).start();
     a.send({ type: 'EXIT' });
     if (a.getSnapshot().status !== 'done') throw new Error('B2 probe did not finish');
   };
   const N = 20_000;
-  const per = async (fn: () => void, lifecycles: boolean) => {
-    const from = closed;
+  const keel = () => world.per(N);
+  const per = async (fn: () => void) => {
     const t = performance.now();
-    for (let i = 0; i < N; i++) {
-      fn();
-      // lifecycles finish on the event loop: let them, a batch at a time
-      if (lifecycles && i % 1000 === 999) await settle();
-    }
-    if (lifecycles) while (closed - from < N) await settle();
+    for (let i = 0; i < N; i++) fn();
     return ((performance.now() - t) * 1000) / N;
   };
-  await per(keel, true); await per(bare, false);
+  await keel(); await per(bare);
   const ratios: number[] = [];
   const micros: number[] = [];
   for (let r = 0; r < ROUNDS; r++) {
-    const k = r % 2 === 0 ? await per(keel, true) : 0;
-    const b = await per(bare, false);
-    const k2 = r % 2 === 0 ? k : await per(keel, true);
+    const k = r % 2 === 0 ? await keel() : 0;
+    const b = await per(bare);
+    const k2 = r % 2 === 0 ? k : await keel();
     micros.push(k2);
     ratios.push(k2 / b);
   }
-  if (failures > 0) throw new Error(`B2: ${failures} actor step(s) failed`);
   console.log(`B2 per-exit lifecycle${inspect ? ' (inspected)' : ''}: ${fmt(micros, 1)} µs [goal ≤ 50]; ÷ bare XState create→EXIT→final ${fmt(ratios, 2)}`);
 }
 
