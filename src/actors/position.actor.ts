@@ -61,12 +61,15 @@ export class PositionActor implements PositionHost {
     const { attempt, intent } = restoredExit(trade);
     runtime.register(trade.id, this);
     this.actor = createActor(runtime.machine, {
-      id: `position:${trade.id}`, clock: runtime.clock, ...(inspect ? { inspect } : {}),
+      id: `position:${trade.id}`, clock: runtime.clock,
       input: {
         tradeId: trade.id, symbol: trade.symbol, restored: this.restored, attempt, intent, since: trade.updatedAt,
         unsentExit: trade.exitClientOrderId !== null && trade.exitOrderId === null,
       },
     });
+    // on the actor's system before it starts (so its first snapshot is seen), not as the `inspect`
+    // option: XState wraps an option's observer twice, this once (docs/benchmarks.md, B3)
+    if (inspect) this.actor.system.inspect(inspect);
   }
 
   /** the top-level state: pending_entry | open | exiting | closed | cancelled */

@@ -2,8 +2,11 @@
  * Runs async work one piece at a time, in call order. A failure is returned to its caller and
  * never blocks the work behind it. `idle()` resolves once everything queued so far has run.
  */
+/** shared by every idle queue: one per open position would cost a promise each (docs/benchmarks.md, B3) */
+const SETTLED: Promise<unknown> = Promise.resolve();
+
 export class SerialQueue {
-  private tail: Promise<unknown> = Promise.resolve();
+  private tail: Promise<unknown> = SETTLED;
 
   run<T>(work: () => Promise<T>): Promise<T> {
     const next = this.tail.then(work);

@@ -129,11 +129,11 @@ describe('the inspector observer', () => {
     const warnings: string[] = [];
     const inspector = createInspector({ clock: new ManualClock(0), warn: (message) => warnings.push(message) });
     const broken = { type: '@xstate.microstep', actorRef: { id: 'x', sessionId: 'x:1', logic: { id: 'm', root: {} } }, event: { type: 'GO' }, snapshot: { value: 'a' }, _transitions: null, rootId: 'x:1' };
-    for (let i = 0; i < 3; i++) expect(() => inspector.observer(broken as unknown as InspectionEvent)).not.toThrow();
+    for (let i = 0; i < 3; i++) expect(() => inspector.observer.next(broken as unknown as InspectionEvent)).not.toThrow();
     expect(inspector.failures()).toBe(3);
     expect(warnings).toHaveLength(1);
 
-    const actor = createActor(retryMachine, { input: { tradeId: 't', symbol: 'S' }, inspect: (e) => { inspector.observer(e); inspector.observer(broken as unknown as InspectionEvent); } }).start();
+    const actor = createActor(retryMachine, { input: { tradeId: 't', symbol: 'S' }, inspect: (e) => { inspector.observer.next(e); inspector.observer.next(broken as unknown as InspectionEvent); } }).start();
     actor.send({ type: 'GO' });
     expect(actor.getSnapshot().value).toEqual({ working: 'sending' });
     actor.stop();
@@ -142,8 +142,8 @@ describe('the inspector observer', () => {
   it('ignores actors that are not state machines and events other than steps and snapshots', () => {
     const inspector = createInspector({ clock: new ManualClock(0) });
     const promiseRef = { id: 'p', sessionId: 'x:2', logic: { transition: () => undefined } };
-    inspector.observer({ type: '@xstate.snapshot', actorRef: promiseRef, event: { type: 'xstate.init' }, snapshot: { status: 'done' }, rootId: 'x:2' } as unknown as InspectionEvent);
-    inspector.observer({ type: '@xstate.event', actorRef: promiseRef, sourceRef: undefined, event: { type: 'GO' }, rootId: 'x:2' } as unknown as InspectionEvent);
+    inspector.observer.next({ type: '@xstate.snapshot', actorRef: promiseRef, event: { type: 'xstate.init' }, snapshot: { status: 'done' }, rootId: 'x:2' } as unknown as InspectionEvent);
+    inspector.observer.next({ type: '@xstate.event', actorRef: promiseRef, sourceRef: undefined, event: { type: 'GO' }, rootId: 'x:2' } as unknown as InspectionEvent);
     expect(inspector.lastSeq()).toBe(0);
     expect(inspector.actors()).toEqual([]);
   });

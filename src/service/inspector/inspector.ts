@@ -87,12 +87,48 @@ export interface InspectorOptions {
 
 export const DEFAULT_INSPECTOR_CAPACITY = 2_000;
 
-interface Tracked {
-  actor: InspectedActor;
+/**
+ * One live actor as the inspector holds it: a single object per actor (always on, for every open
+ * position: docs/benchmarks.md B3), its state list shared with every actor in the same states.
+ */
+class Tracked {
   /** its first snapshot was seen (the `started` event is recorded once) */
-  started: boolean;
+  started = false;
   /** the active states as recorded, joined: a cheap comparison for "did this snapshot change anything" */
-  stateKey: string;
+  stateKey = '';
+  state: readonly string[] = NO_STATES;
+  status: ActorStatus = 'active';
+  tradeId: string | null = null;
+  symbol: string | null = null;
+  updatedAt: number;
+
+  constructor(readonly id: string, readonly machine: string, readonly parentId: string | null, readonly since: number) {
+    this.updatedAt = since;
+  }
+
+  view(): InspectedActor {
+    return {
+      id: this.id, machine: this.machine, parentId: this.parentId, state: [...this.state], status: this.status,
+      tradeId: this.tradeId, symbol: this.symbol, since: this.since, updatedAt: this.updatedAt,
+    };
+  }
+}
+
+const NO_STATES: readonly string[] = Object.freeze([]);
+
+/**
+ * Each distinct set of active states as ONE frozen list, keyed by its joined form: thousands of
+ * positions in `open.armed` share one list and one string (a handful of keys per machine).
+ */
+const statesByKey = new Map<string, { key: string; states: readonly string[] }>();
+
+function internStates(key: string, value: unknown): { key: string; states: readonly string[] } {
+  let interned = statesByKey.get(key);
+  if (interned === undefined) {
+    interned = { key, states: Object.freeze(typeof value === 'string' ? [value] : activeStates(value)) };
+    statesByKey.set(key, interned);
+  }
+  return interned;
 }
 
 /** the parts of an actor ref and its logic this module reads (XState types them for any logic) */
@@ -114,10 +150,9 @@ export function createInspector(options: InspectorOptions): Inspector {
   let next = 1;
   let failed = 0;
 
-  const record = (tracked: Tracked, kind: InspectorEvent['kind'], event: string, transitions: InspectorEvent['transitions']) => {
-    const a = tracked.actor;
+  const record = (a: Tracked, kind: InspectorEvent['kind'], event: string, transitions: InspectorEvent['transitions']) => {
     const recorded: InspectorEvent = {
-      seq: next, at: a.updatedAt, actorId: a.id, parentId: a.parentId, machine: a.machine, kind, event, state: a.state, status: a.status, transitions,
+      seq: next, at: a.updatedAt, actorId: a.id, parentId: a.parentId, machine: a.machine, kind, event, state: a.state as string[], status: a.status, transitions,
     };
     ring[(next - 1) % capacity] = recorded;
     next += 1;
@@ -132,57 +167,55 @@ export function createInspector(options: InspectorOptions): Inspector {
     const logic = ref.logic;
     // state machines only: their logic has a root state node
     if (!logic || logic.root === undefined || typeof logic.id !== 'string') return;
-    let tracked = live.get(ref.sessionId);
-    if (!tracked) {
-      const at = options.clock.now();
-      tracked = {
-        actor: { id: ref.id, machine: logic.id, parentId: ref._parent?.id ?? null, state: [], status: 'active', tradeId: null, symbol: null, since: at, updatedAt: at },
-        started: false,
-        stateKey: '',
-      };
-      live.set(ref.sessionId, tracked);
+    let a = live.get(ref.sessionId);
+    if (!a) {
+      a = new Tracked(ref.id, logic.id, ref._parent?.id ?? null, options.clock.now());
+      live.set(ref.sessionId, a);
     }
     const snapshot = inspection.snapshot as { value?: unknown; status?: string; context?: unknown };
     const value = snapshot.value;
     // a flat machine's value is a string: its key needs no allocation
     const stateKey = typeof value === 'string' ? value : activeStates(value).join(',');
-    const a = tracked.actor;
     if (inspection.type === '@xstate.microstep') {
-      move(tracked, value, stateKey, a.status);
+      move(a, value, stateKey, a.status);
       const taken = inspection._transitions.map((t) => ({
         source: pathOf(t.source), targets: t.target ? t.target.map(pathOf) : [], event: t.eventType,
       }));
-      record(tracked, 'transition', inspection.event.type, taken);
+      record(a, 'transition', inspection.event.type, taken);
       return;
     }
     const status = statusOf(snapshot.status);
-    if (!tracked.started) {
-      tracked.started = true;
+    if (!a.started) {
+      a.started = true;
       identify(a, snapshot.context);
-      move(tracked, value, stateKey, status);
-      record(tracked, 'started', inspection.event.type, []);
-    } else if (status !== a.status || stateKey !== tracked.stateKey) {
-      move(tracked, value, stateKey, status);
-      record(tracked, 'status', inspection.event.type, []);
+      move(a, value, stateKey, status);
+      record(a, 'started', inspection.event.type, []);
+    } else if (status !== a.status || stateKey !== a.stateKey) {
+      move(a, value, stateKey, status);
+      record(a, 'status', inspection.event.type, []);
     }
     if (status !== 'active') live.delete(ref.sessionId);
   };
 
-  const move = (tracked: Tracked, value: unknown, stateKey: string, status: ActorStatus) => {
-    const a = tracked.actor;
-    if (stateKey !== tracked.stateKey || a.state.length === 0) a.state = typeof value === 'string' ? [value] : activeStates(value);
-    tracked.stateKey = stateKey;
+  const move = (a: Tracked, value: unknown, stateKey: string, status: ActorStatus) => {
+    if (stateKey !== a.stateKey) {
+      const interned = internStates(stateKey, value);
+      a.state = interned.states;
+      a.stateKey = interned.key;
+    }
     a.status = status;
     a.updatedAt = options.clock.now();
   };
 
-  const observer: InspectionObserver = (inspection) => {
-    try {
-      handle(inspection);
-    } catch (error) {
-      failed += 1;
-      if (failed === 1) options.warn?.('the inspector could not record an inspection event (the machines are unaffected); further failures are counted, not logged', error);
-    }
+  const observer: InspectionObserver = {
+    next(inspection) {
+      try {
+        handle(inspection);
+      } catch (error) {
+        failed += 1;
+        if (failed === 1) options.warn?.('the inspector could not record an inspection event (the machines are unaffected); further failures are counted, not logged', error);
+      }
+    },
   };
 
   return {
@@ -193,7 +226,7 @@ export function createInspector(options: InspectorOptions): Inspector {
         const i = order.indexOf(a.machine);
         return i < 0 ? order.length : i;
       };
-      const all = [...live.values()].filter((t) => t.started).map((t) => ({ ...t.actor }));
+      const all = [...live.values()].filter((t) => t.started).map((t) => t.view());
       // stable sort: within a machine, the order the actors started in
       return all.sort((x, y) => rank(x) - rank(y));
     },
@@ -251,7 +284,7 @@ function statusOf(status: string | undefined): ActorStatus {
 }
 
 /** a position's trade id and symbol: from its context when it carries them, else from its id */
-function identify(actor: InspectedActor, context: unknown): void {
+function identify(actor: Tracked, context: unknown): void {
   const c = (context && typeof context === 'object' ? context : {}) as { tradeId?: unknown; symbol?: unknown };
   const fromId = /^position:(.+)$/.exec(actor.id)?.[1] ?? null;
   actor.tradeId = typeof c.tradeId === 'string' ? c.tradeId : fromId;
