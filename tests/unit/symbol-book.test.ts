@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateExits } from '../../src/core/exits/exit-rules.js';
 import type { ExitDecision, PositionView } from '../../src/core/exits/exit.types.js';
-import { plainDecision, SymbolBook } from '../../src/core/exits/symbol-book.js';
+import { plainDecision } from '../../src/core/exits/book-exit.js';
+import { SymbolBook } from '../../src/core/exits/symbol-book.js';
 import { aPosition, exitSettings } from './core-builders.js';
 
 /** mulberry32: a seeded generator so the path is the same on every run */

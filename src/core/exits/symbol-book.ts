@@ -1,9 +1,8 @@
 /**
  * The HOT PATH: every open position of ONE symbol, evaluated on each of its price ticks with plain
  * loops over a struct of arrays (docs/benchmarks.md §3: per-position subscriptions or actors cost
- * 10–380× more). Position actors receive only the decisions this produces. Over 300 lines on
- * purpose: the tick path and the clock path read and write the same columns in place (the
- * read-outs beside them, for the API, read those columns too).
+ * 10–380× more). Position actors receive only the decisions this produces. The decisions it
+ * produces are book-exit.ts.
  * Invariants:
  * - a position exits once: a decided position is removed before onTick returns;
  * - the peak only rises, and rises before the rules run (trailing follows the peak);
@@ -19,9 +18,7 @@
 import type { EpochMs } from '../../domain/time.js';
 import type { ExitReason } from '../../domain/trade.js';
 import type { ExitDecision, ExitSettings, PositionView } from './exit.types.js';
-import { evaluateExits } from './exit-rules.js';
-import { maxHoldRule } from './max-hold.rule.js';
-import { sessionCloseRule } from './session-close.rule.js';
+import { BookExit, mergeSettings } from './book-exit.js';
 import { hardStopPrice, holdDeadline, profitTargetPrice, trailFactor } from './thresholds.js';
 
 export interface PeakChange {
@@ -30,61 +27,6 @@ export interface PeakChange {
 }
 
 const EMPTY: readonly ExitDecision[] = Object.freeze([]);
-
-/**
- * An ExitDecision whose `detail` is formatted on first read, by evaluateExits itself: formatting
- * costs more than the rest of an exit and the hot path rarely needs it. A class with #private state
- * (a literal with a getter is slow to build in V8). `detail` lives on the prototype, so a spread or
- * toEqual does not see it: use toJSON() / plainDecision() to get a plain object.
- */
-class BookExit implements ExitDecision {
-  readonly tradeId: string;
-  readonly symbol: string;
-  #view: PositionView;
-  #settings: ExitSettings;
-  #text: string | null = null;
-  /** fired by the clock: explained by the clock rules alone (the price is only the last known one) */
-  #clock: boolean;
-
-  constructor(view: PositionView, readonly reason: ExitReason, readonly price: number, readonly at: EpochMs, settings: ExitSettings, clock = false) {
-    this.tradeId = view.tradeId;
-    this.symbol = view.symbol;
-    this.#view = view;
-    this.#settings = settings;
-    this.#clock = clock;
-  }
-
-  get detail(): string {
-    if (this.#text === null) {
-      const view = this.#view, settings = this.#settings;
-      const decision = this.#clock
-        ? (sessionCloseRule(view, this.price, this.at, settings) ?? maxHoldRule(view, this.price, this.at, settings))
-        : evaluateExits(view, this.price, this.at, settings);
-      this.#text = decision?.detail ?? this.reason;
-    }
-    return this.#text;
-  }
-
-  toJSON(): ExitDecision {
-    return plainDecision(this);
-  }
-}
-
-/** a plain-object copy of a decision (detail included), for journals, events and test equality */
-export function plainDecision(d: ExitDecision): ExitDecision {
-  return { tradeId: d.tradeId, symbol: d.symbol, reason: d.reason, price: d.price, at: d.at, detail: d.detail };
-}
-
-/** an explicit literal, not a spread: spreads cost ~1 µs (docs/benchmarks.md §3) and this runs per add */
-function merge(s: ExitSettings, o: Partial<ExitSettings>): ExitSettings {
-  return {
-    hardStopLossPct: o.hardStopLossPct ?? s.hardStopLossPct,
-    profitTargetPct: o.profitTargetPct ?? s.profitTargetPct,
-    trailingStopPct: o.trailingStopPct !== undefined ? o.trailingStopPct : s.trailingStopPct,
-    maxHoldDurationSec: o.maxHoldDurationSec ?? s.maxHoldDurationSec,
-    forceCloseAt: o.forceCloseAt !== undefined ? o.forceCloseAt : s.forceCloseAt,
-  };
-}
 
 export class SymbolBook {
   private n = 0;
@@ -276,7 +218,7 @@ export class SymbolBook {
   /** precomputes slot i's thresholds from its settings (allocation happens here, never per tick) */
   private arm(i: number): void {
     const o = this.overridesOf[i];
-    const s = o === undefined ? this.settings : merge(this.settings, o);
+    const s = o === undefined ? this.settings : mergeSettings(this.settings, o);
     this.settingsOf[i] = s;
     const entry = this.entryPrice[i]!;
     this.stop[i] = hardStopPrice(entry, s.hardStopLossPct);
