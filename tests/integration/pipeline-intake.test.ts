@@ -6,7 +6,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { filter, firstValueFrom } from 'rxjs';
 import { listJournal, listTrades } from '../../src/adapters/postgres/index.js';
-import { entryClientOrderId } from '../../src/control/pipeline/client-order-id.js';
+import { entryClientOrderId } from '../../src/control/pipeline/entry-executor.js';
 import { decide, FakeSupervisor, signal, startPipelineHarness, type Keel, type PipelineHarness } from '../support/pipeline-harness.js';
 import { createTestDb, type TestDb } from '../support/test-db.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { exitHistoryNeeded, reconcile } from '../../src/core/reconcile/reconcile.js';
-import { realizedPnl } from '../../src/core/reconcile/pnl.js';
+import { realizedPnl } from '../../src/core/reconcile/closing.js';
 import { dec } from '../../src/domain/money.js';
 import { aJournalTrade, brokerOrder, ENTRY_AT, position, snapshot } from '../support/reconcile-builders.js';
 

@@ -7,7 +7,7 @@
  * untracked, or an exit rule that is off), never a guess from the settings; prices that come from
  * float thresholds are shown to 8 decimals, as they are rounded where they are computed.
  */
-import { realizedPnl } from '../../core/reconcile/pnl.js';
+import { realizedPnl } from '../../core/reconcile/closing.js';
 import { Decimal } from '../../domain/money.js';
 import type { EpochMs } from '../../domain/time.js';
 import type { Trade } from '../../domain/trade.js';

@@ -7,10 +7,9 @@
  */
 import type { CheckVerdict, Denial } from '../../domain/denial.js';
 import type { SignalAnswer, SignalRecord, SizeDecision } from '../../domain/signal.js';
-import { needsBroker } from './entry-context.js';
 import type { ControlResult } from '../lifecycle/bot-control.types.js';
 import { persistEntry } from './entry-executor.js';
-import { evaluateAfterBrokerRead, evaluateSignal } from './evaluate-signal.js';
+import { evaluateAfterBrokerRead, evaluateSignal, needsBroker } from './evaluate-signal.js';
 import type { PipelineRuntime } from './pipeline-runtime.js';
 import { getSignal, listExpiredPendingSignals, updateSignal } from '../../adapters/postgres/index.js';
 import { answerOf, EMERGENCY_DENIAL, journalSignal } from './signal-record.js';

@@ -14,11 +14,23 @@ import type { NewTrade, Trade } from '../../domain/trade.js';
 import type { OrderRequest } from '../../domain/order.js';
 import type { JournalInput } from '../../domain/journal.js';
 import type { SubmitOutcome } from '../../ports/broker.port.js';
-import { entryClientOrderId } from './client-order-id.js';
 import type { PipelineDeps } from './pipeline-deps.js';
 import { appendJournal, appendJournalEntries, insertTrade, type DbOrTrx } from '../../adapters/postgres/index.js';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { errorText } from '../../lib/error-text.js';
+
+/**
+ * The entry order's client_order_id, derived from the signal id alone.
+ * Invariants: the same signal id always gives the same id (a retried or replayed signal can never
+ * produce a second, differently-named order, and an ambiguous POST is resolved by looking this id
+ * up); at most 48 characters (Alpaca allows 128, we keep room); only [a-z0-9-].
+ * Hashing (rather than embedding the signal id) keeps client-chosen ids of any length or alphabet
+ * out of the broker's namespace; 32 hex characters are 128 bits, collisions are not a practical concern.
+ */
+export function entryClientOrderId(signalId: string): string {
+  const digest = createHash('sha256').update(signalId, 'utf8').digest('hex');
+  return `k-${digest.slice(0, 32)}-e`;
+}
 
 export async function persistEntry(trx: DbOrTrx, record: SignalRecord, cause: string, now: number): Promise<Trade> {
   const trade = await insertTrade(trx, entryPlan(record, cause, randomUUID()).trade, now);

@@ -2,7 +2,7 @@
  * createPipeline: the PipelineControl facade (signals in, trades out, kill switch) over the
  * intake queue, the entry executor, approvals and the emergency stop.
  * Lifecycle: start() reads the account snapshot, decides the signals an earlier process stored as received and left undecided
- * (decide-signal.ts), begins the expiry sweep and the account snapshot refresh (every
+ * (signal-intake.ts), begins the expiry sweep and the account snapshot refresh (every
  * accountRefreshMs while the supervisor runs, after each entry POST settles and after every exit
  * fill or cancelled entry, throttled so that one read covers a burst) on the injected
  * Clock; stop() ends them and waits for the background submissions in flight (an answered
@@ -15,8 +15,7 @@ import { emergencyStop } from '../kill-switch/emergency-stop.js';
 import { runQueuedFlatten } from '../kill-switch/flatten.js';
 import type { PipelineDeps } from './pipeline-deps.js';
 import { PipelineRuntime, type PipelineEvent } from './pipeline-runtime.js';
-import { ingestSignal, whatIf } from './signal-intake.js';
-import { recoverReceived } from './decide-signal.js';
+import { ingestSignal, recoverReceived, whatIf } from './signal-intake.js';
 import { answerOf } from './signal-record.js';
 import type { SignalAnswer } from '../../domain/signal.js';
 import { tradeDetail, tradePage } from './trade-detail.js';

@@ -12,7 +12,7 @@ import { exitStemOf, parseExitOrderId } from '../exits/exit-order-id.js';
 import type { Order } from '../../domain/order.js';
 import type { ReconcileFinding } from '../../domain/reconciliation.js';
 import type { Trade } from '../../domain/trade.js';
-import { realizedPnl } from './pnl.js';
+import { realizedPnl } from './closing.js';
 
 const fillTime = (o: Order): number => o.filledAt ?? o.updatedAt ?? o.createdAt;
 const entryTime = (t: Trade): number => t.entryAt ?? t.createdAt;
