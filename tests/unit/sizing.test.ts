@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sizeEntry } from '../../src/core/sizing/size-entry.js';
-import type { SizingInput, SizingResult } from '../../src/core/sizing/sizing.types.js';
+import type { SizingInput, SizingResult } from '../../src/core/sizing/size-entry.js';
 import { Decimal } from '../../src/domain/money.js';
 import { aSignal, someSettings } from './core-builders.js';
 
