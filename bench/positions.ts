@@ -22,8 +22,10 @@
  * B3 memory — heap per open position (actor + exit-book slot) after GC (goal ≤ 8 KB), and the
  *    cost of opening 10,000 vs ten times 1,000 (goal ≤ 1.5).
  */
-import { Subject, type SchedulerLike, Subscription } from 'rxjs';
-import { createActor, createMachine } from 'xstate';
+import { Observable, Subject, type SchedulerLike, Subscription } from 'rxjs';
+import { createActor, createMachine, fromEventObservable, fromPromise } from 'xstate';
+import { positionMachine, type PositionMachineContext, type PositionMachineEvent, type SubmitResult } from '../src/machines/position.machine.js';
+import { KeyedSubject } from '../src/streams/keyed-subject.js';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { SymbolBook } from '../src/core/exits/symbol-book.js';
@@ -192,9 +194,55 @@ async function b1(inspect?: InspectionObserver): Promise<void> {
 // ---- B2 -----------------------------------------------------------------------------------------
 const bareMachine = createMachine({ initial: 'open', states: { open: { on: { EXIT: 'done' } }, done: { type: 'final' } } });
 
+/**
+ * The floor under B2: the position machine alone, as the runtime provides it (the invoked inbox over
+ * a keyed stream, the invoked promise while submitting) but with effects that do nothing — what
+ * XState costs for this lifecycle's actors and steps before Keel does any work.
+ */
+function machineFloor(inspect?: InspectionObserver): () => Promise<number> {
+  const inbox = new KeyedSubject<string, PositionMachineEvent>();
+  const none = () => undefined;
+  const machine = positionMachine.provide({
+    actors: {
+      inbox: fromEventObservable(({ input }) => new Observable<PositionMachineEvent>((s) => inbox.attach(input.tradeId, (e) => s.next(e)))),
+      submitExit: fromPromise<SubmitResult, PositionMachineContext>(async () => ({ kind: 'accepted' })),
+    },
+    guards: { noWorkingEntry: () => true },
+    actions: {
+      recordEntry: none, recordCancelled: none, cancelEntry: none, arm: none, disarm: none, recordClosed: none,
+      exitFailed: none, gaveUp: none, flatAtBroker: none, stepFailed: none, inboxFailed: none,
+    },
+  });
+  const N = 20_000;
+  let seq = 0;
+  return async () => {
+    const start = performance.now();
+    let batch: string[] = [];
+    let done = 0;
+    for (let i = 0; i < N; i++) {
+      const id = `f${++seq}`;
+      const actor = createActor(machine, { input: { tradeId: id, symbol: 'AAPL', restored: 'open', unsentExit: false, attempt: 0, intent: null, since: T0 } });
+      if (inspect) actor.system.inspect(inspect);
+      actor.subscribe({ complete: () => { done++; } });
+      actor.start();
+      inbox.next(id, { type: 'EXIT', reason: 'hard_stop', price: 92, detail: 'bench', at: T0 });
+      batch.push(id);
+      if (batch.length === 1_000) {
+        await settle();
+        for (const b of batch) inbox.next(b, { type: 'EXIT_FILLED' });
+        batch = [];
+      }
+    }
+    await settle();
+    if (done !== N) throw new Error(`B2 floor: ${done} of ${N} lifecycles finished`);
+    return ((performance.now() - start) * 1000) / N;
+  };
+}
+
 async function b2(inspect?: InspectionObserver): Promise<void> {
   // open (restored: no entry), EXIT through the decisions stream; the sell, its fill and the close follow on the queue
   const world = exitWorld('B2', inspect);
+  const floor = machineFloor(inspect);
   const bare = () => {
     const a = createActor(bareMachine, inspect ? { inspect } : {}).start();
     a.send({ type: 'EXIT' });
@@ -207,17 +255,21 @@ async function b2(inspect?: InspectionObserver): Promise<void> {
     for (let i = 0; i < N; i++) fn();
     return ((performance.now() - t) * 1000) / N;
   };
-  await keel(); await per(bare);
+  await keel(); await per(bare); await floor();
   const ratios: number[] = [];
+  const floors: number[] = [];
   const micros: number[] = [];
   for (let r = 0; r < ROUNDS; r++) {
     const k = r % 2 === 0 ? await keel() : 0;
     const b = await per(bare);
+    const f = await floor();
     const k2 = r % 2 === 0 ? k : await keel();
     micros.push(k2);
     ratios.push(k2 / b);
+    floors.push(f / b);
   }
-  console.log(`B2 per-exit lifecycle${inspect ? ' (inspected)' : ''}: ${fmt(micros, 1)} µs [goal ≤ 50]; ÷ bare XState create→EXIT→final ${fmt(ratios, 2)}`);
+  console.log(`B2 per-exit lifecycle${inspect ? ' (inspected)' : ''}: ${fmt(micros, 1)} µs [goal ≤ 50]; ÷ bare XState create→EXIT→final ${fmt(ratios, 2)}; ` +
+    `the machine alone (effects that do nothing) ÷ bare ${fmt(floors, 2)}`);
 }
 
 // ---- B3 -----------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { addToDailyStats, countEntriesSince, getDailyStats, insertSignal, insertTrade, listTrades, loadBotConfig, saveBotSettings } from '../../src/adapters/postgres/index.js';
 import { recordEquity } from '../../src/adapters/postgres/daily-stats.repo.js';
-import { loadEntryFacts } from '../../src/adapters/postgres/entry-facts.repo.js';
+import { loadEntryFacts } from '../../src/adapters/postgres/entry.repo.js';
 import { Decimal } from '../../src/domain/money.js';
 import { LIVE_TRADE_STATUSES, type TradeStatus } from '../../src/domain/trade.js';
 import { createTestDb, type TestDb } from '../support/test-db.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { getSignal, getTrade, listJournal } from '../../src/adapters/postgres/index.js';
-import { insertFiredEntry, isUniqueViolation } from '../../src/adapters/postgres/fired-entry.repo.js';
+import { insertFiredEntry, isUniqueViolation } from '../../src/adapters/postgres/entry.repo.js';
 import { Decimal } from '../../src/domain/money.js';
 import type { SignalRecord } from '../../src/domain/signal.js';
 import { createTestDb, type TestDb } from '../support/test-db.js';

@@ -12,8 +12,8 @@ export { startEmbeddedPostgres, type EmbeddedPostgresHandle, type EmbeddedPostgr
 export { loadBotConfig, loadStateReason, loadStateRecord, saveBotSettings, saveBotState, saveBotMode } from './bot-config.repo.js';
 export { loadWinRateWindow } from './win-rate.repo.js';
 export { insertTrade, updateTrade, getTrade, listTrades, countEntriesSince } from './trade.repo.js';
-export { insertFiredEntry, isUniqueViolation } from './fired-entry.repo.js';
-export { loadEntryFacts } from './entry-facts.repo.js';
+export { insertFiredEntry, isUniqueViolation } from './entry.repo.js';
+export { loadEntryFacts } from './entry.repo.js';
 export { appendJournal, appendJournalEntries, listJournal } from './journal.repo.js';
 export { getDailyStats, addToDailyStats, setDailySessionStart, ensureDailyStats, anchorSessionStart, markDailyLossTripped, recordEquity } from './daily-stats.repo.js';
 export { queueFlatten, getFlattenQueue, clearFlattenQueue, takeFlattenQueue } from './flatten-queue.repo.js';

@@ -2,7 +2,7 @@
  * The win-rate guard's window, counted in SQL: of the current mode's closed trades that closed
  * AFTER bot_config.win_rate_window_start (a resume's instant; null = every trade), the latest
  * min_win_rate_lookback, as [trades, wins] (win = pnl > 0). The same fragment serves the guard
- * (loadWinRateWindow) and the entry decision's one statement (entry-facts.repo.ts), so both judge
+ * (loadWinRateWindow) and the entry decision's one statement (entry.repo.ts), so both judge
  * the same trades. It reads the bot_config row under the alias `c`; the partial index on closed
  * trades by (mode, exit_at) (0005) answers it without a scan.
  */

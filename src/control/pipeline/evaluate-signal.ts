@@ -7,7 +7,7 @@
  *
  * The facts an entry decision needs, gathered from the bot control (state, reconciled, market
  * clock), the database (config, live symbols, today's entries and stats, whether the signal id is
- * stored: ONE statement, entry-facts.repo.ts), the account snapshot cache and the freshest price.
+ * stored: ONE statement, entry.repo.ts), the account snapshot cache and the freshest price.
  * The broker is asked according to `broker`:
  *  - 'ask' (intake): never; what only a broker read could tell (no account snapshot for this broker,
  *    a lapsed market clock, a risk_based size with no price) comes back as `needs`, so the caller

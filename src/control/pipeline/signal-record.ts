@@ -49,7 +49,7 @@ export async function store(rt: PipelineRuntime, record: SignalRecord, patch: Pa
 }
 
 /** the trade row, the signal (carrying the trade id) and both journal entries in ONE statement
- *  (fired-entry.repo.ts), then the POST after the answer */
+ *  (entry.repo.ts), then the POST after the answer */
 export async function fire(rt: PipelineRuntime, record: SignalRecord): Promise<SignalAnswer> {
   const { db, clock } = rt.deps;
   const now = clock.now();

@@ -1,9 +1,12 @@
 /**
- * What an entry decision reads from the database, in ONE statement (docs/benchmarks.md, B6b): the
- * bot_config row, the symbols of the live trades, today's entries, today's stats row, whether
- * the signal's id is already stored and the win-rate guard's window (win-rate.repo.ts). Five parallel reads cost five pool checkouts, five backend
- * wake-ups and the mapping of every live trade in full, on every signal; the decision needs only
- * the symbols, three numbers and a flag.
+ * The entry's two statements (docs/benchmarks.md, B6b): what an entry decision reads, and what a
+ * fired decision writes, each in ONE statement.
+ *
+ * loadEntryFacts: the bot_config row, the symbols of the live trades, today's entries, today's
+ * stats row, whether the signal's id is already stored and the win-rate guard's window
+ * (win-rate.repo.ts). Five parallel reads cost five pool checkouts, five backend wake-ups and the
+ * mapping of every live trade in full, on every signal; the decision needs only the symbols,
+ * three numbers and a flag.
  * Invariants:
  *  - one snapshot: the subqueries run in one statement, so they see the same committed state;
  *  - the same answers as the separate reads (loadBotConfig, listTrades(live), countEntriesSince,
@@ -11,6 +14,14 @@
  *  - null when the bot_config row does not exist yet (the caller falls back to loadBotConfig,
  *    which creates it with the defaults);
  *  - money stays exact: numeric columns arrive as strings and become Decimal.
+ *
+ * insertFiredEntry: a fired signal's whole write: the trade row (pending_entry, with its
+ * client order id), the signal carrying the trade id, and the journal entries, as three
+ * data-modifying CTEs. One statement is atomic on its own, so no BEGIN/COMMIT round trips.
+ * Invariants: all or nothing — a signal id or entry client order id that already exists raises
+ * a unique violation (23505) and nothing is written (the caller answers from the stored signal);
+ * the foreign key signal.trade_id → bot_trade is checked at the end of the statement, when the
+ * trade row exists; the trade id is chosen by the caller, so the journal can name it.
  */
 import { sql } from 'kysely';
 import type { BotConfig, BreakerLevel } from '../../domain/bot-config.js';
@@ -21,6 +32,12 @@ import type { DbOrTrx } from './schema.js';
 import { ts } from './sql-time.js';
 import { toWinRateWindow, winRateWindowSql } from './win-rate.repo.js';
 import type { WinRateWindow } from '../../core/safety/win-rate.js';
+import type { JournalInput } from '../../domain/journal.js';
+import type { SignalRecord } from '../../domain/signal.js';
+import type { NewTrade, Trade } from '../../domain/trade.js';
+import { journalRow } from './journal.repo.js';
+import { signalToRow } from './signal.repo.js';
+import { tradeFromRow, tradeToRow } from './trade.mapper.js';
 
 export interface EntryFactsRow {
   config: BotConfig;
@@ -65,4 +82,32 @@ export async function loadEntryFacts(
     signalStored: signal_stored === true,
     winRateWindow: toWinRateWindow(win_rate_window),
   };
+}
+
+export interface FiredEntry {
+  tradeId: string;
+  trade: NewTrade;
+  /** the signal as stored; its tradeId is set to `tradeId` here */
+  signal: SignalRecord;
+  journal: readonly JournalInput[];
+}
+
+export async function insertFiredEntry(db: DbOrTrx, entry: FiredEntry, now: number): Promise<Trade> {
+  const tradeRow = { ...tradeToRow(entry.trade), id: entry.tradeId, created_at: ts(now), updated_at: ts(now) };
+  const row = await db
+    .with('t', (q) => q.insertInto('bot_trade').values(tradeRow as never).returningAll())
+    .with('s', (q) => q.insertInto('signal').values(signalToRow({ ...entry.signal, tradeId: entry.tradeId })).returning('id'))
+    .with('j', (q) => q.insertInto('event_journal').values(entry.journal.map((j) => journalRow(j, now))).returning('id'))
+    .selectFrom('t')
+    .selectAll('t')
+    // referencing s and j keeps the planner honest about running them (it would anyway: data-modifying CTEs always run)
+    .select([sql<number>`(select count(*) from s)`.as('signals'), sql<number>`(select count(*) from j)`.as('journaled')])
+    .executeTakeFirstOrThrow();
+  const { signals: _s, journaled: _j, ...trade } = row;
+  return tradeFromRow(trade as never);
+}
+
+/** pg's unique_violation: the signal (or its entry client order id) is already stored */
+export function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
 }
