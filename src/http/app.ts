@@ -46,8 +46,10 @@ export interface AppDeps {
   logError?: (error: unknown) => void;
   /** why Keel is not ready yet (`starting: …`), null once it is: /healthz answers 503 with it until then */
   starting?: () => Promise<string | null>;
-  /** session expiry and the live stream's heartbeat; default the system clock */
+  /** the live stream's heartbeat; default the system clock */
   clock?: Clock;
+  /** a dashboard session's expiry: a person's time, the wall's even when `clock` runs faster (the demo); default `clock` */
+  sessionClock?: Clock;
   /** what GET /api/events streams; default a hub nobody publishes to (status heartbeats only) */
   events?: EventHub;
   /** what /api/inspector serves: the inspector the machines' actors report to, and the machines' graphs;
@@ -67,7 +69,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/', referenceRoutes());
   app.route('/', webRoutes());
   const clock = deps.clock ?? systemClock;
-  const sessions = createSessionStore(clock);
+  const sessions = createSessionStore(deps.sessionClock ?? clock);
   const auth = bearerAuth(deps.apiToken, sessions);
   // signing in is the one /api/* request that arrives without credentials
   app.use('/api/*', (c, next) => (c.req.method === 'POST' && /^\/api\/session\/?$/.test(c.req.path) ? next() : auth(c, next)));

@@ -73,6 +73,14 @@ export interface KeelServiceDeps {
   warn: (message: string, error?: unknown) => void;
   /** when given, each component warns through its own child of it (http, broker, pipeline, …) instead of `warn` */
   logger?: Logger;
+  /**
+   * default true: the session jobs (15:45 force close, 09:00 daily reset, the queued flatten at the
+   * open) also run as node-cron jobs on the wall clock, beside their timers on `clock`. false on a
+   * clock that is not the wall's (the demo's N× time): their timers on `clock` alone
+   */
+  wallClockJobs?: boolean;
+  /** the wall's time, for what a person's time bounds (a dashboard session's 12 hours); default `clock` */
+  wallClock?: Clock;
 }
 
 export interface KeelService {
@@ -98,6 +106,7 @@ export interface KeelService {
 
 export async function startKeel(config: KeelConfig, deps: KeelServiceDeps): Promise<KeelService> {
   const { clock } = deps;
+  const wallClockJobs = deps.wallClockJobs ?? true;
   const warnFor = (component: string): Warn => (deps.logger ? warnOf(deps.logger.child(component)) : deps.warn);
   const warn = { service: warnFor('service'), db: warnFor('db'), broker: warnFor('broker'), sim: warnFor('sim'), writer: warnFor('writer'), positions: warnFor('positions'), notify: warnFor('notify'), pipeline: warnFor('pipeline'), safety: warnFor('safety'), http: warnFor('http'), equity: warnFor('equity') };
   const metrics = createPromMetrics({ clock, version: await keelVersion() });
@@ -163,7 +172,9 @@ export async function startKeel(config: KeelConfig, deps: KeelServiceDeps): Prom
 
     // the live statecharts: every machine actor reports to it (always on: O(1) per step)
     const inspection = createKeelInspector(clock, warn.service);
-    const supervisor = createPositionSupervisor({ store: createPostgresTradeStore(db), clock, adapters: () => brokers.adapters, warn: warn.positions, inspect: inspection.inspector.observer });
+    const supervisor = createPositionSupervisor({
+      store: createPostgresTradeStore(db), clock, adapters: () => brokers.adapters, warn: warn.positions, inspect: inspection.inspector.observer, tuning: { cron: wallClockJobs },
+    });
     const positionMetrics = bridgePositionEvents(supervisor.events$, supervisor, clock, metrics);
     stack.push(async () => positionMetrics.unsubscribe());
     const readOnly = createReadOnlyControl({ db, clock });
@@ -179,7 +190,7 @@ export async function startKeel(config: KeelConfig, deps: KeelServiceDeps): Prom
       marketData: () => brokers.adapters?.marketData ?? null,
       lastPrice: (symbol) => supervisor.lastPrice(symbol),
     });
-    safety = createSafetyJobs({ db, clock, control, pipeline, supervisor, notifier, warn: warn.safety, metrics, broker: () => brokers.broker, timing: config.safety });
+    safety = createSafetyJobs({ db, clock, control, pipeline, supervisor, notifier, warn: warn.safety, metrics, broker: () => brokers.broker, timing: config.safety, cron: wallClockJobs });
     const pipelineMetrics = bridgePipelineEvents(pipeline.events$, metrics);
     stack.push(async () => pipelineMetrics.unsubscribe());
     const jobs = safety;
@@ -236,7 +247,7 @@ export async function startKeel(config: KeelConfig, deps: KeelServiceDeps): Prom
     });
     stack.push(() => feed.stop());
     const app = createApp({
-      control, pipeline, apiToken: token.token, writes: () => guard?.role() === 'writer', starting, clock, events,
+      control, pipeline, apiToken: token.token, writes: () => guard?.role() === 'writer', starting, clock, sessionClock: deps.wallClock ?? clock, events,
       logError: (error) => warn.http('unexpected error', error), metrics, inspector: inspection,
     });
     const server = await listen(app.fetch, config.port, config.host);

@@ -20,7 +20,7 @@ import { HealthJob } from '../control/safety/health-job.js';
 import { PositionWatchdog } from '../control/safety/watchdog.js';
 import { StreamGapMonitor, type StreamGapReport, type StreamGapSettings } from '../control/safety/stream-gap-monitor.js';
 import type { BrokerPort } from '../ports/broker.port.js';
-import { isRegularSessionOpen } from '../core/calendar/nyse-calendar.js';
+import { isRegularSessionOpen, marketClockAt } from '../core/calendar/nyse-calendar.js';
 import { nyseSession } from '../control/safety/nyse-session.js';
 import type { KeelBotControl } from '../control/lifecycle/bot-control.js';
 import { SAFETY_CAUSE } from '../control/lifecycle/lifecycle-effects.js';
@@ -112,6 +112,7 @@ export function createSafetyJobs(deps: SafetyJobsDeps): SafetyJobs {
   });
   let subs: Subscription[] = [];
   let openJob: NyCronJob | null = null;
+  let openTimer: AbortController | null = null;
   let running = false;
 
   const flattenAtOpen = async () => {
@@ -120,6 +121,18 @@ export function createSafetyJobs(deps: SafetyJobsDeps): SafetyJobs {
       if (report) notify({ kind: 'kill_switch', severity: 'critical', title: 'Queued flatten carried out at the open', text: `flatten ${report.flatten}: ${report.closed.length} closed, ${report.left.length} left`, data: { flatten: report.flatten } });
     } catch (error) {
       warn('the queued flatten at the open failed', error);
+    }
+  };
+
+  const atEachOpen = async (signal: AbortSignal) => {
+    try {
+      for (;;) {
+        const now = clock.now();
+        await clock.sleep(Math.max(0, marketClockAt(now).nextOpen - now), signal);
+        await flattenAtOpen();
+      }
+    } catch (error) {
+      if (!signal.aborted) warn('the flatten-at-open timer failed', error);
     }
   };
 
@@ -169,6 +182,11 @@ export function createSafetyJobs(deps: SafetyJobsDeps): SafetyJobs {
       streamGap.start();
       health.start();
       if (deps.cron ?? true) openJob = scheduleNyCron({ name: 'keel-flatten-at-open', expression: '30 9 * * 1-5', run: flattenAtOpen, onError: warn });
+      else {
+        // no wall-clock job (a virtual clock): each open on the injected clock's timers
+        openTimer = new AbortController();
+        void atEachOpen(openTimer.signal);
+      }
       if (isRegularSessionOpen(clock.now())) void flattenAtOpen();
     },
     async stop() {
@@ -178,6 +196,8 @@ export function createSafetyJobs(deps: SafetyJobsDeps): SafetyJobs {
       subs = [];
       await openJob?.stop();
       openJob = null;
+      openTimer?.abort(new Error('stopped'));
+      openTimer = null;
       await Promise.all([reset.stop(), watchdog.stop(), streamGap.stop(), health.stop()]);
     },
     observeAccount(account) {

@@ -30,6 +30,9 @@ export interface KeelProcess {
   readyAt: number;
   /** SIGINT to its whole process group, as a terminal's Ctrl-C does; resolves with the exit code */
   interruptGroup(): Promise<number | null>;
+  /** resolves with the first match of `pattern` in what it writes (stdout and stderr) from now or
+   *  before; rejects if it exits first or `deadlineMs` of wall time pass (event-driven, no polling) */
+  waitForOutput(pattern: RegExp, deadlineMs: number): Promise<RegExpMatchArray>;
   /** resolves with the exit code (null when a signal ended it) */
   exited: Promise<number | null>;
 }
@@ -48,8 +51,12 @@ export function jsonEvents(text: string): Array<Record<string, unknown>> {
   return events;
 }
 
-export async function startKeelProcess(env: Record<string, string>): Promise<KeelProcess> {
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+/**
+ * `script`: another entry point that runs Keel the same way (src/cli/demo.ts), with its arguments,
+ * and where it keeps its API token when that is not in env's KEEL_DATA_DIR
+ */
+export async function startKeelProcess(env: Record<string, string>, script: { path: string; args?: string[]; dataDir?: string } = { path: 'src/main.ts' }): Promise<KeelProcess> {
+  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, ['--import', 'tsx', script.path, ...(script.args ?? [])], {
     cwd: ROOT,
     // its own process group, as a shell gives a foreground job: kill() and interruptGroup() reach
     // Keel and everything it started, never the test runner
@@ -81,13 +88,30 @@ export async function startKeelProcess(env: Record<string, string>): Promise<Kee
     void exited.then((code) => reject(new Error(`keel exited (${code}) before it was ready:\n${out}`)));
   });
 
-  const token = env.KEEL_API_TOKEN ?? (await readFile(path.join(env.KEEL_DATA_DIR ?? path.join(ROOT, '.keel'), 'api-token'), 'utf8')).trim();
+  const token = env.KEEL_API_TOKEN ?? (await readFile(path.join(script.dataDir ?? env.KEEL_DATA_DIR ?? path.join(ROOT, '.keel'), 'api-token'), 'utf8')).trim();
   return {
     ...banner,
     token,
     pid: child.pid!,
     output: () => out,
     stderr: () => err,
+    waitForOutput: (pattern, deadlineMs) => new Promise<RegExpMatchArray>((resolve, reject) => {
+      const check = () => {
+        const found = out.match(pattern);
+        if (!found) return false;
+        done();
+        resolve(found);
+        return true;
+      };
+      const onData = () => { check(); };
+      const onExit = () => { done(); reject(new Error(`keel exited before its output matched ${pattern}:\n${out}`)); };
+      const timer = setTimeout(() => { done(); reject(new Error(`no output matched ${pattern} within ${deadlineMs} ms:\n${out}`)); }, deadlineMs);
+      const done = () => { clearTimeout(timer); child.stdout.off('data', onData); child.stderr.off('data', onData); child.off('exit', onExit); };
+      child.stdout.on('data', onData);
+      child.stderr.on('data', onData);
+      child.once('exit', onExit);
+      check();
+    }),
     exited,
     api: async (method, route, body) => {
       const res = await fetch(`${banner.url}${route}`, {

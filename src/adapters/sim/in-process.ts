@@ -1,7 +1,8 @@
 /**
  * The simulated exchange started inside Keel's own process (npm start with no Alpaca keys):
- * the real transport on a free loopback port, advanced on the system clock, plus the env-like
- * record that points Keel's Alpaca adapter at it.
+ * the real transport on a free loopback port, advanced every SYNC_EVERY_MS of the injected clock
+ * (prices, executions, expiries: on the demo's N× clock too), plus the env-like record that points
+ * Keel's Alpaca adapter at it.
  */
 import type { Clock } from '../../ports/clock.port.js';
 import { createSimExchange } from './engine/sim-exchange.js';
@@ -30,13 +31,22 @@ export interface InProcessSimOptions {
 export async function startInProcessSim(opts: InProcessSimOptions): Promise<InProcessSim> {
   const core = createSimExchange({ clock: opts.clock, seed: opts.seed ?? 1, pinnedOpen: opts.pinnedOpen ?? false });
   const server = await createSimServer({ core, clock: opts.clock, host: opts.host, port: opts.port, onError: opts.onError });
-  const timer = setInterval(() => {
+  const stopped = new AbortController();
+  const syncLoop = async () => {
     try {
-      core.sync();
-    } catch (error) {
-      opts.onError?.(error);
+      for (;;) {
+        await opts.clock.sleep(SYNC_EVERY_MS, stopped.signal);
+        try {
+          core.sync();
+        } catch (error) {
+          opts.onError?.(error);
+        }
+      }
+    } catch {
+      // stopped
     }
-  }, SYNC_EVERY_MS);
+  };
+  void syncLoop();
   return {
     server,
     env: {
@@ -47,7 +57,7 @@ export async function startInProcessSim(opts: InProcessSimOptions): Promise<InPr
       ALPACA_API_SECRET: 'keel-sim-secret',
     },
     stop: async () => {
-      clearInterval(timer);
+      stopped.abort(new Error('stopped'));
       await server.close();
     },
   };
