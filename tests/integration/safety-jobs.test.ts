@@ -5,6 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { getDailyStats, loadStateReason } from '../../src/adapters/postgres/index.js';
+import { isRegularSessionOpen, marketClockAt } from '../../src/core/calendar/nyse-calendar.js';
 import { etDate } from '../../src/domain/market-time.js';
 import { dec } from '../../src/domain/money.js';
 import { createSafetyJobs, type SafetyJobs } from '../../src/service/safety-jobs.js';
@@ -92,5 +93,31 @@ describe('safety jobs over the real control', () => {
   it('sends a critical notification the moment an exit gives up, whatever the bot state', async () => {
     supervisor.emit({ type: 'exit_gave_up', tradeId: 't-9', symbol: 'AAPL', reason: 'exit gave up after 3 attempts: forbidden' });
     expect(notifier.ofKind('exit_stuck')).toMatchObject([{ severity: 'critical', key: 'exit_stuck:t-9', data: { tradeId: 't-9', symbol: 'AAPL' } }]);
+  });
+});
+
+describe('the queued flatten at the open, on the injected clock alone (no wall-clock job)', () => {
+  it('runs at once in an open session, then at each next 09:30 New York as the clock reaches it', async () => {
+    const causes: string[] = [];
+    const pipeline = { ...keel.pipeline, runQueuedFlatten: (cause: string) => { causes.push(cause); return keel.pipeline.runQueuedFlatten(cause); } };
+    const onClock = createSafetyJobs({
+      db: t.db, clock: h.clock, control: keel.control, pipeline, supervisor: protectedSupervisor(), notifier,
+      warn: (m, e) => { throw e ?? new Error(m); }, broker: () => h.alpaca.broker, cron: false,
+    });
+    const now = h.clock.now();
+    const open = isRegularSessionOpen(now);
+    await onClock.start();
+    try {
+      expect(causes).toHaveLength(open ? 1 : 0);
+      const nextOpen = marketClockAt(now).nextOpen;
+      h.clock.set(nextOpen - 1);
+      await eventually(async () => expect(h.clock.pending).toBeGreaterThan(0));
+      expect(causes).toHaveLength(open ? 1 : 0);
+      h.clock.set(nextOpen);
+      await eventually(async () => expect(causes).toHaveLength(open ? 2 : 1));
+      expect(causes.at(-1)).toBe('session-open');
+    } finally {
+      await onClock.stop();
+    }
   });
 });
