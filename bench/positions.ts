@@ -42,6 +42,9 @@ import { mulberry32, plainLoop, POSITIONS, precomputedLoop, symbolName, SYMBOLS,
 import type { InspectionObserver } from '../src/ports/inspection.port.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+setFlagsFromString('--expose-gc');
+/** a full collection: B1's sides each start from a clean heap (the actors side leaves much garbage), B3 measures after it */
+const gc = runInNewContext('gc') as () => void;
 const TICKS = Number(process.env.BENCH_TICKS ?? 1_000_000), WARMUP = 100_000;
 const REASON_CODE: Record<string, number> = { hard_stop: 1, trailing_stop: 2, profit_target: 3, time_exit: 4 };
 
@@ -173,6 +176,8 @@ async function b1(inspect?: InspectionObserver): Promise<void> {
     if (r % 2 === 1) order.reverse();
     const out: Record<string, number> = {};
     for (const side of order) {
+      // not the garbage of the side before (the actors' side makes a lot): each side on a clean heap
+      gc();
       const t = performance.now();
       await sides[side]!(w, 0, n);
       out[side] = n / ((performance.now() - t) / 1000);
@@ -273,8 +278,6 @@ async function b2(inspect?: InspectionObserver): Promise<void> {
 }
 
 // ---- B3 -----------------------------------------------------------------------------------------
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
 
 function openPositions(k: number, inspect?: InspectionObserver): { actors: PositionActor[]; book: SymbolBook } {
   const settings: ExitSettings = { hardStopLossPct: 7, profitTargetPct: 10, trailingStopPct: null, maxHoldDurationSec: 300, forceCloseAt: null };
