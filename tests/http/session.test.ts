@@ -128,4 +128,15 @@ describe('dashboard sessions', () => {
     const res = await request('/api/session', { headers: { cookie: await signedIn() } });
     expect(await res.json()).toEqual({ signedIn: true, via: 'session' });
   });
+
+  it("counts a session's 12 hours on the session clock when one is given (the demo: market time runs 60× the wall's)", async () => {
+    const wall = new ManualClock();
+    const fast = contract.check(createApp({ control, pipeline: new FakePipelineControl(), apiToken: TOKEN, clock, sessionClock: wall, logError: () => {} }));
+    const res = await fast.request(`${ORIGIN}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: TOKEN }) });
+    const cookie = `keel_session=${cookieOf(res)}`;
+    clock.advance(13 * 60 * 60 * 1000); // thirteen hours of market time
+    expect((await fast.request(`${ORIGIN}/api/bot/status`, { headers: { cookie } })).status).toBe(200);
+    wall.advance(12 * 60 * 60 * 1000);
+    expect((await fast.request(`${ORIGIN}/api/bot/status`, { headers: { cookie } })).status).toBe(401);
+  });
 });
