@@ -12,7 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBrowserRig, type BrowserRig } from '../support/browser-rig.js';
 import { eventually } from '../support/eventually.js';
-import type { KeelProcess } from '../support/keel-process.js';
+import { postSignal, type KeelProcess } from '../support/keel-process.js';
 import type { SimChild } from '../support/sim-child-process.js';
 import type { TestDb } from '../support/test-db.js';
 
@@ -95,8 +95,8 @@ describe('approvals, signals and the kill switch in the dashboard', () => {
     await button('Notify me').click();
     await page.getByText('Notifications on: a new signal to approve notifies you.').waitFor(UI);
     expect(await notifications()).toEqual({ asked: 1, shown: [] });
-    const posted = await keel.api('POST', '/api/signals', { id: 'approve-me', ...signal });
-    expect(posted.body).toMatchObject({ signalId: 'approve-me', outcome: 'pending' });
+    // `received` first when the cached market clock lapsed (15 s, a loaded machine): then decided
+    expect((await postSignal(keel, { id: 'approve-me', ...signal })).decided).toBe('pending');
 
     // no reload, no navigation: the stream brings it
     const row = page.getByRole('row', { name: new RegExp(SYMBOL) });
@@ -134,8 +134,7 @@ describe('approvals, signals and the kill switch in the dashboard', () => {
   });
 
   it('an approval the re-run checks deny shows what Keel answered, and the signal leaves the list', async () => {
-    const posted = await keel.api('POST', '/api/signals', { id: 'deny-at-approval', symbol: 'DENY', side: 'buy', catalystType: 'earnings', catalystTier: 2 });
-    expect(posted.body.outcome).toBe('pending');
+    expect((await postSignal(keel, { id: 'deny-at-approval', symbol: 'DENY', side: 'buy', catalystType: 'earnings', catalystTier: 2 })).decided).toBe('pending');
     // the notification comes whichever view is open (Signals, here)
     await page.getByRole('heading', { level: 1, name: 'Signals' }).waitFor(UI);
     await eventually(async () => expect((await page.evaluate(() => (window as unknown as { notifications: { shown: string[] } }).notifications.shown))).toContain('Keel: DENY waits for approval | 5 stars for $100.00'));
@@ -158,7 +157,7 @@ describe('approvals, signals and the kill switch in the dashboard', () => {
   });
 
   it('an approval Keel refuses (the signal was rejected elsewhere first) shows the API\'s message', async () => {
-    expect((await keel.api('POST', '/api/signals', { id: 'race-me', symbol: 'DENY', side: 'buy', catalystType: 'earnings', catalystTier: 1 })).body.outcome).toBe('pending');
+    expect((await postSignal(keel, { id: 'race-me', symbol: 'DENY', side: 'buy', catalystType: 'earnings', catalystTier: 1 })).decided).toBe('pending');
     const row = page.getByRole('row', { name: /DENY/ });
     await row.waitFor(UI);
     // the trader's click and a script's rejection cross: the script's reaches Keel first
@@ -173,8 +172,7 @@ describe('approvals, signals and the kill switch in the dashboard', () => {
   });
 
   it('a denied signal shows its reason in Signals, and the outcome and symbol filters narrow the list on the server', async () => {
-    const denied = await keel.api('POST', '/api/signals', { id: 'too-few-stars', symbol: 'DENY', side: 'buy', catalystType: 'earnings', catalystTier: 3, stars: 2 });
-    expect(denied.body.outcome).toBe('skipped');
+    expect((await postSignal(keel, { id: 'too-few-stars', symbol: 'DENY', side: 'buy', catalystType: 'earnings', catalystTier: 3, stars: 2 })).decided).toBe('skipped');
     const { denial } = (await keel.api('GET', '/api/signals/too-few-stars')).body;
     expect(denial.code).toBe('STARS_TOO_LOW');
     await view('Signals').click();
@@ -267,8 +265,7 @@ describe('approvals, signals and the kill switch in the dashboard', () => {
     await statusBar().getByText('running', { exact: true }).waitFor(UI);
     const signal = { symbol: SYMBOL, side: 'buy', catalystType: 'earnings', catalystTier: 1 };
     await eventually(async () => expect((await keel.api('POST', '/api/signals/evaluate', signal)).body.outcome).toBe('would_fire'));
-    const fired = await keel.api('POST', '/api/signals', { id: 'left-open', ...signal });
-    expect(fired.body.outcome).toBe('fired');
+    expect((await postSignal(keel, { id: 'left-open', ...signal })).decided).toBe('fired');
     const tradeId = (await keel.api('GET', '/api/signals/left-open')).body.tradeId as string;
     await eventually(async () => expect((await keel.api('GET', `/api/trades/${tradeId}`)).body.trade.status).toBe('open'));
 

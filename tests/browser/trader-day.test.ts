@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBrowserRig, type BrowserRig } from '../support/browser-rig.js';
 import { eventually } from '../support/eventually.js';
-import type { KeelProcess } from '../support/keel-process.js';
+import { postSignal, type KeelProcess } from '../support/keel-process.js';
 import type { SimChild } from '../support/sim-child-process.js';
 import type { TestDb } from '../support/test-db.js';
 
@@ -52,9 +52,7 @@ describe("a trader's day", () => {
     const signal = { symbol: SYMBOL, side: 'buy', catalystType: 'fda', catalystTier: 1, stars: 5, strategy: 'gap-up' };
     // once Keel has what it needs to decide (the account, a price), the what-if says it would wait
     await eventually(async () => expect((await keel.api('POST', '/api/signals/evaluate', signal)).body.outcome).toBe('would_wait_for_approval'));
-    const posted = (await keel.api('POST', '/api/signals', { id: 'day-1', ...signal })).body;
-    expect(posted.outcome).toBe('pending');
-    expect(posted.signalId).toBe('day-1');
+    expect((await postSignal(keel, { id: 'day-1', ...signal })).decided).toBe('pending');
     const pending = page.getByRole('row', { name: new RegExp(SYMBOL) });
     await pending.getByRole('button', { name: `Approve ${SYMBOL}` }).click();
     await page.getByRole('status', { name: 'Decisions' }).getByText(`${SYMBOL}: approved — the entry order was sent.`).waitFor(UI);

@@ -135,3 +135,24 @@ export async function startKeelProcess(env: Record<string, string>, script: { pa
     },
   };
 }
+
+/**
+ * POST /api/signals and the signal's decision: the answer when it is the decision; when Keel
+ * answered `received` (what it needed to decide — the cached market clock, the account — had to be
+ * read from the broker first, as on a loaded machine), the status GET /api/signals/:id shows once
+ * decided. `answer` is what the POST said.
+ */
+export async function postSignal(keel: KeelProcess, body: { id: string } & Record<string, unknown>): Promise<{ answer: string; decided: string }> {
+  const posted = await keel.api('POST', '/api/signals', body);
+  if (posted.status !== 202) throw new Error(`POST /api/signals answered ${posted.status}: ${JSON.stringify(posted.body)}`);
+  const answer = String(posted.body.outcome);
+  if (answer !== 'received') return { answer, decided: answer };
+  // a received signal is decided within its 60 s window (else it is expired): wait no longer
+  const deadline = performance.now() + 60_000;
+  while (performance.now() < deadline) {
+    const { body: signal } = await keel.api('GET', `/api/signals/${body.id}`);
+    if (signal.status !== 'received') return { answer, decided: String(signal.status) };
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  throw new Error(`signal ${body.id} still received after 60 s`);
+}
