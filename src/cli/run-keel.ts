@@ -24,7 +24,7 @@ export interface RunKeelOptions {
   wallClockJobs?: boolean;
   /** the wall's time when `clock` is not it (see KeelServiceDeps.wallClock) */
   wallClock?: Clock;
-  /** lines printed under the text banner (and as `extra` in the JSON one) */
+  /** lines printed under the text banner (and as `note` in the JSON one) */
   bannerNote?: string[];
   /** runs once Keel is listening (the demo's signal feed); a failure is reported, Keel stays up */
   afterStart?: (keel: KeelService, signal: AbortSignal) => Promise<void>;

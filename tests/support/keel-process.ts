@@ -10,6 +10,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { eventually } from './eventually.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -148,11 +149,9 @@ export async function postSignal(keel: KeelProcess, body: { id: string } & Recor
   const answer = String(posted.body.outcome);
   if (answer !== 'received') return { answer, decided: answer };
   // a received signal is decided within its 60 s window (else it is expired): wait no longer
-  const deadline = performance.now() + 60_000;
-  while (performance.now() < deadline) {
+  return eventually(async () => {
     const { body: signal } = await keel.api('GET', `/api/signals/${body.id}`);
-    if (signal.status !== 'received') return { answer, decided: String(signal.status) };
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  throw new Error(`signal ${body.id} still received after 60 s`);
+    if (signal.status === 'received') throw new Error(`signal ${body.id} still received`);
+    return { answer, decided: String(signal.status) };
+  }, { deadlineMs: 60_000 });
 }

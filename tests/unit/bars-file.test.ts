@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_PROBLEMS, parseBarsText } from '../../src/adapters/backtest/bars-file.js';
+import { parseBarsText } from '../../src/adapters/backtest/bars-file.js';
+import { MAX_PROBLEMS } from '../../src/lib/problem-list.js';
 
 const T = Date.parse('2026-11-20T14:31:00Z');
 

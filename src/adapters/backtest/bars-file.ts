@@ -2,15 +2,15 @@
  * The 1-minute bars a backtest replays, read from text: CSV with a header naming the columns
  * `symbol,t,o,h,l,c,v` (any order), or JSON Lines in Alpaca's bar fields (`{"S","t","o","h","l","c","v"}`,
  * as the market-data stream sends them). `t` is the bar's start, RFC 3339 or epoch milliseconds.
- * Invariants: bad input changes nothing and says every problem (line and field, at most
- * MAX_PROBLEMS listed, then how many more); a bar is consistent (0 < l ≤ min(o, c), max(o, c) ≤ h,
+ * Invariants: bad input changes nothing and says every problem (line and field; a capped list,
+ * lib/problem-list.ts, then how many more); a bar is consistent (0 < l ≤ min(o, c), max(o, c) ≤ h,
  * v ≥ 0), on a whole minute, and once per symbol and minute; the bars come back in time order
  * (then by symbol), whatever the order of the file.
  */
 import type { Bar } from '../../domain/market-data.js';
 import { parseTimestamp } from '../../domain/time.js';
+import { shownProblems } from '../../lib/problem-list.js';
 
-export const MAX_PROBLEMS = 50;
 const COLUMNS = ['symbol', 't', 'o', 'h', 'l', 'c', 'v'] as const;
 const SYMBOL = /^[A-Z][A-Z0-9.]{0,9}$/;
 
@@ -38,9 +38,7 @@ export function parseBarsText(text: string, format: 'csv' | 'jsonl' | 'auto' = '
     // in the order of the file (a line's shape is judged before its fields)
     const lineOf = (p: string) => Number(/^line (\d+)/.exec(p)?.[1] ?? 0);
     problems.sort((a, b) => lineOf(a) - lineOf(b));
-    const shown = problems.slice(0, MAX_PROBLEMS);
-    if (problems.length > MAX_PROBLEMS) shown.push(`… and ${problems.length - MAX_PROBLEMS} more problems`);
-    return { ok: false, problems: shown };
+    return { ok: false, problems: shownProblems(problems) };
   }
   bars.sort((a, b) => a.t - b.t || (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
   return { ok: true, bars };

@@ -3,15 +3,15 @@
  * plus `"at"`, the time it arrives (RFC 3339). Each body is checked as the route checks it (the
  * same schema), so a file the route would refuse is refused here, before any run, with every
  * problem by line; the runner then posts the body itself at its time, through the real route.
- * Invariants: bad input changes nothing and lists every problem (at most MAX_PROBLEMS, then how
+ * Invariants: bad input changes nothing and lists every problem (capped by lib/problem-list.ts, then how
  * many more); an `id`, when given, appears once; the signals come back in time order (a tie keeps
  * the file's order).
  */
 import type { SignalInput } from '../../domain/signal.js';
 import { parseTimestamp } from '../../domain/time.js';
 import { signalInputSchema } from '../../http/signal.schema.js';
+import { shownProblems } from '../../lib/problem-list.js';
 
-export const MAX_PROBLEMS = 50;
 
 export interface TimedSignal {
   /** epoch ms the signal arrives */
@@ -61,9 +61,7 @@ export function parseSignalsText(text: string): SignalsRead {
   });
   if (problems.length === 0 && signals.length === 0) problems.push('no signals: the file has no lines');
   if (problems.length > 0) {
-    const shown = problems.slice(0, MAX_PROBLEMS);
-    if (problems.length > MAX_PROBLEMS) shown.push(`… and ${problems.length - MAX_PROBLEMS} more problems`);
-    return { ok: false, problems: shown };
+    return { ok: false, problems: shownProblems(problems) };
   }
   signals.sort((a, b) => a.at - b.at || a.line - b.line);
   return { ok: true, signals };
