@@ -77,13 +77,35 @@ export function weekdayOf(date: string): number {
   return (((daysFromCivil(year, month, day) + 4) % 7) + 7) % 7;
 }
 
+/**
+ * ET's offset from UTC for the UTC hour holding t. The US switches daylight time at 2:00 local,
+ * which is always a whole UTC hour (07:00Z in March, 06:00Z in November): the offset is constant
+ * within any UTC hour, so it is asked of Intl once per hour and remembered (Intl costs microseconds,
+ * and the calendar asks for ET dates on every session check).
+ */
+const HOUR_MS = 3_600_000;
+const offsetByHour = new Map<number, number>();
+
+function hourOffsetMs(t: EpochMs): number {
+  const hour = Math.floor(t / HOUR_MS);
+  let offset = offsetByHour.get(hour);
+  if (offset === undefined) {
+    const whole = hour * HOUR_MS;
+    const get: Record<string, number> = {};
+    for (const p of formatter.formatToParts(whole)) if (p.type !== 'literal') get[p.type] = Number(p.value);
+    offset = Date.UTC(get.year ?? 0, (get.month ?? 1) - 1, get.day ?? 1, get.hour ?? 0, get.minute ?? 0, get.second ?? 0) - whole;
+    if (offsetByHour.size >= 100_000) offsetByHour.clear();
+    offsetByHour.set(hour, offset);
+  }
+  return offset;
+}
+
 export function etParts(t: EpochMs): EtParts {
-  const get: Record<string, number> = {};
-  for (const p of formatter.formatToParts(t)) if (p.type !== 'literal') get[p.type] = Number(p.value);
-  const year = get.year ?? 0, month = get.month ?? 1, day = get.day ?? 1;
+  const wall = new Date(t + hourOffsetMs(t));
+  const year = wall.getUTCFullYear(), month = wall.getUTCMonth() + 1, day = wall.getUTCDate();
   const date = formatDate(year, month, day);
   return {
-    date, year, month, day, hour: get.hour ?? 0, minute: get.minute ?? 0, second: get.second ?? 0,
+    date, year, month, day, hour: wall.getUTCHours(), minute: wall.getUTCMinutes(), second: wall.getUTCSeconds(),
     weekday: weekdayOf(date),
   };
 }
@@ -94,9 +116,7 @@ export function etDate(t: EpochMs): string {
 
 /** ET offset from UTC in ms at instant t (-4h in EDT, -5h in EST) */
 export function etOffsetMs(t: EpochMs): number {
-  const whole = t - (((t % 1000) + 1000) % 1000);
-  const p = etParts(whole);
-  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - whole;
+  return hourOffsetMs(t);
 }
 
 /** epoch ms of an ET wall-clock time on an ET date ('09:30' → 13:30Z in summer, 14:30Z in winter) */

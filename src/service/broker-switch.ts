@@ -6,7 +6,7 @@
 import type { Subscription } from 'rxjs';
 import { createAlpacaAdapters, type AlpacaAdapters } from '../adapters/alpaca/index.js';
 import type { RateLimitWait } from '../adapters/alpaca/rate-limiter.js';
-import type { AlpacaApi } from '../adapters/alpaca/index.js';
+import type { AlpacaAdapterDeps, AlpacaApi } from '../adapters/alpaca/index.js';
 import type { ResolvedAlpaca } from '../adapters/alpaca/urls.js';
 import type { TradingModeName } from '../domain/bot-config.js';
 import type { BrokerPort } from '../ports/broker.port.js';
@@ -23,6 +23,8 @@ export interface BrokerSwitchDeps {
   onRateLimitWait?: (wait: RateLimitWait & { api: AlpacaApi }) => void;
   /** the adapters count their requests and orders here; the mode in force is reported on each switch */
   metrics?: MetricsPort;
+  /** the transport of an exchange in this process (a backtest's: no sockets); default the network */
+  transport?: Pick<AlpacaAdapterDeps, 'fetch' | 'streams'>;
 }
 
 export class BrokerSwitch {
@@ -53,7 +55,7 @@ export class BrokerSwitch {
     const resolved = this.deps.resolvedFor(mode);
     if (!resolved) return false;
     await this.stop();
-    const adapters = createAlpacaAdapters(resolved, { clock: this.deps.clock, random: this.deps.random, onRateLimitWait: this.deps.onRateLimitWait, metrics: this.deps.metrics });
+    const adapters = createAlpacaAdapters(resolved, { clock: this.deps.clock, random: this.deps.random, onRateLimitWait: this.deps.onRateLimitWait, metrics: this.deps.metrics, ...this.deps.transport });
     const attached = this.deps.attach(adapters);
     adapters.tradeStream.start();
     this.current = { mode, adapters, attached };

@@ -22,14 +22,15 @@
  * The composition root reads top to bottom in start order; the HTTP listener and the rate-limit
  * wording live beside it (http-listener.ts, rate-limit-notes.ts).
  */
-import { createNotifier } from '../adapters/notify/index.js';
-import type { NotifierPort } from '../ports/notifier.port.js';
+import { createNotifier, drainWithin } from '../adapters/notify/index.js';
 import { createSafetyJobs, type SafetyJobs } from './safety-jobs.js';
 import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { resolveAlpacaUrls, type ResolvedAlpaca } from '../adapters/alpaca/urls.js';
 import { appendJournal, loadBotConfig, openDatabase } from '../adapters/postgres/index.js';
 import { startInProcessSim } from '../adapters/sim/in-process.js';
+import type { InProcessExchange } from '../adapters/sim/in-process-exchange.js';
+import type { WriterLease } from '../ports/writer-lease.port.js';
 import { resolveApiToken, type ResolvedApiToken } from '../config/api-token.js';
 import type { KeelConfig } from '../config/config.js';
 import { createPositionSupervisor } from '../actors/position-supervisor.js';
@@ -57,7 +58,7 @@ import { createKeelInspector } from './inspector/keel-inspector.js';
 import { createPromMetrics, type PromMetrics } from '../adapters/metrics/prom-metrics.js';
 import { warnOf, type Logger, type Warn } from '../ports/logger.port.js';
 import { bridgeControlEvents, bridgePipelineEvents, bridgePositionEvents, bridgeStreams } from './metrics-bridge.js';
-import { readFile } from 'node:fs/promises';
+import { keelVersion } from '../config/keel-version.js';
 import { closeServer, listen } from './http-listener.js';
 import { rateLimitNote, rateLimitWaitMessage } from './rate-limit-notes.js';
 
@@ -81,6 +82,15 @@ export interface KeelServiceDeps {
   wallClockJobs?: boolean;
   /** the wall's time, for what a person's time bounds (a dashboard session's 12 hours); default `clock` */
   wallClock?: Clock;
+  /** with no paper keys: this simulated exchange, reached in this process without sockets (a
+   *  backtest), instead of one started on a loopback port */
+  exchange?: InProcessExchange;
+  /** default: the database's advisory lock; a backtest's database is its own, with one writer */
+  lease?: WriterLease;
+  /** how often the account is read while the bot runs (default 5 s) */
+  accountRefreshMs?: number;
+  /** default true: the dashboard's live prices twice a second (a backtest has no one watching at its speed) */
+  livePrices?: boolean;
 }
 
 export interface KeelService {
@@ -101,6 +111,10 @@ export interface KeelService {
   /** 'writer' while this instance holds the lease and has reconciled; 'read_only' while another
    *  instance writes; 'lost' between a lost lease and its return */
   writerRole(): GuardRole;
+  /** true when no database statement is in flight or waiting (a backtest moves time only then) */
+  quiet(): boolean;
+  /** a request to this instance's own API without a socket (Hono's app.request) */
+  request(path: string, init?: RequestInit): Promise<Response>;
   stop(): Promise<void>;
 }
 
@@ -124,7 +138,7 @@ export async function startKeel(config: KeelConfig, deps: KeelServiceDeps): Prom
     await mkdir(config.dataDir, { recursive: true });
     const token = await resolveApiToken({ envToken: config.apiToken, dataDir: config.dataDir });
 
-    const { db, description: database, url: databaseUrl, migrationsApplied, close } = await openDatabase({
+    const { db, description: database, url: databaseUrl, migrationsApplied, close, busy } = await openDatabase({
       databaseUrl: config.databaseUrl, dataDir: config.dataDir, onPoolError: (err) => warn.db('postgres connection error', err),
     });
     stack.push(close);
@@ -134,7 +148,10 @@ export async function startKeel(config: KeelConfig, deps: KeelServiceDeps): Prom
 
     let paper: ResolvedAlpaca | null = config.alpaca.paper;
     let paperBroker = paper ? `Alpaca paper at ${paper.urls.trading}` : '';
-    if (config.alpaca.useSimulator) {
+    if (config.alpaca.useSimulator && deps.exchange) {
+      paper = resolveAlpacaUrls(deps.exchange.env, 'paper');
+      paperBroker = deps.exchange.description;
+    } else if (config.alpaca.useSimulator) {
       const sim = await startInProcessSim({ clock, onError: (error) => warn.sim('simulated exchange fault', error) });
       stack.push(() => sim.stop());
       paper = resolveAlpacaUrls(sim.env, 'paper');
@@ -146,6 +163,7 @@ export async function startKeel(config: KeelConfig, deps: KeelServiceDeps): Prom
       random: deps.random,
       resolvedFor: (mode) => (mode === 'paper' ? paper : config.alpaca.live),
       metrics,
+      transport: deps.exchange?.transport,
       attach: (adapters) => {
         const journal = journalTradeStream(
           adapters.tradeStream.events$,
@@ -162,7 +180,7 @@ export async function startKeel(config: KeelConfig, deps: KeelServiceDeps): Prom
     stack.push(() => brokers.stop());
 
     // its own connection (the URL carries the password: it goes to pg, never to a log)
-    const lease = createPostgresWriterLease({ ...WRITER_LEASE, connection: databaseUrl, clock, warn: warn.writer });
+    const lease = deps.lease ?? createPostgresWriterLease({ ...WRITER_LEASE, connection: databaseUrl, clock, warn: warn.writer });
     let guard: WriterGuard | null = null;
     // released only after everything that writes has stopped (the steps pushed later run first)
     stack.push(async () => {
@@ -189,6 +207,7 @@ export async function startKeel(config: KeelConfig, deps: KeelServiceDeps): Prom
       broker: () => brokers.broker,
       marketData: () => brokers.adapters?.marketData ?? null,
       lastPrice: (symbol) => supervisor.lastPrice(symbol),
+      accountRefreshMs: deps.accountRefreshMs,
     });
     safety = createSafetyJobs({ db, clock, control, pipeline, supervisor, notifier, warn: warn.safety, metrics, broker: () => brokers.broker, timing: config.safety, cron: wallClockJobs });
     const pipelineMetrics = bridgePipelineEvents(pipeline.events$, metrics);
@@ -205,7 +224,7 @@ export async function startKeel(config: KeelConfig, deps: KeelServiceDeps): Prom
           (page) => pipelineMetrics.seedPending(page.items.map((item) => item.id)),
           (error: unknown) => warn.pipeline('pending approvals could not be counted for /metrics', error),
         );
-        pipeline.start(); jobs.start().catch((error: unknown) => warn.safety('safety jobs failed to start', error)); snapshots.start(); livePositions.start(); },
+        pipeline.start(); jobs.start().catch((error: unknown) => warn.safety('safety jobs failed to start', error)); snapshots.start(); if (deps.livePrices ?? true) livePositions.start(); },
       stop: async () => { await livePositions.stop(); await snapshots.stop(); await jobs.stop(); await pipeline.stop(); },
     };
     /** the startup step under way; null once the first role is decided */
@@ -271,27 +290,12 @@ export async function startKeel(config: KeelConfig, deps: KeelServiceDeps): Prom
       metrics,
       lease: lease.name,
       writerRole: () => writerGuard.role(),
+      quiet: () => busy() === 0,
+      request: async (path, init) => app.request(path, init),
       stop: stopAll,
     };
   } catch (error) {
     await stopAll();
     throw error;
   }
-}
-
-/** package.json's version, for keel_build_info */
-async function keelVersion(): Promise<string> {
-  try {
-    const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
-    return typeof pkg.version === 'string' ? pkg.version : 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
-
-/** a notification still retrying must not hold the shutdown for minutes */
-async function drainWithin(notifier: NotifierPort, clock: Clock, ms: number): Promise<void> {
-  const abort = new AbortController();
-  await Promise.race([notifier.drain(), clock.sleep(ms, abort.signal).catch(() => undefined)]);
-  abort.abort();
 }

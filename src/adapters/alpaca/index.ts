@@ -29,6 +29,9 @@ export interface AlpacaAdapterDeps {
   onRateLimitWait?: (wait: RateLimitWait & { api: AlpacaApi }) => void;
   /** broker requests and order submissions are counted here (default: none) */
   metrics?: MetricsPort;
+  /** the two streams without sockets (a backtest reads the simulated exchange's events in its own
+   *  process); default: the websocket clients of the configured URLs */
+  streams?: () => Pick<AlpacaAdapters, 'tradeStream' | 'marketDataStream'>;
 }
 
 export type AlpacaApi = 'trading' | 'market data';
@@ -66,13 +69,16 @@ export function createAlpacaAdapters(config: ResolvedAlpaca & { tuning?: AlpacaA
     });
   };
   const broker = new AlpacaBroker({ mode: config.mode, http: http(config.urls.trading, 'trading'), metrics: deps.metrics });
-  return {
-    broker,
+  const streams = deps.streams?.() ?? {
     tradeStream: new AlpacaTradeStream({
       url: config.urls.tradeStream, credentials, broker, clock: deps.clock, random: deps.random, authForm: tuning.tradeStreamAuthForm,
     }),
-    marketData: new AlpacaMarketData({ http: http(config.urls.data, 'market data'), feed: tuning.feed ?? feedFromStreamUrl(config.urls.dataStream) }),
     marketDataStream: new AlpacaMarketDataStream({ url: config.urls.dataStream, credentials, clock: deps.clock, random: deps.random }),
+  };
+  return {
+    broker,
+    ...streams,
+    marketData: new AlpacaMarketData({ http: http(config.urls.data, 'market data'), feed: tuning.feed ?? feedFromStreamUrl(config.urls.dataStream) }),
     rateLimitedUntil: () => {
       const until = limiters.map((l) => l.waitingUntil()).filter((u): u is number => u !== null);
       return until.length === 0 ? null : Math.max(...until);

@@ -25,6 +25,8 @@ export interface DbHandle {
    * server on this machine; not for a remote one (a dead network never closes a socket).
    */
   disconnected(): Promise<void>;
+  /** statements in flight or waiting for a connection (a backtest advances time only at 0) */
+  busy(): number;
 }
 
 export interface CreateDbOptions {
@@ -63,6 +65,7 @@ export function createDb(url: string, options: CreateDbOptions = {}): DbHandle {
       closing ??= db.destroy();
       return closing;
     },
+    busy: () => pool.totalCount - pool.idleCount + pool.waitingCount,
     async disconnected() {
       await Promise.all(connections);
     },

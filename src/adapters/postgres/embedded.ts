@@ -27,7 +27,7 @@ export interface EmbeddedPostgresOptions {
   dataDir: string;
   /** default: a free port on 127.0.0.1 */
   port?: number;
-  /** false turns fsync and synchronous commit off: faster, loses data on a crash. Tests only. */
+  /** false turns fsync and synchronous commit off: faster, loses data on a crash. Throwaway data only (tests, backtests). */
   durable?: boolean;
   /** database to create if absent and to point `url` at (default 'keel') */
   database?: string;

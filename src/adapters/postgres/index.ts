@@ -18,7 +18,7 @@ export { appendJournal, appendJournalEntries, listJournal } from './journal.repo
 export { getDailyStats, addToDailyStats, setDailySessionStart, ensureDailyStats, anchorSessionStart, markDailyLossTripped, recordEquity } from './daily-stats.repo.js';
 export { queueFlatten, getFlattenQueue, clearFlattenQueue, takeFlattenQueue } from './flatten-queue.repo.js';
 export { saveReconciliationReport, lastReconciliationReport } from './reconciliation.repo.js';
-export { insertSignal, getSignal, updateSignal, listSignals, listExpiredPendingSignals, listReceivedSignals, decideReceivedSignal, type SignalPatch } from './signal.repo.js';
+export { insertSignal, getSignal, updateSignal, listSignals, listExpiredPendingSignals, earliestPendingExpiry, listReceivedSignals, decideReceivedSignal, type SignalPatch } from './signal.repo.js';
 export { listTradesPage, getTradeByClientOrderId, getTradeByOrderId, listJournalForSubjects } from './trade-query.repo.js';
 export { insertEquitySnapshot } from './equity-snapshot.repo.js';
 export { loadPerformanceFacts, loadDailyFacts, countOpenTrades } from './performance.repo.js';

@@ -19,6 +19,8 @@ export interface OpenedDatabase {
    */
   url: string;
   migrationsApplied: string[];
+  /** statements in flight or waiting for a connection */
+  busy(): number;
   close(): Promise<void>;
 }
 
@@ -33,7 +35,7 @@ export async function openDatabase(opts: {
     embedded = await startEmbeddedPostgres({ dataDir: opts.dataDir });
   }
   const url = opts.databaseUrl ?? embedded!.url;
-  const { db, close, disconnected } = createDb(url, { onPoolError: opts.onPoolError });
+  const { db, close, disconnected, busy } = createDb(url, { onPoolError: opts.onPoolError });
   const closeAll = async () => {
     await close();
     if (!embedded) return;
@@ -45,7 +47,7 @@ export async function openDatabase(opts: {
     const description = embedded
       ? [`embedded PostgreSQL, data in ${embedded.pgDir}, port ${embedded.port}`, ...embedded.notes].join('; ')
       : describeUrl(url);
-    return { db, description, url, migrationsApplied, close: closeAll };
+    return { db, description, url, migrationsApplied, busy, close: closeAll };
   } catch (error) {
     await closeAll();
     throw error;

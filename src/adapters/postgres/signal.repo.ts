@@ -103,6 +103,14 @@ export async function listExpiredPendingSignals(db: DbOrTrx, now: number): Promi
   return rows.map(signalFromRow);
 }
 
+/** when the first pending signal expires; null when none is pending */
+export async function earliestPendingExpiry(db: DbOrTrx): Promise<number | null> {
+  const row = await db.selectFrom('signal').select((eb) => eb.fn.min('expires_at').as('first'))
+    .where('status', '=', 'pending').executeTakeFirst();
+  const first = row?.first as Date | string | null | undefined;
+  return first === null || first === undefined ? null : new Date(first).getTime();
+}
+
 /** signals still waiting for their decision (a restart decides them), oldest first */
 export async function listReceivedSignals(db: DbOrTrx): Promise<SignalRecord[]> {
   const rows = await db.selectFrom('signal').selectAll()

@@ -59,6 +59,8 @@ export interface SimMarketControl {
   setPrice(symbol: string, price: number): void;
   price(symbol: string): number | null;
   symbols(): string[];
+  /** with a bar tape: the time of the symbol's next price after t; null without one or after its last */
+  nextPointAfter(symbol: string, t: number): number | null;
 }
 
 export interface SimExchangeCore {
@@ -103,6 +105,8 @@ export interface SimExchangeCore {
   // --- driving -----------------------------------------------------------------------------
   /** advance the engine to the clock's current time: price steps, fills, expiries */
   sync(): void;
+  /** the symbols of the orders still working (a replay visits their prices) */
+  openOrderSymbols(): string[];
   readonly faults: SimOrderFaults;
   readonly market: SimMarketControl;
 }

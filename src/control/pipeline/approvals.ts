@@ -11,7 +11,7 @@ import type { ControlResult } from '../lifecycle/bot-control.types.js';
 import { persistEntry } from './entry-executor.js';
 import { evaluateAfterBrokerRead, evaluateSignal, needsBroker } from './evaluate-signal.js';
 import type { PipelineRuntime } from './pipeline-runtime.js';
-import { getSignal, listExpiredPendingSignals, updateSignal } from '../../adapters/postgres/index.js';
+import { earliestPendingExpiry, getSignal, listExpiredPendingSignals, updateSignal } from '../../adapters/postgres/index.js';
 import { answerOf, EMERGENCY_DENIAL, journalSignal } from './signal-record.js';
 
 class NoLongerPending extends Error {}
@@ -80,21 +80,32 @@ export function expirePending(rt: PipelineRuntime): Promise<number> {
 /**
  * the sweep loop: runs until `signal` aborts. The next wait is registered BEFORE a pass runs, so
  * time that moves while a pass is busy (a ManualClock advanced twice) still wakes the next pass.
+ * A pass reads the database only when a pending signal may have expired (rt.nextExpiryAt), and
+ * while none is pending the loop waits for one instead of a timer: an idle bot (or a full_auto
+ * one) costs neither a statement nor a wake-up a second. A failed pass looks again next time.
  */
 export async function runExpirySweep(rt: PipelineRuntime, signal: AbortSignal): Promise<void> {
   const every = rt.deps.expirySweepMs ?? 1_000;
-  let wake = rt.deps.clock.sleep(every, signal);
+  // nothing pending (as far as this process knows): no timer at all until a signal becomes pending
+  const nextWait = () => (rt.nextExpiryAt === Infinity ? rt.untilPending(signal) : rt.deps.clock.sleep(every, signal));
+  let wake = nextWait();
   while (!signal.aborted) {
     try {
       await wake;
     } catch {
       return; // aborted
     }
-    wake = rt.deps.clock.sleep(every, signal);
+    wake = nextWait();
     wake.catch(() => undefined); // an abort while a pass runs is not an unhandled rejection
+    if (rt.nextExpiryAt > rt.deps.clock.now()) continue;
     try {
+      rt.nextExpiryAt = Infinity;
       await expirePending(rt);
+      const earliest = await earliestPendingExpiry(rt.deps.db);
+      // an intake during the pass may have lowered it already: keep the lower
+      rt.nextExpiryAt = Math.min(rt.nextExpiryAt, earliest ?? Infinity);
     } catch (error) {
+      rt.nextExpiryAt = -Infinity;
       rt.deps.warn?.('signal expiry sweep failed', error);
     }
   }

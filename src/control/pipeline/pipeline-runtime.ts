@@ -65,6 +65,39 @@ export class PipelineRuntime {
     this.events.next(event);
   }
 
+  /**
+   * the earliest time a pending signal may expire, as far as this process knows: -Infinity while
+   * unknown (the sweep looks), Infinity when nothing is pending. Lowered BEFORE a pending signal is
+   * written, so a sweep pass that read the table just before the write cannot lose it.
+   */
+  nextExpiryAt = -Infinity;
+
+  private pendingWaiters: Array<() => void> = [];
+
+  pendingUntil(expiresAt: number): void {
+    if (expiresAt < this.nextExpiryAt) this.nextExpiryAt = expiresAt;
+    const waiters = this.pendingWaiters;
+    this.pendingWaiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  /** resolves at the next pendingUntil(); rejects with the signal's reason when it aborts */
+  untilPending(signal: AbortSignal): Promise<void> {
+    if (signal.aborted) return Promise.reject(signal.reason);
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = () => {
+        this.pendingWaiters = this.pendingWaiters.filter((w) => w !== wake);
+        reject(signal.reason);
+      };
+      const wake = () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      this.pendingWaiters.push(wake);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
   exclusive<T>(work: () => Promise<T>): Promise<T> {
     this.queued++;
     return this.serial.run(work);

@@ -203,6 +203,7 @@ async function conclude(rt: PipelineRuntime, t: SignalTicket, rowed: boolean, ev
   const status = statusFor(ev);
   if (status !== 'fired') {
     const expiresAt = status === 'pending' ? now + ev.config.approvalTtlMinutes * 60_000 : null;
+    if (expiresAt !== null) rt.pendingUntil(expiresAt);
     return write(rt, t, rowed, { ...record, status, denial: ev.denial, expiresAt, decidedAt: status === 'pending' ? null : now });
   }
   const fired: SignalRecord = { ...record, status: 'fired' };

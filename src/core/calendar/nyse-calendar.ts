@@ -117,12 +117,21 @@ export interface SessionTimes {
   extendedClose: EpochMs;
 }
 
+/** per calendar day (the session checks run on every order, tick batch and job) */
+const sessionsByDay = new Map<string, SessionTimes>();
+
 export function sessionTimes(day: CalendarDay): SessionTimes {
+  const key = `${day.date} ${day.open} ${day.close} ${day.sessionOpen} ${day.sessionClose}`;
+  const known = sessionsByDay.get(key);
+  if (known) return known;
   const at = (hhmm: string) => etWallToEpoch(day.date, ...parseHhMm(hhmm));
-  return {
+  const times: SessionTimes = Object.freeze({
     date: day.date, open: at(day.open), close: at(day.close),
     extendedOpen: at(day.sessionOpen ?? '0400'), extendedClose: at(day.sessionClose ?? '2000'),
-  };
+  });
+  if (sessionsByDay.size >= 10_000) sessionsByDay.clear();
+  sessionsByDay.set(key, times);
+  return times;
 }
 
 /** the session of t's ET date, if that date is a trading day */

@@ -38,6 +38,8 @@ interface Working {
   target: Decimal | null;
   filledValue: Decimal;
   rejectAsync: boolean;
+  /** the latest time whose prices this order has been offered (a bar tape's points after it are next) */
+  seenUntil: number;
 }
 
 export interface OrderEngineDeps {
@@ -75,6 +77,11 @@ export class OrderEngine {
 
   openOrders(): Order[] {
     return this.records.filter((w) => !isTerminalStatus(w.order.status)).map((w) => ({ ...w.order }));
+  }
+
+  /** the symbols of the orders still working */
+  openSymbols(): string[] {
+    return [...new Set(this.openWorking().map((w) => w.order.symbol))];
   }
 
   /** shares reserved by open sell orders of a symbol */
@@ -128,7 +135,7 @@ export class OrderEngine {
     if (this.deps.canWork(order, now)) this.setStatus(order, 'pending_new');
     const w: Working = {
       order, match: { triggered: false, hwm: null }, slicesLeft: this.deps.faults.takePartialSlices(),
-      target: input.qty, filledValue: ZERO, rejectAsync: this.deps.faults.takeAsyncReject(),
+      target: input.qty, filledValue: ZERO, rejectAsync: this.deps.faults.takeAsyncReject(), seenUntil: now,
     };
     this.records.push(w);
     this.byId.set(order.id, w);
@@ -158,7 +165,11 @@ export class OrderEngine {
   work(): void {
     const now = this.deps.clock.now();
     for (const w of this.openWorking()) {
-      if (!this.deps.canWork(w.order, now)) continue;
+      if (!this.deps.canWork(w.order, now)) {
+        // prices while the order may not execute are not offered to it later
+        w.seenUntil = now;
+        continue;
+      }
       if (w.order.status === 'accepted' || w.order.status === 'pending_new') {
         if (w.rejectAsync) {
           this.finish(w, 'rejected', now);
@@ -172,9 +183,15 @@ export class OrderEngine {
   }
 
   private tryExecute(w: Working, now: number): void {
-    const price = this.deps.market.price(w.order.symbol);
-    if (price === null) return;
-    const execPrice = executionPrice(w.order, w.match, price);
+    // the generated walk offers the price now; a bar tape each of its points since the last offer
+    const prices = this.deps.market.pricesBetween(w.order.symbol, w.seenUntil);
+    w.seenUntil = now;
+    let execPrice: number | null = null;
+    for (const price of prices) {
+      execPrice = executionPrice(w.order, w.match, price);
+      if (execPrice !== null) break;
+    }
+    if (prices.length === 0) return;
     if (execPrice === null) {
       // immediate-or-cancel / fill-or-kill: what cannot execute on arrival is canceled
       if (w.order.timeInForce === 'ioc' || w.order.timeInForce === 'fok') this.finish(w, 'canceled', now);

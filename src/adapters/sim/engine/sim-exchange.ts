@@ -24,6 +24,7 @@ import { DEFAULT_SYMBOL_PRICES } from '../market/default-symbols.js';
 import { parseTimeframe } from '../market/bar-history.js';
 import { SimMarket } from '../market/sim-market.js';
 import type { ReplayBars } from '../market/bar-replay.js';
+import type { BarTape } from '../market/bar-tape.js';
 import { AccountBook } from './account-book.js';
 import { selectActivities } from './activities.js';
 import { SimFaults } from './faults.js';
@@ -45,6 +46,10 @@ export interface SimExchangeOptions {
   priceStepMs?: number;
   /** recorded bars that replace the generated walk for their symbols (see market/bar-replay.ts) */
   replay?: ReplayBars;
+  /** recorded bars as the whole market: its symbols, its prices (see market/bar-tape.ts) */
+  tape?: BarTape;
+  /** with a tape: the symbols whose prices are emitted on marketEvents$ (default: all) */
+  marketInterest?: (symbol: string) => boolean;
 }
 
 /** how far back sync() looks for closes to expire day orders after a long pause */
@@ -57,6 +62,8 @@ export function createSimExchange(opts: SimExchangeOptions): SimExchangeCore {
   const market = new SimMarket({
     seed, symbols: opts.symbols ?? DEFAULT_SYMBOL_PRICES, stepMs: opts.priceStepMs ?? 1000, pinnedOpen: pinned, now: () => clock.now(),
     ...(opts.replay ? { replay: opts.replay } : {}),
+    ...(opts.tape ? { tape: opts.tape } : {}),
+    ...(opts.marketInterest ? { interest: opts.marketInterest } : {}),
   });
   const book = new AccountBook(new Decimal(opts.startingCash ?? 100_000));
   const faults = new SimFaults();
@@ -232,6 +239,7 @@ export function createSimExchange(opts: SimExchangeOptions): SimExchangeCore {
       lastSync = now;
       engine.work();
     },
+    openOrderSymbols: () => engine.openSymbols(),
     faults,
     market,
   };

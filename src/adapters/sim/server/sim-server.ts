@@ -63,7 +63,7 @@ export interface SimServer {
   close(): Promise<void>;
 }
 
-function buildApp(opts: SimServerOptions, transport: TransportFaults, onError: (e: unknown) => void): Hono<SimEnv> {
+function buildApp(opts: Pick<SimServerOptions, 'core' | 'clock' | 'rateLimitPerMinute' | 'credentials'>, transport: TransportFaults, onError: (e: unknown) => void): Hono<SimEnv> {
   const { core, clock } = opts;
   const app = new Hono<SimEnv>();
   app.use(transport.middleware());
@@ -88,6 +88,12 @@ function buildApp(opts: SimServerOptions, transport: TransportFaults, onError: (
     return c.json({ code: 50010000, message: 'internal server error' }, 500);
   });
   return app;
+}
+
+/** the REST half alone, for a client in the same process (a backtest's fetch): no port, no streams */
+export function createSimApp(opts: Pick<SimServerOptions, 'core' | 'clock' | 'rateLimitPerMinute' | 'onError'>): Hono<SimEnv> {
+  const onError = opts.onError ?? ((error: unknown) => console.error('[sim-server]', error));
+  return buildApp(opts, new TransportFaults(opts.clock), onError);
 }
 
 function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
