@@ -84,7 +84,7 @@ function tickRig(w: W1) {
  * Keel's tick path up to the position: stream events → PriceFeed → exitDecisions(SymbolBook) → the
  * keyed decisions stream → the trade's consumer (here the anchor's re-arm, in place of an actor).
  */
-function handoffPath(w: W1, from: number, to: number): Outcome {
+export function handoffPath(w: W1, from: number, to: number): Outcome {
   const { books, overrides, watch, tick } = tickRig(w);
   const decisions = new PositionRuntime(benchClock).decisions;
   let exits = 0, checksum = 0;

@@ -108,3 +108,7 @@ await runLatencyBenchmarks();
 // B7: GET /api/performance over a year of history (bench/performance.ts), same `npm run bench`
 const { runPerformanceBenchmarks } = await import('./performance.js');
 await runPerformanceBenchmarks();
+
+// B10: a session of 500 symbols replayed through the whole engine, and a sweep's scaling (bench/backtest.ts), same `npm run bench`
+const { runBacktestBenchmarks } = await import('./backtest.js');
+await runBacktestBenchmarks();

@@ -1,7 +1,7 @@
 /**
  * `npm run backtest`: replays signals and recorded 1-minute bars through Keel's whole engine on a
  * virtual clock ("as fast as possible"), against the simulated exchange in this process, each run in
- * a throwaway database of its own (an embedded PostgreSQL under .keel/backtest/pg): nothing touches
+ * a throwaway database of its own (an embedded PostgreSQL under --data-dir, .keel/backtest/pg by default): nothing touches
  * Keel's own data, paper or live. Options: backtest/backtest-args.ts. The run: service/backtest.
  * Exit code 1 when the command line or an input is refused (every problem listed) or a run fails.
  */
@@ -27,11 +27,11 @@ async function main(): Promise<void> {
   if (args.ok === 'help') return void console.log(BACKTEST_USAGE);
   if (!args.ok) return fail(args.problems);
   const options = args.options;
-  const read = await readInputs(options, cwd, process.env);
+  const read = await readInputs(options, process.env);
   if (!read.ok) return fail(read.problems);
   const { inputs } = read;
   for (const line of inputs.described) console.log(`backtest: ${line}`);
-  const databases = await startRunDatabases(path.resolve(cwd, '.keel/backtest/pg'));
+  const databases = await startRunDatabases(path.join(options.dataDir, 'pg'));
   try {
     await mkdir(options.out, { recursive: true });
     if (options.sweep.length === 0) {

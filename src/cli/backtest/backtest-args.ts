@@ -11,6 +11,7 @@
  *   --workers N               parallel runs of a sweep (default: the machine's cores)
  *   --out DIR                 where report.json / report.html / sweep.json go (default .keel/backtest/out)
  *   --cash USD                the simulated account's starting cash (default 100000)
+ *   --data-dir DIR            the throwaway PostgreSQL (pg/) and the Alpaca bars cache (cache/); default .keel/backtest
  * Values of --set and --sweep are JSON where they parse as JSON (numbers, null, true/false, "text"),
  * else text: `--set executionMode=full_auto --set trailingStopPct=null`.
  */
@@ -37,11 +38,12 @@ export interface BacktestOptions {
   workers: number | null;
   out: string;
   cash: number;
+  dataDir: string;
 }
 
 export const BACKTEST_USAGE = `usage: npm run backtest -- --signals FILE [--bars FILE|DIR|synthetic|alpaca] [--from YYYY-MM-DD] [--to YYYY-MM-DD]
                          [--set key=value …] [--sweep key=v1,v2,… …] [--rank expectancy|profitFactor|totalPnl|sharpe]
-                         [--workers N] [--out DIR] [--cash USD]`;
+                         [--workers N] [--out DIR] [--cash USD] [--data-dir DIR]`;
 
 /** JSON where it parses (5, null, true, "x"), else the text itself */
 export function settingValue(text: string): unknown {
@@ -76,7 +78,7 @@ export function readBacktestArgs(args: string[], cwd: string): { ok: true; optio
       options: {
         signals: { type: 'string' }, bars: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' },
         set: { type: 'string', multiple: true }, sweep: { type: 'string', multiple: true }, rank: { type: 'string' },
-        workers: { type: 'string' }, out: { type: 'string' }, cash: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        workers: { type: 'string' }, out: { type: 'string' }, cash: { type: 'string' }, 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' },
       },
     }));
   } catch (error) {
@@ -118,6 +120,7 @@ export function readBacktestArgs(args: string[], cwd: string): { ok: true; optio
       to: toDate ? etWallToEpoch(addDays(toDate, 1), 0, 0) - 1 : null,
       set, sweep, rank, workers, cash,
       out: path.resolve(cwd, values.out ?? '.keel/backtest/out'),
+      dataDir: path.resolve(cwd, values['data-dir'] ?? '.keel/backtest'),
     },
   };
 }

@@ -20,7 +20,7 @@ export interface BacktestInputs {
   described: string[];
 }
 
-export async function readInputs(options: BacktestOptions, cwd: string, env: NodeJS.ProcessEnv): Promise<{ ok: true; inputs: BacktestInputs } | { ok: false; problems: string[] }> {
+export async function readInputs(options: BacktestOptions, env: NodeJS.ProcessEnv): Promise<{ ok: true; inputs: BacktestInputs } | { ok: false; problems: string[] }> {
   let text: string;
   try {
     text = await readFile(options.signals, 'utf8');
@@ -38,7 +38,7 @@ export async function readInputs(options: BacktestOptions, cwd: string, env: Nod
     source: options.bars, symbols,
     firstDate: options.from === null ? etDate(signals[0]!.at) : etDate(options.from),
     lastDate: options.to === null ? etDate(signals[signals.length - 1]!.at) : etDate(options.to),
-    cacheDir: path.resolve(cwd, '.keel/backtest/cache'), env,
+    cacheDir: path.join(options.dataDir, 'cache'), env,
   });
   if (!bars.ok) return bars;
   const windowed = bars.bars.filter((b) => inWindow(b.t));

@@ -13,7 +13,7 @@ const send = (m: WorkerMessage) => process.send?.(m);
 
 async function main(): Promise<void> {
   const options = JSON.parse(process.env.KEEL_BACKTEST_JOB ?? 'null') as BacktestOptions;
-  const read = await readInputs(options, process.cwd(), process.env);
+  const read = await readInputs(options, process.env);
   if (!read.ok) throw new Error(read.problems.join('; '));
   process.on('message', (job: WorkerJob) => {
     const started = performance.now();
