@@ -26,7 +26,9 @@ const OPEN = Date.parse('2026-11-20T14:30:00Z'); // 09:30 New York
 const SETTINGS = { hardStopLossPct: 1, profitTargetPct: 1.5, trailingStopPct: 0.75, maxHoldDurationSec: 1_800, maxConcurrentPositions: 50, maxTradesPerDay: 1_000, maxRoundTripsPerDay: null, minWinRate: null };
 
 export function sessionWorkload(symbols: number, signals: number): { bars: Bar[]; signals: BacktestSignal[] } {
-  const names = Array.from({ length: symbols }, (_, i) => `S${String(i).padStart(3, '0')}`);
+  // letters only, as a symbol must be: SAAA, SAAB, …
+  const letter = (n: number) => String.fromCharCode(65 + (n % 26));
+  const names = Array.from({ length: symbols }, (_, i) => `S${letter(i / 676)}${letter(i / 26)}${letter(i)}`);
   const rnd = mulberry32(7);
   const bases = Object.fromEntries(names.map((n) => [n, 5 + Math.round(rnd() * 9_500) / 100]));
   const market = new SimMarket({ seed: 3, symbols: bases, stepMs: 1_000, pinnedOpen: false, now: () => OPEN + 400 * 60_000 });
@@ -62,6 +64,7 @@ export async function runBacktestBenchmarks(): Promise<void> {
       const run = await runBacktest({ signals, bars, settings: SETTINGS, databaseUrl: db.url, dataDir: path.join(dir, `run${r}`) });
       const trades = ((await run.get('/api/trades?limit=500')) as { items: unknown[] }).items.length;
       await run.stop();
+      if (trades === 0 || run.warnings.length > 0) throw new Error(`B10: the run made ${trades} trades, warned ${JSON.stringify(run.warnings.slice(0, 3))}`);
       await db.drop();
       const barsPerSecond = run.bars / (run.wallMs / 1000);
       ratios.push(barsPerSecond / ticks);

@@ -56,6 +56,8 @@ export class OrderEngine {
   readonly updates$ = new Subject<TradeUpdate>();
   readonly activities: FillActivity[] = [];
   private readonly records: Working[] = [];
+  /** the records not yet terminal, in submission order (what every admission and execution walks) */
+  private readonly working = new Set<Working>();
   private readonly byId = new Map<string, Working>();
   private readonly byClientId = new Map<string, Working>();
 
@@ -76,7 +78,7 @@ export class OrderEngine {
   }
 
   openOrders(): Order[] {
-    return this.records.filter((w) => !isTerminalStatus(w.order.status)).map((w) => ({ ...w.order }));
+    return this.openWorking().map((w) => ({ ...w.order }));
   }
 
   /** the symbols of the orders still working */
@@ -138,6 +140,7 @@ export class OrderEngine {
       target: input.qty, filledValue: ZERO, rejectAsync: this.deps.faults.takeAsyncReject(), seenUntil: now,
     };
     this.records.push(w);
+    this.working.add(w);
     this.byId.set(order.id, w);
     this.byClientId.set(order.clientOrderId, w);
     return ok({ ...order });
@@ -241,6 +244,7 @@ export class OrderEngine {
   private setStatus(o: Order, status: OrderStatus, at?: number): void {
     o.status = status;
     o.statusRaw = status;
+    if (isTerminalStatus(status)) this.working.delete(this.byId.get(o.id)!);
     if (at !== undefined) o.updatedAt = at;
   }
 
@@ -252,7 +256,7 @@ export class OrderEngine {
   }
 
   private openWorking(): Working[] {
-    return this.records.filter((w) => !isTerminalStatus(w.order.status));
+    return [...this.working];
   }
 
   private remainingShares(w: Working): Decimal {

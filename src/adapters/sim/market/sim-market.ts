@@ -57,6 +57,7 @@ export class SimMarket implements SimMarketControl {
   private tradeSeq = 0;
   /** with a tape: the first timeline point not yet emitted */
   private tapeCursor = 0;
+  private readonly dayBars = new Map<string, Bar | null>();
 
   constructor(private readonly opts: SimMarketOptions) {
     const replay = opts.replay ?? {};
@@ -176,12 +177,21 @@ export class SimMarket implements SimMarketControl {
     return out;
   }
 
-  /** a day's regular-session bars aggregated (stamped at ET midnight, as Alpaca does); null without any */
+  /** a day's regular-session bars aggregated (stamped at ET midnight, as Alpaca does); null without
+   *  any. Remembered per last complete minute: every snapshot asks for today's and yesterday's */
   private tapeDay(tape: BarTape, symbol: string, date: string, now: EpochMs): Bar | null {
     const day = calendarDay(date);
     if (!day) return null;
     const s = sessionTimes(day);
-    return aggregate(tape.bars(symbol, s.open, Math.min(s.close - MINUTE, now - MINUTE)), etWallToEpoch(date, 0, 0));
+    const last = Math.min(s.close - MINUTE, Math.floor(now / MINUTE) * MINUTE - MINUTE);
+    const key = `${symbol} ${date} ${last}`;
+    let bar = this.dayBars.get(key);
+    if (bar === undefined) {
+      bar = aggregate(tape.bars(symbol, s.open, last), etWallToEpoch(date, 0, 0));
+      if (this.dayBars.size >= 10_000) this.dayBars.clear();
+      this.dayBars.set(key, bar);
+    }
+    return bar;
   }
 
   private tapeSnapshot(tape: BarTape, symbol: string, now: EpochMs): Snapshot {
