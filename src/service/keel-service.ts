@@ -29,34 +29,30 @@ import type { AddressInfo } from 'node:net';
 import { resolveAlpacaUrls, type ResolvedAlpaca } from '../adapters/alpaca/urls.js';
 import { appendJournal, loadBotConfig, openDatabase } from '../adapters/postgres/index.js';
 import { startInProcessSim } from '../adapters/sim/in-process.js';
-import type { InProcessExchange } from '../adapters/sim/in-process-exchange.js';
-import type { WriterLease } from '../ports/writer-lease.port.js';
-import { resolveApiToken, type ResolvedApiToken } from '../config/api-token.js';
+import { resolveApiToken } from '../config/api-token.js';
 import type { KeelConfig } from '../config/config.js';
 import { createPositionSupervisor } from '../actors/position-supervisor.js';
 import { createPostgresTradeStore } from '../adapters/postgres/trade-store.js';
 import { createPostgresWriterLease, leaseName } from '../adapters/postgres/writer-lease.js';
-import { createBotControl, type KeelBotControl } from '../control/lifecycle/bot-control.js';
+import { createBotControl } from '../control/lifecycle/bot-control.js';
 import { EquitySnapshotJob } from '../control/jobs/equity-snapshot-job.js';
-import { createPipeline, type KeelPipeline } from '../control/pipeline/signal-service.js';
+import { createPipeline } from '../control/pipeline/signal-service.js';
 import { createReadOnlyControl } from '../control/instance/read-only-control.js';
 import { createSwappableControl } from '../control/instance/swappable-control.js';
-import { startWriterGuard, type WriterGuard, type WriterRole as GuardRole } from '../control/instance/writer-guard.js';
-import type { TradingModeName } from '../domain/bot-config.js';
+import { startWriterGuard, type WriterGuard } from '../control/instance/writer-guard.js';
 import { createApp } from '../http/app.js';
 import { createEventHub } from '../http/live/event-hub.js';
 import { toJson } from '../http/to-json.js';
 import { feedLiveEvents } from './live-feed.js';
 import { PositionsFeed } from './positions-feed.js';
-import type { Clock, Random } from '../ports/clock.port.js';
 import { journalTradeStream } from '../streams/trade-stream-journal.js';
 import { withUnattendedCount } from './attended-control.js';
 import { StreamHealthMonitor } from './stream-health.monitor.js';
 import { BrokerSwitch } from './broker-switch.js';
 import { createWriterRole } from './writer-role.js';
 import { createKeelInspector } from './inspector/keel-inspector.js';
-import { createPromMetrics, type PromMetrics } from '../adapters/metrics/prom-metrics.js';
-import { warnOf, type Logger, type Warn } from '../ports/logger.port.js';
+import { createPromMetrics } from '../adapters/metrics/prom-metrics.js';
+import { warnOf, type Warn } from '../ports/logger.port.js';
 import { bridgeControlEvents, bridgePipelineEvents, bridgePositionEvents, bridgeStreams } from './metrics-bridge.js';
 import { keelVersion } from '../config/keel-version.js';
 import { closeServer, listen } from './http-listener.js';
@@ -67,60 +63,14 @@ import { rateLimitNote, rateLimitWaitMessage } from './rate-limit-notes.js';
 export const WRITER_LEASE = { mode: 'db', accountKey: 'writer' } as const;
 export const WRITER_LEASE_NAME = leaseName(WRITER_LEASE.mode, WRITER_LEASE.accountKey);
 
-export interface KeelServiceDeps {
-  clock: Clock;
-  random: Random;
-  /** operator-facing problems that must not be silent (journal write failures, sim faults) */
-  warn: (message: string, error?: unknown) => void;
-  /** when given, each component warns through its own child of it (http, broker, pipeline, …) instead of `warn` */
-  logger?: Logger;
-  /**
-   * default true: the session jobs (15:45 force close, 09:00 daily reset, the queued flatten at the
-   * open) also run as node-cron jobs on the wall clock, beside their timers on `clock`. false on a
-   * clock that is not the wall's (the demo's N× time): their timers on `clock` alone
-   */
-  wallClockJobs?: boolean;
-  /** the wall's time, for what a person's time bounds (a dashboard session's 12 hours); default `clock` */
-  wallClock?: Clock;
-  /** with no paper keys: this simulated exchange, reached in this process without sockets (a
-   *  backtest), instead of one started on a loopback port */
-  exchange?: InProcessExchange;
-  /** default: the database's advisory lock; a backtest's database is its own, with one writer */
-  lease?: WriterLease;
-  /** how often the account is read while the bot runs (default 5 s) */
-  accountRefreshMs?: number;
-  /** default true: the dashboard's live prices twice a second (a backtest has no one watching at its speed) */
-  livePrices?: boolean;
-}
+import type { KeelService, KeelServiceDeps } from './keel-service.types.js';
 
-export interface KeelService {
-  url: string;
-  token: ResolvedApiToken;
-  /** printable: never contains a password */
-  database: string;
-  broker: string;
-  mode: TradingModeName;
-  migrationsApplied: string[];
-  /** the facade HTTP serves: the real control while this instance writes, read-only otherwise */
-  control: KeelBotControl;
-  pipeline: KeelPipeline;
-  /** this instance's metrics (its own registry), served by GET /metrics */
-  metrics: PromMetrics;
-  /** printable name of the single-writer lease */
-  lease: string;
-  /** 'writer' while this instance holds the lease and has reconciled; 'read_only' while another
-   *  instance writes; 'lost' between a lost lease and its return */
-  writerRole(): GuardRole;
-  /** true when no database statement is in flight or waiting (a backtest moves time only then) */
-  quiet(): boolean;
-  /** a request to this instance's own API without a socket (Hono's app.request) */
-  request(path: string, init?: RequestInit): Promise<Response>;
-  stop(): Promise<void>;
-}
+export type { KeelService, KeelServiceDeps } from './keel-service.types.js';
 
 export async function startKeel(config: KeelConfig, deps: KeelServiceDeps): Promise<KeelService> {
   const { clock } = deps;
   const wallClockJobs = deps.wallClockJobs ?? true;
+  const dashboardFeeds = deps.dashboardFeeds ?? true;
   const warnFor = (component: string): Warn => (deps.logger ? warnOf(deps.logger.child(component)) : deps.warn);
   const warn = { service: warnFor('service'), db: warnFor('db'), broker: warnFor('broker'), sim: warnFor('sim'), writer: warnFor('writer'), positions: warnFor('positions'), notify: warnFor('notify'), pipeline: warnFor('pipeline'), safety: warnFor('safety'), http: warnFor('http'), equity: warnFor('equity') };
   const metrics = createPromMetrics({ clock, version: await keelVersion() });
@@ -224,7 +174,7 @@ export async function startKeel(config: KeelConfig, deps: KeelServiceDeps): Prom
           (page) => pipelineMetrics.seedPending(page.items.map((item) => item.id)),
           (error: unknown) => warn.pipeline('pending approvals could not be counted for /metrics', error),
         );
-        pipeline.start(); jobs.start().catch((error: unknown) => warn.safety('safety jobs failed to start', error)); snapshots.start(); if (deps.livePrices ?? true) livePositions.start(); },
+        pipeline.start(); jobs.start().catch((error: unknown) => warn.safety('safety jobs failed to start', error)); snapshots.start(); if (dashboardFeeds) livePositions.start(); },
       stop: async () => { await livePositions.stop(); await snapshots.stop(); await jobs.stop(); await pipeline.stop(); },
     };
     /** the startup step under way; null once the first role is decided */
@@ -260,11 +210,13 @@ export async function startKeel(config: KeelConfig, deps: KeelServiceDeps): Prom
       const step = phase ?? (guard?.role() === 'writer' && (await control.status()).starting ? 'reconciling with the broker before running again' : null);
       return step === null ? null : `starting: ${step}${note}`;
     };
-    const feed = feedLiveEvents(events, {
-      control$: control.events$, pipeline$: pipeline.events$, positions$: supervisor.events$,
-      status: async () => toJson(await control.status()), warn: warn.http,
-    });
-    stack.push(() => feed.stop());
+    if (dashboardFeeds) {
+      const feed = feedLiveEvents(events, {
+        control$: control.events$, pipeline$: pipeline.events$, positions$: supervisor.events$,
+        status: async () => toJson(await control.status()), warn: warn.http,
+      });
+      stack.push(() => feed.stop());
+    }
     const app = createApp({
       control, pipeline, apiToken: token.token, writes: () => guard?.role() === 'writer', starting, clock, sessionClock: deps.wallClock ?? clock, events,
       logError: (error) => warn.http('unexpected error', error), metrics, inspector: inspection,

@@ -115,7 +115,7 @@ export async function runBacktest(input: BacktestRunInput): Promise<BacktestRun>
   const loaded = loadConfig({ DATABASE_URL: input.databaseUrl, KEEL_DATA_DIR: input.dataDir, PORT: '0', HOST: '127.0.0.1', ...BACKTEST_TIMING });
   if (!loaded.ok) throw new Error(`backtest configuration: ${loaded.problems.join('; ')}`);
   const keel = await startKeel(loaded.config, {
-    clock, random: seededRandom(1), warn, wallClockJobs: false, exchange: sim.exchange, lease: soleWriterLease(), accountRefreshMs: BACKTEST_ACCOUNT_REFRESH_MS, livePrices: false,
+    clock, random: seededRandom(1), warn, wallClockJobs: false, exchange: sim.exchange, lease: soleWriterLease(), accountRefreshMs: BACKTEST_ACCOUNT_REFRESH_MS, dashboardFeeds: false,
   });
   const auth = { Authorization: `Bearer ${keel.token.token}` };
   const call = async (method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> => {
@@ -125,10 +125,9 @@ export async function runBacktest(input: BacktestRunInput): Promise<BacktestRun>
     return { status: res.status, body: await res.json() };
   };
 
-  let calm = 0;
   const settle = async (): Promise<void> => {
     let seen = clock.activity;
-    for (calm = 0; calm < SETTLE_TURNS;) {
+    for (let calm = 0; calm < SETTLE_TURNS;) {
       await new Promise<void>((resolve) => setImmediate(resolve));
       if (!keel.quiet() || clock.activity !== seen) {
         seen = clock.activity;
