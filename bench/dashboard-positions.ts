@@ -23,6 +23,7 @@ import { pathToFileURL } from 'node:url';
 import { launchBrowser } from '../tests/support/browser.js';
 import { startKeelProcess, type KeelProcess } from '../tests/support/keel-process.js';
 import { startSimChild, type SimChild } from '../tests/support/sim-child-process.js';
+import { mulberry32 } from '../src/lib/mulberry32.js';
 
 const POSITIONS = Number(process.env.BENCH_POSITIONS ?? 200);
 const BATCHES = Number(process.env.BENCH_BATCHES ?? 20);
@@ -39,16 +40,6 @@ const TOKEN = 'bench-dashboard-positions-0123456789';
 /** AAA, AAB, …: plain upper-case tickers, one per position */
 const ticker = (i: number) => String.fromCharCode(65 + Math.floor(i / 676) % 26, 65 + Math.floor(i / 26) % 26, 65 + (i % 26));
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const quantile = (xs: number[], q: number) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(q * s.length))]!; };
 

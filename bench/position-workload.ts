@@ -4,19 +4,11 @@
  */
 import { hardStopPrice, holdDeadline, profitTargetPrice, trailFactor } from '../src/core/exits/thresholds.js';
 import { T0 } from './position-fakes.js';
+import { mulberry32 } from '../src/lib/mulberry32.js';
+export { mulberry32 };
 
 export const SYMBOLS = 100, POSITIONS = 1_000;
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // ---- W1 workload ------------------------------------------------------------------------------
 interface Params { stopPct: number; targetPct: number; trailPct: number; holdSec: number }

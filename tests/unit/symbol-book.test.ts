@@ -4,18 +4,8 @@ import type { ExitDecision, PositionView } from '../../src/core/exits/exit.types
 import { plainDecision } from '../../src/core/exits/book-exit.js';
 import { SymbolBook } from '../../src/core/exits/symbol-book.js';
 import { aPosition, exitSettings } from './core-builders.js';
+import { mulberry32 as seeded } from '../../src/lib/mulberry32.js';
 
-/** mulberry32: a seeded generator so the path is the same on every run */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('SymbolBook', () => {
   it('exits a position once and removes it', () => {

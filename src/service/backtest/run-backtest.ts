@@ -23,6 +23,7 @@ import { VirtualClock } from '../../clock/virtual.clock.js';
 import type { WriterLease } from '../../ports/writer-lease.port.js';
 import { startKeel, type KeelService } from '../keel-service.js';
 import { errorText } from '../../lib/error-text.js';
+import { mulberry32 } from '../../lib/mulberry32.js';
 
 export interface BacktestSignal {
   at: number;
@@ -72,17 +73,6 @@ function soleWriterLease(): WriterLease {
   };
 }
 
-/** a deterministic source for the jitter Keel adds to retries */
-function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SETTLE_TURNS = 3;
 
@@ -115,7 +105,9 @@ export async function runBacktest(input: BacktestRunInput): Promise<BacktestRun>
   const loaded = loadConfig({ DATABASE_URL: input.databaseUrl, KEEL_DATA_DIR: input.dataDir, PORT: '0', HOST: '127.0.0.1', ...BACKTEST_TIMING });
   if (!loaded.ok) throw new Error(`backtest configuration: ${loaded.problems.join('; ')}`);
   const keel = await startKeel(loaded.config, {
-    clock, random: seededRandom(1), warn, wallClockJobs: false, exchange: sim.exchange, lease: soleWriterLease(), accountRefreshMs: BACKTEST_ACCOUNT_REFRESH_MS, dashboardFeeds: false,
+    // random: the jitter Keel adds to retries, the same on every run
+    clock, random: mulberry32(1), warn, wallClockJobs: false, exchange: sim.exchange, lease: soleWriterLease(),
+    accountRefreshMs: BACKTEST_ACCOUNT_REFRESH_MS, dashboardFeeds: false,
   });
   const auth = { Authorization: `Bearer ${keel.token.token}` };
   const call = async (method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> => {
