@@ -51,7 +51,7 @@ describe('backtest bars', () => {
 
   describe('from Alpaca\'s historical bars', () => {
     let sim: SimHarness;
-    beforeAll(async () => { sim = await startSim({}, Date.parse('2026-11-21T15:00:00Z')); });
+    beforeAll(async () => { sim = await startSim({}, '2026-11-21T15:00:00Z'); });
     afterAll(async () => { await sim.close(); });
 
     it('fetches them with the paper keys, every page, and reads the cache the next time', async () => {

@@ -151,7 +151,6 @@ export async function runBacktest(input: BacktestRunInput): Promise<BacktestRun>
         const t = sim.core.market.nextPointAfter(symbol, clock.now());
         if (t !== null && t < next) next = t;
       }
-      if (next > to) break;
       const before = clock.activity;
       clock.advanceTo(next);
       if (clock.activity !== before) await settle();
