@@ -5,11 +5,19 @@
  * escaped: a catalyst name is text, never markup.
  */
 import type { BacktestReport } from '../../service/backtest/backtest-report.js';
+import { etParts } from '../../domain/market-time.js';
 
 type Row = Record<string, unknown>;
 
 const esc = (v: unknown): string => String(v ?? '—').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const num = (v: unknown, digits = 2): string => (v === null || v === undefined || v === '' ? '—' : Number.isFinite(Number(v)) ? Number(v).toFixed(digits) : String(v));
+/** an RFC 3339 time as New York wall time, as a trader reads it: 2026-11-20 10:00:15 ET */
+const et = (iso: string | null): string => {
+  if (iso === null) return '—';
+  const p = etParts(Date.parse(iso));
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${p.date} ${two(p.hour)}:${two(p.minute)}:${two(p.second)} ET`;
+};
 /** a fraction (0.5) as a percentage (50.0%) */
 const pct = (v: unknown): string => (v === null || v === undefined ? '—' : `${(Number(v) * 100).toFixed(1)}%`);
 
@@ -22,7 +30,7 @@ export function summaryLines(report: BacktestReport): Array<[string, string]> {
     ['total P&L', `$${num(s.totalPnl)}`],
     ['expectancy', s.expectancy === null ? '—' : `$${num(s.expectancy)}`],
     ['profit factor', num(s.profitFactor)],
-    ['max drawdown', s.maxDrawdownUsd === null ? '—' : `$${num(s.maxDrawdownUsd)} (${num(s.maxDrawdownPct)}%)`],
+    ['max drawdown', s.maxDrawdownUsd === null ? '—' : `$${num(s.maxDrawdownUsd)} (${num(s.maxDrawdownPct, 3)}%)`],
     ['sharpe', num(s.sharpe)],
     ['signals skipped', String(report.skipped.length)],
     ['bars', `${report.run.bars} (${report.run.barsPerSecond.toLocaleString('en-US')} bars/s, ${(report.run.wallMs / 1000).toFixed(1)} s)`],
@@ -75,11 +83,11 @@ export function reportHtml(report: BacktestReport): string {
 <title>Keel backtest ${esc(report.run.from.slice(0, 10))} – ${esc(report.run.to.slice(0, 10))}</title>
 <style>body{font:14px/1.4 system-ui,sans-serif;margin:2rem;max-width:1100px;color:#111}table{border-collapse:collapse;margin:.5rem 0 1.5rem}
 th,td{border:1px solid #ccc;padding:.25rem .5rem;text-align:left}th{background:#f3f4f6}svg{width:100%;max-width:800px;border:1px solid #ddd}</style></head><body>
-<h1>Keel backtest</h1><p>${esc(report.run.from)} to ${esc(report.run.to)} · ${esc(report.run.signals)} signals · ${esc(report.run.bars)} bars · settings ${esc(JSON.stringify(report.settings.set))}</p>
+<h1>Keel backtest</h1><p>${esc(et(report.run.from))} to ${esc(et(report.run.to))} · ${esc(report.run.signals)} signals · ${esc(report.run.bars)} bars · settings ${esc(JSON.stringify(report.settings.set))}</p>
 <h2>Equity curve</h2>${equitySvg(report.equityCurve as Row[])}
 ${table('Summary', ['figure', 'value'], summaryLines(report))}
 ${table('Trades', ['signal', 'symbol', 'entry', 'entry price', 'shares', 'exit', 'exit price', 'reason', 'P&L'],
-    report.trades.map((t) => [t.signalId ?? '—', t.symbol, t.entryAt ?? '—', t.entryPrice ?? '—', t.shares ?? '—', t.exitAt ?? '—', t.exitPrice ?? '—', t.exitReason ?? t.status, t.pnl ?? '—']))}
+    report.trades.map((t) => [t.signalId ?? '—', t.symbol, et(t.entryAt), t.entryPrice ?? '—', t.shares ?? '—', et(t.exitAt), t.exitPrice ?? '—', t.exitReason ?? t.status, t.pnl ?? '—']))}
 ${table('Signals not taken', ['signal', 'status', 'reason', 'detail'], report.skipped.map((s) => [s.signalId, s.status, s.reason ?? '—', s.detail ?? '—']))}
 ${table('Days', ['date', 'trades', 'win rate', 'realized P&L'], (report.daily as Row[]).map((d) => [String(d.date), String(d.trades), pct(d.winRate), num(d.realizedPnl)]))}
 ${breakdowns.join('\n')}
