@@ -159,7 +159,8 @@ export async function startKeel(config: KeelConfig, deps: KeelServiceDeps): Prom
       lastPrice: (symbol) => supervisor.lastPrice(symbol),
       accountRefreshMs: deps.accountRefreshMs,
     });
-    safety = createSafetyJobs({ db, clock, control, pipeline, supervisor, notifier, warn: warn.safety, metrics, broker: () => brokers.broker, timing: config.safety, cron: wallClockJobs });
+    safety = createSafetyJobs({ db, clock, control, pipeline, supervisor, notifier, warn: warn.safety, metrics, broker: () => brokers.broker, timing: config.safety, cron: wallClockJobs,
+      ...(deps.streamGapCheckMs ? { streamGap: { confirmEveryMs: deps.streamGapCheckMs } } : {}) });
     const pipelineMetrics = bridgePipelineEvents(pipeline.events$, metrics);
     stack.push(async () => pipelineMetrics.unsubscribe());
     const jobs = safety;

@@ -32,6 +32,9 @@ export interface KeelServiceDeps {
   lease?: WriterLease;
   /** how often the account is read while the bot runs (default 5 s) */
   accountRefreshMs?: number;
+  /** how often the stream-gap monitor confirms the trade stream (default 2 s; a replay's in-process
+   *  streams cannot gap) */
+  streamGapCheckMs?: number;
   /** default true: the dashboard's live feeds (status, signals and trades as they change; prices
    *  twice a second); a backtest has no one watching at its speed */
   dashboardFeeds?: boolean;

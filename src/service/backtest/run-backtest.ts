@@ -80,7 +80,8 @@ const SETTLE_TURNS = 3;
  * The safety jobs' periods in a backtest (the same variables an operator sets): they guard against
  * a broken feed or a lost order, which an in-process replay cannot have, and each run reads the
  * database; at their live periods they would be most of a replay's cost. The account (equity for
- * the breakers and the daily loss limit) is read once a minute, the bars' own resolution.
+ * the breakers and the daily loss limit) is read once a minute, the bars' own resolution, and the
+ * stream-gap monitor looks once a minute (each look is a stop of the loop: 31,000 a night at 2 s).
  */
 export const BACKTEST_ACCOUNT_REFRESH_MS = 60_000;
 export const BACKTEST_TIMING = { KEEL_WATCHDOG_CHECK_SEC: '60', KEEL_PRICE_STALE_SEC: '300', KEEL_HEALTH_CHECK_MIN: '60' } as const;
@@ -107,7 +108,7 @@ export async function runBacktest(input: BacktestRunInput): Promise<BacktestRun>
   const keel = await startKeel(loaded.config, {
     // random: the jitter Keel adds to retries, the same on every run
     clock, random: mulberry32(1), warn, wallClockJobs: false, exchange: sim.exchange, lease: soleWriterLease(),
-    accountRefreshMs: BACKTEST_ACCOUNT_REFRESH_MS, dashboardFeeds: false,
+    accountRefreshMs: BACKTEST_ACCOUNT_REFRESH_MS, streamGapCheckMs: BACKTEST_ACCOUNT_REFRESH_MS, dashboardFeeds: false,
   });
   const auth = { Authorization: `Bearer ${keel.token.token}` };
   const call = async (method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> => {
