@@ -12,7 +12,7 @@ import { BACKTEST_USAGE, readBacktestArgs } from './backtest/backtest-args.js';
 import { readInputs } from './backtest/backtest-inputs.js';
 import { progressBar, summaryTable } from './backtest/report-files.js';
 import { runOne } from './backtest/run-one.js';
-import { runSweep, sweepGrid } from './backtest/sweep.js';
+import { runDir, runSweep, sweepGrid } from './backtest/sweep.js';
 import { formatEt } from './demo-setup.js';
 import { errorText } from '../lib/error-text.js';
 
@@ -58,7 +58,7 @@ async function main(): Promise<void> {
       options, points, databases,
       onResult: (done, total, r) => console.log(`  ${progressBar(done / total, 'error' in r ? `run ${r.index + 1} FAILED: ${r.error}` : `run ${r.index + 1} ${JSON.stringify(r.swept)}`, 20)}`),
     });
-    const sweepJson = { rank: outcome.rank, workers: outcome.workers, wallMs: Math.round(outcome.wallMs), scaling: Number(outcome.scaling.toFixed(2)), runs: outcome.runs.map((r) => ({ settings: r.swept, summary: r.summary, report: path.relative(options.out, path.join(options.out, 'runs', String(r.index + 1).padStart(3, '0'), 'report.json')) })), failed: outcome.failed };
+    const sweepJson = { rank: outcome.rank, workers: outcome.workers, wallMs: Math.round(outcome.wallMs), scaling: Number(outcome.scaling.toFixed(2)), runs: outcome.runs.map((r) => ({ settings: r.swept, summary: r.summary, report: path.relative(options.out, path.join(runDir(options.out, r.index), 'report.json')) })), failed: outcome.failed };
     await writeFile(path.join(options.out, 'sweep.json'), JSON.stringify(sweepJson, null, 2) + '\n');
     console.log(`\n  rank  ${options.rank.padEnd(12)} trades  total P&L   settings`);
     outcome.runs.forEach((r, i) => {

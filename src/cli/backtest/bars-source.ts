@@ -14,7 +14,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Bar } from '../../domain/market-data.js';
-import { etDate, etWallToEpoch } from '../../domain/market-time.js';
+import { etDate } from '../../domain/market-time.js';
 import { calendarDay, sessionTimes, tradingDays } from '../../core/calendar/nyse-calendar.js';
 import { parseBarsText } from '../../adapters/backtest/bars-file.js';
 import { SimMarket } from '../../adapters/sim/market/sim-market.js';
@@ -112,6 +112,3 @@ async function alpacaBars(req: BarsRequest): Promise<BarsLoaded> {
     return { ok: false, problems: [`--bars alpaca: the bars could not be fetched: ${errorText(error)}`] };
   }
 }
-
-/** 00:00 New York of a date (for the window the bars and signals share) */
-export const dayStart = (date: string): number => etWallToEpoch(date, 0, 0);

@@ -131,7 +131,9 @@ export async function runBacktest(input: BacktestRunInput): Promise<BacktestRun>
     }
   };
 
+  // the trades the exchange produces are the prices Keel is sent (only watched symbols are produced)
   let pricesDelivered = 0;
+  const counting = sim.core.marketEvents$.subscribe((e) => { if (e.T === 't') pricesDelivered++; });
   try {
     await settle();
     const patch = await call('PATCH', '/api/bot/config', { executionMode: 'full_auto', ...input.settings });
@@ -146,7 +148,8 @@ export async function runBacktest(input: BacktestRunInput): Promise<BacktestRun>
     for (;;) {
       watched.clear();
       for (const s of sim.wanted) watched.add(s);
-      for (const s of sim.core.openOrderSymbols()) watched.add(s);
+      const working = sim.core.openOrderSymbols();
+      for (const s of working) watched.add(s);
       let next = Math.min(to, clock.nextDue() ?? Infinity, signals[nextSignal]?.at ?? Infinity);
       for (const symbol of watched) {
         const t = sim.core.market.nextPointAfter(symbol, clock.now());
@@ -155,9 +158,9 @@ export async function runBacktest(input: BacktestRunInput): Promise<BacktestRun>
       const before = clock.activity;
       clock.advanceTo(next);
       if (clock.activity !== before) await settle();
-      const emitted = countEmitted(sim.core, () => sim.core.sync());
-      pricesDelivered += emitted;
-      if (emitted > 0 || sim.core.openOrderSymbols().length > 0) await settle();
+      const delivered = pricesDelivered;
+      sim.core.sync();
+      if (pricesDelivered > delivered || working.length > 0) await settle();
       while (nextSignal < signals.length && signals[nextSignal]!.at <= next) {
         const s = signals[nextSignal++]!;
         const answer = await call('POST', '/api/signals', s.body);
@@ -173,6 +176,8 @@ export async function runBacktest(input: BacktestRunInput): Promise<BacktestRun>
   } catch (error) {
     await keel.stop();
     throw error;
+  } finally {
+    counting.unsubscribe();
   }
   const wallMs = performance.now() - started;
   return {
@@ -184,16 +189,4 @@ export async function runBacktest(input: BacktestRunInput): Promise<BacktestRun>
     },
     stop: () => keel.stop(),
   };
-}
-
-/** how many trades the market emitted during `work` */
-function countEmitted(core: { marketEvents$: { subscribe(fn: (e: { T: string }) => void): { unsubscribe(): void } } }, work: () => void): number {
-  let n = 0;
-  const sub = core.marketEvents$.subscribe((e) => { if (e.T === 't') n++; });
-  try {
-    work();
-  } finally {
-    sub.unsubscribe();
-  }
-  return n;
 }
