@@ -8,7 +8,7 @@ import { PositionRuntime } from '../src/actors/position-runtime.js';
 import type { InspectionObserver } from '../src/ports/inspection.port.js';
 import { dec, type Decimal, ZERO } from '../src/domain/money.js';
 import type { Order } from '../src/domain/order.js';
-import type { Trade } from '../src/domain/trade.js';
+import { NO_PROTECTIVE_STOP, type Trade } from '../src/domain/trade.js';
 import type { TradeStore } from '../src/ports/trade-store.port.js';
 
 export const T0 = Date.parse('2026-11-23T15:00:00Z');
@@ -17,7 +17,7 @@ export const trade: Trade = {
   id: '00000000-0000-4000-8000-000000000001', symbol: 'AAPL', side: 'buy', status: 'open', entryPrice: dec('100'), exitPrice: null, shares: dec('10'),
   notional: dec('1000'), pnl: null, pnlPct: null, fees: null, catalystType: null, catalystTier: null, stars: null, strategy: null, signalId: null,
   entryClientOrderId: 'keel-sig-1', entryOrderId: null, exitClientOrderId: null, exitOrderId: null, exitReason: null, peakPrice: dec('100'),
-  notes: null, entryAt: T0, exitAt: null, mode: 'paper', createdAt: T0, updatedAt: T0,
+  notes: null, ...NO_PROTECTIVE_STOP, entryAt: T0, exitAt: null, mode: 'paper', createdAt: T0, updatedAt: T0,
 };
 
 export const benchClock = { now: () => T0, sleep: async () => undefined };
@@ -81,7 +81,7 @@ export function exitWorld(name: string, inspect?: InspectionObserver): { per(n: 
   const services = benchServices(trades, runtime);
   let closed = 0, failures = 0, seq = 0;
   const deps: PositionActorDeps = {
-    ...services, clock: benchClock, emit: (e) => { if (e.type === 'closed') closed++; }, resolve: {},
+    ...services, clock: benchClock, emit: (e) => { if (e.type === 'closed') closed++; }, resolve: {}, stopPolicy: () => ({ mode: 'off' as const, hardStopLossPct: 7 }),
     arm: () => undefined, disarm: () => undefined, failed: () => { failures++; },
     finished: (host) => { (host as PositionActor).stop(); trades.delete(host.trade.id); },
   };

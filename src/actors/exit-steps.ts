@@ -18,14 +18,17 @@ import type { PositionMachineContext, ResumeResult, RetryResult, SubmitResult, T
 import { resolveByClientOrderId } from './entry-resolver.js';
 import { cancelOwnOpenOrders, exitClientOrderId, exitOrderRequest, readRetryPlan, remainingShares, submitExit, type ExitSubmission } from './exit-executor.js';
 import type { PositionHost } from './position-host.js';
+import { cancelStopBeforeSell } from './protective-stop-steps.js';
 import { journaledExit, sentExit } from './position-restore.js';
 
 type Posted = (ExitSubmission & { qty: Decimal }) | { kind: 'nothing' };
 
-/** cancellingOwnOrders: the trade's own still-working entry, so the sell never competes with it */
+/** cancellingOwnOrders: the trade's own still-working entry and its protective stop (the cancel
+ *  acknowledged: the shares it holds would block the sell), so the sell never competes with them */
 export async function cancelOwnOrders(host: PositionHost): Promise<void> {
   const entryId = host.workingEntryId();
   if (entryId) await cancelOwnOpenOrders(host.deps.broker, [entryId]);
+  await cancelStopBeforeSell(host);
 }
 
 /** submitting: the first sell (or the one a restore adopted), else the recorded attempt's sell */

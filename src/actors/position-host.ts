@@ -17,6 +17,8 @@ import type { Clock } from '../ports/clock.port.js';
 import type { TradeStore } from '../ports/trade-store.port.js';
 import type { ResolveOptions } from './entry-resolver.js';
 import type { ExitFills } from './exit-executor.js';
+import type { StopTracking } from './stop-tracking.js';
+import type { BrokerStopMode } from '../domain/bot-config.js';
 import type { PositionEvent } from './position-supervisor.types.js';
 
 /** the services of one supervisor run, shared by its actors */
@@ -30,6 +32,8 @@ export interface PositionActorDeps {
   /** start / stop evaluating the exit rules of this position on its symbol's prices */
   arm(view: PositionView): void;
   disarm(view: PositionView): void;
+  /** what the trade's protective stop follows: the mode and its hard-stop percentage now */
+  stopPolicy(tradeId: string): { mode: BrokerStopMode; hardStopLossPct: number };
   /** the trade reached closed or cancelled */
   finished(host: PositionHost): void;
   failed(tradeId: string, step: string, error: unknown): void;
@@ -44,11 +48,15 @@ export interface PositionHost {
   /** the trade's writes and broker steps, one at a time in order */
   readonly queue: SerialQueue;
   readonly exitFills: ExitFills;
+  /** its protective stops at the broker */
+  readonly stops: StopTracking;
   /** a sell found at the broker on restore (sent before a crash): the next exit adopts it */
   adopted: Order | null;
   persistedPeak: number;
   /** the shares the trade holds: the row's, or what its entry filled before the row said so */
   heldShares(): Decimal;
+  /** held and not yet sold (what a protective stop covers) */
+  unsoldShares(): Decimal;
   /** the entry order while it may still fill (cancelled before any sell), else null */
   workingEntryId(): string | null;
   /** what an update of one of the trade's orders means to its machine (null: nothing new) */

@@ -14,12 +14,13 @@ import type { Order } from '../domain/order.js';
 import type { EpochMs } from '../domain/time.js';
 import { errorText } from '../lib/error-text.js';
 import {
-  positionMachine, type ExitIntent, type PositionMachineContext, type PositionMachineEvent, type ResumeResult, type RetryResult, type SubmitResult, type TimedIntent,
+  positionMachine, type ExitIntent, type PositionMachineContext, type PositionMachineEvent, type ResumeResult, type RetryResult, type StopResult, type SubmitResult, type TimedIntent,
 } from '../machines/position.machine.js';
 import type { Clock } from '../ports/clock.port.js';
 import { KeyedSubject } from '../streams/keyed-subject.js';
 import { cancelOwnOrders, findSentExitStep, planRetryStep, resumeExitStep, submitExitStep } from './exit-steps.js';
 import type { PositionHost } from './position-host.js';
+import { recordStopExit, syncStopStep } from './protective-stop-steps.js';
 
 /** XState's timer interface (the `clock` option of createActor) */
 type XStateClock = NonNullable<ActorOptions<typeof positionMachine>['clock']>;
@@ -37,9 +38,9 @@ export class PositionRuntime {
   readonly machine;
   private readonly hosts = new Map<string, PositionHost>();
 
-  constructor(clock: Clock, exitRetryMs = 1_000) {
+  constructor(clock: Clock, exitRetryMs = 1_000, stopRetryMs = 30_000) {
     this.clock = xstateClock(clock);
-    this.machine = this.provide(exitRetryMs);
+    this.machine = this.provide(exitRetryMs, stopRetryMs);
   }
 
   register(tradeId: string, host: PositionHost): void {
@@ -69,7 +70,7 @@ export class PositionRuntime {
     });
   }
 
-  private provide(exitRetryMs: number) {
+  private provide(exitRetryMs: number, stopRetryMs: number) {
     const host = (context: PositionMachineContext) => this.host(context.tradeId);
     const queued = <I extends { tradeId: string }, O>(work: (h: PositionHost, input: I) => Promise<O>) =>
       fromPromise<O, I>(({ input }) => {
@@ -84,9 +85,19 @@ export class PositionRuntime {
         planRetry: queued<PositionMachineContext, RetryResult>(planRetryStep),
         findSentExit: queued<{ tradeId: string }, TimedIntent | null>((h) => findSentExitStep(h)),
         resumeExit: queued<PositionMachineContext, ResumeResult>(resumeExitStep),
+        // counted from the invocation, not the step's start: a sell decided while the stop is still
+        // queued must go through cancellingOwnOrders, which runs after it on the same queue
+        syncStop: fromPromise<StopResult, { tradeId: string }>(({ input }) => {
+          const h = this.host(input.tradeId);
+          h.stops.syncs++;
+          return h.queue.run(() => syncStopStep(h)).finally(() => { h.stops.syncs--; });
+        }),
       },
       guards: {
-        noWorkingEntry: ({ context }) => host(context).workingEntryId() === null,
+        noWorkingEntry: ({ context }) => {
+          const h = host(context);
+          return h.workingEntryId() === null && !h.stops.mayBeLive(h.trade);
+        },
       },
       actions: {
         recordEntry: ({ context }) => host(context).recordEntry(),
@@ -95,6 +106,16 @@ export class PositionRuntime {
         arm: ({ context }) => { const h = host(context); h.deps.arm(h.view); },
         disarm: ({ context }) => { const h = host(context); h.deps.disarm(h.view); },
         recordClosed: ({ context }) => host(context).recordClosed(context.intent?.reason ?? null),
+        recordStopExit: ({ context }) => recordStopExit(host(context), context.intent?.price ?? 0),
+        stopMissing: ({ context }) => {
+          const h = host(context);
+          const t = h.trade;
+          h.journal({
+            kind: 'warning', cause: 'position', message: `${t.symbol}: no protective stop at the broker (${context.stopWhy ?? 'unknown'}); Keel's monitor protects the position, the stop is tried again`,
+            data: { tradeId: t.id, event: 'stop_missing' },
+          });
+          h.deps.emit({ type: 'stop_missing', tradeId: t.id, symbol: t.symbol, why: context.stopWhy ?? '' });
+        },
         exitFailed: ({ context }) => exitFailed(host(context), context.why),
         gaveUp: ({ context }) => {
           const h = host(context);
@@ -123,7 +144,7 @@ export class PositionRuntime {
           h.deps.emit({ type: 'exit_failed', tradeId: h.trade.id, error: errorText(error) });
         },
       },
-      delays: { exitRetry: exitRetryMs },
+      delays: { exitRetry: exitRetryMs, stopRetry: stopRetryMs },
     });
   }
 }

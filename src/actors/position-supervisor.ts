@@ -63,7 +63,7 @@ class Supervisor extends TrackedPositions implements PositionSupervisor, Supervi
     const latest = this.settingsSeq !== seqAtLoad ? this.latestSettings : null;
     const rules = latest ?? config;
     const run: Run = {
-      adapters, feed, router, abort: new AbortController(), settings: toExitSettings(rules, null), eodTime: rules.eodForceCloseTime, subs: [],
+      adapters, feed, router, abort: new AbortController(), settings: toExitSettings(rules, null), stopMode: rules.brokerStopMode ?? 'hard_stop', eodTime: rules.eodForceCloseTime, subs: [],
       session: null as unknown as SessionCloseScheduler, // set just below: its callbacks need `run`
       actorDeps: null as unknown as PositionActorDeps,
     };
@@ -116,11 +116,14 @@ class Supervisor extends TrackedPositions implements PositionSupervisor, Supervi
     const run = this.run;
     if (!run) return; // stopped: start() reads the persisted config; starting: it sees the sequence moved
     run.settings = toExitSettings(settings, run.settings.forceCloseAt);
+    run.stopMode = settings.brokerStopMode ?? run.stopMode;
     const { armed, decisions } = rearmBooks(this.slots.books(), run.settings, this.scheduler.now());
     this.slots.retime();
     if (settings.eodForceCloseTime !== run.eodTime) this.rescheduleSessionClose(run, settings.eodForceCloseTime);
     this.events$.next({ type: 'settings_applied', settings, armed, exits: decisions.length });
     for (const decision of decisions) this.onDecision(decision);
+    // a new level or mode: each protective stop is brought in line (a step that changes nothing when equal)
+    for (const actor of this.actors.values()) actor.stopChanged();
   }
 
   entrySubmitted(trade: Trade, outcome: SubmitOutcome): void {

@@ -23,6 +23,10 @@ export type PositionEvent =
   | { type: 'cancelled'; tradeId: string; symbol: string; reason: string }
   | { type: 'exit_decided'; tradeId: string; symbol: string; reason: ExitReason; price: number; detail: string }
   | { type: 'exit_submitted'; tradeId: string; clientOrderId: string }
+  /** the position has no protective stop at the broker now (refused, cancelled outside Keel): Keel's monitor protects it, the stop is tried again */
+  | { type: 'stop_missing'; tradeId: string; symbol: string; why: string }
+  /** a protective stop was accepted by the broker */
+  | { type: 'stop_placed'; tradeId: string; clientOrderId: string; stopPrice: string; qty: string }
   | { type: 'exit_failed'; tradeId: string; error: string }
   /** the exit stopped trying (attempts exhausted, or a refused quantity the broker still reports):
    *  the trade stays exiting, listed in stuckExits, until someone acts */

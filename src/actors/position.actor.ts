@@ -30,6 +30,7 @@ import { cancelOwnOpenOrders, ExitFills, exitClientOrderId } from './exit-execut
 import type { PositionActorDeps, PositionHost } from './position-host.js';
 import { restoredExit } from './position-restore.js';
 import type { PositionRuntime } from './position-runtime.js';
+import { StopTracking } from './stop-tracking.js';
 
 export type { PositionActorDeps } from './position-host.js';
 
@@ -37,6 +38,7 @@ export class PositionActor implements PositionHost {
   readonly view: PositionView;
   readonly queue = new SerialQueue();
   readonly exitFills = new ExitFills();
+  readonly stops = new StopTracking();
   adopted: Order | null = null;
   persistedPeak: number;
   private readonly actor: Actor<PositionMachine>;
@@ -79,7 +81,8 @@ export class PositionActor implements PositionHost {
   }
 
   start(): this {
-    for (const key of [this.trade.entryOrderId, this.trade.entryClientOrderId, this.trade.exitOrderId, this.trade.exitClientOrderId]) if (key) this.deps.route(this.trade.id, key);
+    const t = this.trade;
+    for (const key of [t.entryOrderId, t.entryClientOrderId, t.exitOrderId, t.exitClientOrderId, t.stopOrderId, t.stopClientOrderId]) if (key) this.deps.route(t.id, key);
     this.actor.start();
     return this;
   }
@@ -113,6 +116,8 @@ export class PositionActor implements PositionHost {
     if (this.trade.entryOrderId && !this.entryDone) ids.push(this.trade.entryOrderId);
     ids.push(...this.exitFills.workingIds());
     if (this.trade.exitOrderId && !this.exitFills.has(this.trade.exitOrderId)) ids.push(this.trade.exitOrderId);
+    const stopId = this.trade.stopOrderId;
+    if (stopId && !this.exitFills.has(stopId) && this.stops.mayBeLive(this.trade)) ids.push(stopId);
     return { ids, exitClientOrderId: this.state === 'exiting' && !this.trade.exitOrderId ? this.trade.exitClientOrderId : null };
   }
 
@@ -133,6 +138,11 @@ export class PositionActor implements PositionHost {
   /** a restored exiting trade's orders were re-read: the machine finishes what a crash interrupted */
   resume(): void {
     this.actor.send({ type: 'RESUME' });
+  }
+
+  /** what the protective stop depends on may have changed (settings, shares, a health check) */
+  stopChanged(): void {
+    this.actor.send({ type: 'STOP_CHANGED' });
   }
 
   /** persists the peak if it rose since the last write (called on a throttle by the supervisor) */
@@ -159,15 +169,20 @@ export class PositionActor implements PositionHost {
   correctShares(shares: Decimal): void {
     // queued: a write already in flight returns the row as it was before the correction
     this.enqueue('quantity correction', async () => { this.trade = { ...this.trade, shares }; });
+    this.stopChanged();
   }
 
   heldShares(): Decimal { return this.trade.shares ?? this.entryFilled; }
+  unsoldShares(): Decimal { return Decimal.max(ZERO, this.heldShares().minus(this.exitFills.sold())); }
   workingEntryId(): string | null { return this.trade.entryOrderId && !this.entryDone ? this.trade.entryOrderId : null; }
 
   /** what an update of one of this trade's orders means to its machine (null: nothing new) */
   classify(order: Order, at: EpochMs): PositionMachineEvent | null {
     const t = this.trade;
     if (order.id === t.entryOrderId || order.clientOrderId === t.entryClientOrderId) return this.onEntryOrder(order, at);
+    if (this.stops.isStop(t, order)) {
+      return this.stops.classify(t, order, at, { state: this.state, held: this.heldShares(), fills: this.exitFills, exitAt: (when) => { this.exitAt = when; } });
+    }
     if (order.side !== 'sell' || !this.exitFills.update(order)) return null;
     const sold = this.exitFills.sold();
     if (sold.gte(this.trade.shares ?? this.entryFilled) && sold.gt(0)) {
@@ -255,7 +270,9 @@ export class PositionActor implements PositionHost {
     this.enqueue('close', async () => {
       const qty = this.exitFills.sold();
       const price = this.exitFills.averagePrice();
-      const reason: ExitReason = intended ?? this.trade.exitReason ?? 'manual';
+      // everything sold was sold by the broker's stop (it raced Keel's own exit): the stop closed it
+      const byStop = this.stops.soldByStops();
+      const reason: ExitReason = byStop.gt(0) && byStop.gte(qty) ? 'broker_stop' : intended ?? this.trade.exitReason ?? 'manual';
       this.trade = await this.deps.store.close(this.trade, { price, shares: qty, at: this.exitAt || this.deps.clock.now(), reason }, this.deps.clock.now());
       this.deps.emit({ type: 'closed', tradeId: this.trade.id, symbol: this.trade.symbol, reason, exitPrice: price.toFixed(), pnl: this.trade.pnl?.toFixed() ?? '0' });
       this.deps.finished(this);

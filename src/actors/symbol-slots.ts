@@ -84,6 +84,11 @@ export class SymbolSlots {
     return this.slots.get(view.symbol)?.book.peakOf(view.tradeId) ?? null;
   }
 
+  /** the rule settings the position's book holds for it now; null when not armed */
+  settingsOf(view: Pick<PositionView, 'symbol' | 'tradeId'>): ExitSettings | null {
+    return this.slots.get(view.symbol)?.book.settingsFor(view.tradeId) ?? null;
+  }
+
   /** the levels the position's book holds for it now (its live peak included); null when not armed */
   levelsOf(view: Pick<PositionView, 'symbol' | 'tradeId'>): ArmedLevels | null {
     const book = this.slots.get(view.symbol)?.book;

@@ -18,6 +18,7 @@
 import { Subject, type SchedulerLike, type Subscription } from 'rxjs';
 import type { ExitDecision, ExitSettings, PositionView } from '../core/exits/exit.types.js';
 import { stuckExits, type ExitProgress, type StuckExit } from '../core/safety/stuck-exits.js';
+import type { BrokerStopMode } from '../domain/bot-config.js';
 import { Decimal, ZERO } from '../domain/money.js';
 import type { ReconcileFinding } from '../domain/reconciliation.js';
 import { LIVE_TRADE_STATUSES, type Trade } from '../domain/trade.js';
@@ -43,6 +44,8 @@ export interface Run {
   router: FillRouter;
   session: SessionCloseScheduler;
   settings: ExitSettings;
+  /** the protective stop's mode now (bot_config.broker_stop_mode) */
+  stopMode: BrokerStopMode;
   eodTime: string;
   subs: Subscription[];
   /** the services every actor of this run shares */
@@ -178,6 +181,11 @@ export abstract class TrackedPositions implements SupervisorProtection {
       arm: (view) => this.arm(view),
       disarm: (view) => this.disarm(view),
       route: (tradeId, key) => run.router.route(key, tradeId),
+      stopPolicy: (tradeId) => {
+        const actor = this.actors.get(tradeId);
+        const settings = (actor && this.slots.settingsOf(actor.view)) ?? run.settings;
+        return { mode: run.stopMode, hardStopLossPct: settings.hardStopLossPct };
+      },
       finished: (host) => { const actor = this.actors.get(host.trade.id); if (actor === host) this.untrack(actor); },
       failed: (tradeId, step, error) => this.warn(`trade ${tradeId} (${this.actors.get(tradeId)?.trade.symbol ?? '?'}): ${step} failed: ${errorText(error)}`, error),
       resolve: this.resolveOptions(run),

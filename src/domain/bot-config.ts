@@ -25,6 +25,10 @@ export type TradingModeName = (typeof TRADING_MODES)[number];
 export const STATE_REASONS = ['manual', 'breaker_pause', 'breaker_halt', 'daily_loss', 'watchdog', 'kill_switch', 'startup', 'win_rate'] as const;
 export type StateReason = (typeof STATE_REASONS)[number];
 
+/** whether an open position gets a sell stop at the broker at its hard-stop level (domain/protective-stop.ts) */
+export const BROKER_STOP_MODES = ['hard_stop', 'off'] as const;
+export type BrokerStopMode = (typeof BROKER_STOP_MODES)[number];
+
 export const BREAKER_LEVELS = ['none', 'warn', 'pause', 'halt'] as const;
 export type BreakerLevel = (typeof BREAKER_LEVELS)[number];
 
@@ -73,6 +77,9 @@ export interface BotSettings {
   /** the trader's own optional cap (the PDT rule was retired in 2026); null = none */
   maxRoundTripsPerDay: number | null;
   approvalTtlMinutes: number;
+  /** 'hard_stop': a protective sell stop at the broker for every open position (what protects it
+   *  while Keel is down); 'off': Keel's own monitor only */
+  brokerStopMode: BrokerStopMode;
 }
 
 export interface BotConfig extends BotSettings {
@@ -119,4 +126,5 @@ export const DEFAULT_BOT_SETTINGS: Readonly<BotSettings> = Object.freeze({
   autoResumeNextDay: true,
   maxRoundTripsPerDay: null,
   approvalTtlMinutes: 5,
+  brokerStopMode: 'hard_stop',
 });

@@ -17,6 +17,8 @@ export const LIVE_TRADE_STATUSES: readonly TradeStatus[] = ['pending_entry', 'op
 export const EXIT_REASONS = [
   'hard_stop', 'profit_target', 'trailing_stop', 'time_exit', 'force_close_eod', 'kill_switch', 'manual',
   'reconciled_missing_on_startup', 'reconciled_closed_at_broker',
+  /** the trade's protective stop at the broker sold the position */
+  'broker_stop',
 ] as const;
 export type ExitReason = (typeof EXIT_REASONS)[number];
 
@@ -44,6 +46,13 @@ export interface Trade {
   exitReason: ExitReason | null;
   peakPrice: Decimal | null;
   notes: string | null;
+  /** the protective sell stop at the broker (domain/protective-stop.ts): its client order id, written
+   *  before it is sent; its order id once accepted; what it asks for; what it does not cover */
+  stopClientOrderId: string | null;
+  stopOrderId: string | null;
+  stopPrice: Decimal | null;
+  stopQty: Decimal | null;
+  stopNote: string | null;
   entryAt: EpochMs | null;
   exitAt: EpochMs | null;
   /** the trading mode it was made in; statistics never mix modes. Left out of a new trade, the
@@ -52,6 +61,9 @@ export interface Trade {
   createdAt: EpochMs;
   updatedAt: EpochMs;
 }
+
+/** a trade with no protective stop at the broker (every new row; fakes spread it) */
+export const NO_PROTECTIVE_STOP = Object.freeze({ stopClientOrderId: null, stopOrderId: null, stopPrice: null, stopQty: null, stopNote: null }) satisfies Partial<Trade>;
 
 /** what a new row needs; the rest starts null */
 export type NewTrade = Pick<Trade, 'symbol' | 'side' | 'status'> & Partial<Omit<Trade, 'id' | 'createdAt' | 'updatedAt'>>;

@@ -12,7 +12,7 @@
  * facade call. It runs once every field is valid on its own.
  */
 import { z } from 'zod';
-import { EXECUTION_MODES, SIZING_MODES, TRADING_MODES, type BotSettings } from '../domain/bot-config.js';
+import { BROKER_STOP_MODES, EXECUTION_MODES, SIZING_MODES, TRADING_MODES, type BotSettings } from '../domain/bot-config.js';
 import { Decimal, isDecimalString } from '../domain/money.js';
 import { printableText } from './printable-text.js';
 
@@ -102,6 +102,7 @@ const SETTINGS_SHAPE = {
   autoResumeNextDay: z.boolean(),
   maxRoundTripsPerDay: int(1, 1_000).nullable(), // null = no cap
   approvalTtlMinutes: int(1, 24 * 60),
+  brokerStopMode: z.enum(BROKER_STOP_MODES),
 };
 
 type Levels = Partial<Record<'circuitBreakerWarnPct' | 'circuitBreakerPausePct' | 'circuitBreakerHaltPct', number>>;

@@ -17,17 +17,26 @@
  *    sell sent before the crash, looked up by its id's stem, is adopted, never sent again) or
  *    open.armed; exiting → exiting.restored, which RESUME (sent once the trade's orders were
  *    re-read) turns into exiting.resuming (the sell of unknown outcome looked up by its id);
- *  - states tagged `busy` have work in flight (the actor's idle() waits them out).
+ *  - states tagged `busy` have work in flight (the actor's idle() waits them out);
+ *  - while open, a second region keeps the protective stop at the broker in line with what the
+ *    trade holds and its hard-stop level (core/exits/protective-stop.ts): `syncing` converges the
+ *    broker's stop (places, or cancels with the cancel acknowledged and then places: never two
+ *    live), `protected`, `unprotected` (nothing to place: waits for a change), `retryWait` (a
+ *    refusal: tried again after stopRetry). Any change re-enters `syncing`;
+ *  - before any sell of Keel's own the stop is cancelled and the cancel acknowledged
+ *    (cancellingOwnOrders; skipped only when the trade has no order that may work); a stop that
+ *    sells while the position is open is the trade's exit (`broker_stop`): everything sold → closed,
+ *    part → exiting.awaitingFill on the stop (the rest is sold as any short exit is).
  */
-import { assign, fromEventObservable, fromPromise, setup } from 'xstate';
+import { assign, fromEventObservable, fromPromise, raise, setup } from 'xstate';
 import type {
-  PositionMachineContext, PositionMachineEvent, PositionMachineInput, ResumeResult, RetryResult, SubmitResult, TimedIntent,
+  PositionMachineContext, PositionMachineEvent, PositionMachineInput, ResumeResult, RetryResult, StopResult, SubmitResult, TimedIntent,
 } from './position.machine.types.js';
 
 export const MAX_EXIT_ATTEMPTS = 3;
 
 export type {
-  ExitIntent, PositionMachineContext, PositionMachineEvent, PositionMachineInput, ResumeResult, RetryResult, SubmitResult, TimedIntent,
+  ExitIntent, PositionMachineContext, PositionMachineEvent, PositionMachineInput, ResumeResult, RetryResult, StopResult, SubmitResult, TimedIntent,
 } from './position.machine.types.js';
 
 type TradeRef = { tradeId: string };
@@ -50,6 +59,8 @@ export const positionMachine = setup({
     planRetry: step<RetryResult>('planRetry'),
     findSentExit: step<TimedIntent | null, TradeRef>('findSentExit'),
     resumeExit: step<ResumeResult>('resumeExit'),
+    /** brings the broker's protective stop in line with the trade (places, replaces, cancels) */
+    syncStop: step<StopResult, TradeRef>('syncStop'),
   },
   guards: {
     hasDeferredExit: ({ context }) => context.deferredExit !== null,
@@ -57,7 +68,8 @@ export const positionMachine = setup({
     restoredOpenUnsent: ({ context }) => context.restored === 'open' && context.unsentExit,
     restoredExiting: ({ context }) => context.restored === 'exiting',
     attemptsExhausted: ({ context }) => context.attempt >= MAX_EXIT_ATTEMPTS,
-    /** provided: the entry order can still fill (it is cancelled before any sell) */
+    /** provided: no order of the trade may be working (an entry that can still fill, a protective
+     *  stop): each is cancelled, the stop's cancel acknowledged, before any sell */
     noWorkingEntry: guard('noWorkingEntry'),
   },
   actions: {
@@ -79,8 +91,16 @@ export const positionMachine = setup({
     flatAtBroker: action('flatAtBroker'),
     /** a step failed unexpectedly (a database write): warned, exit_failed */
     stepFailed: action('stepFailed'),
+    /** the protective stop filled while open: the 'exiting' record names it as the trade's exit */
+    recordStopExit: action('recordStopExit'),
+    /** journal: the position has no protective stop at the broker now (context.stopWhy), said once per reason */
+    stopMissing: action('stopMissing'),
     /** the inbox (decisions and order updates) failed: warned */
     inboxFailed: action('inboxFailed'),
+    stopFilledIntent: assign(({ event, context }) => (event.type === 'STOP_FILLED' ? {
+      intent: { reason: 'broker_stop' as const, price: event.price, detail: `the protective stop at the broker sold at ${event.price}` },
+      deferredExit: null, attempt: Math.max(1, context.attempt), recorded: true, sellQty: null, shortWhileSending: false,
+    } : {})),
     noteShort: assign({ shortWhileSending: true, why: ({ event }) => (event.type === 'EXIT_SHORT' ? event.why : ''), refused: null }),
     deferExit: assign({ deferredExit: ({ event }) => (event.type === 'EXIT' ? { reason: event.reason, price: event.price, detail: event.detail, at: event.at } : null) }),
     /** the exit begins: the decision (or the one deferred) becomes the intent; attempt 1 at least */
@@ -96,12 +116,14 @@ export const positionMachine = setup({
   delays: {
     /** the wait before a re-send after a refusal or a short fill (provided from the tuning) */
     exitRetry: 1_000,
+    /** the wait before a refused protective stop is tried again (provided from the tuning) */
+    stopRetry: 30_000,
   },
 }).createMachine({
   id: 'position',
   initial: 'starting',
   context: ({ input }) => ({
-    ...input, deferredExit: null, sellQty: null, recorded: input.restored === 'exiting', why: '', refused: null, shortWhileSending: false, gaveUp: null,
+    ...input, deferredExit: null, sellQty: null, recorded: input.restored === 'exiting', why: '', refused: null, shortWhileSending: false, gaveUp: null, stopWhy: null,
   }),
   // an inbox that fails stops delivering: said loudly (the watchdog then sees a trade nobody exits)
   invoke: { src: 'inbox', input: ({ context }) => ({ tradeId: context.tradeId }), onError: { actions: 'inboxFailed' } },
@@ -109,7 +131,7 @@ export const positionMachine = setup({
     starting: {
       always: [
         { guard: 'restoredExiting', target: 'exiting.restored' },
-        { guard: 'restoredOpenUnsent', target: 'open.resuming', actions: 'arm' },
+        { guard: 'restoredOpenUnsent', target: 'open.exit.resuming', actions: 'arm' },
         { guard: 'restoredOpen', target: 'open', actions: 'arm' },
         { target: 'pending_entry' },
       ],
@@ -126,34 +148,81 @@ export const positionMachine = setup({
       },
     },
     open: {
-      initial: 'armed',
-      on: { ENTRY_FILLED: { actions: 'recordEntry' } },
+      type: 'parallel',
+      on: {
+        ENTRY_FILLED: { actions: ['recordEntry', raise({ type: 'STOP_CHANGED' })] },
+        // the broker's stop sold: it is the exit (the exit rules stop, Keel sells nothing of its own)
+        STOP_FILLED: [
+          { guard: ({ event }) => event.done, target: 'closed', actions: ['stopFilledIntent', 'disarm', 'recordStopExit', 'recordClosed'] },
+          { target: '#position.exiting.awaitingFill', actions: ['stopFilledIntent', 'disarm', 'recordStopExit'] },
+        ],
+      },
       states: {
-        armed: {
-          on: {
-            // straight to submitting when no entry order can still fill: the tick → exit hot path
-            EXIT: [
-              { guard: 'noWorkingEntry', target: '#position.exiting.submitting', actions: ['beginExit', 'disarm'] },
-              { target: '#position.exiting', actions: ['beginExit', 'disarm'] },
-            ],
+        exit: {
+          initial: 'armed',
+          states: {
+            armed: {
+              on: {
+                // straight to submitting when no entry order can still fill: the tick → exit hot path
+                EXIT: [
+                  { guard: 'noWorkingEntry', target: '#position.exiting.submitting', actions: ['beginExit', 'disarm'] },
+                  { target: '#position.exiting', actions: ['beginExit', 'disarm'] },
+                ],
+              },
+            },
+            /** a sell sent before a crash is looked for by its stem; a decision meanwhile waits for the answer */
+            resuming: {
+              tags: 'busy',
+              on: { EXIT: { actions: 'deferExit' } },
+              invoke: {
+                src: 'findSentExit', input: ({ context }) => ({ tradeId: context.tradeId }),
+                onDone: [
+                  // the sell found is adopted (submitting sends nothing new) and its own rule wins
+                  { guard: ({ event }) => event.output !== null, target: '#position.exiting', actions: [assign({ deferredExit: ({ event }) => event.output }), 'beginExit', 'disarm'] },
+                  { guard: 'hasDeferredExit', target: '#position.exiting', actions: ['beginExit', 'disarm'] },
+                  { target: 'armed' },
+                ],
+                onError: [
+                  { guard: 'hasDeferredExit', target: '#position.exiting', actions: ['stepFailed', 'beginExit', 'disarm'] },
+                  { target: 'armed', actions: 'stepFailed' },
+                ],
+              },
+            },
           },
         },
-        /** a sell sent before a crash is looked for by its stem; a decision meanwhile waits for the answer */
-        resuming: {
-          tags: 'busy',
-          on: { EXIT: { actions: 'deferExit' } },
-          invoke: {
-            src: 'findSentExit', input: ({ context }) => ({ tradeId: context.tradeId }),
-            onDone: [
-              // the sell found is adopted (submitting sends nothing new) and its own rule wins
-              { guard: ({ event }) => event.output !== null, target: '#position.exiting', actions: [assign({ deferredExit: ({ event }) => event.output }), 'beginExit', 'disarm'] },
-              { guard: 'hasDeferredExit', target: '#position.exiting', actions: ['beginExit', 'disarm'] },
-              { target: 'armed' },
-            ],
-            onError: [
-              { guard: 'hasDeferredExit', target: '#position.exiting', actions: ['stepFailed', 'beginExit', 'disarm'] },
-              { target: 'armed', actions: 'stepFailed' },
-            ],
+        /** the protective stop at the broker (see the invariants above) */
+        stop: {
+          initial: 'syncing',
+          states: {
+            syncing: {
+              tags: 'busy',
+              on: { STOP_CHANGED: { target: 'syncing', reenter: true } },
+              invoke: {
+                src: 'syncStop', input: ({ context }) => ({ tradeId: context.tradeId }),
+                onDone: [
+                  { guard: ({ event }) => event.output.kind === 'protected', target: 'protected', actions: assign({ stopWhy: null }) },
+                  { guard: ({ event }) => event.output.kind === 'none', target: 'unprotected', actions: assign({ stopWhy: ({ event }) => (event.output.kind === 'none' ? event.output.why : null) }) },
+                  { guard: ({ event }) => event.output.kind === 'failed', target: 'retryWait', actions: [assign({ stopWhy: ({ event }) => (event.output.kind === 'failed' ? event.output.why : null) }), 'stopMissing'] },
+                  // found filled: STOP_FILLED (delivered by the step) takes the trade out of open
+                  { target: 'protected' },
+                ],
+                onError: { target: 'retryWait', actions: [assign({ stopWhy: ({ event }) => `the protective stop could not be brought in line: ${String((event.error as Error)?.message ?? event.error)}` }), 'stopMissing'] },
+              },
+            },
+            protected: {
+              on: {
+                STOP_CHANGED: 'syncing',
+                STOP_ENDED: [
+                  { guard: ({ event }) => event.retryNow, target: 'syncing' },
+                  { target: 'retryWait', actions: [assign({ stopWhy: ({ event }) => event.why }), 'stopMissing'] },
+                ],
+              },
+            },
+            unprotected: { on: { STOP_CHANGED: 'syncing', STOP_ENDED: 'syncing' } },
+            retryWait: {
+              on: { STOP_CHANGED: 'syncing' },
+              after: { stopRetry: 'syncing' },
+            },
           },
         },
       },
@@ -161,6 +230,10 @@ export const positionMachine = setup({
     exiting: {
       initial: 'cancellingOwnOrders',
       on: {
+        // the stop ended (cancelled by the exit) or sold part (counted with the exit's fills): nothing to do
+        STOP_ENDED: {},
+        STOP_FILLED: {},
+        STOP_CHANGED: {},
         // a late entry fill (the cancel raced it) still updates the shares; the exit sells what is held
         ENTRY_FILLED: { actions: 'recordEntry' },
         EXIT_FILLED: { target: 'closed', actions: 'recordClosed' },

@@ -23,7 +23,26 @@ export type PositionMachineEvent =
   /** an exit order ended short of the position (rejected, canceled, expired after a partial) */
   | { type: 'EXIT_SHORT'; why: string }
   /** a restored exiting trade's orders were re-read: finish what the crash interrupted */
-  | { type: 'RESUME' };
+  | { type: 'RESUME' }
+  /** what the protective stop depends on may have changed (settings, shares, mode, a health check):
+   *  the broker's stop is brought in line */
+  | { type: 'STOP_CHANGED' }
+  /** the protective stop ended with nothing filled and Keel had not cancelled it (expired at the
+   *  close, cancelled outside Keel, rejected) */
+  | { type: 'STOP_ENDED'; why: string; retryNow: boolean }
+  /** the protective stop sold shares while the position was open: it is the trade's exit now;
+   *  `done` = it sold everything */
+  | { type: 'STOP_FILLED'; price: number; done: boolean };
+
+/** what bringing the broker's stop in line came to */
+export type StopResult =
+  | { kind: 'protected' }
+  /** nothing to place now (stops off, entry still working, nothing held): waits for a change */
+  | { kind: 'none'; why: string }
+  /** the stop could not be placed or replaced now: tried again after the stop retry wait */
+  | { kind: 'failed'; why: string }
+  /** the stop was found filled: its fill is the trade's exit (STOP_FILLED follows) */
+  | { kind: 'filled' };
 
 /** what a sell's submission came to (the sell already recorded when accepted) */
 export type SubmitResult =
@@ -76,4 +95,6 @@ export interface PositionMachineContext extends PositionMachineInput {
   shortWhileSending: boolean;
   /** why the exit stopped trying; null while it tries */
   gaveUp: string | null;
+  /** why the position has no protective stop at the broker now; null when it has one (or none is wanted) */
+  stopWhy: string | null;
 }

@@ -16,7 +16,7 @@ import type { EpochMs } from '../domain/time.js';
 export type { ExitFill } from '../domain/trade.js';
 
 /** the bot settings the exit rules read (the session-close time included) */
-export type ExitRuleSettings = Pick<BotSettings, 'hardStopLossPct' | 'profitTargetPct' | 'trailingStopPct' | 'maxHoldDurationSec' | 'eodForceCloseTime'>;
+export type ExitRuleSettings = Pick<BotSettings, 'hardStopLossPct' | 'profitTargetPct' | 'trailingStopPct' | 'maxHoldDurationSec' | 'eodForceCloseTime' | 'brokerStopMode'>;
 
 export interface TradeStore {
   /** one step of a trade's life: the row patch and (when given) its journal line, together */

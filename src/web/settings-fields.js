@@ -61,6 +61,7 @@ export const SETTING_GROUPS = [
       { key: 'trailingStopPct', label: 'Trailing stop', kind: 'pct-or-none', unit: '% below peak', range: 'above 0 – 100, 4 decimals; empty = off' },
       { key: 'maxHoldDurationSec', label: 'Longest hold', kind: 'int', unit: 'seconds', range: '1 – 604,800 (7 days), whole' },
       { key: 'eodForceCloseTime', label: 'Force close at', kind: 'time', unit: 'HH:MM New York', range: '09:30 – 16:00' },
+      { key: 'brokerStopMode', label: 'Stop at the broker', kind: 'enum', options: [['hard_stop', 'At the hard stop: protects a position while Keel is down'], ['off', "Off: Keel's own monitor only"]] },
     ],
   },
   {

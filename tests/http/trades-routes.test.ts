@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { TradeDetail } from '../../src/control/pipeline/pipeline.types.js';
 import { Decimal } from '../../src/domain/money.js';
-import type { Trade } from '../../src/domain/trade.js';
+import { NO_PROTECTIVE_STOP, type Trade } from '../../src/domain/trade.js';
 import { createApp } from '../../src/http/app.js';
 import { useApiContract } from '../support/api-contract.js';
 import { FakeBotControl } from '../support/fake-bot-control.js';
@@ -17,7 +17,7 @@ const closedTrade = (id: string): Trade => ({
   shares: new Decimal('9.990009990'), notional: new Decimal('100'), pnl: new Decimal('9.99999999'), pnlPct: new Decimal('10'),
   fees: null, catalystType: 'fda', catalystTier: 1, stars: 5, strategy: null, signalId: 'sig-1',
   entryClientOrderId: 'keel-e', entryOrderId: 'ord-e', exitClientOrderId: 'keel-x', exitOrderId: 'ord-x',
-  exitReason: 'profit_target', peakPrice: new Decimal('11.02'), notes: null, entryAt: T0, exitAt: T0 + 90_000, mode: 'paper',
+  exitReason: 'profit_target', peakPrice: new Decimal('11.02'), notes: null, ...NO_PROTECTIVE_STOP, entryAt: T0, exitAt: T0 + 90_000, mode: 'paper',
   createdAt: T0, updatedAt: T0 + 90_000,
 });
 

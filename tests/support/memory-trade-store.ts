@@ -11,7 +11,7 @@ import { LIVE_TRADE_STATUSES, type Trade, type TradePatch } from '../../src/doma
 import type { ExitRuleSettings, TradeStore } from '../../src/ports/trade-store.port.js';
 
 export const DEFAULT_EXIT_RULES: ExitRuleSettings = {
-  hardStopLossPct: 7, profitTargetPct: 10, trailingStopPct: null, maxHoldDurationSec: 3600, eodForceCloseTime: '15:55',
+  hardStopLossPct: 7, profitTargetPct: 10, trailingStopPct: null, maxHoldDurationSec: 3600, eodForceCloseTime: '15:55', brokerStopMode: 'off',
 } satisfies Partial<BotSettings>;
 
 export class MemoryTradeStore implements TradeStore {

@@ -9,7 +9,7 @@ import { ManualClock } from '../../src/clock/manual.clock.js';
 import { BrokerError } from '../../src/domain/broker-error.js';
 import { dec, type Decimal } from '../../src/domain/money.js';
 import type { Order, OrderRequest } from '../../src/domain/order.js';
-import type { Trade } from '../../src/domain/trade.js';
+import { NO_PROTECTIVE_STOP, type Trade } from '../../src/domain/trade.js';
 import type { BrokerPort, SubmitOutcome } from '../../src/ports/broker.port.js';
 import type { MarketDataEvent } from '../../src/ports/market-data.port.js';
 import type { TradeStreamEvent } from '../../src/ports/trade-stream.port.js';
@@ -22,7 +22,7 @@ export function aLiveTrade(overrides: Partial<Trade> = {}): Trade {
     id: '00000000-0000-4000-8000-000000000001', symbol: 'AAPL', side: 'buy', status: 'open', entryPrice: dec('100'), exitPrice: null, shares: dec('10'),
     notional: dec('1000'), pnl: null, pnlPct: null, fees: null, catalystType: null, catalystTier: null, stars: null, strategy: null, signalId: null,
     entryClientOrderId: 'keel-sig-1', entryOrderId: null, exitClientOrderId: 'keel-sig-1-x1', exitOrderId: null, exitReason: null, peakPrice: dec('100'),
-    notes: null, entryAt: T0, exitAt: null, mode: 'paper', createdAt: T0, updatedAt: T0,
+    notes: null, ...NO_PROTECTIVE_STOP, entryAt: T0, exitAt: null, mode: 'paper', createdAt: T0, updatedAt: T0,
     ...overrides,
   };
 }

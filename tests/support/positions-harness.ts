@@ -5,7 +5,8 @@
 import { filter, firstValueFrom } from 'rxjs';
 import { createAlpacaAdapters, type AlpacaAdapters } from '../../src/adapters/alpaca/index.js';
 import { resolveAlpacaUrls } from '../../src/adapters/alpaca/urls.js';
-import { createPostgresTradeStore, getTrade, insertTrade } from '../../src/adapters/postgres/index.js';
+import { createPostgresTradeStore, getTrade, insertTrade, saveBotSettings } from '../../src/adapters/postgres/index.js';
+import type { BrokerStopMode } from '../../src/domain/bot-config.js';
 import { createPositionSupervisor, type PositionTuning } from '../../src/actors/position-supervisor.js';
 import type { PositionEvent, PositionSupervisor } from '../../src/actors/position-supervisor.types.js';
 import { ManualClock } from '../../src/clock/manual.clock.js';
@@ -31,8 +32,14 @@ export interface PositionsHarness {
 
 let seq = 0;
 
-export async function startPositionsHarness(t: TestDb, tuning: PositionTuning = {}, start = SESSION_OPEN): Promise<PositionsHarness> {
+/**
+ * `stops`: the bot's brokerStopMode for the run. 'off' unless a test is about the protective stop:
+ * a stop at the hard-stop level races Keel's own hard stop on the same tick (either may sell), and
+ * these tests pin down Keel's own exit mechanics.
+ */
+export async function startPositionsHarness(t: TestDb, tuning: PositionTuning = {}, start = SESSION_OPEN, stops: BrokerStopMode = 'off'): Promise<PositionsHarness> {
   const sim = await startSim({ onError: (error) => { throw error; } }, start);
+  await saveBotSettings(t.db, { brokerStopMode: stops }, sim.clock.now());
   const resolved = resolveAlpacaUrls({
     ALPACA_PAPER_URL: sim.server.tradingUrl, ALPACA_DATA_URL: sim.server.dataUrl, ALPACA_DATA_STREAM_URL: sim.server.dataStreamUrl('iex'),
     ALPACA_API_KEY: 'PKSIMKEY', ALPACA_API_SECRET: 'sim-secret',

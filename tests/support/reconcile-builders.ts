@@ -3,7 +3,7 @@ import type { BrokerSnapshot } from '../../src/core/reconcile/reconcile.js';
 import type { Position } from '../../src/domain/account.js';
 import { dec } from '../../src/domain/money.js';
 import type { Order } from '../../src/domain/order.js';
-import type { Trade } from '../../src/domain/trade.js';
+import { NO_PROTECTIVE_STOP, type Trade } from '../../src/domain/trade.js';
 import { anOrder, aPosition } from './alpaca-builders.js';
 
 export const ENTRY_AT = Date.parse('2026-11-23T15:00:00Z');
@@ -13,7 +13,7 @@ export function aJournalTrade(overrides: Partial<Trade> = {}): Trade {
     id: 't-1', symbol: 'AAPL', side: 'buy', status: 'open', entryPrice: dec('100'), exitPrice: null, shares: dec('10'),
     notional: dec('1000'), pnl: null, pnlPct: null, fees: null, catalystType: 'earnings', catalystTier: 1, stars: 4,
     strategy: 'gap', signalId: 'sig-1', entryClientOrderId: 'keel-t-1-entry', entryOrderId: 'o-entry-1', exitClientOrderId: null,
-    exitOrderId: null, exitReason: null, peakPrice: dec('100'), notes: null, entryAt: ENTRY_AT, exitAt: null,
+    exitOrderId: null, exitReason: null, peakPrice: dec('100'), notes: null, ...NO_PROTECTIVE_STOP, entryAt: ENTRY_AT, exitAt: null,
     mode: 'paper', createdAt: ENTRY_AT - 1_000, updatedAt: ENTRY_AT, ...overrides,
   };
 }

@@ -26,7 +26,7 @@ function rig(trade: Trade) {
   const failures: string[] = [];
   const armed: string[] = [];
   const deps: PositionActorDeps = {
-    store, broker: broker.port, clock, emit: (e) => events.push(e), route: () => undefined, resolve: {},
+    store, broker: broker.port, clock, emit: (e) => events.push(e), route: () => undefined, resolve: {}, stopPolicy: () => ({ mode: 'off' as const, hardStopLossPct: 7 }),
     arm: (v) => armed.push(`arm ${v.tradeId}`), disarm: (v) => armed.push(`disarm ${v.tradeId}`),
     finished: (host) => (host as PositionActor).stop(), failed: (_id, step, error) => failures.push(`${step}: ${String(error)}`),
   };
@@ -42,7 +42,7 @@ describe('position actor on the in-memory store', () => {
     const r = rig(aLiveTrade({ status: 'pending_entry', shares: null, entryPrice: null, peakPrice: null, exitClientOrderId: null, entryAt: null }));
     r.actor.entryAccepted(anOrder({ id: 'entry-1', clientOrderId: 'keel-sig-1', status: 'filled', statusRaw: 'filled', filledQty: dec(10), filledAvgPrice: dec(100) }), T0);
     await r.actor.idle();
-    expect(r.value()).toEqual({ open: 'armed' });
+    expect(r.value()).toEqual({ open: { exit: 'armed', stop: 'unprotected' } });
     expect(r.row()).toMatchObject({ status: 'open', exitClientOrderId: 'keel-sig-1-x1', entryOrderId: 'entry-1' });
     expect(r.row().shares!.toFixed()).toBe('10');
     let writesAtPost = -1;
@@ -69,7 +69,7 @@ describe('position actor on the in-memory store', () => {
 
   it('re-sends a refused sell with what the broker holds after the retry wait, and gives up loudly after the last attempt', async () => {
     const r = rig(aLiveTrade());
-    await eventually(async () => expect(r.value()).toEqual({ open: 'armed' })); // the look-up found no sell sent before a crash
+    await eventually(async () => expect(r.value()).toEqual({ open: { exit: 'armed', stop: 'unprotected' } })); // the look-up found no sell sent before a crash
     r.broker.held = dec(8);
     for (let i = 0; i < MAX_EXIT_ATTEMPTS; i++) r.broker.outcomes.push(rejected('trading halted'));
     r.runtime.decisions.next(r.row().id, HARD_STOP);
@@ -119,7 +119,7 @@ describe('position actor on the in-memory store', () => {
     const r = rig(aLiveTrade());
     const coid = exitOrderId('keel-sig-1-x1', 'profit_target');
     r.broker.orders.set(coid, sellOrder({ symbol: 'AAPL', side: 'sell', type: 'market', timeInForce: 'day', qty: dec(10), clientOrderId: coid }));
-    expect(r.value()).toEqual({ open: 'resuming' });
+    expect(r.value()).toMatchObject({ open: { exit: 'resuming' } });
     r.runtime.decisions.next(r.row().id, HARD_STOP);
     await r.actor.idle();
     expect(r.value()).toEqual({ exiting: 'awaitingFill' });

@@ -4,7 +4,7 @@
  * The database CHECKs reject values outside the domain's enums; we trust them on the way in.
  */
 import type { Selectable, Updateable } from 'kysely';
-import type { BotConfig, BotSettings, BotState, ExecutionMode, SizingMode, TradingModeName } from '../../domain/bot-config.js';
+import type { BotConfig, BotSettings, BotState, BrokerStopMode, ExecutionMode, SizingMode, TradingModeName } from '../../domain/bot-config.js';
 import { Decimal } from '../../domain/money.js';
 import type { BotConfigTable } from './schema.js';
 import { toMs } from './sql-time.js';
@@ -56,6 +56,7 @@ export function botConfigFromRow(row: Row): BotConfig {
     autoResumeNextDay: row.auto_resume_next_day,
     maxRoundTripsPerDay: row.max_round_trips_per_day,
     approvalTtlMinutes: row.approval_ttl_minutes,
+    brokerStopMode: row.broker_stop_mode as BrokerStopMode,
   };
 }
 
@@ -98,6 +99,7 @@ const COLUMNS: { [K in keyof BotSettings]-?: [keyof RowPatch, (v: BotSettings[K]
   autoResumeNextDay: ['auto_resume_next_day', (v) => v],
   maxRoundTripsPerDay: ['max_round_trips_per_day', (v) => v],
   approvalTtlMinutes: ['approval_ttl_minutes', (v) => v],
+  brokerStopMode: ['broker_stop_mode', (v) => v],
 };
 
 /** only the keys present in `patch` (unknown keys are ignored: validation happens at the edge) */

@@ -1,5 +1,5 @@
 /**
- * Kysely table types for db/migrations/0001 to 0006. How values arrive from pg (see db.ts):
+ * Kysely table types for db/migrations/0001 to 0008. How values arrive from pg (see db.ts):
  * numeric and bigint as exact strings, timestamptz as Date, date as 'YYYY-MM-DD', jsonb parsed,
  * int[] / text[] as arrays. Timestamps are written as SQL expressions built from epoch ms
  * (sql-time.ts), so their insert/update type is Date (the expression's type).
@@ -66,6 +66,8 @@ export interface BotConfigTable {
   /** the win-rate guard counts only trades closed at or after this (a resume sets it, 0006); null = every trade */
   win_rate_window_start: Defaulted<Date | null>;
   approval_ttl_minutes: Defaulted<number>;
+  /** 'hard_stop' | 'off' (0008) */
+  broker_stop_mode: Defaulted<string>;
   updated_at: Timestamp;
 }
 
@@ -93,6 +95,12 @@ export interface BotTradeTable {
   exit_reason: string | null;
   peak_price: NullableNumeric;
   notes: string | null;
+  /** the protective stop at the broker (0008) */
+  stop_client_order_id: Defaulted<string | null>;
+  stop_order_id: Defaulted<string | null>;
+  stop_price: DefaultedNullableNumeric;
+  stop_qty: DefaultedNullableNumeric;
+  stop_note: Defaulted<string | null>;
   entry_at: NullableTimestamp;
   exit_at: NullableTimestamp;
   /** 'paper' | 'live'; omitted on insert = bot_config's mode at that instant (trigger, 0005) */

@@ -40,6 +40,11 @@ export function tradeFromRow(row: Row): Trade {
     exitReason: row.exit_reason as ExitReason | null,
     peakPrice: decOrNull(row.peak_price),
     notes: row.notes,
+    stopClientOrderId: row.stop_client_order_id,
+    stopOrderId: row.stop_order_id,
+    stopPrice: decOrNull(row.stop_price),
+    stopQty: decOrNull(row.stop_qty),
+    stopNote: row.stop_note,
     entryAt: toMsOrNull(row.entry_at),
     exitAt: toMsOrNull(row.exit_at),
     mode: row.mode as TradingModeName,
@@ -57,6 +62,8 @@ const COLUMNS: Record<Field, [keyof BotTradeTable, Kind]> = {
   entryClientOrderId: ['entry_client_order_id', 'text'], entryOrderId: ['entry_order_id', 'text'],
   exitClientOrderId: ['exit_client_order_id', 'text'], exitOrderId: ['exit_order_id', 'text'],
   exitReason: ['exit_reason', 'text'], peakPrice: ['peak_price', 'decimal'], notes: ['notes', 'text'],
+  stopClientOrderId: ['stop_client_order_id', 'text'], stopOrderId: ['stop_order_id', 'text'], stopPrice: ['stop_price', 'decimal'],
+  stopQty: ['stop_qty', 'decimal'], stopNote: ['stop_note', 'text'],
   entryAt: ['entry_at', 'time'], exitAt: ['exit_at', 'time'], mode: ['mode', 'text'],
 };
 

@@ -51,6 +51,9 @@ export interface SimOrderFaults {
   partialFills(slices: number, orders?: number): void;
   /** orders stay at 'new' without filling until released (e.g. to test cancels) */
   holdFills(hold: boolean): void;
+  /** while on, a stop or stop-limit order for a fractional quantity is refused 422 (as Alpaca did
+   *  before it took fractional stops, and may still for some assets): Keel's whole-share fallback */
+  refuseFractionalStops(on: boolean): void;
   clear(): void;
 }
 

@@ -20,7 +20,7 @@ import { isTerminalStatus, type Order } from '../../domain/order.js';
 import type { ReconcileFinding } from '../../domain/reconciliation.js';
 import type { Trade } from '../../domain/trade.js';
 import { exitStemOf } from '../exits/exit-order-id.js';
-import { matchExits } from './exit-match.js';
+import { isOwnStop, matchExits } from './exit-match.js';
 import { pendingEntryFinding } from './pending-entry.js';
 
 export interface BrokerSnapshot {
@@ -126,7 +126,7 @@ export function reconcile(trades: readonly Trade[], snap: BrokerSnapshot): Recon
 function workingExitFills(held: readonly Trade[], openOrders: readonly Order[]): Decimal {
   let sold = ZERO;
   for (const o of openOrders) {
-    const own = held.some((t) => o.side !== t.side && (o.id === t.exitOrderId || (t.exitClientOrderId !== null && o.clientOrderId === t.exitClientOrderId)));
+    const own = held.some((t) => o.side !== t.side && (o.id === t.exitOrderId || (t.exitClientOrderId !== null && o.clientOrderId === t.exitClientOrderId) || isOwnStop(t, o)));
     if (own) sold = sold.plus(o.filledQty);
   }
   return sold;
@@ -134,7 +134,9 @@ function workingExitFills(held: readonly Trade[], openOrders: readonly Order[]):
 
 function unownedOrders(trades: readonly Trade[], snap: BrokerSnapshot): ReconcileFinding[] {
   const owned = new Set<string>();
-  for (const t of trades) for (const id of [t.entryOrderId, t.exitOrderId, t.entryClientOrderId, t.exitClientOrderId && exitStemOf(t.exitClientOrderId)]) if (id) owned.add(id);
+  // a trade's CURRENT protective stop is owned; an older placement still working is reported (Keel
+  // replaces a stop only after its cancel was acknowledged, so it is not Keel's doing to leave it)
+  for (const t of trades) for (const id of [t.entryOrderId, t.exitOrderId, t.entryClientOrderId, t.exitClientOrderId && exitStemOf(t.exitClientOrderId), t.stopOrderId, t.stopClientOrderId]) if (id) owned.add(id);
   for (const o of snap.entryOrders.values()) if (o) owned.add(o.id);
   // an exit sell is owned by its stem: the row may hold only the stem of a sell sent before a crash
   return snap.openOrders

@@ -152,6 +152,7 @@ export const botConfigSchema = z
     autoResumeNextDay: z.boolean(),
     maxRoundTripsPerDay: nullable(z.number().int()),
     approvalTtlMinutes: z.number().int(),
+    brokerStopMode: z.enum(['hard_stop', 'off']).meta({ description: "hard_stop: every open position also has a sell stop at the broker at its hard-stop level (it protects the position while Keel is down); off: Keel's own monitor only" }),
   });
 
 export const findingSchema = z

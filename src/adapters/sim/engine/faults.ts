@@ -2,6 +2,7 @@
  * Scripted order faults (SimOrderFaults in exchange.types.ts). The engine consumes them with
  * the take*() methods; each one-shot fault is used by exactly one order.
  */
+import type { Decimal } from '../../../domain/money.js';
 import type { SimErrorBody, SimOrderFaults } from '../exchange.types.js';
 
 export interface Rejection {
@@ -14,6 +15,7 @@ export class SimFaults implements SimOrderFaults {
   private asyncRejects = 0;
   private partial: { slices: number; orders: number } | null = null;
   private held = false;
+  private fractionalStopsRefused = false;
 
   rejectNextOrder(rejection?: { status?: number; code?: number; message?: string }): void {
     const status = rejection?.status ?? 403;
@@ -35,7 +37,19 @@ export class SimFaults implements SimOrderFaults {
     this.held = hold;
   }
 
+  refuseFractionalStops(on: boolean): void {
+    this.fractionalStopsRefused = on;
+  }
+
+  /** the answer to a fractional stop while they are refused; null: accept it */
+  fractionalStopRefusal(o: { type: string; qty: Decimal | null; notional: Decimal | null }): Rejection | null {
+    if (!this.fractionalStopsRefused || (o.type !== 'stop' && o.type !== 'stop_limit')) return null;
+    if (o.notional === null && (o.qty === null || o.qty.isInteger())) return null;
+    return { status: 422, body: { code: 40010001, message: 'fractional orders must be market orders' } };
+  }
+
   clear(): void {
+    this.fractionalStopsRefused = false;
     this.rejection = null;
     this.asyncRejects = 0;
     this.partial = null;

@@ -128,6 +128,8 @@ export function createSimExchange(opts: SimExchangeOptions): SimExchangeCore {
     if (rejection) return { ok: false, status: rejection.status, body: rejection.body };
     const parsed = parseOrderBody(body);
     if (!parsed.ok) return parsed;
+    const refusal = faults.fractionalStopRefusal(parsed.value);
+    if (refusal) return { ok: false, status: refusal.status, body: refusal.body };
     const symbol = symbolOf(parsed.value.symbol);
     if (!symbol) return unprocessable('invalid symbol');
     return engine.submit({ ...parsed.value, symbol });

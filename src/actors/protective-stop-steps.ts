@@ -1,0 +1,168 @@
+/**
+ * The broker work of the protective stop (the position machine's `open.stop` region and the stop
+ * half of cancellingOwnOrders), each run as one step of the trade's queue.
+ * Invariants:
+ *  - convergence: syncStop reads what the broker holds (the row's stop by id, or by client order id
+ *    when a crash came between writing the id and the POST's answer) and makes it what the trade
+ *    wants (core/exits/protective-stop.ts) — nothing, a new stop, or a replacement; running it twice
+ *    changes nothing the second time;
+ *  - never two live: a replacement is the old stop's cancel, ACKNOWLEDGED (read back terminal), then
+ *    the new stop; a cancel that is not acknowledged places nothing (the step fails and is retried);
+ *  - the id (`<entry id>-s<n>`), price and quantity are written BEFORE the POST; the order id after;
+ *  - an unknown POST outcome is settled by client order id, never by a second stop;
+ *  - a fractional quantity the broker refuses (422) is stopped for its whole shares, and the row and
+ *    journal say the remainder is protected by Keel's monitor only;
+ *  - a stop found with fills is delivered to the actor (its fill is the trade's exit), never replaced.
+ */
+import { desiredStop, isFractionalRefusal, protectiveStopId, stopPlacementOf, wholeShares } from '../core/exits/protective-stop.js';
+import { BrokerError } from '../domain/broker-error.js';
+import type { Decimal } from '../domain/money.js';
+import { isTerminalStatus, type Order } from '../domain/order.js';
+import type { TradePatch } from '../domain/trade.js';
+import { errorText } from '../lib/error-text.js';
+import type { StopResult } from '../machines/position.machine.js';
+import { resolveByClientOrderId } from './entry-resolver.js';
+import type { PositionHost } from './position-host.js';
+
+/** reads of a cancelled stop until it is terminal: the first at once, then 100 ms doubling (≈ 25 s in all) */
+const ACK_READS = 9;
+
+/** the trade's stop as the broker has it now (null: none, or none that may still work or fill) */
+async function currentStop(host: PositionHost): Promise<Order | null> {
+  const t = host.trade;
+  if (!t.stopClientOrderId) return null;
+  const known = host.stops.order;
+  if (known && known.clientOrderId === t.stopClientOrderId && isTerminalStatus(known.status) && known.filledQty.isZero()) return null;
+  const { broker, clock, resolve } = host.deps;
+  const order = t.stopOrderId ? await broker.getOrder(t.stopOrderId) : await resolveByClientOrderId(broker, clock, t.stopClientOrderId, resolve);
+  if (!order) return null;
+  if (!t.stopOrderId) await recordAccepted(host, order);
+  host.deliver(order, clock.now());
+  return order;
+}
+
+/** syncStop: the broker's stop made what the trade wants now */
+export async function syncStopStep(host: PositionHost): Promise<StopResult> {
+  const live = await currentStop(host);
+  if (live && live.filledQty.gt(0)) return { kind: 'filled' };
+  const want = desiredStop({ ...host.deps.stopPolicy(host.trade.id), entryPrice: host.view.entryPrice, qty: host.unsoldShares(), entryWorking: host.workingEntryId() !== null });
+  if (want.kind === 'none') {
+    if (live && !isTerminalStatus(live.status)) {
+      const ended = await cancelStop(host, live);
+      if (ended.kind !== 'ended') return ended.kind === 'filled' ? { kind: 'filled' } : { kind: 'failed', why: ended.why };
+      await save(host, { stopPrice: null, stopQty: null, stopNote: null }, `protective stop ${live.clientOrderId} cancelled: ${want.why}`, { orderId: live.id });
+    }
+    return want;
+  }
+  const wholeOnly = host.trade.stopNote !== null;
+  const qty = wholeOnly ? wholeShares(want.qty).whole : want.qty;
+  if (live && !isTerminalStatus(live.status)) {
+    if (live.stopPrice?.eq(want.price) && live.qty?.eq(qty)) return { kind: 'protected' };
+    const ended = await cancelStop(host, live);
+    if (ended.kind === 'filled') return { kind: 'filled' };
+    if (ended.kind === 'working') return { kind: 'failed', why: ended.why };
+  }
+  if (!qty.gt(0)) return noWholeShares(host, want.qty);
+  return place(host, want.price, qty, want.qty);
+}
+
+type Cancelled = { kind: 'ended' } | { kind: 'filled' } | { kind: 'working'; why: string };
+
+/** the stop's cancel, acknowledged: read back until terminal (its fills are delivered on the way) */
+export async function cancelStop(host: PositionHost, stop: Order): Promise<Cancelled> {
+  const { broker, clock, resolve } = host.deps;
+  host.stops.cancelled.add(stop.id);
+  try {
+    await broker.cancelOrder(stop.id);
+  } catch (error) {
+    // 422 "not cancelable" (it just ended) or 404: the read below says which
+    if (!(error instanceof BrokerError) || error.retryable) return { kind: 'working', why: `the stop's cancel failed: ${errorText(error)}` };
+  }
+  for (let read = 0; read < ACK_READS; read++) {
+    if (read > 0) await clock.sleep(100 * 2 ** (read - 1), resolve.signal);
+    const order = await broker.getOrder(stop.id).catch(() => undefined);
+    if (order === undefined) continue;
+    if (order === null) return { kind: 'ended' };
+    host.deliver(order, clock.now());
+    if (isTerminalStatus(order.status)) return order.filledQty.gt(0) ? { kind: 'filled' } : { kind: 'ended' };
+  }
+  return { kind: 'working', why: `the cancel of protective stop ${stop.clientOrderId} was not acknowledged` };
+}
+
+/** a new stop: id, price and quantity on the row first, then the POST (a 422 on a fraction: whole shares) */
+async function place(host: PositionHost, price: Decimal, qty: Decimal, wanted: Decimal): Promise<StopResult> {
+  const { broker, clock, resolve, route } = host.deps;
+  const t = host.trade;
+  const base = t.entryClientOrderId ?? t.id;
+  const coid = protectiveStopId(base, (t.stopClientOrderId ? stopPlacementOf(base, t.stopClientOrderId) ?? 0 : 0) + 1);
+  const remainder = wanted.minus(qty);
+  host.trade = await host.deps.store.saveStep(t.id, {
+    stopClientOrderId: coid, stopOrderId: null, stopPrice: price, stopQty: qty, stopNote: remainder.gt(0) ? fractionNote(remainder) : null,
+  }, null, clock.now());
+  route(t.id, coid);
+  const outcome = await broker.submitOrder({ symbol: t.symbol, side: 'sell', type: 'stop', timeInForce: 'day', qty, stopPrice: price, clientOrderId: coid });
+  let order: Order | null = null;
+  if (outcome.kind === 'accepted') order = outcome.order;
+  else if (outcome.kind === 'unknown') order = await resolveByClientOrderId(broker, clock, coid, resolve);
+  else if (isFractionalRefusal(outcome.error, qty)) {
+    await save(host, {}, `the broker refused a fractional protective stop (${outcome.error.brokerMessage}): stopping the whole shares`, { clientOrderId: coid, qty: qty.toFixed() });
+    const { whole } = wholeShares(qty);
+    return whole.gt(0) ? place(host, price, whole, wanted) : noWholeShares(host, wanted);
+  } else {
+    return { kind: 'failed', why: `the broker refused the protective stop ${coid}: ${outcome.error.brokerMessage}` };
+  }
+  if (!order) return { kind: 'failed', why: `the protective stop ${coid} never reached the broker` };
+  await recordAccepted(host, order);
+  host.deliver(order, clock.now());
+  return { kind: 'protected' };
+}
+
+async function recordAccepted(host: PositionHost, order: Order): Promise<void> {
+  const t = host.trade;
+  host.deps.route(t.id, order.id);
+  const note = t.stopNote ? `; ${t.stopNote}` : '';
+  host.trade = await host.deps.store.saveStep(t.id, { stopOrderId: order.id }, {
+    kind: 'order_submitted', cause: 'position',
+    message: `protective stop: sell ${order.qty?.toFixed() ?? '?'} ${t.symbol} at stop ${order.stopPrice?.toFixed() ?? '?'} placed as ${order.clientOrderId}${note}`,
+    data: { tradeId: t.id, orderId: order.id, clientOrderId: order.clientOrderId, stopPrice: order.stopPrice?.toFixed() ?? null, qty: order.qty?.toFixed() ?? null, uncovered: t.stopNote },
+  }, host.deps.clock.now());
+  host.deps.emit({ type: 'stop_placed', tradeId: t.id, clientOrderId: order.clientOrderId, stopPrice: order.stopPrice?.toFixed() ?? '', qty: order.qty?.toFixed() ?? '' });
+}
+
+/** fewer than one whole share and the broker refuses a fractional stop: Keel's monitor alone */
+async function noWholeShares(host: PositionHost, wanted: Decimal): Promise<StopResult> {
+  const why = `${fractionNote(wanted)} (less than one whole share; the broker refused a fractional stop)`;
+  if (host.trade.stopNote !== why) await save(host, { stopPrice: null, stopQty: null, stopNote: why }, why, {});
+  return { kind: 'none', why };
+}
+
+const fractionNote = (qty: Decimal): string => `${qty.toFixed()} share(s) protected by Keel's monitor only`;
+
+async function save(host: PositionHost, patch: TradePatch, message: string, data: Record<string, unknown>): Promise<void> {
+  const t = host.trade;
+  host.trade = await host.deps.store.saveStep(t.id, patch, { kind: 'warning', cause: 'position', message: `${t.symbol}: ${message}`, data: { tradeId: t.id, ...data } }, host.deps.clock.now());
+}
+
+/** cancellingOwnOrders' half for the stop: the live stop cancelled, acknowledged, before a sell */
+export async function cancelStopBeforeSell(host: PositionHost): Promise<void> {
+  const live = await currentStop(host).catch(() => null);
+  if (!live || isTerminalStatus(live.status)) return;
+  const ended = await cancelStop(host, live);
+  if (ended.kind === 'working') {
+    host.journal({ kind: 'warning', cause: 'position', message: `exit of ${host.trade.symbol}: ${ended.why}; selling anyway`, data: { tradeId: host.trade.id, orderId: live.id } });
+  }
+}
+
+/** the protective stop sold while open: the 'exiting' record names it as the trade's exit */
+export function recordStopExit(host: PositionHost, price: number): void {
+  const stop = host.stops.order;
+  const { store, clock, emit } = host.deps;
+  emit({ type: 'exit_decided', tradeId: host.trade.id, symbol: host.trade.symbol, reason: 'broker_stop', price, detail: 'the protective stop at the broker sold' });
+  host.enqueue('stop exit', async () => {
+    const t = host.trade;
+    host.trade = await store.saveStep(t.id, { status: 'exiting', exitOrderId: stop?.id ?? t.stopOrderId, exitClientOrderId: stop?.clientOrderId ?? t.stopClientOrderId }, {
+      kind: 'state_transition', cause: 'broker', message: `exit broker_stop: the protective stop at the broker sold ${t.symbol} at ${price}`,
+      data: { tradeId: t.id, from: 'open', to: 'exiting', exitReason: 'broker_stop', price, orderId: stop?.id ?? t.stopOrderId },
+    }, clock.now());
+  });
+}

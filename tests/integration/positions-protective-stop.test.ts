@@ -1,0 +1,128 @@
+/**
+ * The protective stop at the broker (brokerStopMode 'hard_stop'), on real PostgreSQL against the
+ * simulated exchange over loopback: placed when the entry fills, exactly one live, replaced when its
+ * level changes, cancelled (acknowledged) before any sell of Keel's own, and the trade's exit when
+ * it sells while Keel is not watching.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { saveBotSettings } from '../../src/adapters/postgres/index.js';
+import { stopLevel } from '../../src/core/exits/protective-stop.js';
+import type { Order } from '../../src/domain/order.js';
+import { eventually } from '../support/eventually.js';
+import { createTestDb, type TestDb } from '../support/test-db.js';
+import { reload, startPositionsHarness, type PositionsHarness } from '../support/positions-harness.js';
+import { SESSION_OPEN } from '../support/sim-harness.js';
+
+let t: TestDb;
+let h: PositionsHarness;
+
+beforeAll(async () => { t = await createTestDb(); });
+afterAll(async () => { await t.close(); });
+beforeEach(async () => {
+  await t.truncate();
+  h = await startPositionsHarness(t, {}, SESSION_OPEN, 'hard_stop');
+  await h.supervisor.start();
+});
+afterEach(async () => { await h.close(); });
+
+async function openProtected(symbol: string, notional?: string) {
+  const subscribed = h.subscribed(symbol);
+  const placed = h.next('stop_placed');
+  const trade = await h.enter(symbol, notional);
+  await h.next('opened', (e) => e.tradeId === trade.id);
+  await subscribed;
+  await placed;
+  const row = await reload(t, trade.id);
+  return { trade, row, entry: row.entryPrice!.toNumber() };
+}
+
+const sells = async (symbol: string): Promise<Order[]> =>
+  (await h.alpaca.broker.listOrders({ status: 'all', side: 'sell', symbols: [symbol], direction: 'asc' }));
+
+async function patched(patch: Parameters<typeof saveBotSettings>[1]) {
+  return saveBotSettings(t.db, patch, h.sim.clock.now());
+}
+
+describe('the protective stop at the broker', () => {
+  it('is placed when the entry fills: a day sell stop for the shares at the hard-stop level rounded down to the cent', async () => {
+    const { trade, row, entry } = await openProtected('AAPL');
+    const [stop, ...others] = await sells('AAPL');
+    expect(others).toEqual([]);
+    expect(stop).toMatchObject({ type: 'stop', timeInForce: 'day', status: 'new', clientOrderId: `${trade.entryClientOrderId}-s1` });
+    expect(stop!.qty!.eq(row.shares!)).toBe(true);
+    expect(stop!.stopPrice!.toFixed()).toBe(stopLevel(entry, 7).toFixed());
+    expect(stop!.stopPrice!.toNumber()).toBeLessThanOrEqual(entry * 0.93);
+    expect(row).toMatchObject({ stopOrderId: stop!.id, stopClientOrderId: stop!.clientOrderId, stopNote: null });
+    expect(row.stopPrice!.eq(stop!.stopPrice!)).toBe(true);
+  });
+
+  it("Keel's own exit cancels the stop first (acknowledged) and sells once", async () => {
+    const { trade, entry } = await openProtected('AAPL');
+    const closed = h.next('closed', (e) => e.tradeId === trade.id);
+    h.sim.core.market.setPrice('AAPL', Math.round(entry * 111) / 100);
+    expect((await closed).reason).toBe('profit_target');
+    const [stop, sell, ...others] = await sells('AAPL');
+    expect(others).toEqual([]);
+    expect(stop).toMatchObject({ type: 'stop', status: 'canceled' });
+    expect(sell).toMatchObject({ type: 'market', status: 'filled' });
+    expect(stop!.canceledAt!).toBeLessThanOrEqual(sell!.createdAt);
+    expect(await h.alpaca.broker.getPosition('AAPL')).toBeNull();
+  });
+
+  it('is replaced when the level changes: the old one cancelled before the new one, never two live', async () => {
+    const { trade, entry } = await openProtected('AAPL');
+    const placed = h.next('stop_placed', (e) => e.tradeId === trade.id);
+    h.supervisor.applySettings(await patched({ hardStopLossPct: 3 }));
+    await placed;
+    const [first, second, ...others] = await sells('AAPL');
+    expect(others).toEqual([]);
+    expect(first).toMatchObject({ status: 'canceled', clientOrderId: `${trade.entryClientOrderId}-s1` });
+    expect(second).toMatchObject({ status: 'new', clientOrderId: `${trade.entryClientOrderId}-s2` });
+    expect(second!.stopPrice!.toFixed()).toBe(stopLevel(entry, 3).toFixed());
+    expect(first!.canceledAt!).toBeLessThanOrEqual(second!.createdAt);
+    expect((await reload(t, trade.id)).stopOrderId).toBe(second!.id);
+  });
+
+  it('is cancelled when the mode is turned off, and placed again when it is turned back on', async () => {
+    const { trade } = await openProtected('AAPL');
+    h.supervisor.applySettings(await patched({ brokerStopMode: 'off' }));
+    await eventually(async () => expect((await sells('AAPL')).map((o) => o.status)).toEqual(['canceled']));
+    const placed = h.next('stop_placed', (e) => e.tradeId === trade.id);
+    h.supervisor.applySettings(await patched({ brokerStopMode: 'hard_stop' }));
+    await placed;
+    expect((await sells('AAPL')).map((o) => o.status)).toEqual(['canceled', 'new']);
+  });
+
+  it('sells the position while Keel is stopped: the restarted supervisor closes the trade broker_stop at the broker\'s price and sells nothing', async () => {
+    const { trade, entry } = await openProtected('AAPL');
+    await h.supervisor.stop();
+    h.sim.core.market.setPrice('AAPL', Math.round(entry * 90) / 100);
+    h.sim.core.sync();
+    const [stop] = await sells('AAPL');
+    expect(stop).toMatchObject({ status: 'filled' });
+    const restarted = h.newSupervisor();
+    const closed = h.next('closed', (e) => e.tradeId === trade.id, restarted);
+    await restarted.start();
+    const event = await closed;
+    expect(event.reason).toBe('broker_stop');
+    const row = await reload(t, trade.id);
+    expect(row).toMatchObject({ status: 'closed', exitReason: 'broker_stop', exitOrderId: stop!.id });
+    expect(row.exitPrice!.eq(stop!.filledAvgPrice!)).toBe(true);
+    expect(await sells('AAPL')).toHaveLength(1);
+  });
+
+  it('covers the whole shares when the broker refuses a fractional stop, and says the remainder is Keel\'s alone', async () => {
+    h.sim.core.faults.refuseFractionalStops(true);
+    const subscribed = h.subscribed('AAPL');
+    const placed = h.next('stop_placed');
+    const trade = await h.enter('AAPL', '1000');
+    await subscribed;
+    await placed;
+    const row = await reload(t, trade.id);
+    expect(row.shares!.isInteger()).toBe(false);
+    const live = (await sells('AAPL')).filter((o) => o.status === 'new');
+    expect(live).toHaveLength(1);
+    expect(live[0]!.qty!.toFixed()).toBe(row.shares!.floor().toFixed());
+    expect(row.stopNote).toBe(`${row.shares!.minus(row.shares!.floor()).toFixed()} share(s) protected by Keel's monitor only`);
+  });
+});
