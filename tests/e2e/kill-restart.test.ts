@@ -52,7 +52,7 @@ afterAll(async () => {
 describe('kill -9 of the process group mid-exit, restart on the same data directory', () => {
   it('closes the trade with the rule that fired, and /healthz is 200 within the bound (503 "starting: …" until then)', async () => {
     const first = await start();
-    expect((await first.api('PATCH', '/api/bot/config', { executionMode: 'full_auto' })).status).toBe(200);
+    expect((await first.api('PATCH', '/api/bot/config', { executionMode: 'full_auto', brokerStopMode: 'off' })).status).toBe(200);
     expect((await first.api('POST', '/api/bot/start')).body.state).toBe('running');
     await sim.ask({ op: 'holdNextExit' });
     // entries wait for the trade stream to be live: a fresh signal id per try

@@ -64,7 +64,7 @@ async function shrunkWhileDown(firstExit: FirstExit): Promise<void> {
   sim = await startSimChild({ [SYMBOL]: 10 });
   dataDir = mkdtempSync(path.join(tmpdir(), 'keel-shrunk-'));
   const first = await start();
-  expect((await first.api('PATCH', '/api/bot/config', { executionMode: 'full_auto' })).status).toBe(200);
+  expect((await first.api('PATCH', '/api/bot/config', { executionMode: 'full_auto', brokerStopMode: 'off' })).status).toBe(200);
   expect((await first.api('POST', '/api/bot/start')).body.state).toBe('running');
   await sim.ask({ op: firstExit === 'held' ? 'holdNextExit' : 'refuseExits' });
   // entries wait for the trade stream to be live: a fresh signal id per try

@@ -18,7 +18,7 @@ export const FIXTURE_OPEN = Date.parse('2026-11-20T14:30:00Z');
 export const et = (hhmmss: string): number => Date.parse(`2026-11-20T${hhmmss}-05:00`);
 
 export const BACKTEST_FIXTURE_SETTINGS = {
-  hardStopLossPct: 2, profitTargetPct: 6, trailingStopPct: 4, maxHoldDurationSec: 1_800, maxConcurrentPositions: 10,
+  hardStopLossPct: 2, profitTargetPct: 6, trailingStopPct: 4, maxHoldDurationSec: 1_800, maxConcurrentPositions: 10, brokerStopMode: 'off',
 } as const;
 
 const SPECIAL: Record<string, Record<string, [number, number, number, number]>> = {

@@ -60,7 +60,7 @@ export async function startBrowserRig(opts: {
     return {
       testDb, sim: sim as SimChild, keel, browser: launched.browser, page, close,
       async openOnTheSim(symbol, idPrefix) {
-        expect((await keel.api('PATCH', '/api/bot/config', { executionMode: 'full_auto' })).status).toBe(200);
+        expect((await keel.api('PATCH', '/api/bot/config', { executionMode: 'full_auto', brokerStopMode: 'off' })).status).toBe(200);
         expect((await keel.api('POST', '/api/bot/start')).body.state).toBe('running');
         let n = 0;
         const fired = await eventually(async () => {

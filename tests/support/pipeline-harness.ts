@@ -29,7 +29,9 @@ import { SESSION_OPEN, startSim, type SimHarness } from './sim-harness.js';
 import type { TestDb } from './test-db.js';
 
 /** the sim's default symbols trade above the $20 share-price pillar; tests judge the other rules */
-export const TEST_SETTINGS: Partial<BotSettings> = { executionMode: 'full_auto', maxSharePrice: dec(10_000), maxConcurrentPositions: null };
+/** brokerStopMode 'off': a protective stop at the hard-stop level races Keel's own hard stop on the
+ *  same tick, and adds its orders to every count; the stop's own tests turn it on */
+export const TEST_SETTINGS: Partial<BotSettings> = { executionMode: 'full_auto', maxSharePrice: dec(10_000), maxConcurrentPositions: null, brokerStopMode: 'off' };
 
 export interface SupervisorFactoryInput {
   db: TestDb['db'];

@@ -28,6 +28,8 @@ export type SimChildRequest =
   | { op: 'position'; symbol: string }
   /** every sell order of the symbol, oldest first, as [client order id, qty, status] */
   | { op: 'sells'; symbol: string }
+  /** one order by client order id: { id, type, status, qty, stopPrice, filledQty, filledAvgPrice } (null when unknown) */
+  | { op: 'order'; clientOrderId: string }
   /** after the next order POST is answered (the entry), every order POST is answered 503 and NOT
    *  processed (no order reaches the exchange) until 'acceptOrders' */
   | { op: 'refuseExits' }
@@ -117,6 +119,12 @@ async function main(): Promise<void> {
         const sells = core.listOrders({ status: 'all', side: 'sell', symbols: m.symbol, direction: 'asc' });
         if (!sells.ok) throw new Error(JSON.stringify(sells.body));
         return sells.value.map((o) => [o.clientOrderId, o.qty?.toFixed() ?? null, o.status]);
+      }
+      case 'order': {
+        const o = core.getOrderByClientOrderId(m.clientOrderId);
+        if (!o.ok) return null;
+        const v = o.value;
+        return { id: v.id, type: v.type, status: v.status, qty: v.qty?.toFixed() ?? null, stopPrice: v.stopPrice?.toFixed() ?? null, filledQty: v.filledQty.toFixed(), filledAvgPrice: v.filledAvgPrice?.toFixed() ?? null };
       }
       case 'refuseExits': refuseStage = 'entry'; return null;
       case 'acceptOrders': refuseStage = 'off'; sim.faults.clearTransport(); return null;

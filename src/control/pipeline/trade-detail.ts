@@ -29,7 +29,7 @@ export async function tradeDetail(deps: PipelineDeps, id: string): Promise<Trade
   if (!row) return null;
   const trade = withLivePeak(row, deps.supervisor);
   const signal = trade.signalId ? await getSignal(deps.db, trade.signalId) : null;
-  const subjects = [trade.id, trade.entryOrderId, trade.exitOrderId, trade.entryClientOrderId, trade.exitClientOrderId, trade.signalId]
+  const subjects = [trade.id, trade.entryOrderId, trade.exitOrderId, trade.entryClientOrderId, trade.exitClientOrderId, trade.stopOrderId, trade.signalId]
     .filter((s): s is string => s !== null);
   const journal = await listJournalForSubjects(deps.db, subjects);
   const holdSeconds = trade.entryAt !== null && trade.exitAt !== null ? Math.round((trade.exitAt - trade.entryAt) / 1000) : null;
