@@ -64,6 +64,14 @@ export function run(input: Partial<PositionMachineInput> = {}, opts: { workingEn
     setStopLive: (live: boolean) => { stopLive = live; },
     ctx: (): PositionMachineContext => snap().context,
     endEntry: () => { workingEntry = false; },
+    /** the steps invoked and not yet answered, oldest first (a re-entered state leaves its old one here) */
+    pendingSteps: () => pending.map((p) => p.name),
+    /** answers the oldest waiting step without waiting for the machine (an invocation it no longer holds) */
+    answerStale<N extends StepName>(name: N, output: Steps[N]) {
+      const p = pending.shift();
+      expect(p?.name).toBe(name);
+      p!.resolve(output);
+    },
     /** answers the step now waiting (it must be `name`) and waits for the machine to leave it */
     async answer<N extends StepName>(name: N, output: Steps[N] | Error) {
       const p = pending.shift();
