@@ -121,4 +121,10 @@ export interface SupervisorProtection {
   refreshWorkingOrders(): Promise<void>;
   /** the exits that cannot complete (core/safety/stuck-exits.ts), at the clock's now; [] while stopped */
   stuckExits(): StuckExit[];
+  /** the broker's open order ids (the health job's read): each position whose protective stop should
+   *  be live and is not among them re-reads it and places a new one when it is gone; resolves at
+   *  once with the trade ids told to (nothing while stopped) */
+  verifyStops(openOrderIds: ReadonlySet<string>): string[];
+  /** trade ids whose protective stop is live at the broker as last seen (the watchdog counts it as protection) */
+  brokerProtected(): ReadonlySet<string>;
 }

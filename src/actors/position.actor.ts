@@ -140,6 +140,12 @@ export class PositionActor implements PositionHost {
     this.actor.send({ type: 'RESUME' });
   }
 
+  /** the protective stop's order id while the machine holds the position protected by it, else null */
+  liveStopId(): string | null {
+    const snap = this.actor.getSnapshot();
+    return snap.matches({ open: { stop: 'protected' } }) ? this.trade.stopOrderId : null;
+  }
+
   /** what the protective stop depends on may have changed (settings, shares, a health check) */
   stopChanged(): void {
     this.actor.send({ type: 'STOP_CHANGED' });

@@ -54,6 +54,9 @@ export async function syncStopStep(host: PositionHost): Promise<StopResult> {
     }
     return want;
   }
+  if (live && isTerminalStatus(live.status) && !host.stops.cancelled.has(live.id)) {
+    await save(host, {}, `protective stop ${live.clientOrderId} is gone at the broker (${live.statusRaw}); placing a new one`, { orderId: live.id, event: 'stop_replaced_missing' });
+  }
   const wholeOnly = host.trade.stopNote !== null;
   const qty = wholeOnly ? wholeShares(want.qty).whole : want.qty;
   if (live && !isTerminalStatus(live.status)) {

@@ -143,6 +143,25 @@ export abstract class TrackedPositions implements SupervisorProtection {
     }
   }
 
+  verifyStops(openOrderIds: ReadonlySet<string>): string[] {
+    if (!this.run) return [];
+    const told: string[] = [];
+    for (const actor of this.actors.values()) {
+      const stopId = actor.liveStopId();
+      if (stopId !== null && !openOrderIds.has(stopId)) {
+        actor.stopChanged();
+        told.push(actor.trade.id);
+      }
+    }
+    return told;
+  }
+
+  brokerProtected(): ReadonlySet<string> {
+    const ids = new Set<string>();
+    for (const actor of this.actors.values()) if (actor.liveStopId() !== null) ids.add(actor.trade.id);
+    return ids;
+  }
+
   async refreshWorkingOrders(): Promise<void> {
     const router = this.run?.router;
     if (router) await Promise.all([...this.actors.values()].map((actor) => router.refresh(actor)));

@@ -73,7 +73,7 @@ describe('health job', () => {
   it('does nothing but publish the open-sell symbols when journal, broker and actors agree', async () => {
     await openPosition('AAPL');
     const report = await job().runOnce();
-    expect(report).toEqual({ ran: true, mismatches: [], reconciled: null, openSellSymbols: new Set() });
+    expect(report).toEqual({ ran: true, mismatches: [], reconciled: null, openSellSymbols: new Set(), stopsRechecked: [] });
     expect(published).toEqual([new Set()]);
     expect(reconcileCauses).toEqual([]);
     expect(await healthJournal()).toEqual([]);
@@ -163,7 +163,7 @@ describe('health job', () => {
     expect(reports).toEqual([]);
     h.sim.clock.advance(1);
     await first;
-    expect(reports).toEqual([{ ran: true, mismatches: [], reconciled: null, openSellSymbols: new Set() }]);
+    expect(reports).toEqual([{ ran: true, mismatches: [], reconciled: null, openSellSymbols: new Set(), stopsRechecked: [] }]);
     await timed.stop();
     h.sim.clock.advance(HEALTH_EVERY_MS);
     expect(reports).toHaveLength(1);

@@ -5,7 +5,9 @@
  * it sells while Keel is not watching.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { saveBotSettings } from '../../src/adapters/postgres/index.js';
+import { listJournal, saveBotSettings } from '../../src/adapters/postgres/index.js';
+import { HealthJob } from '../../src/control/safety/health-job.js';
+import { RecordingNotifier } from '../support/recording-notifier.js';
 import { stopLevel } from '../../src/core/exits/protective-stop.js';
 import type { Order } from '../../src/domain/order.js';
 import { eventually } from '../support/eventually.js';
@@ -124,5 +126,24 @@ describe('the protective stop at the broker', () => {
     expect(live).toHaveLength(1);
     expect(live[0]!.qty!.toFixed()).toBe(row.shares!.floor().toFixed());
     expect(row.stopNote).toBe(`${row.shares!.minus(row.shares!.floor()).toFixed()} share(s) protected by Keel's monitor only`);
+  });
+
+  it('a stop gone at the broker without a word on the stream is found by the health job and placed again, journaled', async () => {
+    const { trade, row } = await openProtected('AAPL');
+    await h.alpaca.tradeStream.stop(); // the cancel below never reaches Keel on the stream
+    expect(h.sim.core.cancelOrder(row.stopOrderId!).ok).toBe(true);
+    const health = new HealthJob({
+      db: t.db, clock: h.sim.clock, notifier: new RecordingNotifier(), broker: () => h.alpaca.broker, supervisor: h.supervisor as never,
+      reconcile: async () => ({ ok: true, corrections: 0, error: null }), onError: (m, e) => { throw e ?? new Error(m); },
+    });
+    const placed = h.next('stop_placed', (e) => e.tradeId === trade.id);
+    const report = await health.runOnce();
+    expect(report).toMatchObject({ ran: true, stopsRechecked: [trade.id] });
+    expect((await placed).clientOrderId).toBe(`${trade.entryClientOrderId}-s2`);
+    expect((await sells('AAPL')).map((o) => o.status)).toEqual(['canceled', 'new']);
+    const warnings = (await listJournal(t.db, { kinds: ['warning'] })).filter((e) => e.data.event === 'stop_replaced_missing');
+    expect(warnings).toHaveLength(1);
+    // all in order now: the next run re-checks nothing
+    expect(await health.runOnce()).toMatchObject({ stopsRechecked: [] });
   });
 });

@@ -29,7 +29,7 @@ const protectedSupervisor = () => Object.assign(supervisor, {
   ensureTracked: async () => [] as string[],
   refreshPrices: async () => undefined,
   refreshWorkingOrders: async () => undefined,
-  stuckExits: () => [],
+  stuckExits: () => [], verifyStops: () => [], brokerProtected: () => new Set<string>(),
 });
 
 beforeAll(async () => { t = await createTestDb(); });

@@ -175,7 +175,7 @@ async function startSafetyJobs() {
     warn: (m, e) => { throw e ?? new Error(m); }, broker: () => h.alpaca.broker,
     supervisor: Object.assign(supervisor, {
       trackedTradeIds: () => [] as string[], lastPriceAt: () => null, ensureTracked: async () => [] as string[],
-      refreshPrices: async () => undefined, refreshWorkingOrders: async () => undefined, stuckExits: () => [],
+      refreshPrices: async () => undefined, refreshWorkingOrders: async () => undefined, stuckExits: () => [], verifyStops: () => [], brokerProtected: () => new Set<string>(),
     }),
   });
   await jobs.start();

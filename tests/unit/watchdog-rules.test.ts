@@ -54,13 +54,24 @@ describe('judgeProtection', () => {
     const v = judgeProtection(input({
       trades: [trade('b', 'AAPL'), trade('a', 'AAPL'), trade('c', 'MSFT')], tracked: new Set(['a', 'b', 'c']), priceAt: (s) => prices[s] ?? null,
     }));
-    expect(v.violations).toEqual([{ kind: 'price_stale', key: priceKey('AAPL'), symbol: 'AAPL', tradeIds: ['a', 'b'], ageMs: 30_001, streak: 1, since: NOW }]);
+    expect(v.violations).toEqual([{ kind: 'price_stale', key: priceKey('AAPL'), symbol: 'AAPL', tradeIds: ['a', 'b'], ageMs: 30_001, brokerStop: false, streak: 1, since: NOW }]);
     expect(v.refresh).toEqual(['AAPL']);
   });
 
   it('calls a symbol without any confirmed price stale (age unknown)', () => {
     const v = judgeProtection(input({ trades: [trade('a', 'AAPL')], tracked: new Set(['a']), priceAt: () => null }));
     expect(v.violations).toMatchObject([{ kind: 'price_stale', symbol: 'AAPL', ageMs: null }]);
+  });
+
+  it('counts a live broker stop as protection: a stale price whose every trade has one is polled, never escalated', () => {
+    const facts = { trades: [trade('a', 'AAPL'), trade('b', 'AAPL'), trade('c', 'MSFT')], tracked: new Set(['a', 'b', 'c']), priceAt: () => null };
+    const all = repeat(3, { ...facts, brokerProtected: new Set(['a', 'b', 'c']) });
+    expect(all.violations.map((v) => [v.key, v.kind === 'price_stale' && v.brokerStop])).toEqual([[priceKey('AAPL'), true], [priceKey('MSFT'), true]]);
+    expect(all.refresh).toEqual(['AAPL', 'MSFT']);
+    expect(all.escalate).toEqual([]);
+    // one trade of the symbol without a stop: that symbol escalates as before
+    const some = repeat(3, { ...facts, brokerProtected: new Set(['a', 'c']) });
+    expect(some.escalate.map((v) => v.key)).toEqual([priceKey('AAPL')]);
   });
 
   it('does not judge the price of an exiting trade', () => {

@@ -2,7 +2,8 @@
  * The health job: every 5 minutes of the injected clock, Keel's live trades vs the
  * broker's positions vs the live position actors (health-compare.ts decides). Mismatches are
  * journaled, reconciled and notified. It also publishes the symbols with an open SELL order at the
- * broker, which the risk gateway's wash-trade check reads.
+ * broker, which the risk gateway's wash-trade check reads, and hands the open orders to the
+ * supervisor, whose protected positions re-check a protective stop that is not among them.
  * Invariants:
  *  - a mismatch counts only if two snapshots taken back to back both show it (a fill landing
  *    between the broker read and the database read is not a mismatch); the second snapshot is
@@ -19,6 +20,7 @@ import { PeriodicJob } from '../jobs/periodic-job.js';
 import type { SupervisorProtection } from '../../actors/position-supervisor.types.js';
 import { compareHealth, confirmMismatches, describeMismatch, type HealthMismatch, type HealthSnapshot } from '../../core/safety/health-compare.js';
 import type { JournalInput } from '../../domain/journal.js';
+import type { Order } from '../../domain/order.js';
 import { LIVE_TRADE_STATUSES } from '../../domain/trade.js';
 import type { BrokerPort } from '../../ports/broker.port.js';
 import type { Clock } from '../../ports/clock.port.js';
@@ -42,7 +44,7 @@ export interface HealthJobDeps {
   notifier: NotifierPort;
   broker: () => Pick<BrokerPort, 'listPositions' | 'listAllOrders'> | null;
   /** actors are compared only while `active` */
-  supervisor: { readonly active: boolean } & Pick<SupervisorProtection, 'trackedTradeIds'>;
+  supervisor: { readonly active: boolean } & Pick<SupervisorProtection, 'trackedTradeIds'> & Partial<Pick<SupervisorProtection, 'verifyStops'>>;
   reconcile(cause: string): Promise<HealthReconcileResult>;
   /** optional: without a taker the open-orders read is skipped (the service's wash-trade check reads
    *  the trade stream's gate, which already follows every open order of the account) */
@@ -55,7 +57,11 @@ export interface HealthJobDeps {
 
 export type HealthReport =
   | { ran: false; why: 'no_broker' }
-  | { ran: true; mismatches: HealthMismatch[]; reconciled: HealthReconcileResult | null; openSellSymbols: ReadonlySet<string> | null };
+  | {
+    ran: true; mismatches: HealthMismatch[]; reconciled: HealthReconcileResult | null; openSellSymbols: ReadonlySet<string> | null;
+    /** trades whose protective stop was not among the broker's open orders: each re-checks it (re-placed when missing) */
+    stopsRechecked: string[];
+  };
 
 const CAUSE = 'health';
 
@@ -87,10 +93,20 @@ export class HealthJob {
   private async run(): Promise<HealthReport> {
     const broker = this.deps.broker();
     if (!broker) return { ran: false, why: 'no_broker' };
-    const openSellSymbols = this.deps.onOpenSellSymbols ? await this.publishOpenSells(broker, this.deps.onOpenSellSymbols) : null;
+    const { supervisor } = this.deps;
+    const verifyStops = supervisor.active ? supervisor.verifyStops?.bind(supervisor) : undefined;
+    const open = this.deps.onOpenSellSymbols || verifyStops ? await this.openOrders(broker) : null;
+    let openSellSymbols: ReadonlySet<string> | null = null;
+    if (open && this.deps.onOpenSellSymbols) {
+      openSellSymbols = new Set(open.filter((o) => o.side === 'sell').map((o) => o.symbol));
+      this.deps.onOpenSellSymbols(openSellSymbols);
+    }
+    // a protective stop not among the open orders (expired, cancelled at the broker, never placed):
+    // its actor re-reads it and places a new one, journaled (no extra request when all are there)
+    const stopsRechecked = open && verifyStops ? verifyStops(new Set(open.map((o) => o.id))) : [];
     const first = compareHealth(await this.snapshot(broker));
     const mismatches = first.length === 0 ? [] : confirmMismatches(first, compareHealth(await this.snapshot(broker)));
-    if (mismatches.length === 0) return { ran: true, mismatches, reconciled: null, openSellSymbols };
+    if (mismatches.length === 0) return { ran: true, mismatches, reconciled: null, openSellSymbols, stopsRechecked };
 
     const { db, clock } = this.deps;
     await appendJournalEntries(db, mismatches.map(mismatchEntry), clock.now());
@@ -106,7 +122,7 @@ export class HealthJob {
       at: clock.now(), key: `health_mismatch:${clock.now()}`,
       data: { mismatches: mismatches.map((m) => ({ kind: m.kind, key: m.key })), reconciled },
     });
-    return { ran: true, mismatches, reconciled, openSellSymbols };
+    return { ran: true, mismatches, reconciled, openSellSymbols, stopsRechecked };
   }
 
   /** broker first, then the journal, then the actors (health-compare.ts: why two snapshots) */
@@ -117,14 +133,11 @@ export class HealthJob {
     return { positions, trades, tracked: supervisor.active ? new Set(supervisor.trackedTradeIds()) : null };
   }
 
-  private async publishOpenSells(broker: Pick<BrokerPort, 'listAllOrders'>, publish: (symbols: ReadonlySet<string>) => void): Promise<ReadonlySet<string> | null> {
+  private async openOrders(broker: Pick<BrokerPort, 'listAllOrders'>): Promise<Order[] | null> {
     try {
-      const open = await broker.listAllOrders({ status: 'open' });
-      const symbols: ReadonlySet<string> = new Set(open.filter((o) => o.side === 'sell').map((o) => o.symbol));
-      publish(symbols);
-      return symbols;
+      return await broker.listAllOrders({ status: 'open' });
     } catch (error) {
-      this.deps.onError('health job: listing open orders failed; the open-sell symbols stay as last published', error);
+      this.deps.onError('health job: listing open orders failed; the open-sell symbols stay as last published and the protective stops are not checked', error);
       return null;
     }
   }

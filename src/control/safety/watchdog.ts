@@ -39,7 +39,7 @@ export interface WatchdogDeps {
   db: Db;
   clock: Clock;
   notifier: NotifierPort;
-  supervisor: Pick<SupervisorProtection, 'trackedTradeIds' | 'lastPriceAt' | 'ensureTracked' | 'refreshPrices' | 'stuckExits'>;
+  supervisor: Pick<SupervisorProtection, 'trackedTradeIds' | 'lastPriceAt' | 'ensureTracked' | 'refreshPrices' | 'stuckExits'> & Partial<Pick<SupervisorProtection, 'brokerProtected'>>;
   /** the bot's state, and the pause an escalation asks for */
   actions: Pick<SafetyActions, 'current' | 'pause'>;
   settings?: Partial<WatchdogSettings>;
@@ -114,7 +114,7 @@ export class PositionWatchdog {
     // actors are read AFTER the trades: one spawned meanwhile is seen, not reported missing
     const verdict = judgeProtection({
       trades, tracked: new Set(supervisor.trackedTradeIds()), priceAt: (symbol) => supervisor.lastPriceAt(symbol),
-      now: clock.now(), bounds: this.settings, previous: this.tracks, stuck: supervisor.stuckExits(),
+      now: clock.now(), bounds: this.settings, previous: this.tracks, stuck: supervisor.stuckExits(), brokerProtected: supervisor.brokerProtected?.(),
     });
     this.tracks = verdict.tracks;
     for (const key of verdict.resolved) this.escalated.delete(key);

@@ -14,6 +14,9 @@
  *  - an exit that cannot complete (stuck-exits.ts: its actor gave up, or it has been exiting too
  *    long in the session) is one violation per trade (exit_stuck); nothing here can repair it, so it
  *    escalates like the others and stays in the status until the trade leaves exiting;
+ *  - a live protective stop at the broker is protection: a stale price on a symbol whose every open
+ *    trade has one is still reported and polled, but does not escalate (the stop bounds the loss;
+ *    only Keel's other exits wait on the price);
  *  - deterministic: violations come actor_missing first, then price_stale, then exit_stuck, each
  *    sorted by key.
  */
@@ -53,6 +56,8 @@ export interface WatchdogInput {
   previous: ReadonlyMap<string, ViolationTrack>;
   /** exits that cannot complete (supervisor.stuckExits()); none when omitted */
   stuck?: readonly StuckExit[];
+  /** trade ids with a live protective stop at the broker (supervisor.brokerProtected()); none when omitted */
+  brokerProtected?: ReadonlySet<string>;
 }
 
 interface ViolationBase extends ViolationTrack {
@@ -62,7 +67,11 @@ interface ViolationBase extends ViolationTrack {
 
 export type WatchdogViolation =
   | (ViolationBase & { kind: 'actor_missing'; tradeId: string; status: TradeStatus })
-  | (ViolationBase & { kind: 'price_stale'; tradeIds: string[]; /** null = never confirmed */ ageMs: number | null })
+  | (ViolationBase & {
+    kind: 'price_stale'; tradeIds: string[]; /** null = never confirmed */ ageMs: number | null;
+    /** every one of its trades has a live protective stop at the broker: reported, never escalated */
+    brokerStop: boolean;
+  })
   | (ViolationBase & { kind: 'exit_stuck'; tradeId: string; reason: StuckExit['reason']; detail: string; exitingSince: EpochMs });
 
 export interface WatchdogVerdict {
@@ -108,7 +117,8 @@ export function judgeProtection(input: WatchdogInput): WatchdogVerdict {
     const ageMs = at === null ? null : now - at;
     if (ageMs !== null && ageMs <= bounds.staleAfterMs) continue;
     const key = priceKey(symbol);
-    stale.push({ kind: 'price_stale', key, symbol, tradeIds: [...tradeIds].sort(), ageMs, ...track(key) });
+    const brokerStop = tradeIds.every((id) => input.brokerProtected?.has(id) ?? false);
+    stale.push({ kind: 'price_stale', key, symbol, tradeIds: [...tradeIds].sort(), ageMs, brokerStop, ...track(key) });
   }
   const byKey = (a: WatchdogViolation, b: WatchdogViolation) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
   const stuck: WatchdogViolation[] = (input.stuck ?? []).map((e) => {
@@ -121,7 +131,7 @@ export function judgeProtection(input: WatchdogInput): WatchdogVerdict {
     violations,
     readopt: violations.flatMap((v) => (v.kind === 'actor_missing' ? [v.tradeId] : [])),
     refresh: violations.flatMap((v) => (v.kind === 'price_stale' ? [v.symbol] : [])),
-    escalate: violations.filter((v) => v.streak >= bounds.escalateAfter),
+    escalate: violations.filter((v) => v.streak >= bounds.escalateAfter && !(v.kind === 'price_stale' && v.brokerStop)),
     resolved: [...previous.keys()].filter((key) => !tracks.has(key)).sort(),
     tracks,
   };
