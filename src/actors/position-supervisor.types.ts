@@ -51,7 +51,12 @@ export interface ArmedPosition {
   lastTick: { price: number; at: number } | null;
   /** the trade as the actor holds it (entry, shares, side): the live positions feed reads no database */
   trade: Trade;
+  /** the protective stop's state while open (null otherwise), and why there is none when there is none */
+  stop: { state: BrokerStopState; why: string | null } | null;
 }
+
+/** the protective stop region of an open position: placing/replacing, live, none to place, a refusal waiting its retry */
+export type BrokerStopState = 'syncing' | 'protected' | 'unprotected' | 'retryWait';
 
 /** the bot settings the exit rules read (the session-close time included) */
 export type { ExitRuleSettings };

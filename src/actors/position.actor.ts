@@ -28,6 +28,7 @@ import type { ExitIntent, PositionMachine, PositionMachineEvent, PositionState }
 import type { InspectionObserver } from '../ports/inspection.port.js';
 import { cancelOwnOpenOrders, ExitFills, exitClientOrderId } from './exit-executor.js';
 import type { PositionActorDeps, PositionHost } from './position-host.js';
+import type { BrokerStopState } from './position-supervisor.types.js';
 import { restoredExit } from './position-restore.js';
 import type { PositionRuntime } from './position-runtime.js';
 import { StopTracking } from './stop-tracking.js';
@@ -144,6 +145,14 @@ export class PositionActor implements PositionHost {
   liveStopId(): string | null {
     const snap = this.actor.getSnapshot();
     return snap.matches({ open: { stop: 'protected' } }) ? this.trade.stopOrderId : null;
+  }
+
+  /** the protective stop region's state while open; null otherwise */
+  stopState(): { state: BrokerStopState; why: string | null } | null {
+    const snap = this.actor.getSnapshot();
+    const value = snap.value as { open?: { stop?: BrokerStopState } } | string;
+    const state = typeof value === 'string' ? undefined : value.open?.stop;
+    return state ? { state, why: snap.context.stopWhy } : null;
   }
 
   /** what the protective stop depends on may have changed (settings, shares, a health check) */

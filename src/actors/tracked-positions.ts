@@ -109,7 +109,7 @@ export abstract class TrackedPositions implements SupervisorProtection {
   armedPositions(): ArmedPosition[] {
     return [...this.actors.values()].map((actor) => ({
       tradeId: actor.trade.id, state: actor.state, lastTick: this.slots.lastTick(actor.trade.symbol),
-      levels: actor.state === 'open' ? this.slots.levelsOf(actor.view) : null, trade: actor.trade,
+      levels: actor.state === 'open' ? this.slots.levelsOf(actor.view) : null, trade: actor.trade, stop: actor.stopState(),
     }));
   }
 

@@ -7,6 +7,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { listJournal, saveBotSettings } from '../../src/adapters/postgres/index.js';
 import { HealthJob } from '../../src/control/safety/health-job.js';
+import { activeTrades } from '../../src/control/pipeline/active-trades.js';
 import { RecordingNotifier } from '../support/recording-notifier.js';
 import { stopLevel } from '../../src/core/exits/protective-stop.js';
 import type { Order } from '../../src/domain/order.js';
@@ -56,6 +57,10 @@ describe('the protective stop at the broker', () => {
     expect(stop!.stopPrice!.toNumber()).toBeLessThanOrEqual(entry * 0.93);
     expect(row).toMatchObject({ stopOrderId: stop!.id, stopClientOrderId: stop!.clientOrderId, stopNote: null });
     expect(row.stopPrice!.eq(stop!.stopPrice!)).toBe(true);
+    // GET /api/trades/active's view of it
+    const [active] = await activeTrades({ db: t.db, supervisor: h.supervisor });
+    expect(active!.brokerStop).toMatchObject({ state: 'protected', orderId: stop!.id, clientOrderId: stop!.clientOrderId, note: null, why: null });
+    expect(active!.brokerStop.stopPrice!.eq(stop!.stopPrice!)).toBe(true);
   });
 
   it("Keel's own exit cancels the stop first (acknowledged) and sells once", async () => {

@@ -47,6 +47,10 @@ function activeTrade(trade: Trade, position: ArmedPosition | null): ActiveTrade 
     maxHoldUntil: instant(levels?.maxHoldUntil),
     forceCloseAt: instant(levels?.forceCloseAt),
     state: position?.state === 'open' || position?.state === 'exiting' ? position.state : trade.status as ActiveTrade['state'],
+    brokerStop: {
+      state: position?.stop?.state ?? null, clientOrderId: trade.stopClientOrderId, orderId: trade.stopOrderId,
+      stopPrice: trade.stopPrice, qty: trade.stopQty, note: trade.stopNote, why: position?.stop?.why ?? null,
+    },
   };
 }
 

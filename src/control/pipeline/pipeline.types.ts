@@ -11,6 +11,7 @@ import type { EpochMs } from '../../domain/time.js';
 import type { Page, SignalQuery, TradeQuery } from '../../domain/query.js';
 import type { SignalAnswer, SignalInput, SignalRecord, SizeDecision } from '../../domain/signal.js';
 import type { Trade } from '../../domain/trade.js';
+import type { BrokerStopState } from '../../actors/position-supervisor.types.js';
 import type { ControlResult } from '../lifecycle/bot-control.types.js';
 
 /** a trade's provenance: where it came from and everything that happened to it */
@@ -50,6 +51,21 @@ export interface ActiveTrade {
   maxHoldUntil: EpochMs | null;
   forceCloseAt: EpochMs | null;
   state: 'open' | 'exiting';
+  /** the protective sell stop at the broker */
+  brokerStop: ActiveBrokerStop;
+}
+
+export interface ActiveBrokerStop {
+  /** the position actor's stop state; null when no actor holds the trade open (exiting: the exit cancelled it) */
+  state: BrokerStopState | null;
+  clientOrderId: string | null;
+  orderId: string | null;
+  stopPrice: Decimal | null;
+  qty: Decimal | null;
+  /** what the stop does not cover (a fractional remainder the broker refused) */
+  note: string | null;
+  /** why there is no stop now (stops off, entry still working, a refusal waiting its retry) */
+  why: string | null;
 }
 
 /** what became of the flatten an emergency stop was asked for */

@@ -193,6 +193,12 @@ export const activeTradeSchema = z.strictObject({
   trailingStopPrice: nullable(decimalString).meta({ description: 'null when the trailing stop is off' }),
   maxHoldUntil: nullable(epochMs), forceCloseAt: nullable(epochMs),
   state: z.enum(['open', 'exiting']),
+  brokerStop: z.strictObject({
+    state: nullable(z.enum(['syncing', 'protected', 'unprotected', 'retryWait'])).meta({ description: 'syncing: being placed or replaced; protected: live at the broker; unprotected: none to place now (see why); retryWait: refused, tried again shortly; null: no actor holds the trade open' }),
+    clientOrderId: nullable(z.string()), orderId: nullable(z.string()), stopPrice: nullable(decimalString), qty: nullable(decimalString),
+    note: nullable(z.string()).meta({ description: "what the stop does not cover (a fractional remainder the broker refused: Keel's monitor alone protects it)" }),
+    why: nullable(z.string()).meta({ description: 'why there is no stop now' }),
+  }).meta({ description: 'the protective sell stop at the broker (brokerStopMode hard_stop)' }),
 }).meta({ description: 'an open or exiting trade with the levels its position is armed with now; null where not armed (exiting, or no position actor: stopped, or another instance writes)' });
 
 export const activeTradesSchema = z.strictObject({ items: z.array(activeTradeSchema) });
