@@ -24,7 +24,7 @@ export type SupervisorCommand = 'start' | 'stop' | 'settings' | 'reconciled';
 export const commandFor = (state: BotState): 'start' | 'stop' => (state === 'stopped' ? 'stop' : 'start');
 
 /** the settings the exit rules read; a change to any other key does not concern the supervisor */
-export const EXIT_RULE_KEYS: readonly (keyof ExitRuleSettings)[] = ['hardStopLossPct', 'profitTargetPct', 'trailingStopPct', 'maxHoldDurationSec', 'eodForceCloseTime'];
+export const EXIT_RULE_KEYS: readonly (keyof ExitRuleSettings)[] = ['hardStopLossPct', 'profitTargetPct', 'trailingStopPct', 'maxHoldDurationSec', 'eodForceCloseTime', 'brokerStopMode'];
 
 type Step =
   | { command: 'start' | 'stop' }

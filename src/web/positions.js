@@ -66,6 +66,16 @@ function countdown(until, now) {
   return left <= 0 ? 'due' : clockText(left);
 }
 
+// the protective sell stop at the broker: its price while live, else a word and why (on hover)
+function BrokerStop({ stop }) {
+  if (!stop || stop.state === null) return '—';
+  if (stop.state === 'protected') {
+    return stop.note ? html`<span title=${stop.note}>${money(stop.stopPrice)} <span class="word warn">part</span></span>` : money(stop.stopPrice);
+  }
+  if (stop.state === 'syncing') return html`<span class="word">placing</span>`;
+  return html`<span class="word warn" title=${stop.why ?? ''}>none</span>`;
+}
+
 function PositionTable({ rows, now }) {
   return html`
     <div class="table-wrap">
@@ -74,7 +84,7 @@ function PositionTable({ rows, now }) {
         <thead><tr>
           <th scope="col">Symbol</th><th scope="col" class="num">Shares</th><th scope="col" class="num">Entry</th>
           <th scope="col" class="num">Last</th><th scope="col" class="num">Unrealized P&L</th><th scope="col" class="num">Unrealized %</th>
-          <th scope="col" class="num">Peak</th><th scope="col" class="num">Stop</th><th scope="col" class="num">Target</th>
+          <th scope="col" class="num">Peak</th><th scope="col" class="num">Stop</th><th scope="col" class="num">Broker stop</th><th scope="col" class="num">Target</th>
           <th scope="col" class="num">Trailing</th><th scope="col" class="num">Held</th><th scope="col" class="num">Max hold in</th>
         </tr></thead>
         <tbody>
@@ -90,6 +100,7 @@ function PositionTable({ rows, now }) {
               <td class=${`num ${pnl.sign}`}>${pct(p.unrealizedPnlPct)}</td>
               <td class="num">${money(p.peakPrice)}</td>
               <td class="num">${money(p.stopPrice)}</td>
+              <td class="num">${BrokerStop({ stop: p.brokerStop })}</td>
               <td class="num">${money(p.targetPrice)}</td>
               <td class="num">${p.trailingStopPrice === null ? html`<span title="trailing stop off">off</span>` : money(p.trailingStopPrice)}</td>
               <td class="num">${p.entryAt === null ? '—' : clockText(Math.max(0, Math.floor((now - p.entryAt) / 1000)))}</td>

@@ -57,7 +57,7 @@ describe('the Positions view', () => {
     const table = page.getByRole('table');
     const row = table.getByRole('row').filter({ has: page.getByRole('link', { name: SYMBOL }) });
     await row.waitFor(UI);
-    for (const header of ['Symbol', 'Shares', 'Entry', 'Last', 'Unrealized P&L', 'Unrealized %', 'Peak', 'Stop', 'Target', 'Trailing', 'Held', 'Max hold in']) {
+    for (const header of ['Symbol', 'Shares', 'Entry', 'Last', 'Unrealized P&L', 'Unrealized %', 'Peak', 'Stop', 'Broker stop', 'Target', 'Trailing', 'Held', 'Max hold in']) {
       await table.getByRole('columnheader', { name: header, exact: true }).waitFor(UI);
     }
     expect(await row.getByRole('link', { name: SYMBOL }).getAttribute('href')).toBe(`#/journal/${trade.id}`);
@@ -96,6 +96,26 @@ describe('the Positions view', () => {
     await page.getByText('No open positions — post a signal').waitFor(UI);
     const { trade: closed } = (await keel.api('GET', `/api/trades/${trade.id}`)).body;
     expect(closed).toMatchObject({ status: 'closed', exitReason: 'hard_stop' });
+    expect((await keel.api('POST', '/api/bot/stop')).body.state).toBe('stopped');
+  });
+
+  it('shows the protective stop at the broker once it is placed (turned on while the position is open)', async () => {
+    const trade = await rig.openOnTheSim(SYMBOL, 'guarded');
+    expect((await keel.api('PATCH', '/api/bot/config', { brokerStopMode: 'hard_stop' })).status).toBe(200);
+    const stop = await eventually(async () => {
+      const { items } = (await keel.api('GET', '/api/trades/active')).body as { items: Array<{ id: string; brokerStop: { state: string | null; stopPrice: string | null } }> };
+      const mine = items.find((i) => i.id === trade.id)?.brokerStop;
+      if (mine?.state !== 'protected') throw new Error(`broker stop ${JSON.stringify(mine)}`);
+      return mine;
+    });
+    await page.reload();
+    const table = page.getByRole('table');
+    const row = table.getByRole('row').filter({ has: page.getByRole('link', { name: SYMBOL }) });
+    await row.waitFor(UI);
+    const column = await table.getByRole('columnheader').allTextContents();
+    const cells = await row.getByRole('cell').allTextContents();
+    expect(cells[column.indexOf("Broker stop")]).toBe(`$${Number(stop.stopPrice)}`);
+    await page.screenshot({ path: path.join(SHOTS, 'positions-broker-stop-1280.png'), fullPage: true });
     expect((await keel.api('POST', '/api/bot/stop')).body.state).toBe('stopped');
   });
 });
