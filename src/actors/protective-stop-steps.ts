@@ -27,12 +27,17 @@ import type { PositionHost } from './position-host.js';
 /** reads of a cancelled stop until it is terminal: the first at once, then 100 ms doubling (≈ 25 s in all) */
 const ACK_READS = 9;
 
-/** the trade's stop as the broker has it now (null: none, or none that may still work or fill) */
-async function currentStop(host: PositionHost): Promise<Order | null> {
+/**
+ * the trade's stop as the broker has it now (null: none, or none that may still work or fill);
+ * `trustKnown`: a stop the stream last showed working is taken as it is, without a read (the exit's
+ * cancel: a stop that is gone answers the cancel, and the read back settles it)
+ */
+async function currentStop(host: PositionHost, trustKnown = false): Promise<Order | null> {
   const t = host.trade;
   if (!t.stopClientOrderId) return null;
   const known = host.stops.order;
   if (known && known.clientOrderId === t.stopClientOrderId && isTerminalStatus(known.status) && known.filledQty.isZero()) return null;
+  if (trustKnown && known && known.clientOrderId === t.stopClientOrderId) return known;
   const { broker, clock, resolve } = host.deps;
   const order = t.stopOrderId ? await broker.getOrder(t.stopOrderId) : await resolveByClientOrderId(broker, clock, t.stopClientOrderId, resolve);
   if (!order) return null;
@@ -148,7 +153,7 @@ async function save(host: PositionHost, patch: TradePatch, message: string, data
 
 /** cancellingOwnOrders' half for the stop: the live stop cancelled, acknowledged, before a sell */
 export async function cancelStopBeforeSell(host: PositionHost): Promise<void> {
-  const live = await currentStop(host).catch(() => null);
+  const live = await currentStop(host, true).catch(() => null);
   if (!live || isTerminalStatus(live.status)) return;
   const ended = await cancelStop(host, live);
   if (ended.kind === 'working') {

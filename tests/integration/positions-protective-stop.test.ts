@@ -151,4 +151,20 @@ describe('the protective stop at the broker', () => {
     // all in order now: the next run re-checks nothing
     expect(await health.runOnce()).toMatchObject({ stopsRechecked: [] });
   });
+
+  it('costs one stop POST per trade, and a cancel and one read back before Keel\'s own exit (the request log of a whole trade)', async () => {
+    const before = h.sim.server.faults.requests.length;
+    const { trade, entry } = await openProtected('AAPL');
+    const closed = h.next('closed', (e) => e.tradeId === trade.id);
+    h.sim.core.market.setPrice('AAPL', Math.round(entry * 111) / 100);
+    await closed;
+    const trading = h.sim.server.faults.requests.slice(before).filter((r) => r.path.startsWith('/v2/orders') || r.path.startsWith('/v2/positions'))
+      .map((r) => `${r.method} ${r.path.replace(/[0-9a-f-]{36}/, ':id')}`);
+    expect(trading).toEqual([
+      'POST /v2/orders', 'GET /v2/orders/:id', // the entry, and its read once accepted (a fill may have beaten the answer)
+      'POST /v2/orders', // the protective stop
+      'DELETE /v2/orders/:id', 'GET /v2/orders/:id', // Keel's exit: the stop's cancel, acknowledged
+      'POST /v2/orders', // the sell
+    ]);
+  });
 });
