@@ -81,7 +81,7 @@ export function exitWorld(name: string, inspect?: InspectionObserver): { per(n: 
   const services = benchServices(trades, runtime);
   let closed = 0, failures = 0, seq = 0;
   const deps: PositionActorDeps = {
-    ...services, clock: benchClock, emit: (e) => { if (e.type === 'closed') closed++; }, resolve: {}, stopPolicy: () => ({ mode: 'off' as const, hardStopLossPct: 7 }),
+    ...services, clock: benchClock, emit: (e) => { if (e.type === 'closed') closed++; }, resolve: {}, stopPolicy: () => ({ mode: 'off' as const, level: null }),
     arm: () => undefined, disarm: () => undefined, failed: () => { failures++; },
     finished: (host) => { (host as PositionActor).stop(); trades.delete(host.trade.id); },
   };

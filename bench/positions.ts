@@ -117,7 +117,7 @@ async function enginePath(w: W1, from: number, to: number, inspect?: InspectionO
   const actors = new Map<string, { actor: PositionActor; i: number }>();
   let exits = 0, checksum = 0, closed = 0, failures = 0, gen = 0;
   const deps: PositionActorDeps = {
-    ...services, clock: benchClock, emit: (e) => { if (e.type === 'closed') closed++; }, resolve: {}, stopPolicy: () => ({ mode: 'off' as const, hardStopLossPct: 7 }),
+    ...services, clock: benchClock, emit: (e) => { if (e.type === 'closed') closed++; }, resolve: {}, stopPolicy: () => ({ mode: 'off' as const, level: null }),
     arm: (view) => books[actors.get(view.tradeId)!.i % SYMBOLS]!.add(view, overrides[actors.get(view.tradeId)!.i]),
     disarm: (view) => { books[Number(view.symbol.slice(1))]!.remove(view.tradeId); },
     finished: (host) => { actors.delete(host.trade.id); (host as PositionActor).stop(); trades.delete(host.trade.id); },
@@ -286,7 +286,7 @@ function openPositions(k: number, inspect?: InspectionObserver): { actors: Posit
   const deps: PositionActorDeps = {
     store: null as never, broker: null as never, clock: benchClock,
     emit: () => undefined, arm: (view) => book.add(view), disarm: (view) => { book.remove(view.tradeId); }, route: () => undefined,
-    finished: () => undefined, failed: () => undefined, resolve: {}, stopPolicy: () => ({ mode: 'off' as const, hardStopLossPct: 7 }),
+    finished: () => undefined, failed: () => undefined, resolve: {}, stopPolicy: () => ({ mode: 'off' as const, level: null }),
   };
   const actors: PositionActor[] = [];
   for (let i = 0; i < k; i++) actors.push(new PositionActor({ ...trade, id: `t${i}`, entryClientOrderId: `c${i}` }, deps, runtime, inspect).start());

@@ -32,8 +32,8 @@ export interface PositionActorDeps {
   /** start / stop evaluating the exit rules of this position on its symbol's prices */
   arm(view: PositionView): void;
   disarm(view: PositionView): void;
-  /** what the trade's protective stop follows: the mode and its hard-stop percentage now */
-  stopPolicy(tradeId: string): { mode: BrokerStopMode; hardStopLossPct: number };
+  /** what the trade's protective stop follows: the mode, and the hard stop the position is armed with now (null: unknown) */
+  stopPolicy(tradeId: string): { mode: BrokerStopMode; level: number | null };
   /** the trade reached closed or cancelled */
   finished(host: PositionHost): void;
   failed(tradeId: string, step: string, error: unknown): void;

@@ -17,6 +17,7 @@
  */
 import { createActor, type Actor } from 'xstate';
 import type { PositionView } from '../core/exits/exit.types.js';
+import { planSettings } from '../core/exits/exit-plan.js';
 import type { ExitProgress } from '../core/safety/stuck-exits.js';
 import type { JournalInput } from '../domain/journal.js';
 import { Decimal, ZERO } from '../domain/money.js';
@@ -56,7 +57,7 @@ export class PositionActor implements PositionHost {
   constructor(public trade: Trade, readonly deps: PositionActorDeps, private readonly runtime: PositionRuntime, inspect?: InspectionObserver) {
     const entry = trade.entryPrice?.toNumber() ?? 0;
     const peak = Math.max(trade.peakPrice?.toNumber() ?? 0, entry);
-    this.view = { tradeId: trade.id, symbol: trade.symbol, entryPrice: entry, entryAt: trade.entryAt ?? 0, peakPrice: peak };
+    this.view = { tradeId: trade.id, symbol: trade.symbol, entryPrice: entry, entryAt: trade.entryAt ?? 0, peakPrice: peak, overrides: planSettings(trade.exitPlan) };
     this.persistedPeak = peak;
     this.entryFilled = trade.status === 'pending_entry' ? ZERO : (trade.shares ?? ZERO);
     this.entryAvg = trade.entryPrice;

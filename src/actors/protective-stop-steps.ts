@@ -50,7 +50,7 @@ async function currentStop(host: PositionHost, trustKnown = false): Promise<Orde
 export async function syncStopStep(host: PositionHost): Promise<StopResult> {
   const live = await currentStop(host);
   if (live && live.filledQty.gt(0)) return { kind: 'filled' };
-  const want = desiredStop({ ...host.deps.stopPolicy(host.trade.id), entryPrice: host.view.entryPrice, qty: host.unsoldShares(), entryWorking: host.workingEntryId() !== null });
+  const want = desiredStop({ ...host.deps.stopPolicy(host.trade.id), qty: host.unsoldShares(), entryWorking: host.workingEntryId() !== null });
   if (want.kind === 'none') {
     if (live && !isTerminalStatus(live.status)) {
       const ended = await cancelStop(host, live);

@@ -45,7 +45,7 @@ export class SymbolSlots {
       slot = { book, sub, timer: null, timerAt: Infinity };
       this.slots.set(view.symbol, slot);
     }
-    slot.book.add(view);
+    slot.book.add(view, view.overrides);
     this.aim(slot);
   }
 

@@ -18,6 +18,8 @@
 import { Subject, type SchedulerLike, type Subscription } from 'rxjs';
 import type { ExitDecision, ExitSettings, PositionView } from '../core/exits/exit.types.js';
 import { stuckExits, type ExitProgress, type StuckExit } from '../core/safety/stuck-exits.js';
+import { mergeSettings } from '../core/exits/book-exit.js';
+import { stopLevelOf } from '../core/exits/thresholds.js';
 import type { BrokerStopMode } from '../domain/bot-config.js';
 import { Decimal, ZERO } from '../domain/money.js';
 import type { ReconcileFinding } from '../domain/reconciliation.js';
@@ -202,8 +204,10 @@ export abstract class TrackedPositions implements SupervisorProtection {
       route: (tradeId, key) => run.router.route(key, tradeId),
       stopPolicy: (tradeId) => {
         const actor = this.actors.get(tradeId);
-        const settings = (actor && this.slots.settingsOf(actor.view)) ?? run.settings;
-        return { mode: run.stopMode, hardStopLossPct: settings.hardStopLossPct };
+        if (!actor || !(actor.view.entryPrice > 0)) return { mode: run.stopMode, level: null };
+        // the book's settings for the position (its own plan merged in); before it is armed, the same merge
+        const settings = this.slots.settingsOf(actor.view) ?? (actor.view.overrides ? mergeSettings(run.settings, actor.view.overrides) : run.settings);
+        return { mode: run.stopMode, level: stopLevelOf(actor.view.entryPrice, settings) };
       },
       finished: (host) => { const actor = this.actors.get(host.trade.id); if (actor === host) this.untrack(actor); },
       failed: (tradeId, step, error) => this.warn(`trade ${tradeId} (${this.actors.get(tradeId)?.trade.symbol ?? '?'}): ${step} failed: ${errorText(error)}`, error),

@@ -3,6 +3,7 @@
  * the first migration with its default, so later work adds behaviour, not migrations.
  * Money limits are Decimal; percentages and counts are plain numbers (they are never summed).
  */
+import type { ExitOverrides } from './exit-plan.js';
 import { Decimal } from './money.js';
 
 export const BOT_STATES = ['stopped', 'running', 'paused', 'halted'] as const;
@@ -80,6 +81,8 @@ export interface BotSettings {
   /** 'hard_stop': a protective sell stop at the broker for every open position (what protects it
    *  while Keel is down); 'off': Keel's own monitor only */
   brokerStopMode: BrokerStopMode;
+  /** catalyst type → its own exit settings, frozen on a trade when its signal fires (domain/exit-plan.ts) */
+  exitOverrides: ExitOverrides;
 }
 
 export interface BotConfig extends BotSettings {
@@ -127,4 +130,5 @@ export const DEFAULT_BOT_SETTINGS: Readonly<BotSettings> = Object.freeze({
   maxRoundTripsPerDay: null,
   approvalTtlMinutes: 5,
   brokerStopMode: 'hard_stop',
+  exitOverrides: {},
 });

@@ -40,6 +40,8 @@ export const DENIAL_CODES = [
   'ANOTHER_INSTANCE_ACTIVE',
   // a signal whose decision waited (a broker read, a restart) past its decision window
   'SIGNAL_TOO_OLD',
+  // the signal's own stopLossPrice / takeProfitPrice do not hold stop < price < target
+  'INVALID_SIGNAL_LEVELS',
 ] as const;
 export type DenialCode = (typeof DENIAL_CODES)[number];
 

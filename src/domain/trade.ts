@@ -4,6 +4,7 @@
  * (pending_entry → open → exiting → closed; pending_entry → cancelled | missed; open → missed);
  * an exit reason is set exactly when the trade is closed or missed.
  */
+import type { ExitPlan } from './exit-plan.js';
 import type { Decimal } from './money.js';
 import type { TradingModeName } from './bot-config.js';
 import type { EpochMs } from './time.js';
@@ -19,6 +20,8 @@ export const EXIT_REASONS = [
   'reconciled_missing_on_startup', 'reconciled_closed_at_broker',
   /** the trade's protective stop at the broker sold the position */
   'broker_stop',
+  /** the signal was invalidated (POST /api/signals/:id/invalidate) while its trade was open */
+  'signal_invalidated',
 ] as const;
 export type ExitReason = (typeof EXIT_REASONS)[number];
 
@@ -53,6 +56,8 @@ export interface Trade {
   stopPrice: Decimal | null;
   stopQty: Decimal | null;
   stopNote: string | null;
+  /** how its exit levels were resolved when its signal fired (domain/exit-plan.ts); null: every level from the settings */
+  exitPlan: ExitPlan | null;
   entryAt: EpochMs | null;
   exitAt: EpochMs | null;
   /** the trading mode it was made in; statistics never mix modes. Left out of a new trade, the
@@ -63,7 +68,7 @@ export interface Trade {
 }
 
 /** a trade with no protective stop at the broker (every new row; fakes spread it) */
-export const NO_PROTECTIVE_STOP = Object.freeze({ stopClientOrderId: null, stopOrderId: null, stopPrice: null, stopQty: null, stopNote: null }) satisfies Partial<Trade>;
+export const NO_PROTECTIVE_STOP = Object.freeze({ stopClientOrderId: null, stopOrderId: null, stopPrice: null, stopQty: null, stopNote: null, exitPlan: null }) satisfies Partial<Trade>;
 
 /** what a new row needs; the rest starts null */
 export type NewTrade = Pick<Trade, 'symbol' | 'side' | 'status'> & Partial<Omit<Trade, 'id' | 'createdAt' | 'updatedAt'>>;

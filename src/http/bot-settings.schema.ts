@@ -59,6 +59,18 @@ const eodTime = z
 
 const distinct = (items: readonly unknown[]) => new Set(items).size === items.length;
 
+/** one catalyst type's exit settings: any of the four, at least one; the ranges of the global ones */
+const exitOverride = z.strictObject({
+  hardStopLossPct: pct.optional(),
+  profitTargetPct: pct.optional(),
+  trailingStopPct: pct.nullable().optional(), // null = no trailing stop for this catalyst
+  maxHoldSec: int(1, 7 * 86_400).optional(),
+}).refine((o) => Object.keys(o).length > 0, 'must set at least one of hardStopLossPct, profitTargetPct, trailingStopPct, maxHoldSec');
+
+/** catalyst type (as signals name it) → its exit settings; at most 100 */
+const exitOverrides = z.record(printableText(64), exitOverride)
+  .refine((o) => Object.keys(o).length <= 100, 'at most 100 catalyst types');
+
 const SETTINGS_SHAPE = {
   enabled: z.boolean(),
   executionMode: z.enum(EXECUTION_MODES),
@@ -103,6 +115,7 @@ const SETTINGS_SHAPE = {
   maxRoundTripsPerDay: int(1, 1_000).nullable(), // null = no cap
   approvalTtlMinutes: int(1, 24 * 60),
   brokerStopMode: z.enum(BROKER_STOP_MODES),
+  exitOverrides,
 };
 
 type Levels = Partial<Record<'circuitBreakerWarnPct' | 'circuitBreakerPausePct' | 'circuitBreakerHaltPct', number>>;

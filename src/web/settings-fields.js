@@ -1,7 +1,7 @@
 // Every bot_config setting the Settings view edits, grouped as a trader thinks about them, with the
 // unit and the range Keel's API accepts (the README's settings table says the same). Only input
 // types live here: the range is shown, never checked, so the server's own 400 is what a trader sees.
-// kind: bool | enum | money | number | int | int-or-none | pct-or-none | time | tiers | list
+// kind: bool | enum | money | number | int | int-or-none | pct-or-none | time | tiers | list | json
 export const SETTING_GROUPS = [
   {
     name: 'Execution',
@@ -61,6 +61,10 @@ export const SETTING_GROUPS = [
       { key: 'trailingStopPct', label: 'Trailing stop', kind: 'pct-or-none', unit: '% below peak', range: 'above 0 – 100, 4 decimals; empty = off' },
       { key: 'maxHoldDurationSec', label: 'Longest hold', kind: 'int', unit: 'seconds', range: '1 – 604,800 (7 days), whole' },
       { key: 'eodForceCloseTime', label: 'Force close at', kind: 'time', unit: 'HH:MM New York', range: '09:30 – 16:00' },
+      {
+        key: 'exitOverrides', label: 'Exits by catalyst', kind: 'json', unit: 'JSON',
+        range: 'catalyst type → any of hardStopLossPct, profitTargetPct, trailingStopPct (null = off), maxHoldSec; e.g. {"earnings": {"hardStopLossPct": 4}}; {} = none. A signal\'s own stop and target come first',
+      },
       { key: 'brokerStopMode', label: 'Stop at the broker', kind: 'enum', options: [['hard_stop', 'At the hard stop: protects a position while Keel is down'], ['off', "Off: Keel's own monitor only"]] },
     ],
   },
@@ -89,6 +93,7 @@ export function toText(field, value) {
   if (field.kind === 'bool') return Boolean(value);
   if (field.kind === 'tiers') return [...value].sort().join(',');
   if (field.kind === 'list') return value.join(', ');
+  if (field.kind === 'json') return JSON.stringify(value ?? {}, null, 1);
   return value === null || value === undefined ? '' : String(value);
 }
 
@@ -99,6 +104,9 @@ export function fromText(field, text) {
     case 'enum': case 'time': case 'money': return text.trim();
     case 'tiers': return text === '' ? [] : text.split(',').map(Number);
     case 'list': return text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+    case 'json': {
+      try { return JSON.parse(text); } catch { return text; }
+    }
     default: {
       const t = text.trim();
       if (t === '' && (field.kind === 'int-or-none' || field.kind === 'pct-or-none')) return null;

@@ -122,6 +122,9 @@ function Field({ field: f, text, problems, onText }) {
         <small id=${hint} class="muted">${f.range}</small>
         ${problems && html`<p id=${err} class="field-error" role="alert">${problems.join('; ')}</p>`}
       </div>`;
+  } else if (f.kind === 'json') {
+    input = html`<textarea id=${id} rows="4" spellcheck="false" aria-describedby=${described} aria-invalid=${problems ? 'true' : undefined}
+      onInput=${(e) => onText(e.currentTarget.value)}>${text}</textarea>`;
   } else {
     const numeric = f.kind !== 'money' && f.kind !== 'time' && f.kind !== 'list';
     input = html`<input id=${id} type=${numeric ? 'number' : 'text'} step=${numeric ? 'any' : undefined} inputmode=${f.kind === 'money' ? 'decimal' : undefined}

@@ -53,6 +53,7 @@ describe('trade and emergency-stop routes', () => {
       peakPrice: new Decimal('10.6'), stopPrice: new Decimal('9.3093'), targetPrice: new Decimal('11.011'), trailingStopPrice: null,
       maxHoldUntil: Date.UTC(2026, 10, 23, 14, 35), forceCloseAt: Date.UTC(2026, 10, 23, 20, 45), state: 'open',
       brokerStop: { state: 'protected', clientOrderId: 'k-t1-e-s1', orderId: 'o-9', stopPrice: new Decimal('9.3'), qty: new Decimal('9'), note: '0.5 share(s) protected by Keel\'s monitor only', why: null },
+      levelSources: { stop: 'signal', target: 'settings', trailingStop: 'catalyst', maxHold: 'settings' },
     }];
     const res = await app.request('/api/trades/active', { headers: AUTH });
     expect(res.status).toBe(200);
@@ -62,6 +63,7 @@ describe('trade and emergency-stop routes', () => {
       peakPrice: '10.6', stopPrice: '9.3093', targetPrice: '11.011', trailingStopPrice: null,
       maxHoldUntil: Date.UTC(2026, 10, 23, 14, 35), forceCloseAt: Date.UTC(2026, 10, 23, 20, 45), state: 'open',
       brokerStop: { state: 'protected', clientOrderId: 'k-t1-e-s1', orderId: 'o-9', stopPrice: '9.3', qty: '9', note: '0.5 share(s) protected by Keel\'s monitor only', why: null },
+      levelSources: { stop: 'signal', target: 'settings', trailingStop: 'catalyst', maxHold: 'settings' },
     }] });
     expect(pipeline.callsOf('getTrade')).toEqual([]);
   });

@@ -15,13 +15,13 @@ describe('entry gateway', () => {
     expect(denial).toBeNull();
     expect(verdicts.map((v) => v.check)).toEqual(ENTRY_CHECKS.map((c) => c.name));
     expect(verdicts.every((v) => v.passed && v.denial === null)).toBe(true);
-    expect(ENTRY_CHECKS).toHaveLength(24);
+    expect(ENTRY_CHECKS).toHaveLength(25);
   });
 
   it('reports the first denial but still records every verdict', () => {
     const { verdicts, denial } = runEntryChecks(anEntryContext({ botState: 'paused', marketOpen: false }));
     expect(denial?.code).toBe('BOT_NOT_RUNNING');
-    expect(verdicts).toHaveLength(24);
+    expect(verdicts).toHaveLength(25);
     expect(verdicts.filter((v) => !v.passed).map((v) => v.denial?.code)).toEqual(['BOT_NOT_RUNNING', 'MARKET_CLOSED']);
   });
 
@@ -103,5 +103,28 @@ describe('entry checks', () => {
     });
     expect(deniedBy({ signal: aSignal({ relativeVolume: 5 }) })).toBeNull();
     expect(deniedBy({ signal: aSignal({ relativeVolume: null }) })).toBeNull();
+  });
+});
+
+describe('the signal-levels check', () => {
+  const levels = (stop: string | null, target: string | null, price: number | null) =>
+    deniedBy({ signal: aSignal({ stopLossPrice: stop === null ? null : new Decimal(stop), takeProfitPrice: target === null ? null : new Decimal(target) }), price });
+
+  it('passes a signal without levels, and levels on the right sides of the price', () => {
+    expect(levels(null, null, 10)).toBeNull();
+    expect(levels('9.5', '11', 10)).toBeNull();
+    expect(levels('9.5', null, 10)).toBeNull();
+    expect(levels(null, '11', 10)).toBeNull();
+    expect(levels('9.5', '11', null)).toBeNull();
+  });
+
+  it('skips a stop at or above the price or the target, a target at or below the price: every problem named', () => {
+    const d = levels('11', '10.5', 10.5);
+    expect(d?.code).toBe('INVALID_SIGNAL_LEVELS');
+    expect(d?.context.problems).toEqual(['stop 11 is not below target 10.5', 'stop 11 is not below the price 10.5', 'target 10.5 is not above the price 10.5']);
+    expect(levels('10', null, 10)?.code).toBe('INVALID_SIGNAL_LEVELS');
+    expect(levels(null, '9', 10)?.code).toBe('INVALID_SIGNAL_LEVELS');
+    // no price known: only stop < target is judged
+    expect(levels('12', '11', null)?.context.problems).toEqual(['stop 12 is not below target 11']);
   });
 });

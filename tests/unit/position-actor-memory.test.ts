@@ -26,7 +26,7 @@ function rig(trade: Trade) {
   const failures: string[] = [];
   const armed: string[] = [];
   const deps: PositionActorDeps = {
-    store, broker: broker.port, clock, emit: (e) => events.push(e), route: () => undefined, resolve: {}, stopPolicy: () => ({ mode: 'off' as const, hardStopLossPct: 7 }),
+    store, broker: broker.port, clock, emit: (e) => events.push(e), route: () => undefined, resolve: {}, stopPolicy: () => ({ mode: 'off' as const, level: null }),
     arm: (v) => armed.push(`arm ${v.tradeId}`), disarm: (v) => armed.push(`disarm ${v.tradeId}`),
     finished: (host) => (host as PositionActor).stop(), failed: (_id, step, error) => failures.push(`${step}: ${String(error)}`),
   };

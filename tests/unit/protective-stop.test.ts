@@ -30,7 +30,7 @@ describe('the stop level', () => {
 });
 
 describe('the stop a trade wants', () => {
-  const base = { mode: 'hard_stop' as const, entryPrice: 100, hardStopLossPct: 7, qty: dec('10.5'), entryWorking: false };
+  const base = { mode: 'hard_stop' as const, level: 93.004, qty: dec('10.5'), entryWorking: false };
   it('is the held quantity at the level', () => {
     expect(desiredStop(base)).toEqual({ kind: 'stop', price: dec('93'), qty: dec('10.5') });
   });
@@ -38,7 +38,7 @@ describe('the stop a trade wants', () => {
     [{ mode: 'off' as const }, 'broker stops are off'],
     [{ entryWorking: true }, 'the entry order is still working'],
     [{ qty: dec(0) }, 'no shares held'],
-    [{ entryPrice: 0 }, 'no entry price'],
+    [{ level: null }, 'no hard-stop level (no entry price)'],
   ])('is none, with why, for %o', (patch, why) => {
     expect(desiredStop({ ...base, ...patch })).toEqual({ kind: 'none', why });
   });

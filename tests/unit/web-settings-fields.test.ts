@@ -30,7 +30,10 @@ describe('the Settings page fields', () => {
 
   it('send back what they show as a valid patch', async () => {
     const { SETTING_GROUPS, toText, fromText } = await load();
-    const stored = toJson({ ...DEFAULT_BOT_SETTINGS, maxConcurrentPositions: null, trailingStopPct: 2.5, enabledStrategies: ['gap-up', 'news'] }) as Record<string, unknown>;
+    const stored = toJson({
+      ...DEFAULT_BOT_SETTINGS, maxConcurrentPositions: null, trailingStopPct: 2.5, enabledStrategies: ['gap-up', 'news'],
+      exitOverrides: { earnings: { hardStopLossPct: 4, trailingStopPct: null }, fda_approval: { maxHoldSec: 900 } },
+    }) as Record<string, unknown>;
     const fields = SETTING_GROUPS.flatMap((g) => g.fields);
     const patch = Object.fromEntries(fields.map((f) => [f.key, fromText(f, toText(f, stored[f.key]))]));
     const parsed = botSettingsPatchSchema.safeParse(patch);

@@ -5,6 +5,7 @@
  */
 import type { Selectable, Updateable } from 'kysely';
 import type { BotConfig, BotSettings, BotState, BrokerStopMode, ExecutionMode, SizingMode, TradingModeName } from '../../domain/bot-config.js';
+import type { ExitOverrides } from '../../domain/exit-plan.js';
 import { Decimal } from '../../domain/money.js';
 import type { BotConfigTable } from './schema.js';
 import { toMs } from './sql-time.js';
@@ -57,6 +58,7 @@ export function botConfigFromRow(row: Row): BotConfig {
     maxRoundTripsPerDay: row.max_round_trips_per_day,
     approvalTtlMinutes: row.approval_ttl_minutes,
     brokerStopMode: row.broker_stop_mode as BrokerStopMode,
+    exitOverrides: (row.exit_overrides ?? {}) as ExitOverrides,
   };
 }
 
@@ -100,6 +102,7 @@ const COLUMNS: { [K in keyof BotSettings]-?: [keyof RowPatch, (v: BotSettings[K]
   maxRoundTripsPerDay: ['max_round_trips_per_day', (v) => v],
   approvalTtlMinutes: ['approval_ttl_minutes', (v) => v],
   brokerStopMode: ['broker_stop_mode', (v) => v],
+  exitOverrides: ['exit_overrides', (v) => JSON.stringify(v)],
 };
 
 /** only the keys present in `patch` (unknown keys are ignored: validation happens at the edge) */

@@ -1,5 +1,5 @@
 /**
- * Kysely table types for db/migrations/0001 to 0008. How values arrive from pg (see db.ts):
+ * Kysely table types for db/migrations/0001 to 0009. How values arrive from pg (see db.ts):
  * numeric and bigint as exact strings, timestamptz as Date, date as 'YYYY-MM-DD', jsonb parsed,
  * int[] / text[] as arrays. Timestamps are written as SQL expressions built from epoch ms
  * (sql-time.ts), so their insert/update type is Date (the expression's type).
@@ -68,6 +68,8 @@ export interface BotConfigTable {
   approval_ttl_minutes: Defaulted<number>;
   /** 'hard_stop' | 'off' (0008) */
   broker_stop_mode: Defaulted<string>;
+  /** catalyst type → its exit settings (0009) */
+  exit_overrides: Defaulted<unknown>;
   updated_at: Timestamp;
 }
 
@@ -101,6 +103,8 @@ export interface BotTradeTable {
   stop_price: DefaultedNullableNumeric;
   stop_qty: DefaultedNullableNumeric;
   stop_note: Defaulted<string | null>;
+  /** how the exit levels were resolved at entry (0009); null before */
+  exit_plan: Defaulted<unknown>;
   entry_at: NullableTimestamp;
   exit_at: NullableTimestamp;
   /** 'paper' | 'live'; omitted on insert = bot_config's mode at that instant (trigger, 0005) */

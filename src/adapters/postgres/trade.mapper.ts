@@ -5,12 +5,13 @@
 import type { RawBuilder, Selectable } from 'kysely';
 import { Decimal } from '../../domain/money.js';
 import type { TradingModeName } from '../../domain/bot-config.js';
+import type { ExitPlan } from '../../domain/exit-plan.js';
 import type { ExitReason, NewTrade, Trade, TradePatch, TradeStatus } from '../../domain/trade.js';
 import type { BotTradeTable } from './schema.js';
 import { toMs, toMsOrNull, tsOrNull } from './sql-time.js';
 
 type Row = Selectable<BotTradeTable>;
-type Kind = 'text' | 'int' | 'decimal' | 'time';
+type Kind = 'text' | 'int' | 'decimal' | 'time' | 'json';
 type Field = Exclude<keyof Trade, 'id' | 'createdAt' | 'updatedAt'>;
 
 const decOrNull = (v: string | null): Decimal | null => (v === null ? null : new Decimal(v));
@@ -45,6 +46,7 @@ export function tradeFromRow(row: Row): Trade {
     stopPrice: decOrNull(row.stop_price),
     stopQty: decOrNull(row.stop_qty),
     stopNote: row.stop_note,
+    exitPlan: (row.exit_plan ?? null) as ExitPlan | null,
     entryAt: toMsOrNull(row.entry_at),
     exitAt: toMsOrNull(row.exit_at),
     mode: row.mode as TradingModeName,
@@ -63,7 +65,7 @@ const COLUMNS: Record<Field, [keyof BotTradeTable, Kind]> = {
   exitClientOrderId: ['exit_client_order_id', 'text'], exitOrderId: ['exit_order_id', 'text'],
   exitReason: ['exit_reason', 'text'], peakPrice: ['peak_price', 'decimal'], notes: ['notes', 'text'],
   stopClientOrderId: ['stop_client_order_id', 'text'], stopOrderId: ['stop_order_id', 'text'], stopPrice: ['stop_price', 'decimal'],
-  stopQty: ['stop_qty', 'decimal'], stopNote: ['stop_note', 'text'],
+  stopQty: ['stop_qty', 'decimal'], stopNote: ['stop_note', 'text'], exitPlan: ['exit_plan', 'json'],
   entryAt: ['entry_at', 'time'], exitAt: ['exit_at', 'time'], mode: ['mode', 'text'],
 };
 
@@ -72,6 +74,7 @@ function write(kind: Kind, value: unknown): string | number | RawBuilder<Date> |
   switch (kind) {
     case 'decimal': return (value as Decimal).toFixed();
     case 'time': return tsOrNull(value as number);
+    case 'json': return JSON.stringify(value);
     default: return value as string | number;
   }
 }

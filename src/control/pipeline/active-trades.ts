@@ -19,6 +19,8 @@ import { listTrades } from '../../adapters/postgres/index.js';
 const price = (x: number | null | undefined): Decimal | null => (x === null || x === undefined || !Number.isFinite(x) ? null : new Decimal(x).toDecimalPlaces(8));
 const instant = (ms: number | null | undefined): EpochMs | null => (ms === null || ms === undefined || !Number.isFinite(ms) ? null : ms);
 
+const FROM_SETTINGS = Object.freeze({ stop: 'settings', target: 'settings', trailingStop: 'settings', maxHold: 'settings' } as const);
+
 export async function activeTrades(deps: Pick<PipelineDeps, 'db' | 'supervisor'>): Promise<ActiveTrade[]> {
   const trades = await listTrades(deps.db, { statuses: ['open', 'exiting'] });
   const armed = new Map(deps.supervisor.armedPositions().map((p) => [p.tradeId, p]));
@@ -51,6 +53,7 @@ function activeTrade(trade: Trade, position: ArmedPosition | null): ActiveTrade 
       state: position?.stop?.state ?? null, clientOrderId: trade.stopClientOrderId, orderId: trade.stopOrderId,
       stopPrice: trade.stopPrice, qty: trade.stopQty, note: trade.stopNote, why: position?.stop?.why ?? null,
     },
+    levelSources: trade.exitPlan?.sources ?? FROM_SETTINGS,
   };
 }
 

@@ -5,6 +5,8 @@
  * a fresh price before it fires; a pending signal past expiresAt is expired, never approved; the
  * sweep runs on the injected Clock and stops on shutdown.
  */
+import { planExits } from '../../core/exits/exit-plan.js';
+import type { ExitPlan } from '../../domain/exit-plan.js';
 import type { CheckVerdict, Denial } from '../../domain/denial.js';
 import type { SignalAnswer, SignalRecord, SizeDecision } from '../../domain/signal.js';
 import type { ControlResult } from '../lifecycle/bot-control.types.js';
@@ -32,17 +34,18 @@ export function approveSignal(rt: PipelineRuntime, id: string, cause: string): P
     }
     const size = ev.size;
     const verdicts = ev.verdicts;
-    const committing = rt.commitEntry(stops, () => fireApproved(rt, record, size, verdicts, cause));
+    const exitPlan = planExits(record.input, ev.config.exitOverrides);
+    const committing = rt.commitEntry(stops, () => fireApproved(rt, record, size, verdicts, cause, exitPlan));
     return committing ?? decide(rt, record, { status: 'rejected', denial: EMERGENCY_DENIAL, note: EMERGENCY_DENIAL.message }, cause);
   });
 }
 
-async function fireApproved(rt: PipelineRuntime, record: SignalRecord, size: SizeDecision, verdicts: CheckVerdict[], cause: string): Promise<ControlResult<SignalAnswer>> {
+async function fireApproved(rt: PipelineRuntime, record: SignalRecord, size: SizeDecision, verdicts: CheckVerdict[], cause: string, exitPlan: ExitPlan): Promise<ControlResult<SignalAnswer>> {
   const id = record.id;
   const now = rt.deps.clock.now();
   try {
     const result = await rt.deps.db.transaction().execute(async (trx) => {
-      const trade = await persistEntry(trx, { ...record, size }, cause, now);
+      const trade = await persistEntry(trx, { ...record, size }, cause, now, exitPlan);
       const approved = await updateSignal(trx, id, { status: 'approved', tradeId: trade.id, verdicts, size, denial: null, decidedAt: now }, 'pending');
       if (!approved) throw new NoLongerPending();
       await journalSignal(trx, approved, now, cause);

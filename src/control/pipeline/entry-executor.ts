@@ -11,6 +11,7 @@
 import { BrokerError } from '../../domain/broker-error.js';
 import type { SignalRecord } from '../../domain/signal.js';
 import type { NewTrade, Trade } from '../../domain/trade.js';
+import type { ExitPlan } from '../../domain/exit-plan.js';
 import type { OrderRequest } from '../../domain/order.js';
 import type { JournalInput } from '../../domain/journal.js';
 import type { SubmitOutcome } from '../../ports/broker.port.js';
@@ -32,16 +33,16 @@ export function entryClientOrderId(signalId: string): string {
   return `k-${digest.slice(0, 32)}-e`;
 }
 
-export async function persistEntry(trx: DbOrTrx, record: SignalRecord, cause: string, now: number): Promise<Trade> {
-  const trade = await insertTrade(trx, entryPlan(record, cause, randomUUID()).trade, now);
+export async function persistEntry(trx: DbOrTrx, record: SignalRecord, cause: string, now: number, exitPlan: ExitPlan): Promise<Trade> {
+  const trade = await insertTrade(trx, entryPlan(record, cause, randomUUID(), exitPlan).trade, now);
   // the database chose the trade id: the intent names that one
-  await appendJournalEntries(trx, entryPlan(record, cause, trade.id).journal, now);
+  await appendJournalEntries(trx, entryPlan(record, cause, trade.id, exitPlan).journal, now);
   return trade;
 }
 
 /** what firing a signal writes: the trade row (pending_entry, deterministic client order id) and the
  *  'order_submitted' intent, keyed by a trade id chosen here so one statement can write them all */
-export function entryPlan(record: SignalRecord, cause: string, tradeId: string): { tradeId: string; trade: NewTrade; journal: JournalInput[] } {
+export function entryPlan(record: SignalRecord, cause: string, tradeId: string, exitPlan: ExitPlan): { tradeId: string; trade: NewTrade; journal: JournalInput[] } {
   if (!record.size) throw new Error(`signal ${record.id} has no size`);
   const clientOrderId = entryClientOrderId(record.id);
   const trade: NewTrade = {
@@ -55,11 +56,12 @@ export function entryPlan(record: SignalRecord, cause: string, tradeId: string):
     catalystTier: record.input.catalystTier,
     strategy: record.input.strategy,
     signalId: record.id,
+    exitPlan,
   };
   const journal: JournalInput = {
     kind: 'order_submitted', cause, subject: tradeId,
     message: `entry: notional market buy $${record.size.notional.toFixed(2)} ${trade.symbol} (day), client order id ${clientOrderId}`,
-    data: { intent: true, tradeId, signalId: record.id, clientOrderId, symbol: trade.symbol, notional: record.size.notional.toFixed(), sizeInputs: record.size.inputs },
+    data: { intent: true, tradeId, signalId: record.id, clientOrderId, symbol: trade.symbol, notional: record.size.notional.toFixed(), sizeInputs: record.size.inputs, exitPlan },
   };
   return { tradeId, trade, journal: [journal] };
 }

@@ -11,6 +11,7 @@ import type { EpochMs } from '../../domain/time.js';
 import type { Page, SignalQuery, TradeQuery } from '../../domain/query.js';
 import type { SignalAnswer, SignalInput, SignalRecord, SizeDecision } from '../../domain/signal.js';
 import type { Trade } from '../../domain/trade.js';
+import type { ExitPlan } from '../../domain/exit-plan.js';
 import type { BrokerStopState } from '../../actors/position-supervisor.types.js';
 import type { ControlResult } from '../lifecycle/bot-control.types.js';
 
@@ -53,6 +54,8 @@ export interface ActiveTrade {
   state: 'open' | 'exiting';
   /** the protective sell stop at the broker */
   brokerStop: ActiveBrokerStop;
+  /** where each level comes from: the signal's own price, its catalyst's override, or the settings */
+  levelSources: ExitPlan['sources'];
 }
 
 export interface ActiveBrokerStop {

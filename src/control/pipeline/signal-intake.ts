@@ -25,6 +25,8 @@
  *  - a repeated id gets the stored answer and never a second order: the received row is an
  *    INSERT … ON CONFLICT DO NOTHING, and a second signal with that id answers from the first.
  */
+import { planExits } from '../../core/exits/exit-plan.js';
+import type { ExitPlan } from '../../domain/exit-plan.js';
 import type { SignalAnswer, SignalInput, SignalRecord, SignalStatus } from '../../domain/signal.js';
 import { rateStars } from '../../core/signals/rate-stars.js';
 import { evaluateAfterBrokerRead, evaluateSignal, needsBroker, type Evaluation } from './evaluate-signal.js';
@@ -207,7 +209,8 @@ async function conclude(rt: PipelineRuntime, t: SignalTicket, rowed: boolean, ev
     return write(rt, t, rowed, { ...record, status, denial: ev.denial, expiresAt, decidedAt: status === 'pending' ? null : now });
   }
   const fired: SignalRecord = { ...record, status: 'fired' };
-  const committing = rt.commitEntry(stops, () => (rowed ? fireReceived(rt, fired) : fire(rt, fired)));
+  const exitPlan = planExits(t.signal, ev.config.exitOverrides);
+  const committing = rt.commitEntry(stops, () => (rowed ? fireReceived(rt, fired, exitPlan) : fire(rt, fired, exitPlan)));
   if (committing) return committing;
   return write(rt, t, rowed, { ...record, status: 'skipped', denial: EMERGENCY_DENIAL, size: null });
 }
@@ -227,10 +230,10 @@ async function write(rt: PipelineRuntime, t: SignalTicket, rowed: boolean, recor
 }
 
 /** a received signal fires: its trade, intent and decision in ONE transaction, then the POST */
-async function fireReceived(rt: PipelineRuntime, record: SignalRecord): Promise<SignalAnswer> {
+async function fireReceived(rt: PipelineRuntime, record: SignalRecord, exitPlan: ExitPlan): Promise<SignalAnswer> {
   const now = rt.deps.clock.now();
   const result = await rt.deps.db.transaction().execute(async (trx) => {
-    const trade = await persistEntry(trx, record, CAUSE, now);
+    const trade = await persistEntry(trx, record, CAUSE, now, exitPlan);
     const updated = await updateSignal(trx, record.id, { ...decisionPatch(record), tradeId: trade.id }, 'received');
     if (!updated) throw new NotReceived(); // decided elsewhere: the transaction rolls back, nothing written
     await journalSignal(trx, updated, now, CAUSE);

@@ -9,6 +9,7 @@ import type { Denial } from '../../domain/denial.js';
 import type { SignalAnswer, SignalInput, SignalRecord, SignalStatus } from '../../domain/signal.js';
 import type { JournalInput } from '../../domain/journal.js';
 import type { Trade } from '../../domain/trade.js';
+import type { ExitPlan } from '../../domain/exit-plan.js';
 import { entryPlan } from './entry-executor.js';
 import type { Evaluation } from './evaluate-signal.js';
 import type { PipelineRuntime } from './pipeline-runtime.js';
@@ -50,10 +51,10 @@ export async function store(rt: PipelineRuntime, record: SignalRecord, patch: Pa
 
 /** the trade row, the signal (carrying the trade id) and both journal entries in ONE statement
  *  (entry.repo.ts), then the POST after the answer */
-export async function fire(rt: PipelineRuntime, record: SignalRecord): Promise<SignalAnswer> {
+export async function fire(rt: PipelineRuntime, record: SignalRecord, exitPlan: ExitPlan): Promise<SignalAnswer> {
   const { db, clock } = rt.deps;
   const now = clock.now();
-  const plan = entryPlan(record, CAUSE, randomUUID());
+  const plan = entryPlan(record, CAUSE, randomUUID(), exitPlan);
   const fired: SignalRecord = { ...record, tradeId: plan.tradeId };
   let trade: Trade;
   try {

@@ -5,7 +5,7 @@
  */
 import type { EpochMs } from '../../domain/time.js';
 import type { ExitSettings, PositionView } from './exit.types.js';
-import { hardStopPrice, holdDeadline, profitTargetPrice, trailFactor } from './thresholds.js';
+import { holdDeadline, stopLevelOf, targetLevelOf, trailFactor } from './thresholds.js';
 
 export interface ArmedLevels {
   peakPrice: number;
@@ -23,8 +23,8 @@ export function armedLevels(view: PositionView, settings: ExitSettings): ArmedLe
   const trail = trailFactor(settings.trailingStopPct);
   return {
     peakPrice: view.peakPrice,
-    stopPrice: hardStopPrice(view.entryPrice, settings.hardStopLossPct),
-    targetPrice: profitTargetPrice(view.entryPrice, settings.profitTargetPct),
+    stopPrice: stopLevelOf(view.entryPrice, settings),
+    targetPrice: targetLevelOf(view.entryPrice, settings),
     trailingStopPrice: settings.trailingStopPct === null ? null : view.peakPrice * trail,
     maxHoldUntil: holdDeadline(view.entryAt, settings.maxHoldDurationSec),
     forceCloseAt: settings.forceCloseAt,

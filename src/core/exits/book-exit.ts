@@ -60,5 +60,7 @@ export function mergeSettings(s: ExitSettings, o: Partial<ExitSettings>): ExitSe
     trailingStopPct: o.trailingStopPct !== undefined ? o.trailingStopPct : s.trailingStopPct,
     maxHoldDurationSec: o.maxHoldDurationSec ?? s.maxHoldDurationSec,
     forceCloseAt: o.forceCloseAt !== undefined ? o.forceCloseAt : s.forceCloseAt,
+    stopPrice: o.stopPrice !== undefined ? o.stopPrice : s.stopPrice ?? null,
+    targetPrice: o.targetPrice !== undefined ? o.targetPrice : s.targetPrice ?? null,
   };
 }

@@ -12,6 +12,8 @@ export interface PositionView {
   entryAt: EpochMs;
   /** highest price seen since entry (trailing stop); persisted across restarts */
   peakPrice: number;
+  /** the position's own rule settings (its exit plan: the signal's levels, a catalyst's override); absent = the book's */
+  overrides?: Partial<ExitSettings>;
 }
 
 export interface ExitSettings {
@@ -22,6 +24,10 @@ export interface ExitSettings {
   maxHoldDurationSec: number;
   /** epoch ms of today's forced close (15:45 ET, or close − 15 min on early-close days); null = none */
   forceCloseAt: EpochMs | null;
+  /** an absolute hard stop (the signal's own stopLossPrice), in place of hardStopLossPct; absent/null = the percentage */
+  stopPrice?: number | null;
+  /** an absolute profit target (the signal's own takeProfitPrice), in place of profitTargetPct; absent/null = the percentage */
+  targetPrice?: number | null;
 }
 
 export interface ExitDecision {

@@ -1,9 +1,9 @@
-/** Hard stop: price at or below entry × (1 − hardStopLossPct/100). Keel's own monitor is the stop. */
+/** Hard stop: price at or below the position's own stop (the signal's), else entry × (1 − hardStopLossPct/100). */
 import type { ExitRule } from './exit.types.js';
-import { fmtPrice, hardStopPrice } from './thresholds.js';
+import { fmtPrice, stopLevelOf } from './thresholds.js';
 
 export const hardStopRule: ExitRule = (view, price, now, settings) => {
-  const stop = hardStopPrice(view.entryPrice, settings.hardStopLossPct);
+  const stop = stopLevelOf(view.entryPrice, settings);
   if (!(price <= stop)) return null;
   return {
     tradeId: view.tradeId,
@@ -11,6 +11,8 @@ export const hardStopRule: ExitRule = (view, price, now, settings) => {
     reason: 'hard_stop',
     price,
     at: now,
-    detail: `price ${fmtPrice(price)} ≤ stop ${fmtPrice(stop)} (${settings.hardStopLossPct}% below entry ${fmtPrice(view.entryPrice)})`,
+    detail: settings.stopPrice != null
+      ? `price ${fmtPrice(price)} ≤ stop ${fmtPrice(stop)} (the signal's own stop; entry ${fmtPrice(view.entryPrice)})`
+      : `price ${fmtPrice(price)} ≤ stop ${fmtPrice(stop)} (${settings.hardStopLossPct}% below entry ${fmtPrice(view.entryPrice)})`,
   };
 };

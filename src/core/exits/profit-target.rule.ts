@@ -1,9 +1,9 @@
-/** Profit target: price at or above entry × (1 + profitTargetPct/100). */
+/** Profit target: price at or above the position's own target (the signal's), else entry × (1 + profitTargetPct/100). */
 import type { ExitRule } from './exit.types.js';
-import { fmtPrice, profitTargetPrice } from './thresholds.js';
+import { fmtPrice, targetLevelOf } from './thresholds.js';
 
 export const profitTargetRule: ExitRule = (view, price, now, settings) => {
-  const target = profitTargetPrice(view.entryPrice, settings.profitTargetPct);
+  const target = targetLevelOf(view.entryPrice, settings);
   if (!(price >= target)) return null;
   return {
     tradeId: view.tradeId,
@@ -11,6 +11,8 @@ export const profitTargetRule: ExitRule = (view, price, now, settings) => {
     reason: 'profit_target',
     price,
     at: now,
-    detail: `price ${fmtPrice(price)} ≥ target ${fmtPrice(target)} (${settings.profitTargetPct}% above entry ${fmtPrice(view.entryPrice)})`,
+    detail: settings.targetPrice != null
+      ? `price ${fmtPrice(price)} ≥ target ${fmtPrice(target)} (the signal's own target; entry ${fmtPrice(view.entryPrice)})`
+      : `price ${fmtPrice(price)} ≥ target ${fmtPrice(target)} (${settings.profitTargetPct}% above entry ${fmtPrice(view.entryPrice)})`,
   };
 };

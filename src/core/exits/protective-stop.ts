@@ -5,7 +5,7 @@
  * Invariants:
  *  - the id is `<entry id>-s<n>`: n counts the trade's placements (a replacement is a new order with
  *    a new id, the broker keeps ids unique), so every stop Keel ever placed names its trade;
- *  - the level is the trade's hard-stop level rounded DOWN to the broker's tick (cents at or above
+ *  - the level is the trade's hard-stop level (its own, or the percentage's) rounded DOWN to the broker's tick (cents at or above
  *    $1, 0.0001 below): never above the level Keel's own monitor fires at, so the monitor sells
  *    first and the broker's stop is the backstop;
  *  - the quantity is what the trade holds and has not sold; nothing is placed while the entry order
@@ -33,11 +33,16 @@ export function stopTick(price: number): Decimal {
   return new Decimal(price >= 1 ? '0.01' : '0.0001');
 }
 
-/** the hard-stop level as a stop price the broker accepts, rounded down to its tick */
+/** Keel's hard-stop level as a stop price the broker accepts, rounded down to its tick */
+export function brokerStopPrice(level: number): Decimal {
+  const exact = new Decimal(level);
+  const tick = stopTick(level);
+  return exact.div(tick).floor().times(tick);
+}
+
+/** the broker stop of a percentage hard stop (entry × (1 − pct)), rounded down to the tick */
 export function stopLevel(entryPrice: number, hardStopLossPct: number): Decimal {
-  const level = new Decimal(hardStopPrice(entryPrice, hardStopLossPct));
-  const tick = stopTick(level.toNumber());
-  return level.div(tick).floor().times(tick);
+  return brokerStopPrice(hardStopPrice(entryPrice, hardStopLossPct));
 }
 
 export type DesiredStop =
@@ -47,8 +52,8 @@ export type DesiredStop =
 
 export interface StopInputs {
   mode: BrokerStopMode;
-  entryPrice: number;
-  hardStopLossPct: number;
+  /** the hard stop Keel's own monitor fires at (the signal's stop, or entry × (1 − pct)); null = unknown */
+  level: number | null;
   /** shares held and not yet sold */
   qty: Decimal;
   /** the entry order may still fill */
@@ -59,9 +64,9 @@ export function desiredStop(s: StopInputs): DesiredStop {
   if (s.mode === 'off') return { kind: 'none', why: 'broker stops are off' };
   if (s.entryWorking) return { kind: 'none', why: 'the entry order is still working' };
   if (!s.qty.gt(0)) return { kind: 'none', why: 'no shares held' };
-  if (!(s.entryPrice > 0)) return { kind: 'none', why: 'no entry price' };
-  const price = stopLevel(s.entryPrice, s.hardStopLossPct);
-  if (!price.gt(0)) return { kind: 'none', why: `the hard stop (${s.hardStopLossPct}% below ${s.entryPrice}) is no price` };
+  if (s.level === null || !(s.level > 0) || !Number.isFinite(s.level)) return { kind: 'none', why: 'no hard-stop level (no entry price)' };
+  const price = brokerStopPrice(s.level);
+  if (!price.gt(0)) return { kind: 'none', why: `the hard stop ${s.level} rounds to no price` };
   return { kind: 'stop', price, qty: s.qty };
 }
 

@@ -22,6 +22,16 @@ export function profitTargetPrice(entryPrice: number, profitTargetPct: number): 
   return roundPx(entryPrice * (1 + profitTargetPct / 100));
 }
 
+/** the hard stop a position is armed with: its own absolute stop, else entry × (1 − pct) */
+export function stopLevelOf(entryPrice: number, s: { hardStopLossPct: number; stopPrice?: number | null }): number {
+  return s.stopPrice != null ? s.stopPrice : hardStopPrice(entryPrice, s.hardStopLossPct);
+}
+
+/** the profit target a position is armed with: its own absolute target, else entry × (1 + pct) */
+export function targetLevelOf(entryPrice: number, s: { profitTargetPct: number; targetPrice?: number | null }): number {
+  return s.targetPrice != null ? s.targetPrice : profitTargetPrice(entryPrice, s.profitTargetPct);
+}
+
 /** multiply the peak by this; 0 when the trailing stop is off (no positive price is ≤ 0) */
 export function trailFactor(trailingStopPct: number | null): number {
   return trailingStopPct === null ? 0 : 1 - trailingStopPct / 100;

@@ -26,6 +26,7 @@ import { pillarSharePriceCheck } from './checks/pillar-share-price.check.js';
 import { positionAllocationCheck } from './checks/position-allocation.check.js';
 import { reconciledCheck } from './checks/reconciled.check.js';
 import { roundTripCapCheck } from './checks/round-trip-cap.check.js';
+import { signalLevelsCheck } from './checks/signal-levels.check.js';
 import { strategyEnabledCheck } from './checks/strategy-enabled.check.js';
 import { streamReconcilingCheck } from './checks/stream-reconciling.check.js';
 import { totalInvestedCheck } from './checks/total-invested.check.js';
@@ -37,7 +38,7 @@ import { winRateCheck } from './checks/win-rate.check.js';
  * stream) → market → the account (blocked, then buying power: a missing snapshot reads as
  * BUYING_POWER_UNKNOWN, the plainest reason) → Keel's own exposure and today's counters → money
  * against the account (caps, allocation, margin) → what the broker would refuse (wash trade) →
- * the signal itself (tier, strategy, confidence, pillars).
+ * the signal itself (its own levels, tier, strategy, confidence, pillars).
  */
 export const ENTRY_CHECKS: readonly EntryCheck[] = Object.freeze([
   botRunningCheck,
@@ -58,6 +59,7 @@ export const ENTRY_CHECKS: readonly EntryCheck[] = Object.freeze([
   totalInvestedCheck,
   intradayMarginCheck,
   washTradeCheck,
+  signalLevelsCheck,
   catalystTierEnabledCheck,
   strategyEnabledCheck,
   minConfidenceCheck,

@@ -152,6 +152,9 @@ export const botConfigSchema = z
     autoResumeNextDay: z.boolean(),
     maxRoundTripsPerDay: nullable(z.number().int()),
     approvalTtlMinutes: z.number().int(),
+    exitOverrides: z.record(z.string(), z.strictObject({
+      hardStopLossPct: z.number().optional(), profitTargetPct: z.number().optional(), trailingStopPct: nullable(z.number()).optional(), maxHoldSec: z.number().int().optional(),
+    })).meta({ description: "catalyst type → its own exit settings (any of the four), frozen on a trade when its signal fires; a signal's own stopLossPrice / takeProfitPrice come before them" }),
     brokerStopMode: z.enum(['hard_stop', 'off']).meta({ description: "hard_stop: every open position also has a sell stop at the broker at its hard-stop level (it protects the position while Keel is down); off: Keel's own monitor only" }),
   });
 
@@ -185,6 +188,10 @@ export const emergencyStopReportSchema = z
     problems: z.array(z.string()),
   });
 
+const source = z.enum(['signal', 'catalyst', 'settings']);
+export const levelSourcesSchema = z.strictObject({ stop: source, target: source, trailingStop: source, maxHold: source })
+  .meta({ description: "where each exit level comes from: the signal's own stopLossPrice / takeProfitPrice, its catalyst type's override (exitOverrides, frozen at entry), or the settings (live)" });
+
 export const activeTradeSchema = z.strictObject({
   id: z.string(), symbol: z.string(), shares: nullable(decimalString), entryPrice: nullable(decimalString), entryAt: nullable(epochMs),
   lastPrice: nullable(decimalString).meta({ description: 'the last print the exit rules evaluated' }), lastPriceAt: nullable(epochMs),
@@ -199,6 +206,7 @@ export const activeTradeSchema = z.strictObject({
     note: nullable(z.string()).meta({ description: "what the stop does not cover (a fractional remainder the broker refused: Keel's monitor alone protects it)" }),
     why: nullable(z.string()).meta({ description: 'why there is no stop now' }),
   }).meta({ description: 'the protective sell stop at the broker (brokerStopMode hard_stop)' }),
+  levelSources: levelSourcesSchema,
 }).meta({ description: 'an open or exiting trade with the levels its position is armed with now; null where not armed (exiting, or no position actor: stopped, or another instance writes)' });
 
 export const activeTradesSchema = z.strictObject({ items: z.array(activeTradeSchema) });

@@ -70,6 +70,8 @@ const page = <T extends z.ZodType>(item: T) =>
 
 export const signalPageSchema = page(signalRecordSchema);
 
+const levelSource = z.enum(['signal', 'catalyst', 'settings']);
+
 export const tradeSchema = z
   .strictObject({
     id: z.string(),
@@ -99,6 +101,11 @@ export const tradeSchema = z
     stopOrderId: nullable(z.string()).meta({ description: "the protective stop's broker order id once accepted" }),
     stopPrice: nullable(decimalString).meta({ description: 'the stop price it was placed at: the hard-stop level rounded down to the tick' }),
     stopQty: nullable(decimalString).meta({ description: 'the shares it covers' }),
+    exitPlan: nullable(z.strictObject({
+      catalystType: nullable(z.string()), stopPrice: nullable(decimalString), targetPrice: nullable(decimalString),
+      override: z.strictObject({ hardStopLossPct: z.number().optional(), profitTargetPct: z.number().optional(), trailingStopPct: nullable(z.number()).optional(), maxHoldSec: z.number().int().optional() }),
+      sources: z.strictObject({ stop: levelSource, target: levelSource, trailingStop: levelSource, maxHold: levelSource }),
+    })).meta({ description: "how the trade's exit levels were resolved when its signal fired: the signal's own stop / target, its catalyst's override as it was then, each level's source; null for trades from before levels were resolved (all from the settings)" }),
     stopNote: nullable(z.string()).meta({ description: "what the stop does not cover (a fractional remainder the broker refused to stop: Keel's monitor alone protects it); null when nothing" }),
     entryAt: nullable(epochMs),
     exitAt: nullable(epochMs),
