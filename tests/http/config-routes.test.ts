@@ -120,6 +120,9 @@ describe('bot config routes', () => {
     ['a multiplier above 10', { confidenceMultiplierHigh: 10.5 }],
     ['a repeated strategy', { enabledStrategies: ['gap', 'gap'] }],
     ['a strategy with a line break', { enabledStrategies: ['gap\nup'] }],
+    ['exit overrides that are not an object', { exitOverrides: [] }],
+    ['an empty catalyst override', { exitOverrides: { earnings: {} } }],
+    ['a catalyst override with an unknown key', { exitOverrides: { earnings: { stopPct: 3 } } }],
   ];
   for (const [label, body] of BAD_VALUES) {
     it(`rejects ${label} with 400 and calls nothing`, async () => {
@@ -136,6 +139,13 @@ describe('bot config routes', () => {
     });
     expect(res.status).toBe(200);
     expect(control.callsOf('patchConfig')).toHaveLength(1);
+  });
+
+  it('checks every catalyst override and names each problem with its path', async () => {
+    const issues = await expectRejected({ exitOverrides: { earnings: { hardStopLossPct: 0, maxHoldSec: 1.5 }, fda: { trailingStopPct: 101 }, ok: { trailingStopPct: null } } });
+    expect(issues.map((i: { path: string }) => i.path).sort()).toEqual(['exitOverrides.earnings.hardStopLossPct', 'exitOverrides.earnings.maxHoldSec', 'exitOverrides.fda.trailingStopPct']);
+    const res = await patch({ exitOverrides: { earnings: { hardStopLossPct: 4, trailingStopPct: null }, fda_approval: { maxHoldSec: 900 } } });
+    expect(res.status).toBe(200);
   });
 
   it('names the range in the message', async () => {

@@ -1,0 +1,100 @@
+/**
+ * The levels a trade exits at, end to end (the pipeline, the real position supervisor, PostgreSQL,
+ * the simulated exchange over loopback, one ManualClock): a signal's own stopLossPrice /
+ * takeProfitPrice → its catalyst type's override → the settings, resolved when the signal fires and
+ * frozen on the trade.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { filter, firstValueFrom } from 'rxjs';
+import { getTrade } from '../../src/adapters/postgres/index.js';
+import type { BotSettings } from '../../src/domain/bot-config.js';
+import { dec } from '../../src/domain/money.js';
+import type { SignalInput } from '../../src/domain/signal.js';
+import type { Trade } from '../../src/domain/trade.js';
+import { decide, realSupervisor, signal, startPipelineHarness, TEST_SETTINGS, type Keel, type PipelineHarness } from '../support/pipeline-harness.js';
+import { createTestDb, type TestDb } from '../support/test-db.js';
+
+let t: TestDb;
+let h: PipelineHarness;
+let keel: Keel;
+
+beforeAll(async () => { t = await createTestDb(); });
+afterAll(async () => { await t.close(); });
+afterEach(async () => { await h.close(); });
+
+async function bootRunning(settings: Partial<BotSettings> = {}) {
+  await t.truncate();
+  h = await startPipelineHarness(t, realSupervisor);
+  keel = await h.boot({ settings: { ...TEST_SETTINGS, ...settings } });
+  const started = keel.applied('start');
+  expect((await keel.control.act('start', 'test')).ok).toBe(true);
+  await started;
+  await keel.streamLive();
+}
+
+/** PATCH /api/bot/config's path: the control, then (an exit rule changed) the running supervisor */
+async function patch(settings: Partial<BotSettings>, reachesSupervisor = true) {
+  const applied = reachesSupervisor ? keel.applied('settings') : null;
+  expect((await keel.control.patchConfig(settings, 'test')).ok).toBe(true);
+  await applied;
+}
+
+const row = async (id: string): Promise<Trade> => (await getTrade(t.db, id))!;
+const cents = (x: number) => Math.round(x * 100) / 100;
+
+async function openBySignal(input: Partial<SignalInput> & { id: string; symbol: string }) {
+  const watching = firstValueFrom(h.alpaca.marketDataStream.events$.pipe(filter((e) => e.type === 'subscription' && e.subscription.trades.includes(input.symbol))));
+  expect(await decide(keel.pipeline, signal(input))).toMatchObject({ outcome: 'fired' });
+  const tradeId = (await keel.pipeline.getSignal(input.id))!.tradeId!;
+  await keel.position('opened', (e) => e.tradeId === tradeId);
+  await watching;
+  const trade = await row(tradeId);
+  return { trade, entry: trade.entryPrice!.toNumber() };
+}
+
+describe('the levels a trade uses', () => {
+  it("uses the signal's own stop and target, frozen on the trade and shown as armed; exits at its target", async () => {
+    await bootRunning();
+    const price = h.sim.core.market.price('AAPL')!;
+    const stop = cents(price * 0.97);
+    const target = cents(price * 1.04);
+    const { trade } = await openBySignal({ id: 'own', symbol: 'AAPL', priceAtSignal: dec(price), stopLossPrice: dec(stop), takeProfitPrice: dec(target) });
+    expect(trade.exitPlan).toEqual({
+      catalystType: null, stopPrice: String(stop), targetPrice: String(target), override: {},
+      sources: { stop: 'signal', target: 'signal', trailingStop: 'settings', maxHold: 'settings' },
+    });
+    const [active] = await keel.pipeline.activeTrades();
+    expect(active!.stopPrice!.toNumber()).toBe(stop);
+    expect(active!.targetPrice!.toNumber()).toBe(target);
+    expect(active!.levelSources).toMatchObject({ stop: 'signal', target: 'signal' });
+    // a settings change does not move what the signal set
+    await patch({ hardStopLossPct: 1, profitTargetPct: 1 });
+    const decided = keel.position('exit_decided', (e) => e.tradeId === trade.id);
+    h.sim.core.market.setPrice('AAPL', cents(target + 0.02));
+    const exit = await decided;
+    expect(exit.reason).toBe('profit_target');
+    expect(exit.detail).toContain("the signal's own target");
+  });
+
+  it("uses the catalyst's override as it was when the signal fired", async () => {
+    await bootRunning({ exitOverrides: { earnings: { profitTargetPct: 3, maxHoldSec: 86_400 } } });
+    const { trade, entry } = await openBySignal({ id: 'cat', symbol: 'MSFT', catalystType: 'earnings' });
+    expect(trade.exitPlan).toMatchObject({ catalystType: 'earnings', override: { profitTargetPct: 3, maxHoldSec: 86_400 }, sources: { stop: 'settings', target: 'catalyst', maxHold: 'catalyst' } });
+    // the override changes after the entry: the open trade keeps the one it entered with
+    // (overrides are read when a signal fires: the change has nothing to tell the supervisor)
+    await patch({ exitOverrides: { earnings: { profitTargetPct: 50 } } }, false);
+    const closed = keel.position('closed', (e) => e.tradeId === trade.id);
+    h.sim.core.market.setPrice('MSFT', cents(entry * 1.035));
+    expect((await closed).reason).toBe('profit_target');
+  });
+
+  it('skips a signal whose levels do not hold stop < price < target, naming each problem', async () => {
+    await bootRunning();
+    const price = h.sim.core.market.price('NVDA')!;
+    const answer = await decide(keel.pipeline, signal({ id: 'bad', symbol: 'NVDA', priceAtSignal: dec(price), stopLossPrice: dec(cents(price * 1.01)), takeProfitPrice: dec(cents(price * 1.05)) }));
+    expect(answer).toMatchObject({ outcome: 'skipped', reason: 'INVALID_SIGNAL_LEVELS' });
+    const stored = await keel.pipeline.getSignal('bad');
+    expect(stored?.denial?.message).toContain('is not below the price');
+    expect(stored?.tradeId).toBeNull();
+  });
+});
