@@ -176,6 +176,13 @@ class Supervisor extends TrackedPositions implements PositionSupervisor, Supervi
     return report;
   }
 
+  exitTrade(tradeId: string, reason: ExitReason, detail: string): boolean {
+    const actor = this.run ? this.actors.get(tradeId) : undefined;
+    if (!actor || (actor.state !== 'pending_entry' && actor.state !== 'open')) return false;
+    actor.exit({ reason, price: this.slots.lastPrice(actor.trade.symbol) ?? 0, detail });
+    return true;
+  }
+
   private sessionClose(run: Run): SessionCloseScheduler {
     const tuning = this.deps.tuning ?? {};
     return new SessionCloseScheduler({

@@ -78,6 +78,9 @@ export interface PositionSupervisor {
   entrySubmitted(trade: Trade, outcome: SubmitOutcome): void;
   /** exit every open position now (kill switch / manual); pending entries are cancelled at the broker */
   exitAll(reason: ExitReason): Promise<ExitAllReport>;
+  /** exit one trade now (an invalidated signal): an open position sells, a pending entry is cancelled
+   *  (and sold if it fills); false when no actor holds the trade (stopped, or not live) */
+  exitTrade(tradeId: string, reason: ExitReason, detail: string): boolean;
   /** the bot's exit settings changed (PATCH /api/bot/config): every armed position's stop, target,
    *  trail and max hold (still measured from its own entry) follow at once, re-evaluated at the
    *  symbol's last price; positions already exiting are unaffected. While stopped it does nothing

@@ -102,4 +102,6 @@ export const tradeQuerySchema = z
 
 export const rejectBodySchema = z.strictObject({ note: printableText(500, { min: 0 }).nullable().optional() });
 export const approveBodySchema = z.strictObject({});
+/** POST /api/signals/:id/invalidate: why the signal no longer holds (journaled with what it did) */
+export const invalidateBodySchema = z.strictObject({ reason: printableText(500) });
 export const emergencyStopSchema = z.strictObject({ closePositions: z.boolean() });

@@ -98,3 +98,40 @@ describe('the levels a trade uses', () => {
     expect(stored?.tradeId).toBeNull();
   });
 });
+
+describe('invalidating a signal', () => {
+  it("sells its open trade with exit reason signal_invalidated, journaled with the reason; a second time is refused", async () => {
+    await bootRunning();
+    const { trade } = await openBySignal({ id: 'inv', symbol: 'AMD' });
+    const closed = keel.position('closed', (e) => e.tradeId === trade.id);
+    const result = await keel.pipeline.invalidateSignal('inv', 'the catalyst was retracted', 'test');
+    expect(result).toEqual({ ok: true, value: { signalId: 'inv', action: 'exiting', tradeId: trade.id, reason: 'the catalyst was retracted' } });
+    expect((await closed).reason).toBe('signal_invalidated');
+    expect(await row(trade.id)).toMatchObject({ status: 'closed', exitReason: 'signal_invalidated' });
+    const detail = await keel.pipeline.getTrade(trade.id);
+    expect(detail?.journal.some((e) => e.message.includes('invalidated: the catalyst was retracted'))).toBe(true);
+    const again = await keel.pipeline.invalidateSignal('inv', 'again', 'test');
+    expect(again).toMatchObject({ ok: false, error: { code: 'SIGNAL_NOT_LIVE', httpStatus: 409 } });
+  });
+
+  it('rejects a signal waiting for approval, the reason as its note', async () => {
+    await bootRunning({ executionMode: 'semi_auto' });
+    expect(await decide(keel.pipeline, signal({ id: 'wait', symbol: 'TSLA' }))).toMatchObject({ outcome: 'pending' });
+    expect(await keel.pipeline.invalidateSignal('wait', 'halted stock', 'test')).toMatchObject({ ok: true, value: { action: 'rejected', tradeId: null } });
+    expect(await keel.pipeline.getSignal('wait')).toMatchObject({ status: 'rejected', note: 'invalidated: halted stock' });
+    expect(await keel.pipeline.invalidateSignal('ghost', 'x', 'test')).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+  });
+
+  it('cancels an entry still working: the trade is cancelled and nothing is bought', async () => {
+    await bootRunning();
+    h.sim.core.faults.holdFills(true);
+    expect(await decide(keel.pipeline, signal({ id: 'early', symbol: 'SPY' }))).toMatchObject({ outcome: 'fired' });
+    const tradeId = (await keel.pipeline.getSignal('early'))!.tradeId!;
+    await keel.position('tracked', (e) => e.tradeId === tradeId);
+    const cancelled = keel.position('cancelled', (e) => e.tradeId === tradeId);
+    expect(await keel.pipeline.invalidateSignal('early', 'too late', 'test')).toMatchObject({ ok: true, value: { action: 'cancelling_entry', tradeId } });
+    await cancelled;
+    expect((await row(tradeId)).status).toBe('cancelled');
+    expect(await h.alpaca.broker.getPosition('SPY')).toBeNull();
+  });
+});

@@ -202,6 +202,27 @@ describe('signal routes', () => {
     expect((await decided.json()).error).toMatchObject({ code: 'SIGNAL_NOT_PENDING', status: 'expired' });
   });
 
+  it('invalidates a signal with its reason, answering what Keel did; a refusal keeps its status', async () => {
+    const res = await app.request('/api/signals/s1/invalidate', { method: 'POST', headers: JSON_AUTH, body: JSON.stringify({ reason: 'news retracted' }) });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ signalId: 's1', action: 'exiting', tradeId: 't-1', reason: 'news retracted' });
+    expect(pipeline.callsOf('invalidateSignal')[0]!.args.slice(0, 2)).toEqual(['s1', 'news retracted']);
+    pipeline.invalidation = { ok: false, error: { code: 'SIGNAL_NOT_LIVE', message: "signal s1's trade is closed", httpStatus: 409 } };
+    const refused = await app.request('/api/signals/s1/invalidate', { method: 'POST', headers: JSON_AUTH, body: JSON.stringify({ reason: 'again' }) });
+    expect(refused.status).toBe(409);
+    expect((await refused.json()).error.code).toBe('SIGNAL_NOT_LIVE');
+  });
+
+  it('refuses an invalidation without a printable reason, or with unknown keys, listing each and doing nothing', async () => {
+    const res = await app.request('/api/signals/s1/invalidate', { method: 'POST', headers: JSON_AUTH, body: JSON.stringify({ reason: 'a\u0000b', force: true }) });
+    expect(res.status).toBe(400);
+    const paths = ((await res.json()).error.issues as Array<{ path: string }>).map((i) => i.path);
+    expect(paths).toEqual(expect.arrayContaining(['reason', 'force']));
+    const empty = await app.request('/api/signals/s1/invalidate', { method: 'POST', headers: JSON_AUTH, body: JSON.stringify({}) });
+    expect(empty.status).toBe(400);
+    expect(pipeline.callsOf('invalidateSignal')).toEqual([]);
+  });
+
   it('rejects unknown keys in an approval or rejection body', async () => {
     pipeline.signals.set('s1', pendingRecord('s1'));
     const res = await app.request('/api/signals/s1/reject', { method: 'POST', headers: JSON_AUTH, body: JSON.stringify({ note: 1, why: 'x' }) });

@@ -3,6 +3,7 @@
  * (so tests can assert what the HTTP layer passed through, and that a rejected request called
  * nothing), and switches for the refusals a real pipeline gives.
  */
+import type { Invalidation } from '../../src/control/pipeline/invalidate.js';
 import type { ControlResult } from '../../src/control/lifecycle/bot-control.types.js';
 import type {
   ActiveTrade, DailyPerformanceAnswer, EmergencyStopReport, PerformanceAnswer, PerformanceRequest, PerformanceWindow, PipelineControl, SignalEvaluation,
@@ -66,6 +67,13 @@ export class FakePipelineControl implements PipelineControl {
   async rejectSignal(id: string, note: string | null, cause: string): Promise<ControlResult<SignalAnswer>> {
     this.record('rejectSignal', [id, note, cause]);
     return this.decide(id, 'rejected');
+  }
+
+  /** what the fake answers an invalidation (default: the position is being sold) */
+  invalidation: ControlResult<Invalidation> | null = null;
+  async invalidateSignal(id: string, reason: string, cause: string): Promise<ControlResult<Invalidation>> {
+    this.record('invalidateSignal', [id, reason, cause]);
+    return this.invalidation ?? { ok: true, value: { signalId: id, action: 'exiting', tradeId: 't-1', reason } };
   }
 
   async listTrades(query: TradeQuery): Promise<Page<Trade>> {

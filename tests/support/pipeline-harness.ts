@@ -158,6 +158,8 @@ export class FakeSupervisor implements PositionSupervisor {
     this.exitAllCalls.push(reason);
     return this.exitAllReport;
   }
+  readonly exitTradeCalls: Array<{ tradeId: string; reason: string; detail: string }> = [];
+  exitTrade(tradeId: string, reason: string, detail: string) { this.exitTradeCalls.push({ tradeId, reason, detail }); return false; }
   applySettings(settings: ExitRuleSettings) { this.appliedSettings.push(settings); }
   readonly reconciliations: ReconcileFinding[][] = [];
   applyReconciliation(findings: readonly ReconcileFinding[]) { this.reconciliations.push([...findings]); }

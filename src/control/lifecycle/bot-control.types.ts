@@ -70,6 +70,10 @@ export type ControlErrorCode =
   | 'ANOTHER_INSTANCE_ACTIVE'
   | 'NOT_FOUND'
   | 'SIGNAL_NOT_PENDING'
+  /** an invalidated signal has nothing live to act on: its trade closed, cancelled, or exiting already (409) */
+  | 'SIGNAL_NOT_LIVE'
+  /** no position actor holds the trade (the bot is stopped): nothing can sell it now (409) */
+  | 'POSITION_UNATTENDED'
   /** a kill switch's flatten is queued for the session open: start/resume would have it exit the new positions too (409) */
   | 'FLATTEN_QUEUED';
 

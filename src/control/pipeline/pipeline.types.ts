@@ -12,6 +12,7 @@ import type { Page, SignalQuery, TradeQuery } from '../../domain/query.js';
 import type { SignalAnswer, SignalInput, SignalRecord, SizeDecision } from '../../domain/signal.js';
 import type { Trade } from '../../domain/trade.js';
 import type { ExitPlan } from '../../domain/exit-plan.js';
+import type { Invalidation } from './invalidate.js';
 import type { BrokerStopState } from '../../actors/position-supervisor.types.js';
 import type { ControlResult } from '../lifecycle/bot-control.types.js';
 
@@ -172,6 +173,8 @@ export interface PipelineControl {
   /** semi_auto: re-runs the checks on a fresh price, then fires */
   approveSignal(id: string, cause: string): Promise<ControlResult<SignalAnswer>>;
   rejectSignal(id: string, note: string | null, cause: string): Promise<ControlResult<SignalAnswer>>;
+  /** the signal no longer holds: a pending approval is rejected, a working entry cancelled, an open trade sold ('signal_invalidated') */
+  invalidateSignal(id: string, reason: string, cause: string): Promise<ControlResult<Invalidation>>;
   listTrades(query: TradeQuery): Promise<Page<Trade>>;
   getTrade(id: string): Promise<TradeDetail | null>;
   /** open and exiting trades with what their positions are armed with now */

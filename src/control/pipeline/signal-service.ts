@@ -11,6 +11,7 @@
 import type { Observable, Subscription } from 'rxjs';
 import type { EmergencyStopReport, PipelineControl } from './pipeline.types.js';
 import { approveSignal, expirePending, rejectSignal, runExpirySweep } from './approvals.js';
+import { invalidateSignal } from './invalidate.js';
 import { emergencyStop } from '../kill-switch/emergency-stop.js';
 import { runQueuedFlatten } from '../kill-switch/flatten.js';
 import type { PipelineDeps } from './pipeline-deps.js';
@@ -59,6 +60,7 @@ export function createPipeline(deps: PipelineDeps): KeelPipeline {
     getSignal: (id) => getSignal(deps.db, id),
     approveSignal: (id, cause) => approveSignal(rt, id, cause),
     rejectSignal: (id, note, cause) => rejectSignal(rt, id, note, cause),
+    invalidateSignal: (id, reason, cause) => invalidateSignal(rt, id, reason, cause),
     listTrades: (query) => tradePage(deps, query),
     getTrade: (id) => tradeDetail(deps, id),
     activeTrades: () => activeTrades(deps),

@@ -8,7 +8,7 @@ import { setModeSchema, botSettingsPatchSchema, botSettingsSchema } from '../bot
 import { cancelFlattenSchema } from '../routes/bot.routes.js';
 import { signInSchema } from '../routes/session.routes.js';
 import { performanceDailyQuerySchema, performanceQuerySchema, performanceTodayQuerySchema } from '../performance.schema.js';
-import { approveBodySchema, emergencyStopSchema, rejectBodySchema, signalInputSchema, signalQuerySchema, tradeQuerySchema } from '../signal.schema.js';
+import { approveBodySchema, emergencyStopSchema, invalidateBodySchema, rejectBodySchema, signalInputSchema, signalQuerySchema, tradeQuerySchema } from '../signal.schema.js';
 import { INSPECTOR_OPERATIONS } from './inspector-operations.js';
 import { refused, type ApiOperation } from './openapi-operation.js';
 import * as ex from './openapi-examples.js';
@@ -17,7 +17,7 @@ import * as s from './response.schemas.js';
 /** request bodies named in the document's components */
 export const REQUEST_COMPONENTS = {
   SignalInput: signalInputSchema, BotSettings: botSettingsSchema, BotSettingsPatch: botSettingsPatchSchema, SetMode: setModeSchema, EmergencyStop: emergencyStopSchema,
-  CancelFlatten: cancelFlattenSchema, SignIn: signInSchema, ApproveSignal: approveBodySchema, RejectSignal: rejectBodySchema,
+  CancelFlatten: cancelFlattenSchema, SignIn: signInSchema, ApproveSignal: approveBodySchema, RejectSignal: rejectBodySchema, InvalidateSignal: invalidateBodySchema,
 };
 
 const state409 = (what: string) => refused('INVALID_TRANSITION', 'cannot start while running; allowed: pause, stop', what);
@@ -181,6 +181,17 @@ export const API_OPERATIONS: ApiOperation[] = [
       409: refused('SIGNAL_NOT_PENDING', 'signal scanner-2026-01-02-ABCD is not pending (expired)', 'not pending (SIGNAL_NOT_PENDING), or this instance is read-only (ANOTHER_INSTANCE_ACTIVE)'),
     },
   })),
+  {
+    method: 'post', path: '/api/signals/:id/invalidate', tag: 'signals', writerOnly: true, params: { id: 'the signal id' },
+    summary: 'The signal no longer holds: a pending approval is rejected, a working entry cancelled, an open trade sold (exit reason signal_invalidated)',
+    body: { schema: invalidateBodySchema, example: { reason: 'the FDA news was retracted' } },
+    responses: {
+      200: { description: 'what Keel did', schema: s.invalidationSchema, example: { signalId: 'scanner-2026-01-02-ABCD', action: 'exiting', tradeId: 'trd_01', reason: 'the FDA news was retracted' } },
+      404: refused('NOT_FOUND', 'no signal scanner-2026-01-02-ABCD', 'no such signal'),
+      409: refused('SIGNAL_NOT_LIVE', "signal scanner-2026-01-02-ABCD's trade is closed (profit_target): nothing to invalidate",
+        'nothing live to act on (SIGNAL_NOT_LIVE), no position actor holds the trade: the bot is stopped (POSITION_UNATTENDED), or this instance is read-only (ANOTHER_INSTANCE_ACTIVE)'),
+    },
+  },
   {
     method: 'get', path: '/api/trades', tag: 'trades', summary: 'Trades, newest first', query: tradeQuerySchema,
     description: '`from` and `to` bound the creation time (RFC 3339 or epoch milliseconds, inclusive).',

@@ -188,6 +188,13 @@ export const emergencyStopReportSchema = z
     problems: z.array(z.string()),
   });
 
+export const invalidationSchema = z.strictObject({
+  signalId: z.string(),
+  action: z.enum(['rejected', 'cancelling_entry', 'exiting']).meta({ description: 'rejected: it waited for approval; cancelling_entry: its entry order is being cancelled (a part that fills is sold); exiting: its position is being sold' }),
+  tradeId: nullable(z.string()),
+  reason: z.string(),
+});
+
 const source = z.enum(['signal', 'catalyst', 'settings']);
 export const levelSourcesSchema = z.strictObject({ stop: source, target: source, trailingStop: source, maxHold: source })
   .meta({ description: "where each exit level comes from: the signal's own stopLossPrice / takeProfitPrice, its catalyst type's override (exitOverrides, frozen at entry), or the settings (live)" });
@@ -219,7 +226,7 @@ export const RESPONSE_COMPONENTS = {
   TradePage: tradePageSchema, JournalEntry: journalEntrySchema, TradeDetail: tradeDetailSchema, ReconcileFinding: findingSchema,
   ReconciliationReport: reconciliationSchema, EmergencyStopReport: emergencyStopReportSchema,
   PerformanceSummary: performanceSummarySchema, Performance: performanceSchema, DailyRow: dailyRowSchema, DailyPerformance: dailyPerformanceSchema,
-  TodayPerformance: todayPerformanceSchema, ActiveTrade: activeTradeSchema, ActiveTrades: activeTradesSchema,
+  TodayPerformance: todayPerformanceSchema, ActiveTrade: activeTradeSchema, ActiveTrades: activeTradesSchema, Invalidation: invalidationSchema,
 } satisfies Record<string, z.ZodType>;
 
 const _guards: [

@@ -7,7 +7,7 @@ import type { PipelineControl } from '../../control/pipeline/pipeline.types.js';
 import { apiCause, respond } from '../control-result.js';
 import { ApiError } from '../errors.js';
 import { parseJsonBody } from '../request-body.js';
-import { approveBodySchema, rejectBodySchema, SIGNAL_ID, signalInputSchema, signalQuerySchema } from '../signal.schema.js';
+import { approveBodySchema, invalidateBodySchema, rejectBodySchema, SIGNAL_ID, signalInputSchema, signalQuerySchema } from '../signal.schema.js';
 import { toJson } from '../to-json.js';
 import { parseOptionalBody, parseQuery, withCursorCheck } from './pipeline-params.js';
 
@@ -46,6 +46,12 @@ export function signalsRoutes(pipeline: PipelineControl): Hono {
     const id = signalId(c.req.param('id'));
     await parseOptionalBody(c, approveBodySchema);
     return respond(c, await pipeline.approveSignal(id, apiCause(c)));
+  });
+
+  routes.post('/:id/invalidate', async (c) => {
+    const id = signalId(c.req.param('id'));
+    const body = await parseJsonBody(c, invalidateBodySchema);
+    return respond(c, await pipeline.invalidateSignal(id, body.reason, apiCause(c)));
   });
 
   routes.post('/:id/reject', async (c) => {
