@@ -52,6 +52,17 @@ export interface SizeDecision {
   notional: Decimal;
   /** what the size came from, for provenance: mode, stars, tier dollars, caps applied */
   inputs: Record<string, string | number | null>;
+  /** each reduction of the size by a limit, in the order applied ([] or absent: none) */
+  adjustments?: SizeAdjustment[];
+}
+
+/** the sizer reduced a size to fit a limit (the seed's "adjusted_params") */
+export interface SizeAdjustment {
+  field: 'notional';
+  from: Decimal;
+  to: Decimal;
+  /** one line a trader reads, e.g. "capped at maxPerTradeUsd $500" */
+  reason: string;
 }
 
 export interface SignalRecord {
@@ -78,4 +89,8 @@ export interface SignalAnswer {
   signalId: string;
   outcome: SignalStatus;
   reason?: string;
+  /** the sizer's reductions of this signal's size (present when there were any) */
+  adjustments?: SizeAdjustment[];
+  /** non-blocking concerns, one line each (present when there are any) */
+  warnings?: string[];
 }

@@ -65,7 +65,7 @@ describe('signal routes', () => {
       symbol: 'X', executionMode: 'full_auto', stars: 4, outcome: 'would_skip',
       denial: { code: 'DAILY_LOSS_LIMIT', message: 'would breach the daily loss limit', context: { limit: '500' } },
       verdicts: [{ check: 'daily-loss', passed: false, denial: { code: 'DAILY_LOSS_LIMIT', message: 'would breach the daily loss limit', context: { limit: '500' } } }],
-      size: { notional: new Decimal('75.5'), inputs: { mode: 'star_tiers' } },
+      size: { notional: new Decimal('75.5'), inputs: { mode: 'star_tiers' } }, warnings: [],
     };
     const res = await app.request('/api/signals/evaluate', { method: 'POST', headers: JSON_AUTH, body: JSON.stringify(VALID) });
     expect(res.status).toBe(200);

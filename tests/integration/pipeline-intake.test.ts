@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { filter, firstValueFrom } from 'rxjs';
 import { listJournal, listTrades } from '../../src/adapters/postgres/index.js';
 import { entryClientOrderId } from '../../src/control/pipeline/entry-executor.js';
+import { dec } from '../../src/domain/money.js';
 import { decide, FakeSupervisor, signal, startPipelineHarness, type Keel, type PipelineHarness } from '../support/pipeline-harness.js';
 import { createTestDb, type TestDb } from '../support/test-db.js';
 
@@ -28,6 +29,24 @@ afterEach(async () => { await h.close(); });
 
 const ordersAtExchange = async () => (await (await h.sim.rest('/v2/orders?status=all&limit=500')).json()) as Array<Record<string, string>>;
 const handedOver = (tradeId: string) => firstValueFrom(supervisor.submitted$.pipe(filter((s) => s.trade.id === tradeId)));
+
+describe('pipeline intake: a size the sizer reduced', () => {
+  it('lists the adjustment in the answer, the stored signal, the what-if and the journal, and buys the reduced size', async () => {
+    expect((await keel.control.patchConfig({ maxPerTradeUsd: dec(60) }, 'test')).ok).toBe(true);
+    const adjustment = { field: 'notional', from: dec(100), to: dec(60), reason: 'capped at maxPerTradeUsd $60.00' };
+    const warning = 'size reduced from $100.00 to $60.00: capped at maxPerTradeUsd $60.00';
+    const whatIf = await keel.pipeline.evaluateSignal(signal({ id: 'w', symbol: 'MSFT' }));
+    expect(whatIf.size?.adjustments).toEqual([adjustment]);
+    expect(whatIf.warnings).toContain(warning);
+    const answer = await decide(keel.pipeline, signal({ id: 'cap', symbol: 'MSFT' }));
+    expect(answer).toEqual({ signalId: 'cap', outcome: 'fired', adjustments: [adjustment], warnings: [warning] });
+    expect((await keel.pipeline.getSignal('cap'))?.size?.adjustments).toEqual([adjustment]);
+    const journaled = (await listJournal(t.db, { kinds: ['signal'] })).find((e) => e.subject === 'cap');
+    expect(journaled?.message).toContain(warning);
+    expect(journaled?.data.size).toMatchObject({ adjustments: [{ field: 'notional', from: '100', to: '60', reason: 'capped at maxPerTradeUsd $60.00' }] });
+    expect((await listTrades(t.db, {}))[0]!.notional?.toFixed()).toBe('60');
+  });
+});
 
 describe('pipeline intake: full_auto', () => {
   it('fires a tier-1 signal as a $100 notional market buy, day, with the client order id derived from the signal id', async () => {

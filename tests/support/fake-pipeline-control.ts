@@ -41,7 +41,7 @@ export class FakePipelineControl implements PipelineControl {
   }
 
   /** the answer evaluateSignal gives */
-  evaluation: SignalEvaluation = { symbol: 'AAPL', executionMode: 'full_auto', stars: 5, outcome: 'would_fire', denial: null, verdicts: [], size: null };
+  evaluation: SignalEvaluation = { symbol: 'AAPL', executionMode: 'full_auto', stars: 5, outcome: 'would_fire', denial: null, verdicts: [], size: null, warnings: [] };
 
   async evaluateSignal(input: SignalInput): Promise<SignalEvaluation> {
     this.record('evaluateSignal', [input]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sizeEntry } from '../../src/core/sizing/size-entry.js';
+import { sizeEntry, sizeWarnings } from '../../src/core/sizing/size-entry.js';
 import type { SizingInput, SizingResult } from '../../src/core/sizing/size-entry.js';
 import { Decimal } from '../../src/domain/money.js';
 import { aSignal, someSettings } from './core-builders.js';
@@ -84,7 +84,8 @@ describe('sizeEntry — percent of portfolio', () => {
 });
 
 describe('sizeEntry — risk based', () => {
-  const settings = someSettings({ sizingMode: 'risk_based', riskPctPerTrade: 1, hardStopLossPct: 5, maxPerTradeUsd: new Decimal(100_000) });
+  // allocation 100 %: these pin the risk formula alone (the allocation reduction has its own tests)
+  const settings = someSettings({ sizingMode: 'risk_based', riskPctPerTrade: 1, hardStopLossPct: 5, maxPerTradeUsd: new Decimal(100_000), maxPortfolioAllocationPct: 100 });
 
   it('uses the signal stop below price: $100 risk over a 2% distance is $5,000', () => {
     const signal = aSignal({ stopLossPrice: new Decimal('9.80') });
@@ -116,5 +117,30 @@ describe('sizeEntry — risk based', () => {
   it('denies a zero stop distance with SIZE_NOT_POSITIVE', () => {
     const zero = someSettings({ ...settings, hardStopLossPct: 0 });
     expect(codeOf(sizeEntry(input({ settings: zero, equity: new Decimal(10_000), price: 10 })))).toBe('SIZE_NOT_POSITIVE');
+  });
+});
+
+describe('sizeEntry — adjustments', () => {
+  it('lists each reduction in order: the per-trade cap, then the allocation limit', () => {
+    const settings = someSettings({ sizingMode: 'fixed_dollar', positionSizeUsd: new Decimal(2_000), maxPerTradeUsd: new Decimal(1_500), maxPortfolioAllocationPct: 10 });
+    const r = sizeEntry(input({ settings, equity: new Decimal(12_345.67) }));
+    expect(notionalOf(r)).toBe('1234.56');
+    expect(r.ok && r.size.adjustments).toEqual([
+      { field: 'notional', from: new Decimal(2_000), to: new Decimal(1_500), reason: 'capped at maxPerTradeUsd $1500.00' },
+      { field: 'notional', from: new Decimal(1_500), to: new Decimal('1234.56'), reason: 'reduced to maxPortfolioAllocationPct 10% of equity $12345.67' },
+    ]);
+    expect(sizeWarnings(r.ok ? r.size : null)).toEqual([
+      'size reduced from $2000.00 to $1500.00: capped at maxPerTradeUsd $1500.00',
+      'size reduced from $1500.00 to $1234.56: reduced to maxPortfolioAllocationPct 10% of equity $12345.67',
+    ]);
+  });
+
+  it('lists nothing when no limit bit, and leaves unknown or non-positive equity to the gateway', () => {
+    const settings = someSettings({ sizingMode: 'fixed_dollar', positionSizeUsd: new Decimal(100), maxPerTradeUsd: new Decimal(500), maxPortfolioAllocationPct: 10 });
+    for (const equity of [new Decimal(100_000), null, new Decimal(0), new Decimal(-5)]) {
+      const r = sizeEntry(input({ settings, equity }));
+      expect(notionalOf(r)).toBe('100.00');
+      expect(r.ok && r.size.adjustments).toEqual([]);
+    }
   });
 });

@@ -36,7 +36,10 @@ export function inputFromJson(json: Record<string, unknown>): SignalInput {
 
 function sizeFromJson(json: Record<string, unknown> | null): SizeDecision | null {
   if (json === null) return null;
-  return { notional: new Decimal(String(json['notional'])), inputs: (json['inputs'] ?? {}) as SizeDecision['inputs'] };
+  const adjustments = Array.isArray(json['adjustments'])
+    ? (json['adjustments'] as Array<Record<string, unknown>>).map((a) => ({ field: 'notional' as const, from: new Decimal(String(a['from'])), to: new Decimal(String(a['to'])), reason: String(a['reason']) }))
+    : [];
+  return { notional: new Decimal(String(json['notional'])), inputs: (json['inputs'] ?? {}) as SizeDecision['inputs'], adjustments };
 }
 
 export function signalFromRow(row: Row): SignalRecord {

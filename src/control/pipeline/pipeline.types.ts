@@ -123,6 +123,8 @@ export interface SignalEvaluation {
   /** every check's verdict, in gateway order (rating and sizing first) */
   verdicts: CheckVerdict[];
   size: SizeDecision | null;
+  /** non-blocking concerns, one line each: the size's reductions, no protective stop at the broker */
+  warnings: string[];
 }
 
 /** the analytics' window: New York dates, inclusive; absent ones take the defaults (the 30 ET

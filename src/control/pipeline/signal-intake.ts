@@ -26,6 +26,7 @@
  *    INSERT … ON CONFLICT DO NOTHING, and a second signal with that id answers from the first.
  */
 import { planExits } from '../../core/exits/exit-plan.js';
+import { sizeWarnings } from '../../core/sizing/size-entry.js';
 import type { ExitPlan } from '../../domain/exit-plan.js';
 import type { SignalAnswer, SignalInput, SignalRecord, SignalStatus } from '../../domain/signal.js';
 import { rateStars } from '../../core/signals/rate-stars.js';
@@ -59,7 +60,7 @@ export async function whatIf(rt: PipelineRuntime, input: SignalInput): Promise<S
     : await evaluateSignal(rt.deps, rt.account, signal, { whatIf: true });
   if (!ev) {
     const config = await rt.deps.control.getConfig();
-    return { symbol: input.symbol, executionMode: config.executionMode, stars: null, outcome: 'would_skip', denial: EMERGENCY_DENIAL, verdicts: [], size: null };
+    return { symbol: input.symbol, executionMode: config.executionMode, stars: null, outcome: 'would_skip', denial: EMERGENCY_DENIAL, verdicts: [], size: null, warnings: [] };
   }
   const outcomes: Record<SignalStatus, SignalEvaluation['outcome']> = {
     fired: 'would_fire', pending: 'would_wait_for_approval', logged: 'would_log_only', skipped: 'would_skip',
@@ -69,6 +70,10 @@ export async function whatIf(rt: PipelineRuntime, input: SignalInput): Promise<S
   return {
     symbol: input.symbol, executionMode: ev.config.executionMode, stars: ev.stars, outcome: outcomes[statusFor(ev)],
     denial: ev.denial, verdicts: ev.verdicts, size: ev.size,
+    warnings: [
+      ...sizeWarnings(ev.size),
+      ...(ev.config.brokerStopMode === 'off' ? ["no protective stop at the broker (brokerStopMode off): only Keel's own monitor would protect the position"] : []),
+    ],
   };
 }
 

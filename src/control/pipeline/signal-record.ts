@@ -6,6 +6,7 @@
  * the fired statement) and is answered from the stored row.
  */
 import type { Denial } from '../../domain/denial.js';
+import { sizeWarnings } from '../../core/sizing/size-entry.js';
 import type { SignalAnswer, SignalInput, SignalRecord, SignalStatus } from '../../domain/signal.js';
 import type { JournalInput } from '../../domain/journal.js';
 import type { Trade } from '../../domain/trade.js';
@@ -20,8 +21,16 @@ const CAUSE = 'signal';
 
 export const EMERGENCY_DENIAL: Denial = { code: 'BOT_NOT_RUNNING', message: 'emergency stop in progress: no new entries', context: { emergencyStop: true } };
 
-export const answerOf = (r: SignalRecord): SignalAnswer =>
-  (r.denial ? { signalId: r.id, outcome: r.status, reason: r.denial.code } : { signalId: r.id, outcome: r.status });
+export const answerOf = (r: SignalRecord): SignalAnswer => {
+  const answer: SignalAnswer = r.denial ? { signalId: r.id, outcome: r.status, reason: r.denial.code } : { signalId: r.id, outcome: r.status };
+  // the reductions of a size that was used (a skipped signal's size is not what happened)
+  const adjustments = r.denial ? [] : r.size?.adjustments ?? [];
+  if (adjustments.length > 0) {
+    answer.adjustments = adjustments;
+    answer.warnings = sizeWarnings(r.size);
+  }
+  return answer;
+};
 
 export function statusFor(ev: Evaluation): SignalStatus {
   if (ev.unrated) return 'skipped';
@@ -76,12 +85,15 @@ export async function journalSignal(db: DbOrTrx, r: SignalRecord, now: number, c
 
 export function signalJournal(r: SignalRecord, cause: string): JournalInput {
   const reason = r.denial ? ` (${r.denial.code}: ${r.denial.message})` : '';
+  const adjustments = r.size?.adjustments ?? [];
+  const adjusted = !r.denial && adjustments.length > 0 ? `; ${sizeWarnings(r.size).join('; ')}` : '';
   return {
     kind: 'signal', cause, subject: r.id,
-    message: `signal ${r.id} ${r.input.symbol} ${r.stars ?? '?'}★ → ${r.status}${reason}`,
+    message: `signal ${r.id} ${r.input.symbol} ${r.stars ?? '?'}★ → ${r.status}${reason}${adjusted}`,
     data: {
       signalId: r.id, symbol: r.input.symbol, status: r.status, stars: r.stars, executionMode: r.executionMode,
-      denial: r.denial, verdicts: r.verdicts, size: r.size ? { notional: r.size.notional.toFixed(), inputs: r.size.inputs } : null,
+      denial: r.denial, verdicts: r.verdicts,
+      size: r.size ? { notional: r.size.notional.toFixed(), inputs: r.size.inputs, adjustments: adjustments.map((a) => ({ field: a.field, from: a.from.toFixed(), to: a.to.toFixed(), reason: a.reason })) } : null,
       tradeId: r.tradeId, expiresAt: r.expiresAt, note: r.note,
     },
   };

@@ -2,7 +2,9 @@
  * Sizing, pure: a signal's notional (capped by maxPerTradeUsd) or a denial. Each mode gives an
  * uncapped notional and the inputs it came from; the rules every mode shares follow.
  * Invariants: fewer than 3 stars never trade (STARS_TOO_LOW, in every mode); the notional never
- * exceeds maxPerTradeUsd (inputs.cappedBy says when the cap bit); it is rounded DOWN to cents
+ * exceeds maxPerTradeUsd (inputs.cappedBy says when the cap bit), nor, with equity known and
+ * positive, maxPortfolioAllocationPct of it: each reduction is an adjustment ({ field, from, to,
+ * reason }) in the order applied; it is rounded DOWN to cents
  * (never send more than decided); a result ≤ 0 is SIZE_NOT_POSITIVE. Decimal arithmetic throughout.
  * Unknown equity (pct_portfolio, risk_based) → BUYING_POWER_UNKNOWN: equity and buying power come
  * from the same account read, so "the account could not be read" is the true cause.
@@ -10,7 +12,7 @@
 import type { BotSettings, SizingMode } from '../../domain/bot-config.js';
 import type { Denial } from '../../domain/denial.js';
 import { Decimal } from '../../domain/money.js';
-import type { SignalInput, SizeDecision } from '../../domain/signal.js';
+import type { SignalInput, SizeAdjustment, SizeDecision } from '../../domain/signal.js';
 import { deny, usd } from '../risk/deny.js';
 
 export interface SizingInput {
@@ -108,7 +110,21 @@ export function sizeEntry(input: SizingInput): SizingResult {
 
   const cap = settings.maxPerTradeUsd;
   const capped = raw.notional.gt(cap);
-  const notional = Decimal.min(raw.notional, cap).toDecimalPlaces(2, Decimal.ROUND_DOWN);
+  const adjustments: SizeAdjustment[] = [];
+  let notional = raw.notional;
+  if (capped) {
+    adjustments.push({ field: 'notional', from: notional, to: cap, reason: `capped at maxPerTradeUsd ${usd(cap)}` });
+    notional = cap;
+  }
+  // the position-allocation limit reduces the size to fit rather than refusing it (the gateway
+  // still refuses when equity is unknown or not positive: nothing to size against)
+  const pct = settings.maxPortfolioAllocationPct;
+  const allocationCap = input.equity !== null && input.equity.gt(0) ? input.equity.times(new Decimal(pct)).div(100).toDecimalPlaces(2, Decimal.ROUND_DOWN) : null;
+  if (allocationCap !== null && notional.gt(allocationCap) && allocationCap.gt(0)) {
+    adjustments.push({ field: 'notional', from: notional, to: allocationCap, reason: `reduced to maxPortfolioAllocationPct ${pct}% of equity ${usd(input.equity!)}` });
+    notional = allocationCap;
+  }
+  notional = notional.toDecimalPlaces(2, Decimal.ROUND_DOWN);
   const inputs = {
     mode,
     stars,
@@ -116,9 +132,15 @@ export function sizeEntry(input: SizingInput): SizingResult {
     uncapped: raw.notional.toFixed(),
     maxPerTradeUsd: cap.toFixed(),
     cappedBy: capped ? 'maxPerTradeUsd' : null,
+    ...(allocationCap !== null ? { allocationCapUsd: allocationCap.toFixed() } : {}),
   };
   if (notional.lte(0)) {
     return { ok: false, denial: deny('SIZE_NOT_POSITIVE', `size ${usd(notional)} is not positive (${mode})`, { ...inputs, notional: notional.toFixed() }) };
   }
-  return { ok: true, size: { notional, inputs } };
+  return { ok: true, size: { notional, inputs, adjustments } };
+}
+
+/** the size's reductions as warnings a trader reads (non-blocking: the entry goes at the reduced size) */
+export function sizeWarnings(size: SizeDecision | null): string[] {
+  return (size?.adjustments ?? []).map((a) => `size reduced from ${usd(a.from)} to ${usd(a.to)}: ${a.reason}`);
 }

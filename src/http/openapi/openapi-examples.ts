@@ -28,7 +28,8 @@ const denial = { code: 'MAX_CONCURRENT_POSITIONS', message: '3 positions are ope
 export const evaluationExample = {
   symbol: 'ABCD', executionMode: 'full_auto', stars: 5, outcome: 'would_skip', denial,
   verdicts: [{ check: 'catalyst-tier', passed: true, denial: null }, { check: 'max-concurrent-positions', passed: false, denial }],
-  size: { notional: '100', inputs: { mode: 'star_tiers', stars: 5 } },
+  size: { notional: '100', inputs: { mode: 'star_tiers', stars: 5, uncapped: '150', maxPerTradeUsd: '100', cappedBy: 'maxPerTradeUsd' }, adjustments: [{ field: 'notional', from: '150', to: '100', reason: 'capped at maxPerTradeUsd $100.00' }] },
+  warnings: ['size reduced from $150.00 to $100.00: capped at maxPerTradeUsd $100.00'],
 };
 
 export const signalRecordExample = {

@@ -16,11 +16,21 @@ import { decimalString, epochMs, nullable, type Covers } from './wire.schemas.js
 export const denialSchema = z
   .strictObject({ code: z.enum(DENIAL_CODES), message: z.string(), context: z.record(z.string(), z.unknown()) });
 export const verdictSchema = z.strictObject({ check: z.string(), passed: z.boolean(), denial: nullable(denialSchema) });
+export const adjustmentSchema = z
+  .strictObject({ field: z.literal('notional'), from: decimalString, to: decimalString, reason: z.string() })
+  .meta({ description: 'the sizer reduced the size to fit a limit (maxPerTradeUsd, maxPortfolioAllocationPct of equity)' });
 export const sizeSchema = z
-  .strictObject({ notional: decimalString, inputs: z.record(z.string(), z.union([z.string(), z.number(), z.null()])) });
+  .strictObject({
+    notional: decimalString, inputs: z.record(z.string(), z.union([z.string(), z.number(), z.null()])),
+    adjustments: z.array(adjustmentSchema).optional().meta({ description: 'each reduction, in the order applied; absent on signals stored before it was recorded' }),
+  });
 
 export const signalAnswerSchema = z
-  .strictObject({ signalId: z.string(), outcome: z.enum(SIGNAL_STATUSES), reason: z.string().optional() });
+  .strictObject({
+    signalId: z.string(), outcome: z.enum(SIGNAL_STATUSES), reason: z.string().optional(),
+    adjustments: z.array(adjustmentSchema).optional().meta({ description: "the sizer's reductions of this signal's size; present when there were any" }),
+    warnings: z.array(z.string()).optional().meta({ description: 'non-blocking concerns, one line each; present when there are any' }),
+  });
 
 export const signalEvaluationSchema = z
   .strictObject({
@@ -31,6 +41,7 @@ export const signalEvaluationSchema = z
     denial: nullable(denialSchema),
     verdicts: z.array(verdictSchema),
     size: nullable(sizeSchema),
+    warnings: z.array(z.string()).meta({ description: "non-blocking concerns: the size's reductions, no protective stop at the broker" }),
   });
 
 export const signalRecordSchema = z
