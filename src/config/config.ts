@@ -28,7 +28,7 @@ export type ConfigResult = { ok: true; config: KeelConfig } | { ok: false; probl
 
 export const KNOWN_KEEL_VARIABLES: readonly string[] = [
   'KEEL_DATA_DIR', 'KEEL_API_TOKEN', 'KEEL_LOG_FORMAT',
-  'KEEL_WEBHOOK_URL', 'KEEL_TELEGRAM_BOT_TOKEN', 'KEEL_TELEGRAM_CHAT_ID', 'KEEL_TELEGRAM_API_URL',
+  'KEEL_WEBHOOK_URL', 'KEEL_TELEGRAM_BOT_TOKEN', 'KEEL_TELEGRAM_CHAT_ID', 'KEEL_TELEGRAM_API_URL', 'KEEL_PUBLIC_URL',
   ...SAFETY_VARIABLES,
 ];
 /** variables an earlier Keel read, with what replaced them */
@@ -51,13 +51,14 @@ export function loadConfig(env: Env, opts: { cwd?: string } = {}): ConfigResult 
   const paper = readAlpaca(env, 'paper', problems);
   const live = readAlpaca(env, 'live', problems);
   const notify = readNotify(env, problems);
+  const publicUrl = readHttpUrl('KEEL_PUBLIC_URL', env.KEEL_PUBLIC_URL, problems);
   const safety = readSafetySettings(env, problems);
   const logFormat = readLogFormat(env.KEEL_LOG_FORMAT, problems);
   problems.push(...unknownKeelVariables(env));
   if (problems.length > 0) return { ok: false, problems: [...new Set(problems)] };
   return {
     ok: true,
-    config: deepFreeze({ port, host, databaseUrl, dataDir, apiToken, alpaca: { paper, live, useSimulator: paper === null }, notify, safety, logFormat }),
+    config: deepFreeze({ port, host, databaseUrl, dataDir, apiToken, alpaca: { paper, live, useSimulator: paper === null }, notify, publicUrl, safety, logFormat }),
   };
 }
 

@@ -24,6 +24,8 @@ export interface KeelConfig {
   notify: NotifySettings;
   /** the safety jobs' timing (KEEL_WATCHDOG_*, KEEL_PRICE_STALE_SEC, KEEL_HEALTH_CHECK_MIN, KEEL_STREAM_GAP_NOTIFY_SEC) */
   safety: SafetySettings;
+  /** KEEL_PUBLIC_URL: how the trader reaches the dashboard (links in notifications); null = Keel's own http://HOST:PORT */
+  publicUrl: string | null;
   /** KEEL_LOG_FORMAT: 'text' (default, readable) or 'json' (one JSON object a line) */
   logFormat: LogFormat;
 }

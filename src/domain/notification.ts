@@ -19,6 +19,9 @@ export const NOTIFICATION_KINDS = [
   'exit_stuck',
   'health_mismatch',
   'instance_lock',
+  // a semi-auto signal waits for the trader's approval; its wait ended unanswered
+  'approval_pending',
+  'approval_expired',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

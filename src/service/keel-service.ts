@@ -24,6 +24,8 @@
  */
 import { createNotifier, drainWithin } from '../adapters/notify/index.js';
 import { createSafetyJobs, type SafetyJobs } from './safety-jobs.js';
+import { watchApprovals } from './approval-notices.js';
+import type { Subscription } from 'rxjs';
 import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { resolveAlpacaUrls, type ResolvedAlpaca } from '../adapters/alpaca/urls.js';
@@ -169,14 +171,21 @@ export async function startKeel(config: KeelConfig, deps: KeelServiceDeps): Prom
     const events = createEventHub();
     const livePositions = new PositionsFeed({ hub: events, clock, armed: () => supervisor.armedPositions(), warn: warn.http });
     // the safety jobs, the equity snapshots and the live prices run exactly while the pipeline's background work does: while this instance writes
+    // approvals the trader is asked for, with the link they open (KEEL_PUBLIC_URL, else this listener)
+    let ownUrl = `http://${config.host}:${config.port}`;
+    let approvals: Subscription | null = null;
     const writerWork = {
       start: () => {
+        approvals = watchApprovals({
+          events$: pipeline.events$, getSignal: (id) => pipeline.getSignal(id), notifier, dashboardUrl: () => config.publicUrl ?? ownUrl,
+          now: () => clock.now(), warn: warn.notify,
+        });
         pipeline.listSignals({ status: 'pending', limit: 500 }).then(
           (page) => pipelineMetrics.seedPending(page.items.map((item) => item.id)),
           (error: unknown) => warn.pipeline('pending approvals could not be counted for /metrics', error),
         );
         pipeline.start(); jobs.start().catch((error: unknown) => warn.safety('safety jobs failed to start', error)); snapshots.start(); if (dashboardFeeds) livePositions.start(); },
-      stop: async () => { await livePositions.stop(); await snapshots.stop(); await jobs.stop(); await pipeline.stop(); },
+      stop: async () => { approvals?.unsubscribe(); approvals = null; await livePositions.stop(); await snapshots.stop(); await jobs.stop(); await pipeline.stop(); },
     };
     /** the startup step under way; null once the first role is decided */
     let phase: string | null = 'taking the writer lease';
@@ -225,6 +234,7 @@ export async function startKeel(config: KeelConfig, deps: KeelServiceDeps): Prom
     const server = await listen(app.fetch, config.port, config.host);
     stack.push(() => closeServer(server));
     const address = server.address() as AddressInfo;
+    ownUrl = `http://${config.host}:${address.port}`;
 
     // the first try decides: writer (boot and reconcile, like a restart) or read-only (poll)
     guard = await startWriterGuard({ lease, clock, warn: warn.writer, onAcquired: (signal) => role.acquired(signal), onLost: (reason) => role.lost(reason) });

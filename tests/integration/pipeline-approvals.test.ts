@@ -7,6 +7,9 @@ import { filter, firstValueFrom } from 'rxjs';
 import { listJournal, listTrades } from '../../src/adapters/postgres/index.js';
 import { decide, FakeSupervisor, pipelineEvent, signal, startPipelineHarness, type Keel, type PipelineHarness } from '../support/pipeline-harness.js';
 import { createTestDb, type TestDb } from '../support/test-db.js';
+import { eventually } from '../support/eventually.js';
+import { RecordingNotifier } from '../support/recording-notifier.js';
+import { watchApprovals } from '../../src/service/approval-notices.js';
 
 let t: TestDb;
 let h: PipelineHarness;
@@ -29,6 +32,28 @@ const semiAuto = () => keel.control.patchConfig({ executionMode: 'semi_auto', ap
 
 describe('semi_auto approvals', () => {
   beforeEach(async () => { await semiAuto(); });
+
+  it('notifies the trader that a signal waits (symbol, stars, size, checks, expiry, the Approvals link), and that its wait ended', async () => {
+    const notifier = new RecordingNotifier();
+    const watching = watchApprovals({
+      events$: keel.pipeline.events$, getSignal: (id) => keel.pipeline.getSignal(id), notifier, dashboardUrl: () => 'https://keel.example/',
+      now: () => h.clock.now(), warn: (m, e) => { throw e ?? new Error(m); },
+    });
+    try {
+      expect(await decide(keel.pipeline, signal({ id: 'ask', symbol: 'AAPL' }))).toMatchObject({ outcome: 'pending' });
+      const [asked] = await eventually(async () => { expect(notifier.ofKind('approval_pending')).toHaveLength(1); return notifier.ofKind('approval_pending'); });
+      const record = (await keel.pipeline.getSignal('ask'))!;
+      expect(asked).toMatchObject({ key: 'approval_pending:ask', title: 'Approve? AAPL 5★ $100.00', data: { signalId: 'ask', url: 'https://keel.example/#/approvals', expiresAt: record.expiresAt } });
+      expect(asked!.text).toContain(`checks ${record.verdicts.length}/${record.verdicts.length} passed`);
+      expect(asked!.text).toMatch(/expires \d\d:\d\d ET\. https:\/\/keel\.example\/#\/approvals$/);
+      h.clock.advance(5 * 60_000 + 1);
+      expect(await keel.pipeline.expirePending()).toBe(1);
+      await eventually(async () => expect(notifier.ofKind('approval_expired').map((n) => n.key)).toEqual(['approval_expired:ask']));
+      expect(notifier.kinds()).toEqual(['approval_pending', 'approval_expired']);
+    } finally {
+      watching.unsubscribe();
+    }
+  });
 
   it('stores a checked, sized signal as pending until the approval TTL, and sends nothing', async () => {
     const received = h.clock.now();
