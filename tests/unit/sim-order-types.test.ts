@@ -89,3 +89,61 @@ describe('sim exchange order types', () => {
     expect(ex.account().buyingPower.toFixed()).toBe('100000');
   });
 });
+
+describe('sim exchange order classes', () => {
+  const bracket = (extra: Record<string, unknown> = {}) => order({ qty: '10', order_class: 'bracket', take_profit: { limit_price: '110' }, stop_loss: { stop_price: '95' }, ...extra });
+
+  it('holds a bracket\'s legs until the entry fills, then works them for what it bought', () => {
+    const { ex, events } = sim();
+    ex.faults.holdFills(true);
+    const parent = value(ex.submitOrder(bracket()));
+    expect(parent.orderClass).toBe('bracket');
+    expect(parent.legs?.map((l) => [l.side, l.type, l.status, l.limitPrice?.toFixed() ?? l.stopPrice?.toFixed()])).toEqual([['sell', 'limit', 'held', '110'], ['sell', 'stop', 'held', '95']]);
+    // held legs are open orders at the broker; nothing sells before the entry filled
+    expect(value(ex.listOrders({ status: 'open' })).map((o) => o.status).sort()).toEqual(['held', 'held', 'pending_new']);
+    ex.faults.holdFills(false);
+    ex.sync();
+    const after = value(ex.getOrder(parent.id));
+    expect(after.status).toBe('filled');
+    expect(after.legs?.map((l) => [l.status, l.qty?.toFixed()])).toEqual([['new', '10'], ['new', '10']]);
+    expect(events.filter((e) => e.event === 'new').map((e) => e.order.type)).toEqual(['market', 'limit', 'stop']);
+    // the legs share the shares: nothing else may sell them
+    expect(ex.submitOrder(order({ side: 'sell', qty: '1' }))).toMatchObject({ ok: false, status: 403 });
+  });
+
+  it('fills the take-profit leg and cancels the stop leg (one cancels the other)', () => {
+    const { ex } = sim();
+    const parent = value(ex.submitOrder(bracket()));
+    ex.sync();
+    ex.market.setPrice('AAPL', 110.5);
+    ex.sync();
+    const [tp, sl] = value(ex.getOrder(parent.id)).legs!;
+    expect([tp!.status, tp!.filledAvgPrice?.toFixed(), sl!.status]).toEqual(['filled', '110.5', 'canceled']);
+    expect(ex.position('AAPL')).toMatchObject({ ok: false, status: 404 });
+  });
+
+  it('cancels both legs when one is cancelled, and the legs of an entry that ends unfilled', () => {
+    const { ex } = sim();
+    const parent = value(ex.submitOrder(bracket()));
+    ex.sync();
+    const [tp, sl] = value(ex.getOrder(parent.id)).legs!;
+    expect(ex.cancelOrder(sl!.id).ok).toBe(true);
+    expect([value(ex.getOrder(tp!.id)).status, value(ex.getOrder(sl!.id)).status]).toEqual(['canceled', 'canceled']);
+    ex.faults.holdFills(true);
+    const unfilled = value(ex.submitOrder(bracket({ symbol: 'MSFT', take_profit: { limit_price: String(Math.ceil(ex.market.price('MSFT')! * 1.1)) }, stop_loss: { stop_price: String(Math.floor(ex.market.price('MSFT')! * 0.9)) } })));
+    expect(ex.cancelOrder(unfilled.id).ok).toBe(true);
+    expect(value(ex.getOrder(unfilled.id)).legs?.map((l) => l.status)).toEqual(['canceled', 'canceled']);
+  });
+
+  it('works an oco exit: its limit and its stop sell the same shares, the first to execute cancels the other', () => {
+    const { ex } = sim();
+    value(ex.submitOrder(order({ qty: '5' })));
+    ex.sync();
+    const oco = value(ex.submitOrder(order({ side: 'sell', qty: '5', type: 'limit', order_class: 'oco', take_profit: { limit_price: '120' }, stop_loss: { stop_price: '95' } })));
+    ex.sync();
+    ex.market.setPrice('AAPL', 94);
+    ex.sync();
+    const after = value(ex.getOrder(oco.id));
+    expect([after.status, after.legs?.[0]?.status, after.legs?.[0]?.filledQty.toFixed()]).toEqual(['canceled', 'filled', '5']);
+  });
+});

@@ -10,12 +10,15 @@
  *  - extended_hours ⇒ limit, day|gtc, whole shares                 → 422 40010001
  *  - sub-penny limit/stop (≥ $1: 2 dp, < $1: 4 dp)                 → 422 42210000 (fixture wording)
  *  - client_order_id > 128 chars                                   → 422 40010001
- *  - order_class other than simple/"" (bracket/oco/oto/mleg are not simulated) → 422 40010001
+ *  - order_class simple/"" / bracket / oco / oto (mleg is not simulated); take_profit.limit_price and
+ *    stop_loss.stop_price / limit_price parsed like the order's own prices (the class rules that need
+ *    the market are order-classes.ts)
  */
 import { Decimal, isDecimalString } from '../../../domain/money.js';
 import {
-  ORDER_SIDES, ORDER_TYPES, TIME_IN_FORCE, type OrderSide, type OrderType, type TimeInForce,
+  ORDER_SIDES, ORDER_TYPES, TIME_IN_FORCE, type OrderClass, type OrderSide, type OrderType, type TimeInForce,
 } from '../../../domain/order.js';
+import type { LegSpec } from './order-classes.js';
 import { fail, invalid, unprocessable, type SimFailure } from './sim-errors.js';
 
 export interface SimOrderInput {
@@ -32,6 +35,8 @@ export interface SimOrderInput {
   extendedHours: boolean;
   clientOrderId: string | null;
   positionIntent: string | null;
+  orderClass: OrderClass;
+  legs: LegSpec;
 }
 
 type Parsed<T> = { ok: true; value: T } | SimFailure;
@@ -64,12 +69,11 @@ function subPenny(field: string, price: Decimal | null): SimFailure | null {
 export function parseOrderBody(raw: unknown): Parsed<SimOrderInput> {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return fail(400, 40010000, 'failed to decode request body');
   const body = raw as Record<string, unknown>;
-  const orderClass = body.order_class;
-  if (!absent(orderClass) && orderClass !== 'simple') {
-    return typeof orderClass === 'string' && ['bracket', 'oco', 'oto', 'mleg'].includes(orderClass)
-      ? invalid(`order_class ${orderClass} is not supported by the simulated exchange`)
-      : invalid('invalid order_class');
-  }
+  const rawClass = body.order_class;
+  if (!absent(rawClass) && !(typeof rawClass === 'string' && ['simple', 'bracket', 'oco', 'oto', 'mleg'].includes(rawClass))) return invalid('invalid order_class');
+  const orderClass = (absent(rawClass) ? 'simple' : rawClass) as OrderClass;
+  const legs = parseLegs(body, orderClass);
+  if (!legs.ok) return legs;
   if (absent(body.symbol) || typeof body.symbol !== 'string') return invalid('symbol is required');
   const side = enumField(body, 'side', ORDER_SIDES);
   if (!side.ok) return side;
@@ -94,9 +98,45 @@ export function parseOrderBody(raw: unknown): Parsed<SimOrderInput> {
     extendedHours: body.extended_hours === true || body.extended_hours === 'true',
     clientOrderId: absent(body.client_order_id) ? null : String(body.client_order_id),
     positionIntent: typeof body.position_intent === 'string' && body.position_intent !== '' ? body.position_intent : null,
+    orderClass, legs: legs.value,
   };
+  // an oco's own limit is its take-profit (Alpaca takes either field)
+  if (orderClass === 'oco' && input.limitPrice === null && legs.value.takeProfit) input.limitPrice = legs.value.takeProfit.limitPrice;
   const problem = checkRules(input);
   return problem ?? { ok: true, value: input };
+}
+
+function parseLegs(body: Record<string, unknown>, orderClass: OrderClass): Parsed<LegSpec> {
+  if (orderClass === 'simple') return { ok: true, value: { takeProfit: null, stopLoss: null } };
+  const part = (name: string): Record<string, unknown> | null | 'bad' => {
+    const v = body[name];
+    if (absent(v)) return null;
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? v as Record<string, unknown> : 'bad';
+  };
+  const tp = part('take_profit');
+  const sl = part('stop_loss');
+  if (tp === 'bad') return invalid('invalid take_profit');
+  if (sl === 'bad') return invalid('invalid stop_loss');
+  let takeProfit: LegSpec['takeProfit'] = null;
+  if (tp) {
+    const limit = decimalField(tp, 'limit_price');
+    if (!limit.ok) return invalid('invalid take_profit.limit_price');
+    if (!limit.value) return invalid('take_profit.limit_price is required');
+    const sub = subPenny('take_profit.limit_price', limit.value);
+    if (sub) return sub;
+    takeProfit = { limitPrice: limit.value };
+  }
+  let stopLoss: LegSpec['stopLoss'] = null;
+  if (sl) {
+    const stop = decimalField(sl, 'stop_price');
+    const limit = decimalField(sl, 'limit_price');
+    if (!stop.ok || !limit.ok) return invalid('invalid stop_loss');
+    if (!stop.value) return invalid('stop_loss.stop_price is required');
+    const sub = subPenny('stop_loss.stop_price', stop.value) ?? subPenny('stop_loss.limit_price', limit.value);
+    if (sub) return sub;
+    stopLoss = { stopPrice: stop.value, limitPrice: limit.value };
+  }
+  return { ok: true, value: { takeProfit, stopLoss } };
 }
 
 function checkRules(o: SimOrderInput): SimFailure | null {
@@ -107,7 +147,8 @@ function checkRules(o: SimOrderInput): SimFailure | null {
   const fractional = o.notional !== null || !o.qty!.isInteger();
   if (o.notional && o.type !== 'market') return invalid('notional orders must be market orders');
   if (fractional && o.timeInForce !== 'day') return invalid('fractional orders must be DAY orders');
-  if ((o.type === 'limit' || o.type === 'stop_limit') && !o.limitPrice) return invalid('limit_price is required');
+  if ((o.type === 'limit' || o.type === 'stop_limit') && !o.limitPrice && o.orderClass !== 'oco') return invalid('limit_price is required');
+  if (o.orderClass === 'oco' && !o.limitPrice) return invalid('take_profit.limit_price is required');
   if ((o.type === 'stop' || o.type === 'stop_limit') && !o.stopPrice) return invalid('stop_price is required');
   if (o.type === 'trailing_stop') {
     if (!o.trailPrice && !o.trailPercent) return invalid('trail_price or trail_percent is required');

@@ -7,9 +7,11 @@
  *  - filled_qty is cumulative and filled_avg_price the VWAP of all executions; the account is
  *    booked in the same step as the event, so position_qty on a fill equals positions() after it;
  *  - client_order_id is unique across all orders ever submitted, terminal ones included;
- *  - buying power = cash − reservations of open buy orders (cash account, multiplier 1);
- *    reservation = remaining qty × limit price (limit, stop_limit) or × current price × 1.03
- *    (market, stop, trailing_stop); notional buys reserve their unfilled notional.
+ *  - buying power = cash − the reservations of open buy orders (reservations.ts);
+ *  - bracket / oto legs are `held` until their parent fills (then `new`, for what it filled), and
+ *    are canceled with a parent that ends unfilled; the members of an OCO group (a bracket's two
+ *    legs, an oco's limit and its stop) cancel each other on the first execution or a cancel, and
+ *    share their shares (held_for_orders counts the group once). Orders read back carry their legs.
  */
 import { Subject } from 'rxjs';
 import type { FillActivity } from '../../../domain/account.js';
@@ -23,24 +25,12 @@ import type { SimMarket } from '../market/sim-market.js';
 import type { AccountBook } from './account-book.js';
 import type { SimFaults } from './faults.js';
 import { assetIdOf, type IdSource } from './ids.js';
-import { executionPrice, type MatchState } from './matching.js';
+import { executionPrice } from './matching.js';
+import type { Working } from './working.js';
+import { createLegs } from './order-legs.js';
+import { referencePrice, remainingShares, reservation } from './reservations.js';
 import type { SimOrderInput } from './order-body.js';
 import { forbidden, invalid, ok } from './sim-errors.js';
-
-const MARKET_BUY_RESERVE = 1.03;
-
-interface Working {
-  order: Order;
-  match: MatchState;
-  /** partial fills still to come before the final fill (faults.partialFills) */
-  slicesLeft: number;
-  /** shares to fill in total; fixed at the first execution for notional orders */
-  target: Decimal | null;
-  filledValue: Decimal;
-  rejectAsync: boolean;
-  /** the latest time whose prices this order has been offered (a bar tape's points after it are next) */
-  seenUntil: number;
-}
 
 export interface OrderEngineDeps {
   clock: Clock;
@@ -60,25 +50,18 @@ export class OrderEngine {
   private readonly working = new Set<Working>();
   private readonly byId = new Map<string, Working>();
   private readonly byClientId = new Map<string, Working>();
+  /** legs waiting for their parent's fill (open at the broker, not yet working) */
+  private readonly held = new Set<Working>();
 
   constructor(private readonly deps: OrderEngineDeps) {}
 
-  orders(): Order[] {
-    return this.records.map((w) => ({ ...w.order }));
-  }
+  orders(): Order[] { return this.records.map((w) => this.view(w)); }
+  find(id: string): Order | null { const w = this.byId.get(id); return w ? this.view(w) : null; }
+  findByClientId(clientOrderId: string): Order | null { const w = this.byClientId.get(clientOrderId); return w ? this.view(w) : null; }
 
-  find(id: string): Order | null {
-    const w = this.byId.get(id);
-    return w ? { ...w.order } : null;
-  }
-
-  findByClientId(clientOrderId: string): Order | null {
-    const w = this.byClientId.get(clientOrderId);
-    return w ? { ...w.order } : null;
-  }
-
+  /** working orders and the legs held for their parents */
   openOrders(): Order[] {
-    return this.openWorking().map((w) => ({ ...w.order }));
+    return [...this.openWorking(), ...this.held].map((w) => this.view(w));
   }
 
   /** the symbols of the orders still working */
@@ -88,8 +71,17 @@ export class OrderEngine {
 
   /** shares reserved by open sell orders of a symbol */
   heldForOrders(symbol: string): Decimal {
-    return this.openWorking().filter((w) => w.order.symbol === symbol && w.order.side === 'sell')
-      .reduce((sum, w) => sum.add(this.remainingShares(w)), ZERO);
+    const counted = new Set<Working[]>();
+    let sum = ZERO;
+    for (const w of this.openWorking()) {
+      if (w.order.symbol !== symbol || w.order.side !== 'sell') continue;
+      if (w.group) {
+        if (counted.has(w.group)) continue; // an OCO group sells its shares once
+        counted.add(w.group);
+      }
+      sum = sum.add(this.remainingShares(w));
+    }
+    return sum;
   }
 
   buyingPower(): Decimal {
@@ -115,7 +107,7 @@ export class OrderEngine {
         });
       }
     } else {
-      const cost = input.notional ?? input.qty!.mul(this.referencePrice(input.type, input.limitPrice, price));
+      const cost = input.notional ?? input.qty!.mul(referencePrice(input.type, input.limitPrice, price));
       const bp = this.buyingPower();
       if (cost.gt(bp)) {
         return forbidden('insufficient buying power', {
@@ -137,13 +129,41 @@ export class OrderEngine {
     if (this.deps.canWork(order, now)) this.setStatus(order, 'pending_new');
     const w: Working = {
       order, match: { triggered: false, hwm: null }, slicesLeft: this.deps.faults.takePartialSlices(),
-      target: input.qty, filledValue: ZERO, rejectAsync: this.deps.faults.takeAsyncReject(), seenUntil: now,
+      target: input.qty, filledValue: ZERO, rejectAsync: this.deps.faults.takeAsyncReject(), seenUntil: now, legs: [], group: null,
     };
+    this.track(w, true);
+    if (input.orderClass !== 'simple') this.attachLegs(w, input);
+    return ok(this.view(w));
+  }
+
+  private track(w: Working, working: boolean): void {
     this.records.push(w);
-    this.working.add(w);
-    this.byId.set(order.id, w);
-    this.byClientId.set(order.clientOrderId, w);
-    return ok({ ...order });
+    if (working) this.working.add(w); else this.held.add(w);
+    this.byId.set(w.order.id, w);
+    this.byClientId.set(w.order.clientOrderId, w);
+  }
+
+  /** the class's legs (order-legs.ts): an oco's stop works at once, bracket / oto legs are held */
+  private attachLegs(parent: Working, input: SimOrderInput): void {
+    for (const leg of createLegs(parent, input, this.deps)) this.track(leg, input.orderClass === 'oco');
+  }
+
+  /** a parent's fill releases its held legs for the quantity it filled */
+  private releaseLegs(parent: Working, at: number): void {
+    for (const leg of parent.legs) {
+      if (!this.held.delete(leg)) continue;
+      leg.target = parent.order.filledQty;
+      leg.order.qty = parent.order.filledQty;
+      leg.seenUntil = at;
+      this.working.add(leg);
+      this.setStatus(leg.order, 'new', at);
+      this.emit('new', leg.order, at);
+    }
+  }
+
+  /** the order as read back: with its legs, each as it is now */
+  private view(w: Working): Order {
+    return { ...w.order, legs: w.legs.length > 0 ? w.legs.map((l) => ({ ...l.order })) : null };
   }
 
   /** 204 semantics: the order is canceled at once and the 'canceled' event emitted */
@@ -151,7 +171,9 @@ export class OrderEngine {
     const w = this.byId.get(id);
     if (!w) return 'not_found';
     if (isTerminalStatus(w.order.status)) return 'not_cancelable';
-    this.finish(w, 'canceled', this.deps.clock.now());
+    const now = this.deps.clock.now();
+    this.finish(w, 'canceled', now);
+    for (const other of w.group ?? []) if (!isTerminalStatus(other.order.status)) this.finish(other, 'canceled', now);
     return ok(undefined);
   }
 
@@ -230,6 +252,9 @@ export class OrderEngine {
       orderStatus: o.status, transactionTime: now,
     });
     this.emit(done ? 'fill' : 'partial_fill', o, now, { executionId, price, qty, positionQty });
+    // one member of an OCO group executed: the others are canceled
+    for (const other of w.group ?? []) if (other !== w && !isTerminalStatus(other.order.status)) this.finish(other, 'canceled', now);
+    if (done) this.releaseLegs(w, now);
   }
 
   private finish(w: Working, status: 'canceled' | 'expired' | 'rejected', at: number): void {
@@ -239,18 +264,24 @@ export class OrderEngine {
     if (status === 'rejected') o.failedAt = at;
     this.setStatus(o, status, at);
     this.emit(status, o, at);
+    // a parent that ends: what it filled is covered by its legs, nothing filled cancels them
+    if (w.legs.length > 0) {
+      if (o.filledQty.gt(0)) this.releaseLegs(w, at);
+      else for (const leg of w.legs) if (this.held.has(leg)) { this.held.delete(leg); this.finish(leg, 'canceled', at); }
+    }
   }
 
   private setStatus(o: Order, status: OrderStatus, at?: number): void {
     o.status = status;
     o.statusRaw = status;
-    if (isTerminalStatus(status)) this.working.delete(this.byId.get(o.id)!);
+    if (isTerminalStatus(status)) { const w = this.byId.get(o.id)!; this.working.delete(w); this.held.delete(w); }
     if (at !== undefined) o.updatedAt = at;
   }
 
   private emit(event: TradeUpdate['event'], o: Order, at: number, fill?: { executionId: string; price: Decimal; qty: Decimal; positionQty: Decimal }): void {
+    const w = this.byId.get(o.id);
     this.updates$.next({
-      event, eventRaw: event, order: { ...o }, timestamp: at, executionId: fill?.executionId ?? null,
+      event, eventRaw: event, order: w ? this.view(w) : { ...o }, timestamp: at, executionId: fill?.executionId ?? null,
       price: fill?.price ?? null, qty: fill?.qty ?? null, positionQty: fill?.positionQty ?? null, eventId: null, at: null,
     });
   }
@@ -260,20 +291,10 @@ export class OrderEngine {
   }
 
   private remainingShares(w: Working): Decimal {
-    if (w.target) return w.target.sub(w.order.filledQty);
-    const price = this.deps.market.price(w.order.symbol) ?? 1;
-    return w.order.notional!.div(price).toDecimalPlaces(9, Decimal.ROUND_UP);
-  }
-
-  private referencePrice(type: Order['type'], limitPrice: Decimal | null, price: number): Decimal {
-    if (limitPrice && (type === 'limit' || type === 'stop_limit')) return limitPrice;
-    return new Decimal(price).mul(MARKET_BUY_RESERVE);
+    return remainingShares(w, this.deps.market.price(w.order.symbol));
   }
 
   private reservation(w: Working): Decimal {
-    const o = w.order;
-    if (o.notional && w.target === null) return o.notional.sub(w.filledValue);
-    const price = this.deps.market.price(o.symbol) ?? 0;
-    return this.remainingShares(w).mul(this.referencePrice(o.type, o.limitPrice, price));
+    return reservation(w, this.deps.market.price(w.order.symbol));
   }
 }

@@ -30,6 +30,7 @@ import { selectActivities } from './activities.js';
 import { SimFaults } from './faults.js';
 import { assetIdOf, createIdSource, isUuid } from './ids.js';
 import { parseOrderBody } from './order-body.js';
+import { checkOrderClass } from './order-classes.js';
 import { OrderEngine } from './order-engine.js';
 import { selectOrders } from './order-queries.js';
 import { closeQty } from './close-position.js';
@@ -132,6 +133,8 @@ export function createSimExchange(opts: SimExchangeOptions): SimExchangeCore {
     if (refusal) return { ok: false, status: refusal.status, body: refusal.body };
     const symbol = symbolOf(parsed.value.symbol);
     if (!symbol) return unprocessable('invalid symbol');
+    const classProblem = checkOrderClass(parsed.value, book.qtyOf(symbol), market.price(symbol));
+    if (classProblem) return classProblem;
     return engine.submit({ ...parsed.value, symbol });
   };
 
