@@ -3,8 +3,11 @@
  * minutes before the close on early-close days (broker calendar). Two triggers, one effect:
  *  - the cron '45 15 * * 1-5' in New York time (lib/ny-cron.ts: the wall-clock guarantee in production);
  *  - a timer on the injected Clock at today's forceCloseAt (early closes; ManualClock in tests).
- * Invariants: forceCloseAt is computed once per ET day from the calendar (pure helper below);
- * nothing fires on a day that is not a trading day; stop() destroys the cron task and the timer.
+ * Invariants: forceCloseAt is computed once per ET day from the calendar (pure helper below), for
+ * the session the broker's clock says is open (its next close's ET date: the same day in any real
+ * session; a demo exchange pinned open at night is in tomorrow's, so a position opened there is not
+ * force-closed at once by a 15:45 that has passed); nothing fires on a day that is not a trading
+ * day; stop() destroys the cron task and the timer.
  */
 import { FORCE_CLOSE_BEFORE_CLOSE_MS, forceCloseAtOn } from '../core/calendar/force-close.js';
 import type { CalendarDay } from '../domain/account.js';
@@ -72,7 +75,9 @@ export class SessionCloseScheduler {
   }
 
   private async refresh(): Promise<void> {
-    const date = etDate(this.deps.clock.now());
+    const today = etDate(this.deps.clock.now());
+    if (this.today?.date === today) return;
+    const date = await this.sessionDate(today);
     if (this.today?.date === date) return;
     let at: EpochMs | null = null;
     try {
@@ -83,6 +88,16 @@ export class SessionCloseScheduler {
     }
     this.today = { date, at };
     this.deps.onForceCloseAt(at);
+  }
+
+  /** the ET date of the session the broker says is open (its next close's), else today */
+  private async sessionDate(today: string): Promise<string> {
+    try {
+      const clock = await this.deps.broker().getClock();
+      return clock.isOpen ? etDate(clock.nextClose) : today;
+    } catch {
+      return today; // the calendar read below says what it can
+    }
   }
 
   /** today's timer, then tomorrow's: sleeps on the injected clock */

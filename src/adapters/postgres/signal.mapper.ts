@@ -36,10 +36,13 @@ export function inputFromJson(json: Record<string, unknown>): SignalInput {
 
 function sizeFromJson(json: Record<string, unknown> | null): SizeDecision | null {
   if (json === null) return null;
-  const adjustments = Array.isArray(json['adjustments'])
-    ? (json['adjustments'] as Array<Record<string, unknown>>).map((a) => ({ field: 'notional' as const, from: new Decimal(String(a['from'])), to: new Decimal(String(a['to'])), reason: String(a['reason']) }))
-    : [];
-  return { notional: new Decimal(String(json['notional'])), inputs: (json['inputs'] ?? {}) as SizeDecision['inputs'], adjustments };
+  const size: SizeDecision = { notional: new Decimal(String(json['notional'])), inputs: (json['inputs'] ?? {}) as SizeDecision['inputs'] };
+  // a size stored before adjustments were recorded has none to restore
+  if (Array.isArray(json['adjustments'])) {
+    size.adjustments = (json['adjustments'] as Array<Record<string, unknown>>)
+      .map((a) => ({ field: 'notional' as const, from: new Decimal(String(a['from'])), to: new Decimal(String(a['to'])), reason: String(a['reason']) }));
+  }
+  return size;
 }
 
 export function signalFromRow(row: Row): SignalRecord {

@@ -164,7 +164,7 @@ export function createBotControl(deps: BotControlDeps): KeelBotControl {
     return {
       state: reportedState(snap), stateReason: stateReasonView(why.reason, why.detail, why.since), starting: isStarting(snap), mode: config.mode, executionMode: config.executionMode,
       reconciled: snap.context.reconciled, openPositionCount: live.length, todayRealizedPnl: stats?.realizedPnl ?? ZERO, todayTradeCount: stats?.tradeCount ?? 0,
-      marketOpen: market.open, market, forceCloseAt: market.open === true && market.nextClose !== null ? forceCloseAtOn(etDate(now), market.nextClose, config.eodForceCloseTime) : null,
+      marketOpen: market.open, market, forceCloseAt: market.open === true && market.nextClose !== null ? forceCloseAtOn(etDate(market.nextClose), market.nextClose, config.eodForceCloseTime) : null,
       breaker: stats?.breakerLevel ?? 'none', allowedActions: allowed, flattenQueuedAt,
     };
   }
