@@ -96,7 +96,7 @@ export class PositionRuntime {
       guards: {
         noWorkingEntry: ({ context }) => {
           const h = host(context);
-          return h.workingEntryId() === null && !h.stops.mayBeLive(h.trade);
+          return h.workingEntryId() === null && !h.stops.mayBeLive(h.trade) && !h.stops.targetLive(h.trade);
         },
       },
       actions: {
@@ -106,7 +106,7 @@ export class PositionRuntime {
         arm: ({ context }) => { const h = host(context); h.deps.arm(h.view); },
         disarm: ({ context }) => { const h = host(context); h.deps.disarm(h.view); },
         recordClosed: ({ context }) => host(context).recordClosed(context.intent?.reason ?? null),
-        recordStopExit: ({ context }) => recordStopExit(host(context), context.intent?.price ?? 0),
+        recordStopExit: ({ context }) => recordStopExit(host(context), context.intent?.price ?? 0, context.intent?.reason ?? 'broker_stop'),
         stopMissing: ({ context }) => {
           const h = host(context);
           const t = h.trade;

@@ -31,8 +31,9 @@ import { cancelOwnOpenOrders, ExitFills, exitClientOrderId } from './exit-execut
 import type { PositionActorDeps, PositionHost } from './position-host.js';
 import type { BrokerStopState } from './position-supervisor.types.js';
 import { restoredExit } from './position-restore.js';
+import { recordBracketLegs } from './protective-stop-steps.js';
 import type { PositionRuntime } from './position-runtime.js';
-import { StopTracking } from './stop-tracking.js';
+import { StopTracking, stopStateOf } from './stop-tracking.js';
 
 export type { PositionActorDeps } from './position-host.js';
 
@@ -84,7 +85,7 @@ export class PositionActor implements PositionHost {
 
   start(): this {
     const t = this.trade;
-    for (const key of [t.entryOrderId, t.entryClientOrderId, t.exitOrderId, t.exitClientOrderId, t.stopOrderId, t.stopClientOrderId]) if (key) this.deps.route(t.id, key);
+    for (const key of [t.entryOrderId, t.entryClientOrderId, t.exitOrderId, t.exitClientOrderId, t.stopOrderId, t.stopClientOrderId, t.targetOrderId]) if (key) this.deps.route(t.id, key);
     this.actor.start();
     return this;
   }
@@ -118,48 +119,32 @@ export class PositionActor implements PositionHost {
     if (this.trade.entryOrderId && !this.entryDone) ids.push(this.trade.entryOrderId);
     ids.push(...this.exitFills.workingIds());
     if (this.trade.exitOrderId && !this.exitFills.has(this.trade.exitOrderId)) ids.push(this.trade.exitOrderId);
-    const stopId = this.trade.stopOrderId;
-    if (stopId && !this.exitFills.has(stopId) && this.stops.mayBeLive(this.trade)) ids.push(stopId);
+    ids.push(...this.stops.liveIds(this.trade).filter((id) => !this.exitFills.has(id)));
     return { ids, exitClientOrderId: this.state === 'exiting' && !this.trade.exitOrderId ? this.trade.exitClientOrderId : null };
   }
 
   /** an order of this trade changed: delivered through the orders stream like the router's updates */
-  deliver(order: Order, at: EpochMs): void {
-    this.runtime.orders.next(this.trade.id, { order, at });
-  }
+  deliver(order: Order, at: EpochMs): void { this.runtime.orders.next(this.trade.id, { order, at }); }
 
   /** the entry POST came back (entrySubmitted, or a client-order-id lookup after an unknown outcome) */
-  entryAccepted(order: Order, at: EpochMs): void {
-    this.deliver(order, at);
-  }
-
-  entryFailed(reason: string): void {
-    this.actor.send({ type: 'ENTRY_ENDED', reason });
-  }
+  entryAccepted(order: Order, at: EpochMs): void { this.deliver(order, at); }
+  entryFailed(reason: string): void { this.actor.send({ type: 'ENTRY_ENDED', reason }); }
 
   /** a restored exiting trade's orders were re-read: the machine finishes what a crash interrupted */
-  resume(): void {
-    this.actor.send({ type: 'RESUME' });
-  }
+  resume(): void { this.actor.send({ type: 'RESUME' }); }
 
   /** the protective stop's order id while the machine holds the position protected by it, else null */
   liveStopId(): string | null {
-    const snap = this.actor.getSnapshot();
-    return snap.matches({ open: { stop: 'protected' } }) ? this.trade.stopOrderId : null;
+    return this.stopState()?.state === 'protected' ? this.trade.stopOrderId : null;
   }
 
   /** the protective stop region's state while open; null otherwise */
   stopState(): { state: BrokerStopState; why: string | null } | null {
-    const snap = this.actor.getSnapshot();
-    const value = snap.value as { open?: { stop?: BrokerStopState } } | string;
-    const state = typeof value === 'string' ? undefined : value.open?.stop;
-    return state ? { state, why: snap.context.stopWhy } : null;
+    return stopStateOf(this.actor.getSnapshot());
   }
 
   /** what the protective stop depends on may have changed (settings, shares, a health check) */
-  stopChanged(): void {
-    this.actor.send({ type: 'STOP_CHANGED' });
-  }
+  stopChanged(): void { this.actor.send({ type: 'STOP_CHANGED' }); }
 
   /** persists the peak if it rose since the last write (called on a throttle by the supervisor) */
   flushPeak(): void {
@@ -210,6 +195,7 @@ export class PositionActor implements PositionHost {
   }
 
   private onEntryOrder(order: Order, at: EpochMs): PositionMachineEvent | null {
+    if (order.legs && !this.trade.targetOrderId && !this.trade.stopOrderId) recordBracketLegs(this, order);
     if (!this.trade.entryOrderId) {
       this.trade.entryOrderId = order.id;
       this.deps.route(this.trade.id, order.id);
@@ -286,9 +272,14 @@ export class PositionActor implements PositionHost {
     this.enqueue('close', async () => {
       const qty = this.exitFills.sold();
       const price = this.exitFills.averagePrice();
-      // everything sold was sold by the broker's stop (it raced Keel's own exit): the stop closed it
-      const byStop = this.stops.soldByStops();
-      const reason: ExitReason = byStop.gt(0) && byStop.gte(qty) ? 'broker_stop' : intended ?? this.trade.exitReason ?? 'manual';
+      // everything sold was sold by orders at the broker (a stop, a bracket leg: it raced Keel's own
+      // exit): they closed it, and the row names the one that sold
+      const byBroker = this.stops.soldByBroker();
+      const byThem = byBroker.reason !== null && byBroker.qty.gte(qty);
+      const reason: ExitReason = byThem ? byBroker.reason! : intended ?? this.trade.exitReason ?? 'manual';
+      if (byThem && byBroker.orderId && this.trade.exitOrderId !== byBroker.orderId) {
+        this.trade = await this.deps.store.saveStep(this.trade.id, { exitOrderId: byBroker.orderId }, null, this.deps.clock.now());
+      }
       this.trade = await this.deps.store.close(this.trade, { price, shares: qty, at: this.exitAt || this.deps.clock.now(), reason }, this.deps.clock.now());
       this.deps.emit({ type: 'closed', tradeId: this.trade.id, symbol: this.trade.symbol, reason, exitPrice: price.toFixed(), pnl: this.trade.pnl?.toFixed() ?? '0' });
       this.deps.finished(this);

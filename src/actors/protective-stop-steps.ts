@@ -18,7 +18,7 @@ import { desiredStop, isFractionalRefusal, protectiveStopId, stopPlacementOf, wh
 import { BrokerError } from '../domain/broker-error.js';
 import type { Decimal } from '../domain/money.js';
 import { isTerminalStatus, type Order } from '../domain/order.js';
-import type { TradePatch } from '../domain/trade.js';
+import type { ExitReason, TradePatch } from '../domain/trade.js';
 import { errorText } from '../lib/error-text.js';
 import type { StopResult } from '../machines/position.machine.js';
 import { resolveByClientOrderId } from './entry-resolver.js';
@@ -50,6 +50,9 @@ async function currentStop(host: PositionHost, trustKnown = false): Promise<Orde
 export async function syncStopStep(host: PositionHost): Promise<StopResult> {
   const live = await currentStop(host);
   if (live && live.filledQty.gt(0)) return { kind: 'filled' };
+  // a bracket's stop leg is the protective stop as sent: never replaced or cancelled here (that would
+  // take its take-profit leg with it); only once it is gone does the mode decide what follows
+  if (live && !isTerminalStatus(live.status) && live.orderClass === 'bracket') return { kind: 'protected' };
   const want = desiredStop({ ...host.deps.stopPolicy(host.trade.id), qty: host.unsoldShares(), entryWorking: host.workingEntryId() !== null });
   if (want.kind === 'none') {
     if (live && !isTerminalStatus(live.status)) {
@@ -151,26 +154,57 @@ async function save(host: PositionHost, patch: TradePatch, message: string, data
   host.trade = await host.deps.store.saveStep(t.id, patch, { kind: 'warning', cause: 'position', message: `${t.symbol}: ${message}`, data: { tradeId: t.id, ...data } }, host.deps.clock.now());
 }
 
-/** cancellingOwnOrders' half for the stop: the live stop cancelled, acknowledged, before a sell */
+/** cancellingOwnOrders' half for the broker-side orders: the live stop (and a bracket's take-profit
+ *  leg) cancelled, each cancel acknowledged, before a sell */
 export async function cancelStopBeforeSell(host: PositionHost): Promise<void> {
   const live = await currentStop(host, true).catch(() => null);
-  if (!live || isTerminalStatus(live.status)) return;
-  const ended = await cancelStop(host, live);
-  if (ended.kind === 'working') {
-    host.journal({ kind: 'warning', cause: 'position', message: `exit of ${host.trade.symbol}: ${ended.why}; selling anyway`, data: { tradeId: host.trade.id, orderId: live.id } });
+  const legs: Order[] = [];
+  if (live && !isTerminalStatus(live.status)) legs.push(live);
+  const t = host.trade;
+  if (t.targetOrderId && host.stops.targetLive(t)) legs.push(host.stops.target ?? ({ id: t.targetOrderId, clientOrderId: t.targetOrderId } as Order));
+  for (const leg of legs) {
+    const ended = await cancelStop(host, leg);
+    if (ended.kind === 'working') {
+      host.journal({ kind: 'warning', cause: 'position', message: `exit of ${t.symbol}: ${ended.why}; selling anyway`, data: { tradeId: t.id, orderId: leg.id } });
+    }
   }
 }
 
-/** the protective stop sold while open: the 'exiting' record names it as the trade's exit */
-export function recordStopExit(host: PositionHost, price: number): void {
-  const stop = host.stops.order;
+/** a bracket entry's legs, once the broker named them: its stop leg is the trade's protective stop */
+export function recordBracketLegs(host: PositionHost, parent: Order): void {
+  const stop = parent.legs?.find((l) => l.type === 'stop' || l.type === 'stop_limit');
+  const target = parent.legs?.find((l) => l.type === 'limit');
+  if (!stop && !target) return;
+  const t = host.trade;
+  for (const leg of [stop, target]) if (leg) { host.deps.route(t.id, leg.id); host.deps.route(t.id, leg.clientOrderId); }
+  // known at once (the actor may classify a leg's update before the write lands)
+  host.trade = { ...t, targetOrderId: target?.id ?? null, ...(stop ? { stopOrderId: stop.id, stopClientOrderId: stop.clientOrderId } : {}) };
+  host.enqueue('bracket legs', async () => {
+    host.trade = await host.deps.store.saveStep(t.id, {
+      targetOrderId: target?.id ?? null,
+      ...(stop ? { stopOrderId: stop.id, stopClientOrderId: stop.clientOrderId, stopPrice: stop.stopPrice, stopQty: stop.qty } : {}),
+    }, {
+      kind: 'order_outcome', cause: 'broker',
+      message: `bracket ${parent.clientOrderId}: take-profit leg ${target?.id ?? 'none'} at ${target?.limitPrice?.toFixed() ?? '-'}, stop-loss leg ${stop?.id ?? 'none'} at ${stop?.stopPrice?.toFixed() ?? '-'} (the protective stop)`,
+      data: { tradeId: t.id, targetOrderId: target?.id ?? null, stopOrderId: stop?.id ?? null },
+    }, host.deps.clock.now());
+  });
+}
+
+/** an order at the broker sold while open (the protective stop, a bracket's leg): the 'exiting' record names it as the exit */
+export function recordStopExit(host: PositionHost, price: number, reason: ExitReason): void {
   const { store, clock, emit } = host.deps;
-  emit({ type: 'exit_decided', tradeId: host.trade.id, symbol: host.trade.symbol, reason: 'broker_stop', price, detail: 'the protective stop at the broker sold' });
+  const t0 = host.trade;
+  const order = reason === 'profit_target' ? host.stops.target : host.stops.order;
+  const orderId = order?.id ?? (reason === 'profit_target' ? t0.targetOrderId : t0.stopOrderId);
+  const clientOrderId = order?.clientOrderId ?? (reason === 'profit_target' ? t0.targetOrderId : t0.stopClientOrderId);
+  const what = reason === 'broker_stop' ? 'the protective stop at the broker' : `the bracket's ${reason === 'profit_target' ? 'take-profit' : 'stop-loss'} leg`;
+  emit({ type: 'exit_decided', tradeId: t0.id, symbol: t0.symbol, reason, price, detail: `${what} sold` });
   host.enqueue('stop exit', async () => {
     const t = host.trade;
-    host.trade = await store.saveStep(t.id, { status: 'exiting', exitOrderId: stop?.id ?? t.stopOrderId, exitClientOrderId: stop?.clientOrderId ?? t.stopClientOrderId }, {
-      kind: 'state_transition', cause: 'broker', message: `exit broker_stop: the protective stop at the broker sold ${t.symbol} at ${price}`,
-      data: { tradeId: t.id, from: 'open', to: 'exiting', exitReason: 'broker_stop', price, orderId: stop?.id ?? t.stopOrderId },
+    host.trade = await store.saveStep(t.id, { status: 'exiting', exitOrderId: orderId, exitClientOrderId: clientOrderId }, {
+      kind: 'state_transition', cause: 'broker', message: `exit ${reason}: ${what} sold ${t.symbol} at ${price}`,
+      data: { tradeId: t.id, from: 'open', to: 'exiting', exitReason: reason, price, orderId },
     }, clock.now());
   });
 }

@@ -30,6 +30,10 @@ export type StateReason = (typeof STATE_REASONS)[number];
 export const BROKER_STOP_MODES = ['hard_stop', 'off'] as const;
 export type BrokerStopMode = (typeof BROKER_STOP_MODES)[number];
 
+/** how an entry is sent: a notional market buy, or whole shares in a bracket (take-profit + stop-loss legs) */
+export const ENTRY_ORDER_TYPES = ['notional_market', 'bracket'] as const;
+export type EntryOrderType = (typeof ENTRY_ORDER_TYPES)[number];
+
 export const BREAKER_LEVELS = ['none', 'warn', 'pause', 'halt'] as const;
 export type BreakerLevel = (typeof BREAKER_LEVELS)[number];
 
@@ -83,6 +87,11 @@ export interface BotSettings {
   brokerStopMode: BrokerStopMode;
   /** catalyst type → its own exit settings, frozen on a trade when its signal fires (domain/exit-plan.ts) */
   exitOverrides: ExitOverrides;
+  /** 'bracket': whole shares with take-profit and stop-loss legs at the trade's levels when the
+   *  signal's price is known and buys at least one share (else the notional market buy) */
+  entryOrderType: EntryOrderType;
+  /** a bracket entry as a limit at the signal's price + this percent; null = a market entry */
+  entryLimitOffsetPct: number | null;
 }
 
 export interface BotConfig extends BotSettings {
@@ -131,4 +140,6 @@ export const DEFAULT_BOT_SETTINGS: Readonly<BotSettings> = Object.freeze({
   approvalTtlMinutes: 5,
   brokerStopMode: 'hard_stop',
   exitOverrides: {},
+  entryOrderType: 'notional_market',
+  entryLimitOffsetPct: null,
 });

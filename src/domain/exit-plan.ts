@@ -28,4 +28,15 @@ export interface ExitPlan {
   /** the catalyst override's values as they were at entry (only those it set) */
   override: ExitOverride;
   sources: { stop: LevelSource; target: LevelSource; trailingStop: LevelSource; maxHold: LevelSource };
+  /** a whole-share bracket entry (its legs at stopPrice / targetPrice above); absent or null = the notional market buy */
+  bracket?: BracketEntry | null;
+}
+
+/** a bracket entry as sent: decimal strings */
+export interface BracketEntry {
+  qty: string;
+  /** null = a market entry */
+  limitPrice: string | null;
+  takeProfit: string;
+  stopLoss: string;
 }

@@ -58,6 +58,8 @@ export interface Trade {
   stopNote: string | null;
   /** how its exit levels were resolved when its signal fired (domain/exit-plan.ts); null: every level from the settings */
   exitPlan: ExitPlan | null;
+  /** a bracket entry's take-profit leg at the broker (its stop leg is the protective stop) */
+  targetOrderId: string | null;
   entryAt: EpochMs | null;
   exitAt: EpochMs | null;
   /** the trading mode it was made in; statistics never mix modes. Left out of a new trade, the
@@ -68,7 +70,7 @@ export interface Trade {
 }
 
 /** a trade with no protective stop at the broker (every new row; fakes spread it) */
-export const NO_PROTECTIVE_STOP = Object.freeze({ stopClientOrderId: null, stopOrderId: null, stopPrice: null, stopQty: null, stopNote: null, exitPlan: null }) satisfies Partial<Trade>;
+export const NO_PROTECTIVE_STOP = Object.freeze({ stopClientOrderId: null, stopOrderId: null, stopPrice: null, stopQty: null, stopNote: null, exitPlan: null, targetOrderId: null }) satisfies Partial<Trade>;
 
 /** what a new row needs; the rest starts null */
 export type NewTrade = Pick<Trade, 'symbol' | 'side' | 'status'> & Partial<Omit<Trade, 'id' | 'createdAt' | 'updatedAt'>>;

@@ -12,7 +12,7 @@
  * facade call. It runs once every field is valid on its own.
  */
 import { z } from 'zod';
-import { BROKER_STOP_MODES, EXECUTION_MODES, SIZING_MODES, TRADING_MODES, type BotSettings } from '../domain/bot-config.js';
+import { BROKER_STOP_MODES, ENTRY_ORDER_TYPES, EXECUTION_MODES, SIZING_MODES, TRADING_MODES, type BotSettings } from '../domain/bot-config.js';
 import { Decimal, isDecimalString } from '../domain/money.js';
 import { printableText } from './printable-text.js';
 
@@ -116,6 +116,8 @@ const SETTINGS_SHAPE = {
   approvalTtlMinutes: int(1, 24 * 60),
   brokerStopMode: z.enum(BROKER_STOP_MODES),
   exitOverrides,
+  entryOrderType: z.enum(ENTRY_ORDER_TYPES),
+  entryLimitOffsetPct: bounded({ min: 0, max: 10, decimals: 4 }).nullable(), // null = a market entry
 };
 
 type Levels = Partial<Record<'circuitBreakerWarnPct' | 'circuitBreakerPausePct' | 'circuitBreakerHaltPct', number>>;

@@ -98,7 +98,10 @@ export const positionMachine = setup({
     /** the inbox (decisions and order updates) failed: warned */
     inboxFailed: action('inboxFailed'),
     stopFilledIntent: assign(({ event, context }) => (event.type === 'STOP_FILLED' ? {
-      intent: { reason: 'broker_stop' as const, price: event.price, detail: `the protective stop at the broker sold at ${event.price}` },
+      intent: {
+        reason: event.reason, price: event.price,
+        detail: event.reason === 'broker_stop' ? `the protective stop at the broker sold at ${event.price}` : `the bracket's ${event.reason === 'profit_target' ? 'take-profit' : 'stop-loss'} leg sold at ${event.price}`,
+      },
       deferredExit: null, attempt: Math.max(1, context.attempt), recorded: true, sellQty: null, shortWhileSending: false,
     } : {})),
     noteShort: assign({ shortWhileSending: true, why: ({ event }) => (event.type === 'EXIT_SHORT' ? event.why : ''), refused: null }),

@@ -30,9 +30,9 @@ export type PositionMachineEvent =
   /** the protective stop ended with nothing filled and Keel had not cancelled it (expired at the
    *  close, cancelled outside Keel, rejected) */
   | { type: 'STOP_ENDED'; why: string; retryNow: boolean }
-  /** the protective stop sold shares while the position was open: it is the trade's exit now;
-   *  `done` = it sold everything */
-  | { type: 'STOP_FILLED'; price: number; done: boolean };
+  /** an order at the broker sold shares while the position was open (the protective stop, or a
+   *  bracket's leg): it is the trade's exit now, for `reason`; `done` = it sold everything */
+  | { type: 'STOP_FILLED'; price: number; done: boolean; reason: 'broker_stop' | 'hard_stop' | 'profit_target' };
 
 /** what bringing the broker's stop in line came to */
 export type StopResult =

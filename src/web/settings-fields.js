@@ -65,6 +65,8 @@ export const SETTING_GROUPS = [
         key: 'exitOverrides', label: 'Exits by catalyst', kind: 'json', unit: 'JSON',
         range: 'catalyst type → any of hardStopLossPct, profitTargetPct, trailingStopPct (null = off), maxHoldSec; e.g. {"earnings": {"hardStopLossPct": 4}}; {} = none. A signal\'s own stop and target come first',
       },
+      { key: 'entryOrderType', label: 'Entry order', kind: 'enum', options: [['notional_market', 'Notional market buy'], ['bracket', 'Bracket: whole shares with take-profit and stop legs']] },
+      { key: 'entryLimitOffsetPct', label: 'Bracket entry limit', kind: 'pct-or-none', unit: '% above the signal\'s price', range: '0 – 10, 4 decimals; empty = a market entry' },
       { key: 'brokerStopMode', label: 'Stop at the broker', kind: 'enum', options: [['hard_stop', 'At the hard stop: protects a position while Keel is down'], ['off', "Off: Keel's own monitor only"]] },
     ],
   },

@@ -11,6 +11,7 @@ import type { BotSettings } from '../../src/domain/bot-config.js';
 import { dec } from '../../src/domain/money.js';
 import type { SignalInput } from '../../src/domain/signal.js';
 import type { Trade } from '../../src/domain/trade.js';
+import { eventually } from '../support/eventually.js';
 import { decide, realSupervisor, signal, startPipelineHarness, TEST_SETTINGS, type Keel, type PipelineHarness } from '../support/pipeline-harness.js';
 import { createTestDb, type TestDb } from '../support/test-db.js';
 
@@ -133,5 +134,70 @@ describe('invalidating a signal', () => {
     await cancelled;
     expect((await row(tradeId)).status).toBe('cancelled');
     expect(await h.alpaca.broker.getPosition('SPY')).toBeNull();
+  });
+});
+
+describe('whole-share bracket entries', () => {
+  const bracketSettings: Partial<BotSettings> = { entryOrderType: 'bracket', brokerStopMode: 'hard_stop', maxHoldDurationSec: 86_400 };
+
+  async function openBracket(symbol: string, price: number, id: string) {
+    h.sim.core.market.setPrice(symbol, price);
+    const opened = await openBySignal({ id, symbol, priceAtSignal: dec(price) });
+    // the legs are on the row once the broker named them (the POST's answer)
+    const trade = await eventually(async () => {
+      const t = await row(opened.trade.id);
+      if (!t.targetOrderId || !t.stopOrderId) throw new Error('legs not recorded yet');
+      return t;
+    });
+    return { ...opened, trade };
+  }
+
+  it("sends whole shares with take-profit and stop-loss legs at the trade's levels; the take-profit leg closes the trade, the stop leg is cancelled", async () => {
+    await bootRunning(bracketSettings);
+    const { trade } = await openBracket('AMD', 20, 'br-tp'); // $100 at 5 stars → 5 shares
+    expect(trade.exitPlan?.bracket).toEqual({ qty: '5', limitPrice: null, takeProfit: '22', stopLoss: '18.6' });
+    expect(trade.exitPlan).toMatchObject({ stopPrice: '18.6', targetPrice: '22' });
+    expect(trade.shares?.toFixed()).toBe('5');
+    const [parent] = await h.alpaca.broker.listOrders({ status: 'all', symbols: ['AMD'], side: 'buy' });
+    expect(parent).toMatchObject({ orderClass: 'bracket', status: 'filled', clientOrderId: trade.entryClientOrderId });
+    const legs = await h.alpaca.broker.listOrders({ status: 'open', symbols: ['AMD'], side: 'sell' });
+    expect(legs.map((l) => [l.id, l.type, l.status]).sort()).toEqual([[trade.stopOrderId, 'stop', 'new'], [trade.targetOrderId, 'limit', 'new']].sort());
+    const [active] = await keel.pipeline.activeTrades();
+    expect(active!.brokerStop).toMatchObject({ state: 'protected', orderId: trade.stopOrderId });
+    const closed = keel.position('closed', (e) => e.tradeId === trade.id);
+    // the exchange matches the resting take-profit at the print, before Keel hears of it
+    h.sim.core.market.setPrice('AMD', 22.05);
+    h.sim.core.sync();
+    const exit = await closed;
+    expect(exit.reason).toBe('profit_target');
+    const done = await row(trade.id);
+    expect(done).toMatchObject({ status: 'closed', exitReason: 'profit_target', exitOrderId: trade.targetOrderId });
+    const stop = await h.alpaca.broker.getOrder(trade.stopOrderId!);
+    expect(stop?.status).toBe('canceled');
+    // nothing of Keel's own was sold: the only sells are the two legs
+    expect((await h.alpaca.broker.listOrders({ status: 'all', symbols: ['AMD'], side: 'sell' })).map((o) => o.id).sort()).toEqual([trade.stopOrderId, trade.targetOrderId].sort());
+  });
+
+  it("Keel's own exit (the max hold) cancels both legs, each acknowledged, then sells once at market", async () => {
+    await bootRunning({ ...bracketSettings, maxHoldDurationSec: 60 });
+    const { trade } = await openBracket('AMD', 20, 'br-hold');
+    const closed = keel.position('closed', (e) => e.tradeId === trade.id);
+    h.clock.advance(61_000);
+    h.sim.core.market.setPrice('AMD', 20.1);
+    expect((await closed).reason).toBe('time_exit');
+    const sells = await h.alpaca.broker.listOrders({ status: 'all', symbols: ['AMD'], side: 'sell', direction: 'asc' });
+    const byId = new Map(sells.map((o) => [o.id, o]));
+    expect(byId.get(trade.stopOrderId!)?.status).toBe('canceled');
+    expect(byId.get(trade.targetOrderId!)?.status).toBe('canceled');
+    const market = sells.filter((o) => o.type === 'market');
+    expect(market.map((o) => [o.status, o.filledQty.toFixed()])).toEqual([['filled', '5']]);
+  });
+
+  it('falls back to the notional market buy when the size buys less than one whole share, and says so', async () => {
+    await bootRunning(bracketSettings);
+    const { trade } = await openBySignal({ id: 'br-small', symbol: 'MSFT', priceAtSignal: dec(h.sim.core.market.price('MSFT')!) });
+    expect(trade.exitPlan?.bracket ?? null).toBeNull();
+    const detail = await keel.pipeline.getTrade(trade.id);
+    expect(detail?.journal.some((e) => e.message.includes('buys less than one whole share') && e.message.includes('the notional market buy'))).toBe(true);
   });
 });

@@ -57,7 +57,7 @@ describe('position machine: the protective stop', () => {
   it("the broker's stop selling everything closes the trade broker_stop; Keel's exit rules stop", async () => {
     const m = run({ restored: 'open' }, { stops: true });
     await m.answer('syncStop', { kind: 'protected' });
-    m.send({ type: 'STOP_FILLED', price: 92.9, done: true });
+    m.send({ type: 'STOP_FILLED', price: 92.9, done: true, reason: 'broker_stop' });
     expect(m.value()).toBe('closed');
     expect(m.ctx().intent).toMatchObject({ reason: 'broker_stop', price: 92.9 });
     expect(m.calls).toEqual(['arm', 'disarm', 'recordStopExit', 'recordClosed']);
@@ -68,7 +68,7 @@ describe('position machine: the protective stop', () => {
   it("a partial fill of the broker's stop makes it the exit: awaiting its fill, a short end sells the rest", async () => {
     const m = run({ restored: 'open' }, { stops: true });
     await m.answer('syncStop', { kind: 'protected' });
-    m.send({ type: 'STOP_FILLED', price: 92.9, done: false });
+    m.send({ type: 'STOP_FILLED', price: 92.9, done: false, reason: 'broker_stop' });
     expect(m.value()).toEqual({ exiting: 'awaitingFill' });
     expect(m.ctx()).toMatchObject({ intent: { reason: 'broker_stop' }, attempt: 1, recorded: true });
     m.send(EXIT); // Keel's own rule, too late: the exit is decided
@@ -96,7 +96,7 @@ describe('position machine: the protective stop', () => {
     await m.answer('syncStop', { kind: 'protected' });
     m.send(EXIT);
     m.send({ type: 'STOP_ENDED', why: 'canceled', retryNow: true });
-    m.send({ type: 'STOP_FILLED', price: 92, done: false });
+    m.send({ type: 'STOP_FILLED', price: 92, done: false, reason: 'broker_stop' });
     m.send({ type: 'STOP_CHANGED' });
     expect(m.value()).toEqual({ exiting: 'cancellingOwnOrders' });
   });

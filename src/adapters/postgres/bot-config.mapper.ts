@@ -4,7 +4,7 @@
  * The database CHECKs reject values outside the domain's enums; we trust them on the way in.
  */
 import type { Selectable, Updateable } from 'kysely';
-import type { BotConfig, BotSettings, BotState, BrokerStopMode, ExecutionMode, SizingMode, TradingModeName } from '../../domain/bot-config.js';
+import type { BotConfig, BotSettings, BotState, BrokerStopMode, EntryOrderType, ExecutionMode, SizingMode, TradingModeName } from '../../domain/bot-config.js';
 import type { ExitOverrides } from '../../domain/exit-plan.js';
 import { Decimal } from '../../domain/money.js';
 import type { BotConfigTable } from './schema.js';
@@ -59,6 +59,8 @@ export function botConfigFromRow(row: Row): BotConfig {
     approvalTtlMinutes: row.approval_ttl_minutes,
     brokerStopMode: row.broker_stop_mode as BrokerStopMode,
     exitOverrides: (row.exit_overrides ?? {}) as ExitOverrides,
+    entryOrderType: row.entry_order_type as EntryOrderType,
+    entryLimitOffsetPct: numOrNull(row.entry_limit_offset_pct),
   };
 }
 
@@ -103,6 +105,8 @@ const COLUMNS: { [K in keyof BotSettings]-?: [keyof RowPatch, (v: BotSettings[K]
   approvalTtlMinutes: ['approval_ttl_minutes', (v) => v],
   brokerStopMode: ['broker_stop_mode', (v) => v],
   exitOverrides: ['exit_overrides', (v) => JSON.stringify(v)],
+  entryOrderType: ['entry_order_type', (v) => v],
+  entryLimitOffsetPct: ['entry_limit_offset_pct', (v) => v],
 };
 
 /** only the keys present in `patch` (unknown keys are ignored: validation happens at the edge) */

@@ -70,6 +70,10 @@ export interface BotConfigTable {
   broker_stop_mode: Defaulted<string>;
   /** catalyst type → its exit settings (0009) */
   exit_overrides: Defaulted<unknown>;
+  /** 'notional_market' | 'bracket' (0009) */
+  entry_order_type: Defaulted<string>;
+  /** null = a market entry (0009) */
+  entry_limit_offset_pct: DefaultedNullableNumeric;
   updated_at: Timestamp;
 }
 
@@ -105,6 +109,8 @@ export interface BotTradeTable {
   stop_note: Defaulted<string | null>;
   /** how the exit levels were resolved at entry (0009); null before */
   exit_plan: Defaulted<unknown>;
+  /** a bracket's take-profit leg (0009) */
+  target_order_id: Defaulted<string | null>;
   entry_at: NullableTimestamp;
   exit_at: NullableTimestamp;
   /** 'paper' | 'live'; omitted on insert = bot_config's mode at that instant (trigger, 0005) */

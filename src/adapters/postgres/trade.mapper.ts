@@ -47,6 +47,7 @@ export function tradeFromRow(row: Row): Trade {
     stopQty: decOrNull(row.stop_qty),
     stopNote: row.stop_note,
     exitPlan: (row.exit_plan ?? null) as ExitPlan | null,
+    targetOrderId: row.target_order_id,
     entryAt: toMsOrNull(row.entry_at),
     exitAt: toMsOrNull(row.exit_at),
     mode: row.mode as TradingModeName,
@@ -65,7 +66,7 @@ const COLUMNS: Record<Field, [keyof BotTradeTable, Kind]> = {
   exitClientOrderId: ['exit_client_order_id', 'text'], exitOrderId: ['exit_order_id', 'text'],
   exitReason: ['exit_reason', 'text'], peakPrice: ['peak_price', 'decimal'], notes: ['notes', 'text'],
   stopClientOrderId: ['stop_client_order_id', 'text'], stopOrderId: ['stop_order_id', 'text'], stopPrice: ['stop_price', 'decimal'],
-  stopQty: ['stop_qty', 'decimal'], stopNote: ['stop_note', 'text'], exitPlan: ['exit_plan', 'json'],
+  stopQty: ['stop_qty', 'decimal'], stopNote: ['stop_note', 'text'], exitPlan: ['exit_plan', 'json'], targetOrderId: ['target_order_id', 'text'],
   entryAt: ['entry_at', 'time'], exitAt: ['exit_at', 'time'], mode: ['mode', 'text'],
 };
 

@@ -5,12 +5,11 @@
  * a fresh price before it fires; a pending signal past expiresAt is expired, never approved; the
  * sweep runs on the injected Clock and stops on shutdown.
  */
-import { planExits } from '../../core/exits/exit-plan.js';
-import type { ExitPlan } from '../../domain/exit-plan.js';
+import type { EntryChoice } from '../../core/sizing/bracket-entry.js';
 import type { CheckVerdict, Denial } from '../../domain/denial.js';
 import type { SignalAnswer, SignalRecord, SizeDecision } from '../../domain/signal.js';
 import type { ControlResult } from '../lifecycle/bot-control.types.js';
-import { persistEntry } from './entry-executor.js';
+import { persistEntry, planTrade } from './entry-executor.js';
 import { evaluateAfterBrokerRead, evaluateSignal, needsBroker } from './evaluate-signal.js';
 import type { PipelineRuntime } from './pipeline-runtime.js';
 import { earliestPendingExpiry, getSignal, listExpiredPendingSignals, updateSignal } from '../../adapters/postgres/index.js';
@@ -34,18 +33,18 @@ export function approveSignal(rt: PipelineRuntime, id: string, cause: string): P
     }
     const size = ev.size;
     const verdicts = ev.verdicts;
-    const exitPlan = planExits(record.input, ev.config.exitOverrides);
-    const committing = rt.commitEntry(stops, () => fireApproved(rt, record, size, verdicts, cause, exitPlan));
+    const choice = planTrade(record.input, ev.config, size.notional);
+    const committing = rt.commitEntry(stops, () => fireApproved(rt, record, size, verdicts, cause, choice));
     return committing ?? decide(rt, record, { status: 'rejected', denial: EMERGENCY_DENIAL, note: EMERGENCY_DENIAL.message }, cause);
   });
 }
 
-async function fireApproved(rt: PipelineRuntime, record: SignalRecord, size: SizeDecision, verdicts: CheckVerdict[], cause: string, exitPlan: ExitPlan): Promise<ControlResult<SignalAnswer>> {
+async function fireApproved(rt: PipelineRuntime, record: SignalRecord, size: SizeDecision, verdicts: CheckVerdict[], cause: string, choice: EntryChoice): Promise<ControlResult<SignalAnswer>> {
   const id = record.id;
   const now = rt.deps.clock.now();
   try {
     const result = await rt.deps.db.transaction().execute(async (trx) => {
-      const trade = await persistEntry(trx, { ...record, size }, cause, now, exitPlan);
+      const trade = await persistEntry(trx, { ...record, size }, cause, now, choice);
       const approved = await updateSignal(trx, id, { status: 'approved', tradeId: trade.id, verdicts, size, denial: null, decidedAt: now }, 'pending');
       if (!approved) throw new NoLongerPending();
       await journalSignal(trx, approved, now, cause);

@@ -11,7 +11,10 @@
 import { BrokerError } from '../../domain/broker-error.js';
 import type { SignalRecord } from '../../domain/signal.js';
 import type { NewTrade, Trade } from '../../domain/trade.js';
-import type { ExitPlan } from '../../domain/exit-plan.js';
+import { chooseEntry, type EntryChoice } from '../../core/sizing/bracket-entry.js';
+import { planExits } from '../../core/exits/exit-plan.js';
+import type { BotConfig } from '../../domain/bot-config.js';
+import { Decimal } from '../../domain/money.js';
 import type { OrderRequest } from '../../domain/order.js';
 import type { JournalInput } from '../../domain/journal.js';
 import type { SubmitOutcome } from '../../ports/broker.port.js';
@@ -33,16 +36,22 @@ export function entryClientOrderId(signalId: string): string {
   return `k-${digest.slice(0, 32)}-e`;
 }
 
-export async function persistEntry(trx: DbOrTrx, record: SignalRecord, cause: string, now: number, exitPlan: ExitPlan): Promise<Trade> {
-  const trade = await insertTrade(trx, entryPlan(record, cause, randomUUID(), exitPlan).trade, now);
+export async function persistEntry(trx: DbOrTrx, record: SignalRecord, cause: string, now: number, choice: EntryChoice): Promise<Trade> {
+  const trade = await insertTrade(trx, entryPlan(record, cause, randomUUID(), choice).trade, now);
   // the database chose the trade id: the intent names that one
-  await appendJournalEntries(trx, entryPlan(record, cause, trade.id, exitPlan).journal, now);
+  await appendJournalEntries(trx, entryPlan(record, cause, trade.id, choice).journal, now);
   return trade;
+}
+
+/** the trade's exit levels and how its entry is sent (a bracket when asked for and possible) */
+export function planTrade(signal: SignalRecord['input'], config: BotConfig, notional: Decimal): EntryChoice {
+  return chooseEntry(planExits(signal, config.exitOverrides), config, signal.priceAtSignal, notional);
 }
 
 /** what firing a signal writes: the trade row (pending_entry, deterministic client order id) and the
  *  'order_submitted' intent, keyed by a trade id chosen here so one statement can write them all */
-export function entryPlan(record: SignalRecord, cause: string, tradeId: string, exitPlan: ExitPlan): { tradeId: string; trade: NewTrade; journal: JournalInput[] } {
+export function entryPlan(record: SignalRecord, cause: string, tradeId: string, choice: EntryChoice): { tradeId: string; trade: NewTrade; journal: JournalInput[] } {
+  const exitPlan = choice.plan;
   if (!record.size) throw new Error(`signal ${record.id} has no size`);
   const clientOrderId = entryClientOrderId(record.id);
   const trade: NewTrade = {
@@ -58,16 +67,28 @@ export function entryPlan(record: SignalRecord, cause: string, tradeId: string, 
     signalId: record.id,
     exitPlan,
   };
+  const b = exitPlan.bracket;
+  const what = b
+    ? `bracket buy ${b.qty} ${trade.symbol} at ${b.limitPrice === null ? 'market' : `limit ${b.limitPrice}`} (day), take profit ${b.takeProfit}, stop loss ${b.stopLoss}`
+    : `notional market buy $${record.size.notional.toFixed(2)} ${trade.symbol} (day)${choice.fallback ? `; ${choice.fallback}` : ''}`;
   const journal: JournalInput = {
     kind: 'order_submitted', cause, subject: tradeId,
-    message: `entry: notional market buy $${record.size.notional.toFixed(2)} ${trade.symbol} (day), client order id ${clientOrderId}`,
-    data: { intent: true, tradeId, signalId: record.id, clientOrderId, symbol: trade.symbol, notional: record.size.notional.toFixed(), sizeInputs: record.size.inputs, exitPlan },
+    message: `entry: ${what}, client order id ${clientOrderId}`,
+    data: { intent: true, tradeId, signalId: record.id, clientOrderId, symbol: trade.symbol, notional: record.size.notional.toFixed(), sizeInputs: record.size.inputs, exitPlan, fallback: choice.fallback },
   };
   return { tradeId, trade, journal: [journal] };
 }
 
 export function entryOrder(trade: Trade): OrderRequest {
   if (!trade.entryClientOrderId || !trade.notional) throw new Error(`trade ${trade.id} is not an entry`);
+  const b = trade.exitPlan?.bracket;
+  if (b) {
+    return {
+      symbol: trade.symbol, side: 'buy', type: b.limitPrice === null ? 'market' : 'limit', timeInForce: 'day', qty: new Decimal(b.qty),
+      ...(b.limitPrice === null ? {} : { limitPrice: new Decimal(b.limitPrice) }), clientOrderId: trade.entryClientOrderId,
+      orderClass: 'bracket', takeProfit: { limitPrice: new Decimal(b.takeProfit) }, stopLoss: { stopPrice: new Decimal(b.stopLoss) },
+    };
+  }
   return { symbol: trade.symbol, side: 'buy', type: 'market', timeInForce: 'day', notional: trade.notional, clientOrderId: trade.entryClientOrderId };
 }
 

@@ -25,9 +25,8 @@
  *  - a repeated id gets the stored answer and never a second order: the received row is an
  *    INSERT … ON CONFLICT DO NOTHING, and a second signal with that id answers from the first.
  */
-import { planExits } from '../../core/exits/exit-plan.js';
 import { sizeWarnings } from '../../core/sizing/size-entry.js';
-import type { ExitPlan } from '../../domain/exit-plan.js';
+import type { EntryChoice } from '../../core/sizing/bracket-entry.js';
 import type { SignalAnswer, SignalInput, SignalRecord, SignalStatus } from '../../domain/signal.js';
 import { rateStars } from '../../core/signals/rate-stars.js';
 import { evaluateAfterBrokerRead, evaluateSignal, needsBroker, type Evaluation } from './evaluate-signal.js';
@@ -36,7 +35,7 @@ import type { SignalEvaluation } from './pipeline.types.js';
 import { decideReceivedSignal, getSignal, insertSignal, listReceivedSignals, updateSignal } from '../../adapters/postgres/index.js';
 import { answerOf, baseRecord, EMERGENCY_DENIAL, fire, journalSignal, signalJournal, statusFor, store } from './signal-record.js';
 import type { Denial } from '../../domain/denial.js';
-import { persistEntry } from './entry-executor.js';
+import { persistEntry, planTrade } from './entry-executor.js';
 import { randomUUID } from 'node:crypto';
 
 export async function ingestSignal(rt: PipelineRuntime, input: SignalInput): Promise<SignalAnswer> {
@@ -214,8 +213,8 @@ async function conclude(rt: PipelineRuntime, t: SignalTicket, rowed: boolean, ev
     return write(rt, t, rowed, { ...record, status, denial: ev.denial, expiresAt, decidedAt: status === 'pending' ? null : now });
   }
   const fired: SignalRecord = { ...record, status: 'fired' };
-  const exitPlan = planExits(t.signal, ev.config.exitOverrides);
-  const committing = rt.commitEntry(stops, () => (rowed ? fireReceived(rt, fired, exitPlan) : fire(rt, fired, exitPlan)));
+  const choice = planTrade(t.signal, ev.config, ev.size!.notional);
+  const committing = rt.commitEntry(stops, () => (rowed ? fireReceived(rt, fired, choice) : fire(rt, fired, choice)));
   if (committing) return committing;
   return write(rt, t, rowed, { ...record, status: 'skipped', denial: EMERGENCY_DENIAL, size: null });
 }
@@ -235,10 +234,10 @@ async function write(rt: PipelineRuntime, t: SignalTicket, rowed: boolean, recor
 }
 
 /** a received signal fires: its trade, intent and decision in ONE transaction, then the POST */
-async function fireReceived(rt: PipelineRuntime, record: SignalRecord, exitPlan: ExitPlan): Promise<SignalAnswer> {
+async function fireReceived(rt: PipelineRuntime, record: SignalRecord, choice: EntryChoice): Promise<SignalAnswer> {
   const now = rt.deps.clock.now();
   const result = await rt.deps.db.transaction().execute(async (trx) => {
-    const trade = await persistEntry(trx, record, CAUSE, now, exitPlan);
+    const trade = await persistEntry(trx, record, CAUSE, now, choice);
     const updated = await updateSignal(trx, record.id, { ...decisionPatch(record), tradeId: trade.id }, 'received');
     if (!updated) throw new NotReceived(); // decided elsewhere: the transaction rolls back, nothing written
     await journalSignal(trx, updated, now, CAUSE);

@@ -10,7 +10,7 @@ import { sizeWarnings } from '../../core/sizing/size-entry.js';
 import type { SignalAnswer, SignalInput, SignalRecord, SignalStatus } from '../../domain/signal.js';
 import type { JournalInput } from '../../domain/journal.js';
 import type { Trade } from '../../domain/trade.js';
-import type { ExitPlan } from '../../domain/exit-plan.js';
+import type { EntryChoice } from '../../core/sizing/bracket-entry.js';
 import { entryPlan } from './entry-executor.js';
 import type { Evaluation } from './evaluate-signal.js';
 import type { PipelineRuntime } from './pipeline-runtime.js';
@@ -60,10 +60,10 @@ export async function store(rt: PipelineRuntime, record: SignalRecord, patch: Pa
 
 /** the trade row, the signal (carrying the trade id) and both journal entries in ONE statement
  *  (entry.repo.ts), then the POST after the answer */
-export async function fire(rt: PipelineRuntime, record: SignalRecord, exitPlan: ExitPlan): Promise<SignalAnswer> {
+export async function fire(rt: PipelineRuntime, record: SignalRecord, choice: EntryChoice): Promise<SignalAnswer> {
   const { db, clock } = rt.deps;
   const now = clock.now();
-  const plan = entryPlan(record, CAUSE, randomUUID(), exitPlan);
+  const plan = entryPlan(record, CAUSE, randomUUID(), choice);
   const fired: SignalRecord = { ...record, tradeId: plan.tradeId };
   let trade: Trade;
   try {

@@ -6,15 +6,16 @@
  * An exit order is the trade's own when its id is the row's exit order id, or its client order id
  * has the row's exit stem (the row may hold only the stem: the sell goes out before 'exiting' is
  * written); only the trade's own sell lends its rule (named in its client order id) to the close.
- * The trade's protective stops (any placement) are its own exit orders too: their fill closes it as
- * 'broker_stop' (the stop sold while Keel was down).
+ * The trade's protective stops (any placement) and a bracket entry's legs are its own exit orders
+ * too: their fill closes it as 'broker_stop' (the stop sold while Keel was down), 'hard_stop' (a
+ * bracket's stop leg) or 'profit_target' (its take-profit leg).
  */
 import { ZERO } from '../../domain/money.js';
 import { exitStemOf, parseExitOrderId } from '../exits/exit-order-id.js';
 import { stopPlacementOf } from '../exits/protective-stop.js';
 import type { Order } from '../../domain/order.js';
 import type { ReconcileFinding } from '../../domain/reconciliation.js';
-import type { Trade } from '../../domain/trade.js';
+import type { ExitReason, Trade } from '../../domain/trade.js';
 import { realizedPnl } from './closing.js';
 
 const fillTime = (o: Order): number => o.filledAt ?? o.updatedAt ?? o.createdAt;
@@ -26,7 +27,11 @@ export const ownsExit = (t: Trade, o: Order): boolean =>
   o.id === t.exitOrderId || (t.exitClientOrderId !== null && exitStemOf(o.clientOrderId) === exitStemOf(t.exitClientOrderId)) || isOwnStop(t, o);
 /** one of the trade's protective stops (`<entry id>-s<n>`, core/exits/protective-stop.ts) */
 export const isOwnStop = (t: Trade, o: Order): boolean =>
-  o.id === t.stopOrderId || stopPlacementOf(t.entryClientOrderId ?? t.id, o.clientOrderId) !== null;
+  o.id === t.stopOrderId || o.id === t.targetOrderId || stopPlacementOf(t.entryClientOrderId ?? t.id, o.clientOrderId) !== null;
+
+/** the exit a broker-side order of the trade is: a bracket's take-profit or stop leg, or its protective stop */
+const brokerExitReason = (t: Trade, o: Order): ExitReason =>
+  (o.id === t.targetOrderId ? 'profit_target' : o.orderClass === 'bracket' ? 'hard_stop' : 'broker_stop');
 
 export function matchExits(trades: readonly Trade[], closedOrders: readonly Order[]): ReconcileFinding[] {
   const byEntry = [...trades].sort((a, b) => entryTime(a) - entryTime(b) || a.id.localeCompare(b.id));
@@ -56,7 +61,7 @@ function finding(trade: Trade, fill: Order | null): ReconcileFinding {
   const shares = trade.shares ?? fill.filledQty;
   const exitPrice = fill.filledAvgPrice;
   const { pnl, pnlPct } = trade.entryPrice === null ? { pnl: ZERO, pnlPct: ZERO } : realizedPnl(trade.side, trade.entryPrice, exitPrice, shares);
-  const rule = isOwnStop(trade, fill) ? 'broker_stop' : ownsExit(trade, fill) ? parseExitOrderId(fill.clientOrderId)?.reason : null;
+  const rule = isOwnStop(trade, fill) ? brokerExitReason(trade, fill) : ownsExit(trade, fill) ? parseExitOrderId(fill.clientOrderId)?.reason : null;
   return {
     kind: 'closed_at_broker', tradeId: trade.id, symbol: trade.symbol, exitOrderId: fill.id, exitPrice, shares, pnl, pnlPct, exitAt: fillTime(fill),
     exitReason: rule ?? 'reconciled_closed_at_broker',

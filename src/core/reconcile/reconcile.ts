@@ -136,7 +136,7 @@ function unownedOrders(trades: readonly Trade[], snap: BrokerSnapshot): Reconcil
   const owned = new Set<string>();
   // a trade's CURRENT protective stop is owned; an older placement still working is reported (Keel
   // replaces a stop only after its cancel was acknowledged, so it is not Keel's doing to leave it)
-  for (const t of trades) for (const id of [t.entryOrderId, t.exitOrderId, t.entryClientOrderId, t.exitClientOrderId && exitStemOf(t.exitClientOrderId), t.stopOrderId, t.stopClientOrderId]) if (id) owned.add(id);
+  for (const t of trades) for (const id of [t.entryOrderId, t.exitOrderId, t.entryClientOrderId, t.exitClientOrderId && exitStemOf(t.exitClientOrderId), t.stopOrderId, t.stopClientOrderId, t.targetOrderId]) if (id) owned.add(id);
   for (const o of snap.entryOrders.values()) if (o) owned.add(o.id);
   // an exit sell is owned by its stem: the row may hold only the stem of a sell sent before a crash
   return snap.openOrders

@@ -48,7 +48,7 @@ export const tradeExample = {
   strategy: 'momentum', signalId: 'scanner-2026-01-02-ABCD', entryClientOrderId: 'keel-trd_01-entry', entryOrderId: 'b0b6dd9d-8b9b-48a9-ba46-b9d54906e415',
   exitClientOrderId: 'keel-trd_01-exit-profit_target', exitOrderId: '61e69015-8549-4bfd-b9c3-01e75843f47d', exitReason: 'profit_target',
   peakPrice: '4.58', notes: null, stopClientOrderId: 'keel-trd_01-entry-s1', stopOrderId: '0d4f1f4e-3c55-4c8e-9a43-7b1f0c2a9e11', stopPrice: '3.84',
-  stopQty: '24', stopNote: null, exitPlan: { catalystType: 'fda_approval', stopPrice: null, targetPrice: null, override: { maxHoldSec: 600 }, sources: { stop: 'settings', target: 'settings', trailingStop: 'settings', maxHold: 'catalyst' } },
+  stopQty: '24', stopNote: null, targetOrderId: null, exitPlan: { catalystType: 'fda_approval', stopPrice: null, targetPrice: null, override: { maxHoldSec: 600 }, sources: { stop: 'settings', target: 'settings', trailingStop: 'settings', maxHold: 'catalyst' } },
   entryAt: AT + 900, exitAt: AT + 185_000, mode: 'paper', createdAt: AT + 40, updatedAt: AT + 185_000,
 };
 

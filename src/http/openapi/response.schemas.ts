@@ -155,6 +155,8 @@ export const botConfigSchema = z
     exitOverrides: z.record(z.string(), z.strictObject({
       hardStopLossPct: z.number().optional(), profitTargetPct: z.number().optional(), trailingStopPct: nullable(z.number()).optional(), maxHoldSec: z.number().int().optional(),
     })).meta({ description: "catalyst type → its own exit settings (any of the four), frozen on a trade when its signal fires; a signal's own stopLossPrice / takeProfitPrice come before them" }),
+    entryOrderType: z.enum(['notional_market', 'bracket']).meta({ description: "bracket: whole shares with take-profit and stop-loss legs at the trade's levels when the signal's price is known and buys at least one share, else the notional market buy" }),
+    entryLimitOffsetPct: nullable(z.number()).meta({ description: "a bracket entry as a limit at the signal's price + this percent; null = a market entry" }),
     brokerStopMode: z.enum(['hard_stop', 'off']).meta({ description: "hard_stop: every open position also has a sell stop at the broker at its hard-stop level (it protects the position while Keel is down); off: Keel's own monitor only" }),
   });
 

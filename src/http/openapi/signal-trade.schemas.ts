@@ -116,7 +116,10 @@ export const tradeSchema = z
       catalystType: nullable(z.string()), stopPrice: nullable(decimalString), targetPrice: nullable(decimalString),
       override: z.strictObject({ hardStopLossPct: z.number().optional(), profitTargetPct: z.number().optional(), trailingStopPct: nullable(z.number()).optional(), maxHoldSec: z.number().int().optional() }),
       sources: z.strictObject({ stop: levelSource, target: levelSource, trailingStop: levelSource, maxHold: levelSource }),
+      bracket: nullable(z.strictObject({ qty: decimalString, limitPrice: nullable(decimalString), takeProfit: decimalString, stopLoss: decimalString })).optional()
+        .meta({ description: 'a bracket entry: its whole shares, its limit (null = market), its legs; absent or null = the notional market buy' }),
     })).meta({ description: "how the trade's exit levels were resolved when its signal fired: the signal's own stop / target, its catalyst's override as it was then, each level's source; null for trades from before levels were resolved (all from the settings)" }),
+    targetOrderId: nullable(z.string()).meta({ description: "a bracket entry's take-profit leg at the broker (its stop leg is the trade's protective stop)" }),
     stopNote: nullable(z.string()).meta({ description: "what the stop does not cover (a fractional remainder the broker refused to stop: Keel's monitor alone protects it); null when nothing" }),
     entryAt: nullable(epochMs),
     exitAt: nullable(epochMs),
