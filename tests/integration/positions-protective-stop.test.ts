@@ -63,15 +63,18 @@ describe('the protective stop at the broker', () => {
     expect(active!.brokerStop.stopPrice!.eq(stop!.stopPrice!)).toBe(true);
   });
 
-  it("Keel's own exit cancels the stop first (acknowledged) and sells once", async () => {
+  it("Keel's own exit (a trailing stop) cancels the stop first, the cancel acknowledged, and sells once", async () => {
+    h.supervisor.applySettings(await patched({ trailingStopPct: 2 }));
     const { trade, entry } = await openProtected('AAPL');
     const closed = h.next('closed', (e) => e.tradeId === trade.id);
-    h.sim.core.market.setPrice('AAPL', Math.round(entry * 111) / 100);
-    expect((await closed).reason).toBe('profit_target');
+    h.sim.core.market.setPrice('AAPL', Math.round(entry * 105) / 100);
+    h.sim.core.market.setPrice('AAPL', Math.round(entry * 102) / 100); // 2.9 % under the 1.05 peak, far above the 7 % stop
+    expect((await closed).reason).toBe('trailing_stop');
     const [stop, sell, ...others] = await sells('AAPL');
     expect(others).toEqual([]);
     expect(stop).toMatchObject({ type: 'stop', status: 'canceled' });
     expect(sell).toMatchObject({ type: 'market', status: 'filled' });
+    expect(sell!.filledQty.eq((await reload(t, trade.id)).shares!)).toBe(true);
     expect(stop!.canceledAt!).toBeLessThanOrEqual(sell!.createdAt);
     expect(await h.alpaca.broker.getPosition('AAPL')).toBeNull();
   });

@@ -18,8 +18,14 @@ import { Decimal, isDecimalString } from '../../../domain/money.js';
 import {
   ORDER_SIDES, ORDER_TYPES, TIME_IN_FORCE, type OrderClass, type OrderSide, type OrderType, type TimeInForce,
 } from '../../../domain/order.js';
-import type { LegSpec } from './order-classes.js';
+
 import { fail, invalid, unprocessable, type SimFailure } from './sim-errors.js';
+
+/** an advanced order's legs as the body gives them (order-classes.ts has their rules) */
+export interface LegSpec {
+  takeProfit: { limitPrice: Decimal } | null;
+  stopLoss: { stopPrice: Decimal; limitPrice: Decimal | null } | null;
+}
 
 export interface SimOrderInput {
   symbol: string;

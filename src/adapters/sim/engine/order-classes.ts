@@ -18,10 +18,7 @@ import type { OrderClass } from '../../../domain/order.js';
 import { invalid, unprocessable, type SimFailure } from './sim-errors.js';
 import type { SimOrderInput } from './order-body.js';
 
-export interface LegSpec {
-  takeProfit: { limitPrice: Decimal } | null;
-  stopLoss: { stopPrice: Decimal; limitPrice: Decimal | null } | null;
-}
+export type { LegSpec } from './order-body.js';
 
 const TICK = 0.01;
 
