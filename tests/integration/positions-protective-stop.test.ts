@@ -156,6 +156,8 @@ describe('the protective stop at the broker', () => {
   });
 
   it('costs one stop POST per trade, and a cancel and one read back before Keel\'s own exit (the request log of a whole trade)', async () => {
+    // the trade stream's catch-up after its connect re-reads working orders: let it finish first
+    await eventually(async () => expect(h.supervisor.streamGate().live).toBe(true));
     const before = h.sim.server.faults.requests.length;
     const { trade, entry } = await openProtected('AAPL');
     const closed = h.next('closed', (e) => e.tradeId === trade.id);

@@ -18,7 +18,6 @@ import { Decimal, isDecimalString } from '../../../domain/money.js';
 import {
   ORDER_SIDES, ORDER_TYPES, TIME_IN_FORCE, type OrderClass, type OrderSide, type OrderType, type TimeInForce,
 } from '../../../domain/order.js';
-
 import { fail, invalid, unprocessable, type SimFailure } from './sim-errors.js';
 
 /** an advanced order's legs as the body gives them (order-classes.ts has their rules) */
