@@ -94,6 +94,7 @@ export class PositionRuntime {
         }),
       },
       guards: {
+        stopsOff: ({ context }) => { const h = host(context); return h.deps.stopPolicy(h.trade.id).mode === 'off' && h.trade.stopClientOrderId === null; },
         noWorkingEntry: ({ context }) => {
           const h = host(context);
           return h.workingEntryId() === null && !h.stops.mayBeLive(h.trade) && !h.stops.targetLive(h.trade);

@@ -62,7 +62,7 @@ export async function syncStopStep(host: PositionHost): Promise<StopResult> {
     }
     return want;
   }
-  if (live && isTerminalStatus(live.status) && !host.stops.cancelled.has(live.id)) {
+  if (live && isTerminalStatus(live.status) && !host.stops.wasCancelled(live.id)) {
     await save(host, {}, `protective stop ${live.clientOrderId} is gone at the broker (${live.statusRaw}); placing a new one`, { orderId: live.id, event: 'stop_replaced_missing' });
   }
   const wholeOnly = host.trade.stopNote !== null;
@@ -82,7 +82,7 @@ type Cancelled = { kind: 'ended' } | { kind: 'filled' } | { kind: 'working'; why
 /** the stop's cancel, acknowledged: read back until terminal (its fills are delivered on the way) */
 export async function cancelStop(host: PositionHost, stop: Order): Promise<Cancelled> {
   const { broker, clock, resolve } = host.deps;
-  host.stops.cancelled.add(stop.id);
+  host.stops.markCancelled(stop.id);
   try {
     await broker.cancelOrder(stop.id);
   } catch (error) {

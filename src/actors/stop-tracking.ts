@@ -24,8 +24,9 @@ import type { BrokerStopState } from './position-supervisor.types.js';
 export class StopTracking {
   /** the current stop as last seen (stream, REST read); null before one was seen */
   order: Order | null = null;
-  /** ids of the stops Keel asked the broker to cancel (their end is Keel's own doing) */
-  readonly cancelled = new Set<string>();
+  /** ids of the stops Keel asked the broker to cancel (their end is Keel's own doing); made on the
+   *  first cancel: most positions hold one stop that never is (bench B3) */
+  private cancelledIds: Set<string> | null = null;
   /** syncStop steps started and not finished (a stop may be on its way to the broker) */
   syncs = 0;
   /** filled quantity and exit reason per broker-side exit order (the close's reason when they sold everything) */
@@ -73,6 +74,9 @@ export class StopTracking {
     return !(t && t.id === trade.targetOrderId && isTerminalStatus(t.status));
   }
 
+  markCancelled(id: string): void { (this.cancelledIds ??= new Set()).add(id); }
+  wasCancelled(id: string): boolean { return this.cancelledIds?.has(id) ?? false; }
+
   /** the take-profit leg as last seen */
   target: Order | null = null;
 
@@ -99,13 +103,13 @@ export class StopTracking {
     if (view.state === 'open') {
       if (order.filledQty.gt(0)) return { type: 'STOP_FILLED', price: (order.filledAvgPrice ?? order.stopPrice ?? ZERO).toNumber(), done: all, reason };
       // a take-profit leg that ends unfilled (its stop leg sold, or the group was cancelled) protects nothing
-      if (!endedNow || this.cancelled.has(order.id) || reason === 'profit_target') return null;
+      if (!endedNow || this.wasCancelled(order.id) || reason === 'profit_target') return null;
       return { type: 'STOP_ENDED', why: `protective stop ${order.clientOrderId} ${order.statusRaw}`, retryNow: order.status === 'expired' };
     }
     if (view.state !== 'exiting') return null;
     if (all) return { type: 'EXIT_FILLED' };
     // the stop was the exit and ended short of the position: the rest is sold as any short exit
-    if (endedNow && order.filledQty.gt(0) && !this.cancelled.has(order.id)) return { type: 'EXIT_SHORT', why: `protective stop ${order.statusRaw}` };
+    if (endedNow && order.filledQty.gt(0) && !this.wasCancelled(order.id)) return { type: 'EXIT_SHORT', why: `protective stop ${order.statusRaw}` };
     return null;
   }
 }

@@ -10,7 +10,10 @@ export class SerialQueue {
 
   run<T>(work: () => Promise<T>): Promise<T> {
     const next = this.tail.then(work);
-    this.tail = next.catch(() => undefined);
+    // once the last piece has run, the queue goes back to the shared settled promise (a drained
+    // queue holds nothing of its own: every open position has one)
+    const tail: Promise<unknown> = next.then(() => { if (this.tail === tail) this.tail = SETTLED; }, () => { if (this.tail === tail) this.tail = SETTLED; });
+    this.tail = tail;
     return next;
   }
 

@@ -68,6 +68,8 @@ export const positionMachine = setup({
     restoredOpenUnsent: ({ context }) => context.restored === 'open' && context.unsentExit,
     restoredExiting: ({ context }) => context.restored === 'exiting',
     attemptsExhausted: ({ context }) => context.attempt >= MAX_EXIT_ATTEMPTS,
+    /** provided: the protective stop's mode is off (a new position's stop region starts idle) */
+    stopsOff: guard('stopsOff'),
     /** provided: no order of the trade may be working (an entry that can still fill, a protective
      *  stop): each is cancelled, the stop's cancel acknowledged, before any sell */
     noWorkingEntry: guard('noWorkingEntry'),
@@ -195,8 +197,10 @@ export const positionMachine = setup({
         },
         /** the protective stop at the broker (see the invariants above) */
         stop: {
-          initial: 'syncing',
+          initial: 'starting',
           states: {
+            // broker stops off: nothing to look at until a change (the mode switched on, a health check)
+            starting: { always: [{ guard: 'stopsOff', target: 'unprotected', actions: assign({ stopWhy: 'broker stops are off' }) }, { target: 'syncing' }] },
             syncing: {
               tags: 'busy',
               on: { STOP_CHANGED: { target: 'syncing', reenter: true } },

@@ -41,7 +41,7 @@ export function run(input: Partial<PositionMachineInput> = {}, opts: { workingEn
       findSentExit: step('findSentExit'), resumeExit: step('resumeExit'),
       syncStop: opts.stops ? step('syncStop') : fromPromise<StopResult, unknown>(async () => ({ kind: 'none', why: 'not under test' })) as never,
     },
-    guards: { noWorkingEntry: () => !workingEntry && !stopLive },
+    guards: { noWorkingEntry: () => !workingEntry && !stopLive, stopsOff: () => false },
     actions: Object.fromEntries([
       'inboxFailed', 'recordEntry', 'recordCancelled', 'cancelEntry', 'arm', 'disarm', 'recordClosed', 'exitFailed', 'gaveUp', 'flatAtBroker', 'stepFailed',
       'recordStopExit', 'stopMissing',
