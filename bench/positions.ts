@@ -212,10 +212,11 @@ function machineFloor(inspect?: InspectionObserver): () => Promise<number> {
       inbox: fromEventObservable(({ input }) => new Observable<PositionMachineEvent>((s) => inbox.attach(input.tradeId, (e) => s.next(e)))),
       submitExit: fromPromise<SubmitResult, PositionMachineContext>(async () => ({ kind: 'accepted' })),
     },
-    guards: { noWorkingEntry: () => true },
+    // broker stops off, as in the actor side (bench/position-fakes.ts): the stop region stays idle
+    guards: { noWorkingEntry: () => true, stopsOff: () => true },
     actions: {
       recordEntry: none, recordCancelled: none, cancelEntry: none, arm: none, disarm: none, recordClosed: none,
-      exitFailed: none, gaveUp: none, flatAtBroker: none, stepFailed: none, inboxFailed: none,
+      exitFailed: none, gaveUp: none, flatAtBroker: none, stepFailed: none, inboxFailed: none, recordStopExit: none, stopMissing: none,
     },
   });
   const N = 20_000;
