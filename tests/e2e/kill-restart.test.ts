@@ -13,7 +13,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseExitOrderId } from '../../src/core/exits/exit-order-id.js';
 import { eventually } from '../support/eventually.js';
-import { startKeelProcess, type KeelProcess } from '../support/keel-process.js';
+import { openPosition, startKeelProcess, type KeelProcess } from '../support/keel-process.js';
 import { startSimChild, type SimChild } from '../support/sim-child-process.js';
 
 const SYMBOL = 'KILL';
@@ -55,20 +55,8 @@ describe('kill -9 of the process group mid-exit, restart on the same data direct
     expect((await first.api('PATCH', '/api/bot/config', { executionMode: 'full_auto', brokerStopMode: 'off' })).status).toBe(200);
     expect((await first.api('POST', '/api/bot/start')).body.state).toBe('running');
     await sim.ask({ op: 'holdNextExit' });
-    // entries wait for the trade stream to be live: a fresh signal id per try
-    let n = 0;
-    const fired = await eventually(async () => {
-      const id = `kill-${++n}`;
-      const { body } = await first.api('POST', '/api/signals', { id, symbol: SYMBOL, side: 'buy', catalystType: 'earnings', catalystTier: 1 });
-      if (body.outcome !== 'fired') throw new Error(`signal ${id}: ${JSON.stringify(body)}`);
-      return id;
-    });
-    const tradeId = (await first.api('GET', `/api/signals/${fired}`)).body.tradeId as string;
-    const opened = await eventually(async () => {
-      const { trade } = (await first.api('GET', `/api/trades/${tradeId}`)).body;
-      if (trade?.status !== 'open') throw new Error(`trade ${trade?.status}`);
-      return trade;
-    });
+    const { trade: opened } = await openPosition(first, SYMBOL, 'kill');
+    const tradeId = opened.id as string;
     const entry = Number(opened.entryPrice);
     let held: string | null = null;
     const heldExit = sim.nextHeldExit().then((coid) => { held = coid; });

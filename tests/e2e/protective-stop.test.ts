@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../support/eventually.js';
-import { startKeelProcess, type KeelProcess } from '../support/keel-process.js';
+import { openPosition, startKeelProcess, type KeelProcess } from '../support/keel-process.js';
 import { startSimChild, type SimChild } from '../support/sim-child-process.js';
 
 const SYMBOL = 'GUARD';
@@ -45,19 +45,14 @@ describe('kill -9 with a position open: the broker-side stop sells it', () => {
     expect((await first.api('PATCH', '/api/bot/config', { executionMode: 'full_auto' })).status).toBe(200);
     expect((await first.api('GET', '/api/bot/config')).body.brokerStopMode).toBe('hard_stop');
     expect((await first.api('POST', '/api/bot/start')).body.state).toBe('running');
-    let n = 0;
-    const fired = await eventually(async () => {
-      const id = `guard-${++n}`;
-      const { body } = await first.api('POST', '/api/signals', { id, symbol: SYMBOL, side: 'buy', catalystType: 'earnings', catalystTier: 1 });
-      if (body.outcome !== 'fired') throw new Error(`signal ${id}: ${JSON.stringify(body)}`);
-      return id;
-    });
-    const tradeId = (await first.api('GET', `/api/signals/${fired}`)).body.tradeId as string;
+    const { trade: opened } = await openPosition(first, SYMBOL, 'guard');
+    // the stop is placed once the entry filled
     const protectedTrade = await eventually(async () => {
-      const { trade } = (await first.api('GET', `/api/trades/${tradeId}`)).body;
-      if (trade?.status !== 'open' || !trade.stopOrderId) throw new Error(`trade ${trade?.status}, stop ${trade?.stopOrderId}`);
+      const { trade } = (await first.api('GET', `/api/trades/${opened.id}`)).body;
+      if (!trade.stopOrderId) throw new Error('no protective stop yet');
       return trade;
     });
+    const tradeId = protectedTrade.id as string;
     const stop = await sim.ask<SimOrder>({ op: 'order', clientOrderId: protectedTrade.stopClientOrderId });
     expect(stop).toMatchObject({ id: protectedTrade.stopOrderId, type: 'stop', status: 'new', qty: protectedTrade.shares, stopPrice: protectedTrade.stopPrice });
     expect(Number(stop.stopPrice)).toBeLessThanOrEqual(Number(protectedTrade.entryPrice) * 0.93);

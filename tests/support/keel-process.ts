@@ -155,3 +155,24 @@ export async function postSignal(keel: KeelProcess, body: { id: string } & Recor
     return { answer, decided: String(signal.status) };
   }, { deadlineMs: 60_000 });
 }
+
+/**
+ * Fires a buy of `symbol` and resolves with its trade once open: a fresh signal id per try, since an
+ * entry waits for the trade stream to be live and caught up (a refused try is a decided signal).
+ */
+export async function openPosition(keel: KeelProcess, symbol: string, idPrefix: string): Promise<{ signalId: string; trade: Record<string, any> }> {
+  let n = 0;
+  const signalId = await eventually(async () => {
+    const id = `${idPrefix}-${++n}`;
+    const { body } = await keel.api('POST', '/api/signals', { id, symbol, side: 'buy', catalystType: 'earnings', catalystTier: 1 });
+    if (body.outcome !== 'fired') throw new Error(`signal ${id}: ${JSON.stringify(body)}`);
+    return id;
+  });
+  const tradeId = (await keel.api('GET', `/api/signals/${signalId}`)).body.tradeId as string;
+  const trade = await eventually(async () => {
+    const { trade: t } = (await keel.api('GET', `/api/trades/${tradeId}`)).body;
+    if (t?.status !== 'open') throw new Error(`trade ${t?.status}`);
+    return t as Record<string, any>;
+  });
+  return { signalId, trade };
+}
