@@ -113,6 +113,10 @@ const SETTINGS: Partial<BotSettings> = {
   positionSizeUsd: dec(1_000), dailyLossLimitUsd: dec(1_000_000), maxRoundTripsPerDay: null, maxHoldDurationSec: 86_400,
   // B6a closes every position at its hard stop: the win-rate guard would (rightly) pause the bot
   minWinRate: null,
+  // B6 times Keel's own paths (signal → entry POST, tick → sell POST); a protective stop at the broker
+  // adds its cancel and the read back before each sell (counted in docs/benchmarks.md §3), and
+  // would race Keel's own hard stop on the very tick B6a times
+  brokerStopMode: 'off',
 };
 
 export interface OrderFetch { t: number; symbol: string; side: string }
