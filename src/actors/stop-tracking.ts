@@ -52,19 +52,16 @@ export class StopTracking {
     return !(o && o.clientOrderId === trade.stopClientOrderId && isTerminalStatus(o.status));
   }
 
-  /** what the broker-side exit orders sold, the reason when one kind of them sold it all, and the order that sold most */
+  /** what the broker-side exit orders sold, and the order that sold the most with its exit reason */
   soldByBroker(): { qty: Decimal; reason: ExitReason | null; orderId: string | null } {
     let qty = ZERO;
-    let orderId: string | null = null;
-    let most = ZERO;
-    const reasons = new Set<ExitReason>();
+    let most: { id: string; qty: Decimal; reason: ExitReason } | null = null;
     for (const [id, f] of this.filled ?? []) {
       if (!f.qty.gt(0)) continue;
       qty = qty.plus(f.qty);
-      reasons.add(f.reason);
-      if (f.qty.gt(most)) { most = f.qty; orderId = id; }
+      if (!most || f.qty.gt(most.qty)) most = { id, qty: f.qty, reason: f.reason };
     }
-    return { qty, reason: reasons.size === 1 ? [...reasons][0]! : reasons.size > 1 ? 'profit_target' : null, orderId };
+    return { qty, reason: most?.reason ?? null, orderId: most?.id ?? null };
   }
 
   /** the bracket's take-profit leg while it may still work (a sell of Keel's own must cancel it first) */

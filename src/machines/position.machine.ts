@@ -151,10 +151,6 @@ export const positionMachine = positionSetup.createMachine({
     exiting: {
       initial: 'cancellingOwnOrders',
       on: {
-        // the stop ended (cancelled by the exit) or sold part (counted with the exit's fills): nothing to do
-        STOP_ENDED: {},
-        STOP_FILLED: {},
-        STOP_CHANGED: {},
         // a late entry fill (the cancel raced it) still updates the shares; the exit sells what is held
         ENTRY_FILLED: { actions: 'recordEntry' },
         EXIT_FILLED: { target: 'closed', actions: 'recordClosed' },

@@ -33,11 +33,17 @@ export function stopTick(price: number): Decimal {
   return new Decimal(price >= 1 ? '0.01' : '0.0001');
 }
 
+/** a price on the broker's tick, rounded down (a stop never above its level) or up (a target never below) */
+export function toTick(price: Decimal.Value, direction: 'down' | 'up'): Decimal {
+  const exact = new Decimal(price);
+  const tick = stopTick(exact.toNumber());
+  const ticks = exact.div(tick);
+  return (direction === 'down' ? ticks.floor() : ticks.ceil()).times(tick);
+}
+
 /** Keel's hard-stop level as a stop price the broker accepts, rounded down to its tick */
 export function brokerStopPrice(level: number): Decimal {
-  const exact = new Decimal(level);
-  const tick = stopTick(level);
-  return exact.div(tick).floor().times(tick);
+  return toTick(level, 'down');
 }
 
 /** the broker stop of a percentage hard stop (entry × (1 − pct)), rounded down to the tick */

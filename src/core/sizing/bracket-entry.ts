@@ -12,7 +12,7 @@
 import type { BotSettings } from '../../domain/bot-config.js';
 import type { ExitPlan } from '../../domain/exit-plan.js';
 import { Decimal } from '../../domain/money.js';
-import { brokerStopPrice, stopTick } from '../exits/protective-stop.js';
+import { brokerStopPrice, toTick } from '../exits/protective-stop.js';
 import { hardStopPrice, profitTargetPrice } from '../exits/thresholds.js';
 
 export interface EntryChoice {
@@ -23,11 +23,6 @@ export interface EntryChoice {
 
 type Settings = Pick<BotSettings, 'entryOrderType' | 'entryLimitOffsetPct' | 'hardStopLossPct' | 'profitTargetPct'>;
 
-const up = (x: Decimal): Decimal => {
-  const tick = stopTick(x.toNumber());
-  return x.div(tick).ceil().times(tick);
-};
-
 export function chooseEntry(plan: ExitPlan, settings: Settings, price: Decimal | null, notional: Decimal): EntryChoice {
   if (settings.entryOrderType !== 'bracket') return { plan, fallback: null };
   const notionalBuy = (why: string): EntryChoice => ({ plan, fallback: `bracket entry not possible (${why}): the notional market buy` });
@@ -35,12 +30,12 @@ export function chooseEntry(plan: ExitPlan, settings: Settings, price: Decimal |
   const qty = notional.div(price).floor();
   if (qty.lt(1)) return notionalBuy(`$${notional.toFixed(2)} buys less than one whole share at $${price.toFixed()}`);
   const offset = settings.entryLimitOffsetPct;
-  const limit = offset === null ? null : up(price.times(new Decimal(offset).div(100).plus(1)));
+  const limit = offset === null ? null : toTick(price.times(new Decimal(offset).div(100).plus(1)), 'up');
   const base = limit ?? price;
   const stopPct = plan.override.hardStopLossPct ?? settings.hardStopLossPct;
   const targetPct = plan.override.profitTargetPct ?? settings.profitTargetPct;
   const stop = brokerStopPrice(plan.stopPrice !== null ? Number(plan.stopPrice) : hardStopPrice(base.toNumber(), stopPct));
-  const target = up(new Decimal(plan.targetPrice !== null ? plan.targetPrice : profitTargetPrice(base.toNumber(), targetPct)));
+  const target = toTick(plan.targetPrice !== null ? plan.targetPrice : profitTargetPrice(base.toNumber(), targetPct), 'up');
   const cent = new Decimal('0.01');
   if (!stop.gt(0) || stop.gt(base.minus(cent)) || target.lt(base.plus(cent))) {
     return notionalBuy(`its legs (stop ${stop.toFixed()}, target ${target.toFixed()}) are not a cent on their sides of ${base.toFixed()}`);
