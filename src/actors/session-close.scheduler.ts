@@ -77,27 +77,24 @@ export class SessionCloseScheduler {
   private async refresh(): Promise<void> {
     const today = etDate(this.deps.clock.now());
     if (this.today?.date === today) return;
-    const date = await this.sessionDate(today);
+    const broker = this.deps.broker();
+    // the clock and a week of calendar in one round (the session the clock says is open may be the
+    // next trading day's, when an exchange is pinned open at night)
+    const [clock, calendar] = await Promise.all([
+      broker.getClock().catch(() => null),
+      broker.getCalendar({ start: today, end: addDays(today, 7) }).catch((error: unknown) => error instanceof Error ? error : new Error(String(error))),
+    ]);
+    const date = clock?.isOpen ? etDate(clock.nextClose) : today;
     if (this.today?.date === date) return;
-    let at: EpochMs | null = null;
-    try {
-      at = forceCloseAtFor(date, await this.deps.broker().getCalendar({ start: date, end: date }), this.deps.eodTime);
-    } catch (error) {
-      this.deps.onError('session close: calendar unavailable; 15:45 ET assumed', error);
+    let at: EpochMs | null;
+    if (calendar instanceof Error) {
+      this.deps.onError('session close: calendar unavailable; 15:45 ET assumed', calendar);
       at = etWallToEpoch(date, ...parseHhMm(this.deps.eodTime ?? '15:45'));
+    } else {
+      at = forceCloseAtFor(date, calendar, this.deps.eodTime);
     }
     this.today = { date, at };
     this.deps.onForceCloseAt(at);
-  }
-
-  /** the ET date of the session the broker says is open (its next close's), else today */
-  private async sessionDate(today: string): Promise<string> {
-    try {
-      const clock = await this.deps.broker().getClock();
-      return clock.isOpen ? etDate(clock.nextClose) : today;
-    } catch {
-      return today; // the calendar read below says what it can
-    }
   }
 
   /** today's timer, then tomorrow's: sleeps on the injected clock */
