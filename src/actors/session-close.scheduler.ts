@@ -80,11 +80,15 @@ export class SessionCloseScheduler {
     const broker = this.deps.broker();
     // the clock and a week of calendar in one round (the session the clock says is open may be the
     // next trading day's, when an exchange is pinned open at night)
+    const settled = async <T>(read: () => Promise<T>): Promise<T | Error> => {
+      try { return await read(); } catch (error) { return error instanceof Error ? error : new Error(String(error)); }
+    };
     const [clock, calendar] = await Promise.all([
-      broker.getClock().catch(() => null),
-      broker.getCalendar({ start: today, end: addDays(today, 7) }).catch((error: unknown) => error instanceof Error ? error : new Error(String(error))),
+      settled(() => broker.getClock()),
+      settled(() => broker.getCalendar({ start: today, end: addDays(today, 7) })),
     ]);
-    const date = clock?.isOpen ? etDate(clock.nextClose) : today;
+    // the clock unreadable: today's session, as the calendar says
+    const date = !(clock instanceof Error) && clock.isOpen ? etDate(clock.nextClose) : today;
     if (this.today?.date === date) return;
     let at: EpochMs | null;
     if (calendar instanceof Error) {
