@@ -23,4 +23,7 @@ export interface WriterLease {
   onLost(listener: (reason: string) => void): () => void;
   /** releases if held and ends the connection; the lease cannot be acquired afterwards */
   close(): Promise<void>;
+  /** queries of its own in flight (a heartbeat): KeelService.quiet() counts them, so a driver of a
+   *  manual clock never moves time past a query's timeout while the answer is on its way; absent = none */
+  inFlight?(): number;
 }

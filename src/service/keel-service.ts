@@ -253,7 +253,7 @@ export async function startKeel(config: KeelConfig, deps: KeelServiceDeps): Prom
       metrics,
       lease: lease.name,
       writerRole: () => writerGuard.role(),
-      quiet: () => busy() === 0,
+      quiet: () => busy() === 0 && (lease.inFlight?.() ?? 0) === 0,
       request: async (path, init) => app.request(path, init),
       stop: stopAll,
     };

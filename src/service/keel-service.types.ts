@@ -58,7 +58,9 @@ export interface KeelService {
   /** 'writer' while this instance holds the lease and has reconciled; 'read_only' while another
    *  instance writes; 'lost' between a lost lease and its return */
   writerRole(): GuardRole;
-  /** true when no database statement is in flight or waiting (a backtest moves time only then) */
+  /** true when no database statement is in flight or waiting, the writer lease's heartbeat included
+   *  (a backtest or a test on a manual clock moves time only then: a heartbeat whose answer is on its
+   *  way when time jumps past its timeout would lose the lease) */
   quiet(): boolean;
   /** a request to this instance's own API without a socket (Hono's app.request) */
   request(path: string, init?: RequestInit): Promise<Response>;

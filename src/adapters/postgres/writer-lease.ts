@@ -56,6 +56,8 @@ export function createPostgresWriterLease(opts: PostgresWriterLeaseOptions): Wri
   const pollMs = opts.pollMs ?? 5_000;
   const heartbeatMs = opts.heartbeatMs ?? 10_000;
   const timeoutMs = opts.queryTimeoutMs ?? 10_000;
+  /** queries sent and not yet answered or timed out */
+  let pending = 0;
   const base = typeof opts.connection === 'string' ? { connectionString: opts.connection } : opts.connection;
   const config: pg.ClientConfig = {
     keepAlive: true, application_name: 'keel writer lease', connectionTimeoutMillis: timeoutMs, ...base,
@@ -107,6 +109,7 @@ export function createPostgresWriterLease(opts: PostgresWriterLeaseOptions): Wri
 
   /** the query's rows, or a rejection after timeoutMs of the injected clock */
   async function query(c: pg.Client, text: string, values: unknown[]): Promise<Record<string, unknown>[]> {
+    pending++;
     const timer = new AbortController();
     const timedOut = new Promise<never>((_, reject) => {
       opts.clock.sleep(timeoutMs, timer.signal).then(
@@ -118,6 +121,7 @@ export function createPostgresWriterLease(opts: PostgresWriterLeaseOptions): Wri
       const result = await Promise.race([c.query(text, values), timedOut]);
       return result.rows as Record<string, unknown>[];
     } finally {
+      pending--;
       timer.abort();
     }
   }
@@ -172,6 +176,7 @@ export function createPostgresWriterLease(opts: PostgresWriterLeaseOptions): Wri
   const lease: WriterLease = {
     name,
     holds: () => held,
+    inFlight: () => pending,
     tryAcquire: () => serial(acquire),
     release: () => serial(releaseNow),
     async waitUntilAcquired(signal) {
