@@ -92,14 +92,18 @@ function instance() {
 
 const polls = (clock: ManualClock) => clock.sleeps.filter((ms) => ms === POLL).length;
 
-/** advances the instance's clock through every poll it waits on until `check` passes */
+/**
+ * Advances the instance's clock through every wait of its guard and lease — a poll between two
+ * tries for the lease, a retry after a failed takeover — until `check` passes. A wait begun after
+ * the test's own advance (a takeover still failing when the test let the next one succeed) is
+ * advanced too: the guard never waits on a timer nobody moves.
+ */
 async function pollUntil(i: Instance, check: () => Promise<void>): Promise<void> {
-  let seen = polls(i.clock);
+  let seen = i.clock.sleeps.length;
   await eventually(async () => {
-    if (polls(i.clock) > seen) {
-      seen = polls(i.clock);
-      i.clock.advance(POLL);
-    }
+    const waits = i.clock.sleeps.slice(seen).filter((ms) => ms === POLL || ms === RETRY);
+    seen = i.clock.sleeps.length;
+    if (waits.length > 0) i.clock.advance(Math.max(...waits));
     await check();
   });
 }
