@@ -17,7 +17,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { isRegularSessionOpen, isTradingDay, previousTradingDay } from '../core/calendar/nyse-calendar.js';
-import { etDate, etParts, etWallToEpoch } from '../domain/market-time.js';
+import { etClock, etDate, etWallToEpoch } from '../domain/market-time.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { KeelService } from '../service/keel-service.js';
 import { errorText } from '../lib/error-text.js';
@@ -61,8 +61,7 @@ export interface DemoOptions {
 
 /** 'YYYY-MM-DD HH:MM' in New York time */
 export function formatEt(t: number): string {
-  const p = etParts(t);
-  return `${p.date} ${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`;
+  return `${etDate(t)} ${etClock(t)}`;
 }
 
 /** 09:25 New York of the latest trading session that has reached 09:25 by `now` */

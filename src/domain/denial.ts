@@ -42,6 +42,8 @@ export const DENIAL_CODES = [
   'SIGNAL_TOO_OLD',
   // the signal's own stopLossPrice / takeProfitPrice do not hold stop < price < target
   'INVALID_SIGNAL_LEVELS',
+  // the day's forced close has begun: an entry would be sold at once
+  'SESSION_CLOSING',
 ] as const;
 export type DenialCode = (typeof DENIAL_CODES)[number];
 

@@ -135,6 +135,12 @@ export function parseHhMm(text: string): [number, number] {
   return [Number(digits.slice(0, 2)), Number(digits.slice(2, 4))];
 }
 
+/** 'HH:MM' New York wall time (how messages name a session time) */
+export function etClock(t: EpochMs): string {
+  const p = etParts(t);
+  return `${pad(p.hour)}:${pad(p.minute)}`;
+}
+
 /** RFC 3339 with the ET offset, e.g. 2026-11-23T09:30:00-05:00 (how Alpaca renders /v2/clock) */
 export function toEtIso(t: EpochMs): string {
   const p = etParts(t);

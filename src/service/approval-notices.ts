@@ -7,18 +7,13 @@
  * `expired` too, but nobody was asked to approve it); a read that fails is warned, never thrown.
  */
 import type { Observable, Subscription } from 'rxjs';
-import { etParts } from '../domain/market-time.js';
+import { etClock } from '../domain/market-time.js';
 import type { Notification } from '../domain/notification.js';
 import type { SignalRecord } from '../domain/signal.js';
 import type { PipelineEvent } from '../control/pipeline/pipeline-runtime.js';
 import type { NotifierPort } from '../ports/notifier.port.js';
 import { sizeWarnings } from '../core/sizing/size-entry.js';
 
-/** HH:MM New York time */
-function etClock(t: number): string {
-  const p = etParts(t);
-  return `${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`;
-}
 
 export function approvalNotice(r: SignalRecord, dashboardUrl: string, at: number): Notification {
   const passed = r.verdicts.filter((v) => v.passed).length;

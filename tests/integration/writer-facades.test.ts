@@ -77,7 +77,7 @@ describe('read-only control', () => {
 
   it('closes the entry gate whatever the persisted state', async () => {
     await writerPersisted();
-    expect(await readOnly.entryGate()).toEqual({ state: 'stopped', reconciled: false, marketOpen: null });
+    expect(await readOnly.entryGate()).toEqual({ state: 'stopped', reconciled: false, marketOpen: null, sessionClose: null });
   });
 
   it('answers the last reconciliation the writer saved', async () => {

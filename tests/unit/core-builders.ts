@@ -37,6 +37,8 @@ export function anEntryContext(over: Partial<EntryContext> = {}): EntryContext {
     botState: 'running',
     reconciled: true,
     marketOpen: true,
+    now: Date.parse('2026-11-23T15:00:00Z'), // 10:00 ET on a Monday
+    forceCloseAt: Date.parse('2026-11-23T20:45:00Z'), // 15:45 ET
     liveSymbols: new Set<string>(),
     liveTradeCount: 0,
     buyingPower: new Decimal(10_000),

@@ -15,13 +15,13 @@ describe('entry gateway', () => {
     expect(denial).toBeNull();
     expect(verdicts.map((v) => v.check)).toEqual(ENTRY_CHECKS.map((c) => c.name));
     expect(verdicts.every((v) => v.passed && v.denial === null)).toBe(true);
-    expect(ENTRY_CHECKS).toHaveLength(25);
+    expect(ENTRY_CHECKS).toHaveLength(26);
   });
 
   it('reports the first denial but still records every verdict', () => {
     const { verdicts, denial } = runEntryChecks(anEntryContext({ botState: 'paused', marketOpen: false }));
     expect(denial?.code).toBe('BOT_NOT_RUNNING');
-    expect(verdicts).toHaveLength(25);
+    expect(verdicts).toHaveLength(26);
     expect(verdicts.filter((v) => !v.passed).map((v) => v.denial?.code)).toEqual(['BOT_NOT_RUNNING', 'MARKET_CLOSED']);
   });
 
@@ -44,6 +44,18 @@ describe('entry checks', () => {
   it('denies a closed market with MARKET_CLOSED and an unknown one with MARKET_STATE_UNKNOWN', () => {
     expect(deniedBy({ marketOpen: false })?.code).toBe('MARKET_CLOSED');
     expect(deniedBy({ marketOpen: null })?.code).toBe('MARKET_STATE_UNKNOWN');
+  });
+
+  it('denies from the day\'s forced close on with SESSION_CLOSING, naming its ET time; before it, or with the market closed or the close unknown, it does not judge', () => {
+    const at = Date.parse('2026-11-23T20:45:00Z'); // 15:45 ET
+    const late = deniedBy({ now: at, forceCloseAt: at });
+    expect(late).toMatchObject({ code: 'SESSION_CLOSING', context: { forceCloseAt: '2026-11-23T20:45:00.000Z', now: '2026-11-23T20:45:00.000Z' } });
+    expect(late?.message).toContain('15:45 ET');
+    const early = Date.parse('2026-11-27T17:45:00Z'); // an early-close day: 12:45 ET
+    expect(deniedBy({ now: early + 60_000, forceCloseAt: early })?.message).toContain('12:45 ET');
+    expect(deniedBy({ now: at - 1, forceCloseAt: at })).toBeNull();
+    expect(deniedBy({ now: at + 60_000, forceCloseAt: null })).toBeNull();
+    expect(runEntryChecks(anEntryContext({ marketOpen: false, now: at + 60_000, forceCloseAt: at })).verdicts.find((v) => v.check === 'session-closing')?.passed).toBe(true);
   });
 
   it('denies a symbol with a live trade with DUPLICATE_SYMBOL', () => {

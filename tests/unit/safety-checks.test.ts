@@ -40,7 +40,7 @@ describe('the complete entry gateway (ENTRY_CHECKS)', () => {
     const { verdicts, denial } = runEntryChecks(contextWith(), ENTRY_CHECKS);
     expect(denial).toBeNull();
     expect(verdicts.map((v) => v.check)).toEqual([
-      'bot-running', 'circuit-breaker', 'win-rate', 'reconciled', 'stream-reconciling', 'market-open', 'account-blocked',
+      'bot-running', 'circuit-breaker', 'win-rate', 'reconciled', 'stream-reconciling', 'market-open', 'session-closing', 'account-blocked',
       'buying-power', 'duplicate-symbol', 'max-concurrent-positions', 'max-trades-per-day', 'round-trip-cap', 'daily-loss',
       'per-trade-cap', 'position-allocation', 'total-invested', 'intraday-margin', 'wash-trade', 'signal-levels',
       'catalyst-tier-enabled', 'strategy-enabled', 'min-confidence', 'pillar-share-price', 'pillar-float',

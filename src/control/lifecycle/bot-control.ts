@@ -22,7 +22,7 @@ import { Subject, type Observable } from 'rxjs';
 import { createActor, waitFor, type Actor } from 'xstate';
 import { SerialQueue } from '../../lib/serial-queue.js';
 import type { InspectionObserver } from '../../ports/inspection.port.js';
-import { forceCloseAtOn } from '../../core/calendar/force-close.js';
+import { forceCloseWhileOpen } from '../../core/calendar/force-close.js';
 import type { MarketClock } from '../../domain/account.js';
 import type { BotConfig, BotSettings, BotState, TradingModeName } from '../../domain/bot-config.js';
 import { etDate } from '../../domain/market-time.js';
@@ -32,11 +32,11 @@ import { stateReasonView } from '../../domain/state-reason.js';
 import { botMachine, isSettling, isStarting, ReconcileFailedError, reportedState, type BotEvent, type BotSnapshot } from '../../machines/bot.machine.js';
 import type { BrokerPort } from '../../ports/broker.port.js';
 import type { Clock, Random } from '../../ports/clock.port.js';
-import { BOT_ACTIONS, type BotAction, type BotControl, type BotStatus, type CancelledFlatten, type ControlResult, type MarketView } from './bot-control.types.js';
+import { BOT_ACTIONS, type BotAction, type BotControl, type BotStatus, type CancelledFlatten, type ControlResult, type EntryGate, type MarketView } from './bot-control.types.js';
 import { probeHealth } from './health-probe.js';
 import { ACTION_TARGET, actionEvent, ok, refuse } from './control-results.js';
 import { persistEffect, reconcileEffect, switchModeEffect } from './lifecycle-effects.js';
-import { createMarketClockCache } from './market-clock.cache.js';
+import { createMarketClockCache, gateClock } from './market-clock.cache.js';
 import { appendJournal, getDailyStats, listTrades, loadBotConfig, loadStateRecord, type Db } from '../../adapters/postgres/index.js';
 import { BLOCKED_BY_QUEUED_FLATTEN, cancelFlatten, getFlattenQueue, nothingQueued, refuseWhileFlattenQueued } from '../kill-switch/flatten-queue.js';
 import { reconcileUntilSuccess, type RetryPolicy } from '../reconcile/reconcile-retry.js';
@@ -57,6 +57,8 @@ export interface BotControlDeps {
   /** watches the bot's actor (the inspector); absent: not observed */
   inspect?: InspectionObserver;
 }
+
+export type { EntryGate };
 
 export type ControlEvent =
   /** `cause`: the run's — 'startup' (boot, a restored running too), a start's own cause, 'mode_change', or reconcileNow's (the health job: 'health_check') */
@@ -83,12 +85,6 @@ export interface KeelBotControl extends BotControl {
    * fallback): a subscriber of events$ that arrived after the boot run reads the boot report here.
    */
   lastReconciledReport(): { report: ReconciliationReport; cause: string } | null;
-}
-
-export interface EntryGate {
-  state: BotStatus['state'];
-  reconciled: boolean;
-  marketOpen: boolean | null;
 }
 
 export function createBotControl(deps: BotControlDeps): KeelBotControl {
@@ -164,7 +160,7 @@ export function createBotControl(deps: BotControlDeps): KeelBotControl {
     return {
       state: reportedState(snap), stateReason: stateReasonView(why.reason, why.detail, why.since), starting: isStarting(snap), mode: config.mode, executionMode: config.executionMode,
       reconciled: snap.context.reconciled, openPositionCount: live.length, todayRealizedPnl: stats?.realizedPnl ?? ZERO, todayTradeCount: stats?.tradeCount ?? 0,
-      marketOpen: market.open, market, forceCloseAt: market.open === true && market.nextClose !== null ? forceCloseAtOn(etDate(market.nextClose), market.nextClose, config.eodForceCloseTime) : null,
+      marketOpen: market.open, market, forceCloseAt: forceCloseWhileOpen(market.open, market.nextClose, config.eodForceCloseTime),
       breaker: stats?.breakerLevel ?? 'none', allowedActions: allowed, flattenQueuedAt,
     };
   }
@@ -228,8 +224,8 @@ export function createBotControl(deps: BotControlDeps): KeelBotControl {
       return { ok: report.ok, corrections: report.findings.length, error: report.error ?? null };
     }),
 
-    entryGate: async () => ({ state: reportedState(snapshot()), reconciled: reconciled(), marketOpen: await marketClock.isOpen() }),
-    entryGateNow: () => { const open = marketClock.peek(); return open ? { state: reportedState(snapshot()), reconciled: reconciled(), marketOpen: open.value } : null; },
+    entryGate: async () => ({ state: reportedState(snapshot()), reconciled: reconciled(), ...gateClock(await marketClock.read()) }),
+    entryGateNow: () => { const cached = marketClock.peek(); return cached ? { state: reportedState(snapshot()), reconciled: reconciled(), ...gateClock(cached.value) } : null; },
 
     act: (action, cause, detail) => exclusive(async () => {
       const event = actionEvent(action, cause, detail);

@@ -47,6 +47,16 @@ export interface MarketView {
   nextClose: EpochMs | null;
 }
 
+/** what an entry decision needs of the bot, from memory (KeelBotControl.entryGate) */
+export interface EntryGate {
+  state: BotState;
+  reconciled: boolean;
+  /** from the broker clock; null when it cannot be reached */
+  marketOpen: boolean | null;
+  /** the session's close while the market is open (the broker clock's next close); null otherwise */
+  sessionClose: EpochMs | null;
+}
+
 /** DELETE /api/bot/flatten-queue: what was withdrawn */
 export interface CancelledFlatten {
   /** when the kill switch queued it */

@@ -9,15 +9,20 @@
 import type { MarketClock } from '../../domain/account.js';
 import type { BrokerPort } from '../../ports/broker.port.js';
 import type { Clock } from '../../ports/clock.port.js';
+import type { EpochMs } from '../../domain/time.js';
 
 export interface MarketClockCache {
   isOpen(): Promise<boolean | null>;
   /** the broker's clock as last read (at most ttlMs old); null when the broker cannot be reached */
   read(): Promise<MarketClock | null>;
-  /** the cached answer without asking the broker; null when it has lapsed (isOpen() would read) */
-  peek(): { value: boolean | null } | null;
+  /** the cached clock without asking the broker (value null: unreachable); null when it has lapsed (read() would ask) */
+  peek(): { value: MarketClock | null } | null;
   clear(): void;
 }
+
+/** what the entry gate reads of the broker's clock (null: unreachable) */
+export const gateClock = (c: MarketClock | null): { marketOpen: boolean | null; sessionClose: EpochMs | null } =>
+  ({ marketOpen: c?.isOpen ?? null, sessionClose: c?.isOpen ? c.nextClose : null });
 
 export function createMarketClockCache(clock: Clock, broker: () => BrokerPort | null, ttlMs = 15_000): MarketClockCache {
   let cached: { at: number; value: MarketClock | null } | null = null;
@@ -38,7 +43,7 @@ export function createMarketClockCache(clock: Clock, broker: () => BrokerPort | 
     read,
     isOpen: async () => (await read())?.isOpen ?? null,
     peek() {
-      return cached && clock.now() - cached.at < ttlMs ? { value: cached.value?.isOpen ?? null } : null;
+      return cached && clock.now() - cached.at < ttlMs ? { value: cached.value } : null;
     },
     clear() {
       cached = null;

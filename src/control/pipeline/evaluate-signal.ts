@@ -29,6 +29,9 @@ import type { AccountCache } from './account-cache.js';
 import type { PipelineDeps } from './pipeline-deps.js';
 import { loadEntryFacts } from '../../adapters/postgres/index.js';
 import { judgeWinRate } from '../../core/safety/win-rate.js';
+import { forceCloseWhileOpen } from '../../core/calendar/force-close.js';
+import type { BotStatus, EntryGate } from '../lifecycle/bot-control.types.js';
+import type { EpochMs } from '../../domain/time.js';
 import { etDate, etWallToEpoch } from '../../domain/market-time.js';
 import { ZERO, type Decimal } from '../../domain/money.js';
 import { LIVE_TRADE_STATUSES } from '../../domain/trade.js';
@@ -39,6 +42,10 @@ export interface EntryFacts {
   botState: EntryContext['botState'];
   reconciled: boolean;
   marketOpen: boolean | null;
+  /** when the facts were gathered (Keel's clock) */
+  now: EpochMs;
+  /** today's forced close while the market is open (the gate's session close, eodForceCloseTime); null otherwise */
+  forceCloseAt: EpochMs | null;
   liveSymbols: ReadonlySet<string>;
   liveTradeCount: number;
   buyingPower: Decimal | null;
@@ -106,6 +113,8 @@ export async function gatherEntryFacts(deps: PipelineDeps, account: AccountCache
     botState: status.state,
     reconciled: status.reconciled,
     marketOpen: status.marketOpen,
+    now,
+    forceCloseAt: forceCloseOf(status, config.eodForceCloseTime),
     liveSymbols: new Set(liveSymbols),
     liveTradeCount: liveSymbols.length,
     buyingPower: fresh?.buyingPower ?? null,
@@ -136,6 +145,8 @@ export function toEntryContext(facts: EntryFacts, signal: SignalInput, notional:
     botState: facts.botState,
     reconciled: facts.reconciled,
     marketOpen: facts.marketOpen,
+    now: facts.now,
+    forceCloseAt: facts.forceCloseAt,
     liveSymbols: facts.liveSymbols,
     liveTradeCount: facts.liveTradeCount,
     buyingPower: facts.buyingPower,
@@ -143,6 +154,12 @@ export function toEntryContext(facts: EntryFacts, signal: SignalInput, notional:
     price: facts.price,
     safety: facts.safety,
   };
+}
+
+/** the day's forced close from the entry gate's session close (a status computed it already) */
+function forceCloseOf(status: EntryGate | BotStatus, eodTime: string): EpochMs | null {
+  if (!('sessionClose' in status)) return status.forceCloseAt;
+  return forceCloseWhileOpen(status.marketOpen, status.sessionClose, eodTime);
 }
 
 export const needsBroker = <T extends object>(x: T | NeedsBroker): x is NeedsBroker => 'needs' in x;

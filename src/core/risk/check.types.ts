@@ -6,6 +6,7 @@ import type { BotSettings, BotState, BreakerLevel } from '../../domain/bot-confi
 import type { Denial } from '../../domain/denial.js';
 import type { Decimal } from '../../domain/money.js';
 import type { SignalInput } from '../../domain/signal.js';
+import type { EpochMs } from '../../domain/time.js';
 import type { WinRateVerdict } from '../safety/win-rate.js';
 
 export interface EntryContext {
@@ -15,6 +16,10 @@ export interface EntryContext {
   reconciled: boolean;
   /** broker clock; null = unknown (the broker could not be asked) */
   marketOpen: boolean | null;
+  /** the decision's time (Keel's clock) */
+  now: EpochMs;
+  /** today's forced close of every open position while the market is open; null = closed or unknown */
+  forceCloseAt: EpochMs | null;
   /** symbols with a pending_entry, open or exiting trade */
   liveSymbols: ReadonlySet<string>;
   /** pending_entry + open + exiting trades */

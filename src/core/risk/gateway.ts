@@ -26,6 +26,7 @@ import { pillarSharePriceCheck } from './checks/pillar-share-price.check.js';
 import { positionAllocationCheck } from './checks/position-allocation.check.js';
 import { reconciledCheck } from './checks/reconciled.check.js';
 import { roundTripCapCheck } from './checks/round-trip-cap.check.js';
+import { sessionClosingCheck } from './checks/session-closing.check.js';
 import { signalLevelsCheck } from './checks/signal-levels.check.js';
 import { strategyEnabledCheck } from './checks/strategy-enabled.check.js';
 import { streamReconcilingCheck } from './checks/stream-reconciling.check.js';
@@ -35,7 +36,7 @@ import { winRateCheck } from './checks/win-rate.check.js';
 
 /**
  * The complete gateway: bot-wide state (running, breaker, win rate, reconciled, trade
- * stream) → market → the account (blocked, then buying power: a missing snapshot reads as
+ * stream) → market (open, not closing) → the account (blocked, then buying power: a missing snapshot reads as
  * BUYING_POWER_UNKNOWN, the plainest reason) → Keel's own exposure and today's counters → money
  * against the account (caps, allocation, margin) → what the broker would refuse (wash trade) →
  * the signal itself (its own levels, tier, strategy, confidence, pillars).
@@ -47,6 +48,7 @@ export const ENTRY_CHECKS: readonly EntryCheck[] = Object.freeze([
   reconciledCheck,
   streamReconcilingCheck,
   marketOpenCheck,
+  sessionClosingCheck,
   accountBlockedCheck,
   buyingPowerCheck,
   duplicateSymbolCheck,
