@@ -156,8 +156,9 @@ describe('the Settings view', () => {
     expect(await description('Hard stop loss')).toContain('must be greater than 0 and at most 100');
     expect(await field('Hard stop loss').getAttribute('aria-invalid')).toBe('true');
     expect(await description('Most entries per day')).not.toContain('must');
-    // the first refused field has the focus, so the trader sees it
-    expect(await field('Hard stop loss').evaluate((el) => el === document.activeElement)).toBe(true);
+    // the first refused field gets the focus, so the trader sees it: on the frame after its message
+    // shows (a loaded machine may not have drawn that frame yet when the texts above are read)
+    await eventually(async () => expect(await field('Hard stop loss').evaluate((el) => el === document.activeElement)).toBe(true));
     await page.screenshot({ path: path.join(SHOTS, 'settings-error-1280.png') });
     const after = (await keel.api('GET', '/api/bot/config')).body;
     expect(after.hardStopLossPct).toBe(before.hardStopLossPct);
