@@ -6,10 +6,14 @@
  *    when a crash came between writing the id and the POST's answer) and makes it what the trade
  *    wants (core/exits/protective-stop.ts) — nothing, a new stop, or a replacement; running it twice
  *    changes nothing the second time;
- *  - never two live: a replacement is the old stop's cancel, ACKNOWLEDGED (read back terminal), then
- *    the new stop; a cancel that is not acknowledged places nothing (the step fails and is retried);
- *  - the id (`<entry id>-s<n>`), price and quantity are written BEFORE the POST; the order id after;
- *  - an unknown POST outcome is settled by client order id, never by a second stop;
+ *  - never two live, never none: a new level or quantity REPLACES the live stop (one PATCH: the broker
+ *    swaps the orders, the old one ends `replaced`); where the broker will not replace it (a refusal,
+ *    a fractional quantity that changes) the old stop's cancel is ACKNOWLEDGED (read back terminal)
+ *    before the new stop; a cancel that is not acknowledged places nothing (the step fails, retried);
+ *  - the id (`<entry id>-s<n>`), price and quantity are written BEFORE the request; the order id after
+ *    (a replacement keeps the old order's id on the row until its answer: a lost answer is settled by
+ *    following the old order's `replaced_by`);
+ *  - an unknown outcome is settled by client order id or `replaced_by`, never by a second stop;
  *  - a fractional quantity the broker refuses (422) is stopped for its whole shares, and the row and
  *    journal say the remainder is protected by Keel's monitor only;
  *  - a stop found with fills is delivered to the actor (its fill is the trade's exit), never replaced.
@@ -39,12 +43,17 @@ async function currentStop(host: PositionHost, trustKnown = false): Promise<Orde
   if (known && known.clientOrderId === t.stopClientOrderId && isTerminalStatus(known.status) && known.filledQty.isZero()) return null;
   if (trustKnown && known && known.clientOrderId === t.stopClientOrderId) return known;
   const { broker, clock, resolve } = host.deps;
-  const order = t.stopOrderId ? await broker.getOrder(t.stopOrderId) : await resolveByClientOrderId(broker, clock, t.stopClientOrderId, resolve);
+  let order = t.stopOrderId ? await broker.getOrder(t.stopOrderId) : await resolveByClientOrderId(broker, clock, t.stopClientOrderId, resolve);
+  // a replaced stop hands over to its replacement (an answer lost, a restart in between)
+  for (let hop = 0; order?.status === 'replaced' && order.replacedBy && hop < MAX_REPLACED_HOPS; hop++) order = await broker.getOrder(order.replacedBy);
   if (!order) return null;
-  if (!t.stopOrderId) await recordAccepted(host, order);
+  if (order.id !== t.stopOrderId) await recordAccepted(host, order);
   host.deliver(order, clock.now());
   return order;
 }
+
+/** how far currentStop follows `replaced_by` (each hop one replacement whose answer was lost) */
+const MAX_REPLACED_HOPS = 5;
 
 /** syncStop: the broker's stop made what the trade wants now */
 export async function syncStopStep(host: PositionHost): Promise<StopResult> {
@@ -69,6 +78,8 @@ export async function syncStopStep(host: PositionHost): Promise<StopResult> {
   const qty = wholeOnly ? wholeShares(want.qty).whole : want.qty;
   if (live && !isTerminalStatus(live.status)) {
     if (live.stopPrice?.eq(want.price) && live.qty?.eq(qty)) return { kind: 'protected' };
+    const replaced = qty.gt(0) ? await replaceStop(host, live, want.price, qty, want.qty) : null;
+    if (replaced) return replaced;
     const ended = await cancelStop(host, live);
     if (ended.kind === 'filled') return { kind: 'filled' };
     if (ended.kind === 'working') return { kind: 'failed', why: ended.why };
@@ -100,17 +111,52 @@ export async function cancelStop(host: PositionHost, stop: Order): Promise<Cance
   return { kind: 'working', why: `the cancel of protective stop ${stop.clientOrderId} was not acknowledged` };
 }
 
-/** a new stop: id, price and quantity on the row first, then the POST (a 422 on a fraction: whole shares) */
-async function place(host: PositionHost, price: Decimal, qty: Decimal, wanted: Decimal): Promise<StopResult> {
-  const { broker, clock, resolve, route } = host.deps;
+/** the trade's next stop id (`<entry id>-s<n+1>`) */
+function nextStopId(host: PositionHost): string {
   const t = host.trade;
   const base = t.entryClientOrderId ?? t.id;
-  const coid = protectiveStopId(base, (t.stopClientOrderId ? stopPlacementOf(base, t.stopClientOrderId) ?? 0 : 0) + 1);
+  return protectiveStopId(base, (t.stopClientOrderId ? stopPlacementOf(base, t.stopClientOrderId) ?? 0 : 0) + 1);
+}
+
+/** the stop the trade wants, on its row before the request (the order id after its answer) */
+async function intend(host: PositionHost, coid: string, price: Decimal, qty: Decimal, wanted: Decimal, patch: TradePatch = {}): Promise<void> {
   const remainder = wanted.minus(qty);
-  host.trade = await host.deps.store.saveStep(t.id, {
-    stopClientOrderId: coid, stopOrderId: null, stopPrice: price, stopQty: qty, stopNote: remainder.gt(0) ? fractionNote(remainder) : null,
-  }, null, clock.now());
-  route(t.id, coid);
+  host.trade = await host.deps.store.saveStep(host.trade.id, {
+    stopClientOrderId: coid, stopPrice: price, stopQty: qty, stopNote: remainder.gt(0) ? fractionNote(remainder) : null, ...patch,
+  }, null, host.deps.clock.now());
+  host.deps.route(host.trade.id, coid);
+}
+
+/**
+ * The live stop moved in ONE request (PATCH): the broker swaps it for its replacement, so there is
+ * no moment without a stop and never two. null: the broker will not replace it (a refusal; a
+ * fractional quantity cannot change) — the caller cancels it, acknowledged, and places a new one.
+ */
+async function replaceStop(host: PositionHost, live: Order, price: Decimal, qty: Decimal, wanted: Decimal): Promise<StopResult | null> {
+  const qtyChanges = !live.qty?.eq(qty);
+  if (qtyChanges && (!qty.isInteger() || !live.qty?.isInteger())) return null;
+  const coid = nextStopId(host);
+  await intend(host, coid, price, qty, wanted);
+  const outcome = await host.deps.broker.replaceOrder(live.id, { clientOrderId: coid, stopPrice: price, ...(qtyChanges ? { qty } : {}) });
+  if (outcome.kind === 'accepted') {
+    await recordAccepted(host, outcome.order);
+    host.deliver(outcome.order, host.deps.clock.now());
+    return { kind: 'protected' };
+  }
+  // unanswered: the old stop may be working or replaced; the next sync reads which (replaced_by)
+  if (outcome.kind === 'unknown') return { kind: 'failed', why: `the replacement of protective stop ${live.clientOrderId} has no answer: ${outcome.error.brokerMessage}` };
+  // the row back to the stop the broker holds, then the caller's cancel and new stop
+  await save(host, { stopClientOrderId: live.clientOrderId, stopPrice: live.stopPrice, stopQty: live.qty },
+    `the broker would not replace protective stop ${live.clientOrderId} (${outcome.error.brokerMessage}): cancelling it, then a new one`, { orderId: live.id });
+  return null;
+}
+
+/** a new stop: id, price and quantity on the row first, then the POST (a 422 on a fraction: whole shares) */
+async function place(host: PositionHost, price: Decimal, qty: Decimal, wanted: Decimal): Promise<StopResult> {
+  const { broker, clock, resolve } = host.deps;
+  const t = host.trade;
+  const coid = nextStopId(host);
+  await intend(host, coid, price, qty, wanted, { stopOrderId: null });
   const outcome = await broker.submitOrder({ symbol: t.symbol, side: 'sell', type: 'stop', timeInForce: 'day', qty, stopPrice: price, clientOrderId: coid });
   let order: Order | null = null;
   if (outcome.kind === 'accepted') order = outcome.order;
@@ -128,14 +174,18 @@ async function place(host: PositionHost, price: Decimal, qty: Decimal, wanted: D
   return { kind: 'protected' };
 }
 
+/** the stop the broker holds, on the row as it holds it (a replacement's too) */
 async function recordAccepted(host: PositionHost, order: Order): Promise<void> {
   const t = host.trade;
   host.deps.route(t.id, order.id);
   const note = t.stopNote ? `; ${t.stopNote}` : '';
-  host.trade = await host.deps.store.saveStep(t.id, { stopOrderId: order.id }, {
+  const how = order.replaces ? `replaced ${order.replaces} as` : 'placed as';
+  host.trade = await host.deps.store.saveStep(t.id, {
+    stopOrderId: order.id, stopClientOrderId: order.clientOrderId, ...(order.stopPrice ? { stopPrice: order.stopPrice } : {}), ...(order.qty ? { stopQty: order.qty } : {}),
+  }, {
     kind: 'order_submitted', cause: 'position',
-    message: `protective stop: sell ${order.qty?.toFixed() ?? '?'} ${t.symbol} at stop ${order.stopPrice?.toFixed() ?? '?'} placed as ${order.clientOrderId}${note}`,
-    data: { tradeId: t.id, orderId: order.id, clientOrderId: order.clientOrderId, stopPrice: order.stopPrice?.toFixed() ?? null, qty: order.qty?.toFixed() ?? null, uncovered: t.stopNote },
+    message: `protective stop: sell ${order.qty?.toFixed() ?? '?'} ${t.symbol} at stop ${order.stopPrice?.toFixed() ?? '?'} ${how} ${order.clientOrderId}${note}`,
+    data: { tradeId: t.id, orderId: order.id, clientOrderId: order.clientOrderId, replaces: order.replaces, stopPrice: order.stopPrice?.toFixed() ?? null, qty: order.qty?.toFixed() ?? null, uncovered: t.stopNote },
   }, host.deps.clock.now());
   host.deps.emit({ type: 'stop_placed', tradeId: t.id, clientOrderId: order.clientOrderId, stopPrice: order.stopPrice?.toFixed() ?? '', qty: order.qty?.toFixed() ?? '' });
 }

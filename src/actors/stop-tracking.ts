@@ -99,8 +99,9 @@ export class StopTracking {
     if (all) view.exitAt(order.filledAt ?? at);
     if (view.state === 'open') {
       if (order.filledQty.gt(0)) return { type: 'STOP_FILLED', price: (order.filledAvgPrice ?? order.stopPrice ?? ZERO).toNumber(), done: all, reason };
-      // a take-profit leg that ends unfilled (its stop leg sold, or the group was cancelled) protects nothing
-      if (!endedNow || this.wasCancelled(order.id) || reason === 'profit_target') return null;
+      // a take-profit leg that ends unfilled (its stop leg sold, or the group was cancelled) protects
+      // nothing; a replaced stop hands the protection to its replacement
+      if (!endedNow || this.wasCancelled(order.id) || reason === 'profit_target' || order.status === 'replaced') return null;
       return { type: 'STOP_ENDED', why: `protective stop ${order.clientOrderId} ${order.statusRaw}`, retryNow: order.status === 'expired' };
     }
     if (view.state !== 'exiting') return null;

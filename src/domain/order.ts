@@ -98,6 +98,19 @@ export interface OrderRequest {
   stopLoss?: { stopPrice: Decimal; limitPrice?: Decimal };
 }
 
+/**
+ * PATCH /v2/orders/{id}: what a replacement changes (the rest is the old order's). The answer is a
+ * NEW order with its own id; the old one ends `replaced`. A new client order id is always given, so
+ * an answer lost on the way is found by it.
+ */
+export interface OrderReplace {
+  clientOrderId: string;
+  qty?: Decimal;
+  timeInForce?: TimeInForce;
+  limitPrice?: Decimal;
+  stopPrice?: Decimal;
+}
+
 export interface ListOrdersQuery {
   status?: 'open' | 'closed' | 'all';
   /** per page; max 500 */

@@ -7,7 +7,7 @@
 import type { Account, CalendarDay, FillActivity, FillActivityQuery, MarketClock, Position } from '../domain/account.js';
 import type { BrokerError } from '../domain/broker-error.js';
 import type { Decimal } from '../domain/money.js';
-import type { ListOrdersQuery, Order, OrderRequest } from '../domain/order.js';
+import type { ListOrdersQuery, Order, OrderReplace, OrderRequest } from '../domain/order.js';
 
 export type TradingMode = 'paper' | 'live';
 
@@ -49,6 +49,9 @@ export interface BrokerPort {
   closeAllPositions(opts: { cancelOrders: boolean }): Promise<ClosePositionResult[]>;
   /** never blindly retried; ambiguity resolved by client_order_id */
   submitOrder(request: OrderRequest): Promise<SubmitOutcome>;
+  /** PATCH: a new order in the old one's place (the old ends `replaced`); never resent, an
+   *  ambiguous answer settled by the replacement's client_order_id, as a submission's */
+  replaceOrder(orderId: string, replace: OrderReplace): Promise<SubmitOutcome>;
   /** null when unknown (404) */
   getOrder(orderId: string): Promise<Order | null>;
   /** null when unknown (404) */

@@ -10,6 +10,7 @@ import { RateLimiter } from '../../src/adapters/alpaca/rate-limiter.js';
 import { accountToWire, clockToWire, orderToWire } from '../../src/adapters/alpaca/serialize.js';
 import { ManualClock } from '../../src/clock/manual.clock.js';
 import { BrokerError } from '../../src/domain/broker-error.js';
+import { dec } from '../../src/domain/money.js';
 import { anAccount, aClock, anOrder, anOrderRequest } from '../support/alpaca-builders.js';
 import { loadFixture } from '../support/fixtures.js';
 import { ScriptedHttpServer } from '../support/scripted-http-server.js';
@@ -158,6 +159,45 @@ describe('submitOrder never double-submits', () => {
     server.on('DELETE', '/v2/positions/AAPL', serverError);
     await expect(broker.closePosition('AAPL')).rejects.toMatchObject({ category: 'server_error' });
     expect(server.count('DELETE', '/v2/positions/AAPL')).toBe(1);
+  });
+});
+
+describe('replaceOrder never sends a PATCH twice', () => {
+  const OLD = '61e69015-8549-4bfd-b9c3-01e75843f47d';
+  const NEW_CID = 'keel-sig-42-entry-s2';
+  const path = `/v2/orders/${OLD}`;
+  const replacement = () => orderToWire(anOrder({ id: 'b0b6dd9d-8b9b-48a9-ba46-b9d54906e415', clientOrderId: NEW_CID, replaces: OLD, type: 'stop', side: 'sell' }));
+  const replace = () => broker.replaceOrder(OLD, { clientOrderId: NEW_CID, stopPrice: dec('97.35') });
+
+  it('answers the replacing order, the body only what changes', async () => {
+    server.on('PATCH', path, { status: 200, body: replacement() });
+    expect(await replace()).toMatchObject({ kind: 'accepted', recovered: false, order: { clientOrderId: NEW_CID, replaces: OLD } });
+    expect(server.requests.find((r) => r.method === 'PATCH')?.body).toEqual({ client_order_id: NEW_CID, stop_price: '97.35' });
+  });
+
+  it('settles a PATCH that times out by the new client_order_id: found → accepted, one PATCH', async () => {
+    server.on('PATCH', path, 'hang');
+    server.on('GET', BY_CID, { status: 200, body: replacement() });
+    const sent = server.nextRequest('PATCH', path);
+    const outcome = replace();
+    await sent;
+    timers.advance(10_000);
+    expect(await outcome).toMatchObject({ kind: 'accepted', recovered: true, order: { replaces: OLD } });
+    expect(server.count('PATCH', path)).toBe(1);
+    expect(server.requests.find((r) => r.path === BY_CID)?.query.get('client_order_id')).toBe(NEW_CID);
+  });
+
+  it('a 5xx whose replacement is not found is unknown, never resent (the old order may already be replaced)', async () => {
+    server.on('PATCH', path, serverError);
+    server.on('GET', BY_CID, { status: 404, body: loadFixture('error-404-order-not-found.json') });
+    expect(await replace()).toMatchObject({ kind: 'unknown', clientOrderId: NEW_CID });
+    expect(server.count('PATCH', path)).toBe(1);
+  });
+
+  it('rejects a 422 without a lookup, keeping Alpaca\'s code and message', async () => {
+    server.on('PATCH', path, { status: 422, body: { code: 42210000, message: 'order is not replaceable' } });
+    expect(await replace()).toMatchObject({ kind: 'rejected', error: { status: 422, code: 42210000, brokerMessage: 'order is not replaceable' } });
+    expect(server.count('GET', BY_CID)).toBe(0);
   });
 });
 

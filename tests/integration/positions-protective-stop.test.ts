@@ -79,18 +79,70 @@ describe('the protective stop at the broker', () => {
     expect(await h.alpaca.broker.getPosition('AAPL')).toBeNull();
   });
 
-  it('is replaced when the level changes: the old one cancelled before the new one, never two live', async () => {
+  it('is replaced in ONE request when the level changes: the broker swaps the orders, one stop live at every moment', async () => {
     const { trade, entry } = await openProtected('AAPL');
+    const liveStops = () => (h.sim.core.listOrders({ status: 'open' }) as { value: Order[] }).value.filter((o) => o.symbol === 'AAPL' && o.type === 'stop').length;
+    const seen: number[] = [];
+    const watching = h.sim.core.tradeUpdates$.subscribe(() => seen.push(liveStops()));
+    const before = h.sim.server.faults.requests.length;
+    const placed = h.next('stop_placed', (e) => e.tradeId === trade.id);
+    h.supervisor.applySettings(await patched({ hardStopLossPct: 3 }));
+    await placed;
+    watching.unsubscribe();
+    const [first, second, ...others] = await sells('AAPL');
+    expect(others).toEqual([]);
+    expect(first).toMatchObject({ status: 'replaced', replacedBy: second!.id, clientOrderId: `${trade.entryClientOrderId}-s1` });
+    expect(second).toMatchObject({ status: 'new', replaces: first!.id, clientOrderId: `${trade.entryClientOrderId}-s2` });
+    expect(second!.stopPrice!.toFixed()).toBe(stopLevel(entry, 3).toFixed());
+    expect(second!.qty!.eq(first!.qty!)).toBe(true);
+    expect(seen).toEqual([1, 1]); // the old one's 'replaced' and the new one's 'new'
+    const writes = h.sim.server.faults.requests.slice(before).filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}`);
+    expect(writes).toEqual([`PATCH /v2/orders/${first!.id}`]);
+    const row = await reload(t, trade.id);
+    expect(row).toMatchObject({ stopOrderId: second!.id, stopClientOrderId: second!.clientOrderId });
+    expect(row.stopPrice!.eq(second!.stopPrice!)).toBe(true);
+    // the first one's 'replaced' on the stream is Keel's own doing: the stop stays protected, nothing re-placed
+    const [active] = await activeTrades({ db: t.db, supervisor: h.supervisor });
+    expect(active!.brokerStop).toMatchObject({ state: 'protected', orderId: second!.id });
+    expect(await sells('AAPL')).toHaveLength(2);
+  });
+
+  it('where the broker will not replace it: the old stop cancelled, the cancel acknowledged, then the new one, journaled', async () => {
+    const { trade, entry } = await openProtected('AAPL');
+    h.sim.core.faults.refuseReplaces(true);
     const placed = h.next('stop_placed', (e) => e.tradeId === trade.id);
     h.supervisor.applySettings(await patched({ hardStopLossPct: 3 }));
     await placed;
     const [first, second, ...others] = await sells('AAPL');
     expect(others).toEqual([]);
     expect(first).toMatchObject({ status: 'canceled', clientOrderId: `${trade.entryClientOrderId}-s1` });
-    expect(second).toMatchObject({ status: 'new', clientOrderId: `${trade.entryClientOrderId}-s2` });
+    expect(second).toMatchObject({ status: 'new', replaces: null, clientOrderId: `${trade.entryClientOrderId}-s2` });
     expect(second!.stopPrice!.toFixed()).toBe(stopLevel(entry, 3).toFixed());
     expect(first!.canceledAt!).toBeLessThanOrEqual(second!.createdAt);
     expect((await reload(t, trade.id)).stopOrderId).toBe(second!.id);
+    const refused = (await listJournal(t.db, { kinds: ['warning'] })).filter((e) => e.message.includes('would not replace protective stop'));
+    expect(refused).toHaveLength(1);
+  });
+
+  it("after a restart, a replacement whose answer never came is found through the old stop's replaced_by: recorded, nothing sent twice", async () => {
+    const { trade, entry, row } = await openProtected('AAPL');
+    await h.supervisor.stop();
+    // what the step had done when the process died: the new level and id on the row, the PATCH
+    // landed at the broker, its answer lost
+    await patched({ hardStopLossPct: 3 });
+    const coid = `${trade.entryClientOrderId}-s2`;
+    await t.db.updateTable('bot_trade').set({ stop_client_order_id: coid, stop_price: stopLevel(entry, 3).toFixed() }).where('id', '=', trade.id).execute();
+    expect(h.sim.core.replaceOrder(row.stopOrderId!, { stop_price: stopLevel(entry, 3).toFixed(), client_order_id: coid }).ok).toBe(true);
+    const before = h.sim.server.faults.requests.length;
+    const restarted = h.newSupervisor();
+    const recorded = h.next('stop_placed', (e) => e.tradeId === trade.id, restarted);
+    await restarted.start();
+    expect((await recorded).clientOrderId).toBe(coid);
+    const [first, second, ...others] = await sells('AAPL');
+    expect(others).toEqual([]);
+    expect(first).toMatchObject({ status: 'replaced', replacedBy: second!.id });
+    expect(await reload(t, trade.id)).toMatchObject({ stopOrderId: second!.id, stopClientOrderId: coid });
+    expect(h.sim.server.faults.requests.slice(before).filter((r) => r.method !== 'GET')).toEqual([]);
   });
 
   it('is cancelled when the mode is turned off, and placed again when it is turned back on', async () => {

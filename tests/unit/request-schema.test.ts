@@ -7,11 +7,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  accountToWire, calendarDayToWire, clockToWire, fillActivityToWire, orderToWire, positionToWire, toOrderRequestBody,
+  accountToWire, calendarDayToWire, clockToWire, fillActivityToWire, orderToWire, positionToWire, toOrderRequestBody, toReplaceRequestBody,
 } from '../../src/adapters/alpaca/serialize.js';
 import { dec } from '../../src/domain/money.js';
 import type { OrderRequest } from '../../src/domain/order.js';
 import { createOpenApiValidator, errorsOf } from '../support/openapi-validator.js';
+import { loadFixture } from '../support/fixtures.js';
 import {
   aBracketOrder, aCalendarDay, aClock, aFill, aPosition, anAccount, anOrder, anOrderRequest,
 } from '../support/alpaca-builders.js';
@@ -50,6 +51,23 @@ describe('toOrderRequestBody conforms to POST /v2/orders requestBody', () => {
   it('catches a body without the required type and time_in_force', () => {
     const { type: _t, time_in_force: _tif, ...body } = toOrderRequestBody(anOrderRequest());
     expect(errorsOf(postOrderBody, body)).toHaveLength(2);
+  });
+});
+
+describe('toReplaceRequestBody conforms to PATCH /v2/orders/{order_id} requestBody', () => {
+  const patchOrderBody = openapi.requestBody('trading', '/v2/orders/{order_id}', 'patch');
+
+  it('for a stop moved (and its quantity changed), sending only what changes, decimals as strings', () => {
+    const body = toReplaceRequestBody({ clientOrderId: 'sig-1-e-s2', stopPrice: dec('97.35'), qty: dec('4') });
+    expect(body).toEqual({ client_order_id: 'sig-1-e-s2', stop_price: '97.35', qty: '4' });
+    expect(errorsOf(patchOrderBody, body)).toEqual([]);
+    expect(errorsOf(patchOrderBody, toReplaceRequestBody({ clientOrderId: 'x', limitPrice: dec('155'), timeInForce: 'gtc' }))).toEqual([]);
+  });
+
+  it("Alpaca's own example body is valid, and its answer (a replacing order) matches the 200 schema", () => {
+    expect(errorsOf(patchOrderBody, loadFixture('request-patch-order-equity.json'))).toEqual([]);
+    const replaced = openapi.response('trading', '/v2/orders/{order_id}', 'patch');
+    expect(errorsOf(replaced, orderToWire(anOrder({ replaces: '61e69015-8549-4bfd-b9c3-01e75843f47d' })))).toEqual([]);
   });
 });
 

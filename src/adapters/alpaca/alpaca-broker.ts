@@ -11,12 +11,12 @@ import { noMetrics, type MetricsPort } from '../../ports/metrics.port.js';
 import type { CalendarDay, FillActivity, FillActivityQuery } from '../../domain/account.js';
 import { BrokerError } from '../../domain/broker-error.js';
 import { toWire, type Decimal } from '../../domain/money.js';
-import type { ListOrdersQuery, Order, OrderRequest } from '../../domain/order.js';
+import type { ListOrdersQuery, Order, OrderReplace, OrderRequest } from '../../domain/order.js';
 import { toIso } from '../../domain/time.js';
 import type { BrokerPort, ClosePositionResult, CancelOrderResult, SubmitOutcome, TradingMode } from '../../ports/broker.port.js';
 import type { AlpacaHttpClient, HttpRequest, QueryValue } from './http-client.js';
 import * as parse from './parse.js';
-import { submitWithRecovery, type SubmitOptions } from './submit-order.js';
+import { replaceWithRecovery, submitWithRecovery, type SubmitOptions } from './submit-order.js';
 import { errorText } from '../../lib/error-text.js';
 
 const ORDERS_PAGE = 500;
@@ -75,6 +75,13 @@ export class AlpacaBroker implements BrokerPort {
   async submitOrder(request: OrderRequest): Promise<SubmitOutcome> {
     this.metrics.orderSubmitted(request.side);
     const outcome = await submitWithRecovery(this.http, request, (id) => this.getOrderByClientOrderId(id), this.submitOptions);
+    if (outcome.kind === 'rejected') this.metrics.orderRejected(outcome.error.category);
+    return outcome;
+  }
+
+  /** a replacement, counted as an order sent (a refusal by its category, as a submission's) */
+  async replaceOrder(orderId: string, replace: OrderReplace): Promise<SubmitOutcome> {
+    const outcome = await replaceWithRecovery(this.http, orderId, replace, (id) => this.getOrderByClientOrderId(id));
     if (outcome.kind === 'rejected') this.metrics.orderRejected(outcome.error.category);
     return outcome;
   }

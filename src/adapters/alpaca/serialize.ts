@@ -8,7 +8,7 @@ import type { TradeUpdate } from '../../domain/trade-update.js';
 import { decOrNull, timeOrNull, withoutNulls } from './serialize/wire-values.js';
 import { orderToWire } from './serialize/order.serialize.js';
 
-export { toOrderRequestBody, orderToWire } from './serialize/order.serialize.js';
+export { toOrderRequestBody, toReplaceRequestBody, orderToWire } from './serialize/order.serialize.js';
 export {
   accountToWire, positionToWire, clockToWire, calendarDayToWire, fillActivityToWire,
 } from './serialize/account.serialize.js';

@@ -9,11 +9,11 @@
  *  - if the lookup itself fails, the outcome is 'unknown' and the order stays in flight.
  */
 import { BrokerError } from '../../domain/broker-error.js';
-import type { Order, OrderRequest } from '../../domain/order.js';
+import type { Order, OrderReplace, OrderRequest } from '../../domain/order.js';
 import type { SubmitOutcome } from '../../ports/broker.port.js';
 import { toBrokerError, type AlpacaHttpClient } from './http-client.js';
 import { parseOrder } from './parse.js';
-import { toOrderRequestBody } from './serialize.js';
+import { toOrderRequestBody, toReplaceRequestBody } from './serialize.js';
 import { errorText } from '../../lib/error-text.js';
 
 export interface SubmitOptions {
@@ -77,4 +77,35 @@ export async function submitWithRecovery(
   }
   // every attempt failed ambiguously and was not found; a late landing is still possible
   return { kind: 'unknown', clientOrderId, error: lastError ?? new BrokerError({ category: 'network', operation: OPERATION, message: 'no attempt made' }) };
+}
+
+/**
+ * PATCH /v2/orders/{id}, never resent: the old order may already be replaced (a second PATCH is
+ * refused, or replaces the replacement). After an ambiguous failure the replacement is looked up
+ * by its new client order id: found → accepted; not found → 'unknown' (the old order may still be
+ * working, or replaced by an answer still on its way); a terminal answer → rejected.
+ */
+export async function replaceWithRecovery(
+  http: AlpacaHttpClient, orderId: string, replace: OrderReplace, lookup: (clientOrderId: string) => Promise<Order | null>,
+): Promise<SubmitOutcome> {
+  const operation = 'PATCH /v2/orders/{order_id}';
+  const { clientOrderId } = replace;
+  let lastError: BrokerError;
+  try {
+    const res = await http.request({ method: 'PATCH', path: `/v2/orders/${encodeURIComponent(orderId)}`, body: toReplaceRequestBody(replace), retry: 'never' });
+    try {
+      return { kind: 'accepted', order: parseOrder(res.body), recovered: false };
+    } catch (error) {
+      lastError = new BrokerError({ category: 'invalid_response', operation, status: res.status, message: errorText(error), body: res.body });
+    }
+  } catch (error) {
+    lastError = toBrokerError(operation, error);
+    if (!isAmbiguous(lastError)) return { kind: 'rejected', error: lastError };
+  }
+  try {
+    const found = await lookup(clientOrderId);
+    return found ? { kind: 'accepted', order: found, recovered: true } : { kind: 'unknown', clientOrderId, error: lastError };
+  } catch (error) {
+    return { kind: 'unknown', clientOrderId, error: toBrokerError('GET /v2/orders:by_client_order_id', error) };
+  }
 }

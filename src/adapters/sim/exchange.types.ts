@@ -54,6 +54,9 @@ export interface SimOrderFaults {
   /** while on, a stop or stop-limit order for a fractional quantity is refused 422 (as Alpaca did
    *  before it took fractional stops, and may still for some assets): Keel's whole-share fallback */
   refuseFractionalStops(on: boolean): void;
+  /** while on, every PATCH /v2/orders/{id} is refused 422 (an order Alpaca will not replace now):
+   *  Keel's fallback, the cancel acknowledged and then a new order */
+  refuseReplaces(on: boolean): void;
   clear(): void;
 }
 
@@ -84,6 +87,8 @@ export interface SimExchangeCore {
   getOrder(orderId: string): SimResult<Order>;
   getOrderByClientOrderId(clientOrderId: string): SimResult<Order>;
   listOrders(query: SimListOrdersQuery): SimResult<Order[]>;
+  /** PATCH /v2/orders/{id} with the decoded JSON body: the replacing order (order-replace.ts) */
+  replaceOrder(orderId: string, body: unknown): SimResult<Order>;
   /** 204 on success; 404 unknown; 422 not cancelable */
   cancelOrder(orderId: string): SimResult<void>;
   /** DELETE /v2/orders → 207 elements */

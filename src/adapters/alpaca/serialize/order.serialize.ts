@@ -5,7 +5,7 @@
  * `type`; a simple order echoes `order_class: ""`; an unknown status is written back as the raw
  * status Alpaca sent. A request body omits absent fields and sends decimals as strings.
  */
-import type { Order, OrderRequest } from '../../../domain/order.js';
+import type { Order, OrderReplace, OrderRequest } from '../../../domain/order.js';
 import { toWire } from '../../../domain/money.js';
 import { decOrNull, timeOrNull, withoutNulls } from './wire-values.js';
 
@@ -28,6 +28,14 @@ export function toOrderRequestBody(req: OrderRequest): Record<string, unknown> {
     stop_loss: req.stopLoss
       ? withoutNulls({ stop_price: toWire(req.stopLoss.stopPrice), limit_price: decOrNull(req.stopLoss.limitPrice) })
       : null,
+  });
+}
+
+/** PATCH /v2/orders/{id}'s body: only what changes */
+export function toReplaceRequestBody(r: OrderReplace): Record<string, unknown> {
+  return withoutNulls({
+    qty: decOrNull(r.qty), time_in_force: r.timeInForce ?? null, limit_price: decOrNull(r.limitPrice), stop_price: decOrNull(r.stopPrice),
+    client_order_id: r.clientOrderId,
   });
 }
 

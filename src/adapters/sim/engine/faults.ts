@@ -16,6 +16,7 @@ export class SimFaults implements SimOrderFaults {
   private partial: { slices: number; orders: number } | null = null;
   private held = false;
   private fractionalStopsRefused = false;
+  private replacesRefused = false;
 
   rejectNextOrder(rejection?: { status?: number; code?: number; message?: string }): void {
     const status = rejection?.status ?? 403;
@@ -48,8 +49,18 @@ export class SimFaults implements SimOrderFaults {
     return { status: 422, body: { code: 40010001, message: 'fractional orders must be market orders' } };
   }
 
+  refuseReplaces(on: boolean): void {
+    this.replacesRefused = on;
+  }
+
+  /** the answer to a replace while they are refused; null: go on */
+  replaceRefusal(): Rejection | null {
+    return this.replacesRefused ? { status: 422, body: { code: 42210000, message: 'order is not replaceable at this time (refused by the fault switch)' } } : null;
+  }
+
   clear(): void {
     this.fractionalStopsRefused = false;
+    this.replacesRefused = false;
     this.rejection = null;
     this.asyncRejects = 0;
     this.partial = null;

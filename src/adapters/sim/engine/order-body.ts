@@ -44,11 +44,11 @@ export interface SimOrderInput {
   legs: LegSpec;
 }
 
-type Parsed<T> = { ok: true; value: T } | SimFailure;
+export type Parsed<T> = { ok: true; value: T } | SimFailure;
 
-const absent = (v: unknown): boolean => v === undefined || v === null || v === '';
+export const absent = (v: unknown): boolean => v === undefined || v === null || v === '';
 
-function decimalField(body: Record<string, unknown>, field: string): Parsed<Decimal | null> {
+export function decimalField(body: Record<string, unknown>, field: string): Parsed<Decimal | null> {
   const v = body[field];
   if (absent(v)) return { ok: true, value: null };
   const text = typeof v === 'number' ? String(v) : typeof v === 'string' ? v : null;
@@ -63,7 +63,7 @@ function enumField<T extends string>(body: Record<string, unknown>, field: strin
   return { ok: true, value: v as T };
 }
 
-function subPenny(field: string, price: Decimal | null): SimFailure | null {
+export function subPenny(field: string, price: Decimal | null): SimFailure | null {
   if (!price) return null;
   if (price.lte(0)) return invalid(`${field} must be > 0`);
   const maxDp = price.gte(1) ? 2 : 4;

@@ -28,9 +28,10 @@ import { assetIdOf, type IdSource } from './ids.js';
 import { executionPrice } from './matching.js';
 import type { Working } from './working.js';
 import { createLegs } from './order-legs.js';
-import { referencePrice, remainingShares, reservation } from './reservations.js';
+import { admissionRefusal, buyingPowerLeft, remainingShares, reservation, sharesHeld, type Room } from './reservations.js';
 import type { SimOrderInput } from './order-body.js';
 import { forbidden, invalid, ok } from './sim-errors.js';
+import { replacementOf, replaceRefusal, type ReplaceInput } from './order-replace.js';
 
 export interface OrderEngineDeps {
   clock: Clock;
@@ -71,23 +72,11 @@ export class OrderEngine {
 
   /** shares reserved by open sell orders of a symbol */
   heldForOrders(symbol: string): Decimal {
-    const counted = new Set<Working[]>();
-    let sum = ZERO;
-    for (const w of this.openWorking()) {
-      if (w.order.symbol !== symbol || w.order.side !== 'sell') continue;
-      if (w.group) {
-        if (counted.has(w.group)) continue; // an OCO group sells its shares once
-        counted.add(w.group);
-      }
-      sum = sum.add(this.remainingShares(w));
-    }
-    return sum;
+    return sharesHeld(this.openWorking(), symbol, this.deps.market.price(symbol));
   }
 
   buyingPower(): Decimal {
-    const reserved = this.openWorking().filter((w) => w.order.side === 'buy')
-      .reduce((sum, w) => sum.add(this.reservation(w)), ZERO);
-    return Decimal.max(ZERO, this.deps.book.cash.sub(reserved));
+    return buyingPowerLeft(this.openWorking(), this.deps.book.cash, (symbol) => this.deps.market.price(symbol));
   }
 
   submit(input: SimOrderInput): SimResult<Order> {
@@ -95,26 +84,8 @@ export class OrderEngine {
     if (input.clientOrderId !== null && this.byClientId.has(input.clientOrderId)) return invalid('client_order_id must be unique');
     const opposite = this.openWorking().find((w) => w.order.symbol === input.symbol && w.order.side !== input.side);
     if (opposite) return forbidden('potential wash trade detected. use complex orders');
-    const price = this.deps.market.price(input.symbol) ?? 0;
-    if (input.side === 'sell') {
-      const existing = book.qtyOf(input.symbol);
-      const held = this.heldForOrders(input.symbol);
-      const available = Decimal.max(ZERO, existing.sub(held));
-      const requested = input.qty ?? input.notional!.div(price).toDecimalPlaces(9, Decimal.ROUND_UP);
-      if (requested.gt(available)) {
-        return forbidden(`insufficient qty available for order (requested: ${requested.toFixed()}, available: ${available.toFixed()})`, {
-          available: available.toFixed(), existing_qty: existing.toFixed(), held_for_orders: held.toFixed(), symbol: input.symbol,
-        });
-      }
-    } else {
-      const cost = input.notional ?? input.qty!.mul(referencePrice(input.type, input.limitPrice, price));
-      const bp = this.buyingPower();
-      if (cost.gt(bp)) {
-        return forbidden('insufficient buying power', {
-          buying_power: bp.toDecimalPlaces(2).toFixed(), cost_basis: cost.toDecimalPlaces(2, Decimal.ROUND_UP).toFixed(),
-        });
-      }
-    }
+    const refused = admissionRefusal(input, this.deps.market.price(input.symbol) ?? 0, this.room(input.symbol, null));
+    if (refused) return refused;
     const now = clock.now();
     const order: Order = {
       id: ids.uuid(), clientOrderId: input.clientOrderId ?? ids.uuid(), symbol: input.symbol,
@@ -134,6 +105,42 @@ export class OrderEngine {
     this.track(w, true);
     if (input.orderClass !== 'simple') this.attachLegs(w, input);
     return ok(this.view(w));
+  }
+
+  /** PATCH semantics (order-replace.ts): the old order ends 'replaced', its replacement works in its place */
+  replace(id: string, input: ReplaceInput): SimResult<Order> | 'not_found' {
+    const w = this.byId.get(id);
+    if (!w) return 'not_found';
+    const old = w.order;
+    const refusal = replaceRefusal(old, input, w.group !== null);
+    if (refusal) return refusal;
+    if (input.clientOrderId !== null && this.byClientId.has(input.clientOrderId)) return invalid('client_order_id must be unique');
+    const now = this.deps.clock.now();
+    const order = replacementOf(old, input, { id: this.deps.ids.uuid(), clientOrderId: input.clientOrderId ?? this.deps.ids.uuid() }, now);
+    // the replacement must fit beside the other open orders, the old one's shares or money freed
+    const refused = admissionRefusal(order, this.deps.market.price(old.symbol) ?? 0, this.room(old.symbol, w));
+    if (refused) return refused;
+    const next: Working = { ...w, order, match: { triggered: false, hwm: null }, target: order.qty, seenUntil: now };
+    // one step: whoever looks at any event sees exactly one of the two working
+    old.replacedBy = order.id;
+    old.replacedAt = now;
+    this.setStatus(old, 'replaced', now);
+    if (w.group) w.group[w.group.indexOf(w)] = next;
+    for (const r of this.records) { const i = r.legs.indexOf(w); if (i >= 0) r.legs[i] = next; }
+    this.track(next, true);
+    this.emit('replaced', old, now);
+    this.emit('new', order, now);
+    return ok(this.view(next));
+  }
+
+  /** what the account leaves an order of `symbol`, with what `freed` holds given back */
+  private room(symbol: string, freed: Working | null): Room {
+    const price = this.deps.market.price(symbol);
+    return {
+      existing: this.deps.book.qtyOf(symbol),
+      held: this.heldForOrders(symbol).sub(freed?.order.side === 'sell' ? remainingShares(freed, price) : ZERO),
+      buyingPower: this.buyingPower().add(freed?.order.side === 'buy' ? reservation(freed, price) : ZERO),
+    };
   }
 
   private track(w: Working, working: boolean): void {
@@ -288,13 +295,5 @@ export class OrderEngine {
 
   private openWorking(): Working[] {
     return [...this.working];
-  }
-
-  private remainingShares(w: Working): Decimal {
-    return remainingShares(w, this.deps.market.price(w.order.symbol));
-  }
-
-  private reservation(w: Working): Decimal {
-    return reservation(w, this.deps.market.price(w.order.symbol));
   }
 }

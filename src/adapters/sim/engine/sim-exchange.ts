@@ -30,6 +30,7 @@ import { selectActivities } from './activities.js';
 import { SimFaults } from './faults.js';
 import { assetIdOf, createIdSource, isUuid } from './ids.js';
 import { parseOrderBody } from './order-body.js';
+import { parseReplaceBody } from './order-replace.js';
 import { checkOrderClass } from './order-classes.js';
 import { OrderEngine } from './order-engine.js';
 import { selectOrders } from './order-queries.js';
@@ -144,6 +145,16 @@ export function createSimExchange(opts: SimExchangeOptions): SimExchangeCore {
     return o ? ok(o) : notFound('order not found');
   };
 
+  const replaceOrder = (orderId: string, body: unknown): SimResult<Order> => {
+    if (!isUuid(orderId)) return invalid('order_id is missing');
+    const refusal = faults.replaceRefusal();
+    if (refusal) return { ok: false, status: refusal.status, body: refusal.body };
+    const parsed = parseReplaceBody(body);
+    if (!parsed.ok) return parsed;
+    const r = engine.replace(orderId, parsed.value);
+    return r === 'not_found' ? notFound('order not found') : r;
+  };
+
   const cancelOrder = (orderId: string): SimResult<void> => {
     if (!isUuid(orderId)) return invalid('order_id is missing');
     const r = engine.cancel(orderId);
@@ -224,6 +235,7 @@ export function createSimExchange(opts: SimExchangeOptions): SimExchangeCore {
       return o ? ok(o) : notFound('order not found');
     },
     listOrders: (query) => selectOrders(engine.orders(), query),
+    replaceOrder,
     cancelOrder,
     cancelAllOrders,
     fillActivities: (query) => selectActivities(engine.activities, query),

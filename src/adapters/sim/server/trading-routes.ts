@@ -48,14 +48,18 @@ function calendar(c: SimContext, core: SimExchangeCore, clock: Clock): Response 
   return sendResult(c, core.calendar(start, end), (days) => days.map(calendarDayToWire));
 }
 
-async function submitOrder(c: SimContext, core: SimExchangeCore): Promise<Response> {
-  let body: unknown;
+/** the request's JSON body; undefined when it is not JSON */
+async function jsonBody(c: SimContext): Promise<unknown> {
   try {
-    body = JSON.parse(await c.req.text());
+    return JSON.parse(await c.req.text()) as unknown;
   } catch {
-    return sendError(c, 400, { code: 40010000, message: 'failed to decode request body' });
+    return undefined;
   }
-  return sendResult(c, core.submitOrder(body), orderToWire);
+}
+
+async function submitOrder(c: SimContext, core: SimExchangeCore): Promise<Response> {
+  const body = await jsonBody(c);
+  return body === undefined ? sendError(c, 400, { code: 40010000, message: 'failed to decode request body' }) : sendResult(c, core.submitOrder(body), orderToWire);
 }
 
 export function registerTradingRoutes(app: Hono<SimEnv>, core: SimExchangeCore, clock: Clock): void {
@@ -97,10 +101,10 @@ export function registerTradingRoutes(app: Hono<SimEnv>, core: SimExchangeCore, 
   app.delete('/v2/orders', (c) =>
     sendMultiStatus(c, core.cancelAllOrders().map((r) => (r.body ? { id: r.id, status: r.status, body: r.body } : { id: r.id, status: r.status }))),
   );
-  // Replace is not part of the core contract: say so instead of pretending with a 404.
-  app.patch('/v2/orders/:id', (c) =>
-    sendError(c, 501, { message: 'order replace is not supported by the simulated exchange' }),
-  );
+  app.patch('/v2/orders/:id', async (c) => {
+    const body = await jsonBody(c);
+    return body === undefined ? sendError(c, 400, { code: 40010000, message: 'failed to decode request body' }) : sendResult(c, core.replaceOrder(c.req.param('id'), body), orderToWire);
+  });
 
   app.get('/v2/account/activities/:type', (c) =>
     c.req.param('type').toUpperCase() === 'FILL' ? fills(c, core) : c.json([]),
