@@ -32,6 +32,8 @@ export interface PositionActorDeps {
   /** start / stop evaluating the exit rules of this position on its symbol's prices */
   arm(view: PositionView): void;
   disarm(view: PositionView): void;
+  /** the position's own settings changed (view.overrides): re-armed with them if it is armed now */
+  rearm?(view: PositionView): void;
   /** what the trade's protective stop follows: the mode, and the hard stop the position is armed with now (null: unknown) */
   stopPolicy(tradeId: string): { mode: BrokerStopMode; level: number | null };
   /** the trade reached closed or cancelled */

@@ -17,7 +17,7 @@
  */
 import { createActor, type Actor } from 'xstate';
 import type { PositionView } from '../core/exits/exit.types.js';
-import { planSettings } from '../core/exits/exit-plan.js';
+import { positionOverrides } from '../core/exits/exit-plan.js';
 import type { ExitProgress } from '../core/safety/stuck-exits.js';
 import type { JournalInput } from '../domain/journal.js';
 import { Decimal, ZERO } from '../domain/money.js';
@@ -32,6 +32,7 @@ import type { PositionActorDeps, PositionHost } from './position-host.js';
 import type { BrokerStopState } from './position-supervisor.types.js';
 import { restoredExit } from './position-restore.js';
 import { recordBracketLegs } from './protective-stop-steps.js';
+import { targetLegSeen } from './bracket-target.js';
 import type { PositionRuntime } from './position-runtime.js';
 import { StopTracking, stopStateOf } from './stop-tracking.js';
 
@@ -58,7 +59,7 @@ export class PositionActor implements PositionHost {
   constructor(public trade: Trade, readonly deps: PositionActorDeps, private readonly runtime: PositionRuntime, inspect?: InspectionObserver) {
     const entry = trade.entryPrice?.toNumber() ?? 0;
     const peak = Math.max(trade.peakPrice?.toNumber() ?? 0, entry);
-    this.view = { tradeId: trade.id, symbol: trade.symbol, entryPrice: entry, entryAt: trade.entryAt ?? 0, peakPrice: peak, overrides: planSettings(trade.exitPlan) };
+    this.view = { tradeId: trade.id, symbol: trade.symbol, entryPrice: entry, entryAt: trade.entryAt ?? 0, peakPrice: peak, overrides: positionOverrides(trade.exitPlan, trade.targetOrderId !== null) };
     this.persistedPeak = peak;
     this.entryFilled = trade.status === 'pending_entry' ? ZERO : (trade.shares ?? ZERO);
     this.entryAvg = trade.entryPrice;
@@ -182,6 +183,7 @@ export class PositionActor implements PositionHost {
     const t = this.trade;
     if (order.id === t.entryOrderId || order.clientOrderId === t.entryClientOrderId) return this.onEntryOrder(order, at);
     if (this.stops.isStop(t, order)) {
+      targetLegSeen(this, order);
       return this.stops.classify(t, order, at, { state: this.state, held: this.heldShares(), fills: this.exitFills, exitAt: (when) => { this.exitAt = when; } });
     }
     if (order.side !== 'sell' || !this.exitFills.update(order)) return null;

@@ -27,6 +27,7 @@ import { errorText } from '../lib/error-text.js';
 import type { StopResult } from '../machines/position.machine.js';
 import { resolveByClientOrderId } from './entry-resolver.js';
 import type { PositionHost } from './position-host.js';
+import { leaveTargetToBroker } from './bracket-target.js';
 
 /** reads of a cancelled stop until it is terminal: the first at once, then 100 ms doubling (≈ 25 s in all) */
 const ACK_READS = 9;
@@ -229,6 +230,7 @@ export function recordBracketLegs(host: PositionHost, parent: Order): void {
   for (const leg of [stop, target]) if (leg) { host.deps.route(t.id, leg.id); host.deps.route(t.id, leg.clientOrderId); }
   // known at once (the actor may classify a leg's update before the write lands)
   host.trade = { ...t, targetOrderId: target?.id ?? null, ...(stop ? { stopOrderId: stop.id, stopClientOrderId: stop.clientOrderId } : {}) };
+  if (target) leaveTargetToBroker(host, true);
   host.enqueue('bracket legs', async () => {
     host.trade = await host.deps.store.saveStep(t.id, {
       targetOrderId: target?.id ?? null,

@@ -201,6 +201,7 @@ export abstract class TrackedPositions implements SupervisorProtection {
       emit: (event) => this.events$.next(event),
       arm: (view) => this.arm(view),
       disarm: (view) => this.disarm(view),
+      rearm: (view) => { if (this.slots.settingsOf(view)) this.arm(view); },
       route: (tradeId, key) => run.router.route(key, tradeId),
       stopPolicy: (tradeId) => {
         const actor = this.actors.get(tradeId);

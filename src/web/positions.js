@@ -101,7 +101,7 @@ function PositionTable({ rows, now }) {
               <td class="num">${money(p.peakPrice)}</td>
               <td class="num">${money(p.stopPrice)}</td>
               <td class="num">${BrokerStop({ stop: p.brokerStop })}</td>
-              <td class="num">${money(p.targetPrice)}</td>
+              <td class="num">${money(p.targetPrice)}${p.targetAtBroker && html` <span class="word below" title="a take-profit limit rests at the broker: it sells at the target or better, so Keel's monitor leaves the target to it">at broker</span>`}</td>
               <td class="num">${p.trailingStopPrice === null ? html`<span title="trailing stop off">off</span>` : money(p.trailingStopPrice)}</td>
               <td class="num">${p.entryAt === null ? '—' : clockText(Math.max(0, Math.floor((now - p.entryAt) / 1000)))}</td>
               <td class="num">${countdown(p.maxHoldUntil, now)}</td>

@@ -16,6 +16,8 @@ import type { TestDb } from '../support/test-db.js';
 
 const TOKEN = 'browser-test-token-positions-0123456789';
 const SYMBOL = 'POSN';
+/** a second symbol for the bracket entry (the first one may still hold an earlier test's position) */
+const BRACKETED = 'BRKT';
 const UI = { timeout: 10_000 };
 const shots = screenshotDir();
 const SHOTS = shots.dir;
@@ -28,7 +30,7 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  rig = await startBrowserRig({ token: TOKEN, prices: { [SYMBOL]: 40 } });
+  rig = await startBrowserRig({ token: TOKEN, prices: { [SYMBOL]: 40, [BRACKETED]: 20 } });
   ({ testDb, sim, keel, browser, page } = rig);
   await rig.signIn('#/positions');
 }, 60_000);
@@ -45,6 +47,16 @@ async function priceSeen(tradeId: string, price: number): Promise<void> {
     const { items } = (await keel.api('GET', '/api/trades/active')).body as { items: Array<{ id: string; lastPrice: string | null }> };
     if (Number(items.find((i) => i.id === tradeId)?.lastPrice) !== price) throw new Error(`price ${price} not seen yet`);
   });
+}
+
+/** the text of `column`'s cell in `symbol`'s row, as the view shows it after a reload */
+async function cellAfterReload(symbol: string, column: string): Promise<string> {
+  await page.reload();
+  const table = page.getByRole('table');
+  const row = table.getByRole('row').filter({ has: page.getByRole('link', { name: symbol }) });
+  await row.waitFor(UI);
+  const columns = await table.getByRole('columnheader').allTextContents();
+  return (await row.getByRole('cell').allTextContents())[columns.indexOf(column)] ?? '';
 }
 
 describe('the Positions view', () => {
@@ -108,14 +120,26 @@ describe('the Positions view', () => {
       if (mine?.state !== 'protected') throw new Error(`broker stop ${JSON.stringify(mine)}`);
       return mine;
     });
-    await page.reload();
-    const table = page.getByRole('table');
-    const row = table.getByRole('row').filter({ has: page.getByRole('link', { name: SYMBOL }) });
-    await row.waitFor(UI);
-    const column = await table.getByRole('columnheader').allTextContents();
-    const cells = await row.getByRole('cell').allTextContents();
-    expect(cells[column.indexOf("Broker stop")]).toBe(`$${Number(stop.stopPrice)}`);
+    expect(await cellAfterReload(SYMBOL, 'Broker stop')).toBe(`$${Number(stop.stopPrice)}`);
     await page.screenshot({ path: path.join(SHOTS, 'positions-broker-stop-1280.png'), fullPage: true });
+    expect((await keel.api('POST', '/api/bot/stop')).body.state).toBe('stopped');
+  });
+
+  it("marks a bracket's target \"at broker\": the take-profit limit rests there and Keel's monitor leaves the target to it", async () => {
+    const settings = { executionMode: 'full_auto', entryOrderType: 'bracket', brokerStopMode: 'hard_stop' };
+    expect((await keel.api('PATCH', '/api/bot/config', settings)).status).toBe(200);
+    expect((await keel.api('POST', '/api/bot/start')).body.state).toBe('running');
+    const answer = (await keel.api('POST', '/api/signals', { id: 'bracketed-1', symbol: BRACKETED, side: 'buy', catalystType: 'earnings', catalystTier: 1, priceAtSignal: '20' })).body;
+    expect(answer).toMatchObject({ outcome: 'fired' });
+    const tradeId = (await keel.api('GET', '/api/signals/bracketed-1')).body.tradeId as string;
+    const active = await eventually(async () => {
+      const { items } = (await keel.api('GET', '/api/trades/active')).body as { items: Array<{ id: string; targetAtBroker: boolean; targetPrice: string | null }> };
+      const mine = items.find((i) => i.id === tradeId);
+      if (!mine?.targetAtBroker) throw new Error(`target ${JSON.stringify(mine)}`);
+      return mine;
+    });
+    expect(await cellAfterReload(BRACKETED, 'Target')).toBe(`$${Number(active.targetPrice)} at broker`);
+    await page.screenshot({ path: path.join(SHOTS, 'positions-bracket-1280.png'), fullPage: true });
     expect((await keel.api('POST', '/api/bot/stop')).body.state).toBe('stopped');
   });
 });

@@ -164,9 +164,14 @@ describe('whole-share bracket entries', () => {
     expect(legs.map((l) => [l.id, l.type, l.status]).sort()).toEqual([[trade.stopOrderId, 'stop', 'new'], [trade.targetOrderId, 'limit', 'new']].sort());
     const [active] = await keel.pipeline.activeTrades();
     expect(active!.brokerStop).toMatchObject({ state: 'protected', orderId: trade.stopOrderId });
+    expect(active).toMatchObject({ targetAtBroker: true });
+    expect(active!.targetPrice!.toFixed()).toBe('22');
     const closed = keel.position('closed', (e) => e.tradeId === trade.id);
-    // the exchange matches the resting take-profit at the print, before Keel hears of it
+    // Keel hears the print at the target first and leaves it to the resting limit: it sells nothing
     h.sim.core.market.setPrice('AMD', 22.05);
+    await eventually(async () => expect((await keel.pipeline.activeTrades())[0]!.lastPrice?.toFixed()).toBe('22.05'));
+    expect((await keel.pipeline.activeTrades())[0]!.state).toBe('open');
+    // then the exchange matches the take-profit leg
     h.sim.core.sync();
     const exit = await closed;
     expect(exit.reason).toBe('profit_target');
@@ -176,6 +181,19 @@ describe('whole-share bracket entries', () => {
     expect(stop?.status).toBe('canceled');
     // nothing of Keel's own was sold: the only sells are the two legs
     expect((await h.alpaca.broker.listOrders({ status: 'all', symbols: ['AMD'], side: 'sell' })).map((o) => o.id).sort()).toEqual([trade.stopOrderId, trade.targetOrderId].sort());
+  });
+
+  it("a take-profit leg cancelled outside Keel gives the target back to Keel's monitor, which then sells at it", async () => {
+    await bootRunning(bracketSettings);
+    const { trade } = await openBracket('AMD', 20, 'br-back');
+    expect(h.sim.core.cancelOrder(trade.targetOrderId!).ok).toBe(true); // the broker cancels its OCO partner too
+    await eventually(async () => expect((await keel.pipeline.activeTrades())[0]).toMatchObject({ targetAtBroker: false }));
+    const decided = keel.position('exit_decided', (e) => e.tradeId === trade.id);
+    h.sim.core.market.setPrice('AMD', 22.05);
+    expect(await decided).toMatchObject({ reason: 'profit_target' });
+    await keel.position('closed', (e) => e.tradeId === trade.id);
+    const market = (await h.alpaca.broker.listOrders({ status: 'all', symbols: ['AMD'], side: 'sell' })).filter((o) => o.type === 'market');
+    expect(market.map((o) => [o.status, o.filledQty.toFixed()])).toEqual([['filled', '5']]);
   });
 
   it("Keel's own exit (the max hold) cancels both legs, each acknowledged, then sells once at market", async () => {

@@ -50,7 +50,7 @@ describe('trade and emergency-stop routes', () => {
     pipeline.active = [{
       id: 't1', symbol: 'ABCD', shares: new Decimal('10'), entryPrice: new Decimal('10.01'), entryAt: Date.UTC(2026, 10, 23, 14, 30),
       lastPrice: new Decimal('10.5'), lastPriceAt: Date.UTC(2026, 10, 23, 14, 31), unrealizedPnl: new Decimal('4.9'), unrealizedPnlPct: 4.8951,
-      peakPrice: new Decimal('10.6'), stopPrice: new Decimal('9.3093'), targetPrice: new Decimal('11.011'), trailingStopPrice: null,
+      peakPrice: new Decimal('10.6'), stopPrice: new Decimal('9.3093'), targetPrice: new Decimal('11.011'), targetAtBroker: false, trailingStopPrice: null,
       maxHoldUntil: Date.UTC(2026, 10, 23, 14, 35), forceCloseAt: Date.UTC(2026, 10, 23, 20, 45), state: 'open',
       brokerStop: { state: 'protected', clientOrderId: 'k-t1-e-s1', orderId: 'o-9', stopPrice: new Decimal('9.3'), qty: new Decimal('9'), note: '0.5 share(s) protected by Keel\'s monitor only', why: null },
       levelSources: { stop: 'signal', target: 'settings', trailingStop: 'catalyst', maxHold: 'settings' },
@@ -60,7 +60,7 @@ describe('trade and emergency-stop routes', () => {
     expect(await res.json()).toEqual({ items: [{
       id: 't1', symbol: 'ABCD', shares: '10', entryPrice: '10.01', entryAt: Date.UTC(2026, 10, 23, 14, 30),
       lastPrice: '10.5', lastPriceAt: Date.UTC(2026, 10, 23, 14, 31), unrealizedPnl: '4.9', unrealizedPnlPct: 4.8951,
-      peakPrice: '10.6', stopPrice: '9.3093', targetPrice: '11.011', trailingStopPrice: null,
+      peakPrice: '10.6', stopPrice: '9.3093', targetPrice: '11.011', targetAtBroker: false, trailingStopPrice: null,
       maxHoldUntil: Date.UTC(2026, 10, 23, 14, 35), forceCloseAt: Date.UTC(2026, 10, 23, 20, 45), state: 'open',
       brokerStop: { state: 'protected', clientOrderId: 'k-t1-e-s1', orderId: 'o-9', stopPrice: '9.3', qty: '9', note: '0.5 share(s) protected by Keel\'s monitor only', why: null },
       levelSources: { stop: 'signal', target: 'settings', trailingStop: 'catalyst', maxHold: 'settings' },

@@ -16,7 +16,7 @@ function position(id: string, state: string, tick: { price: number; at: number }
   const trade = {
     id, symbol: id.toUpperCase(), side: 'buy', status: 'open', entryPrice: new Decimal('100'), shares: new Decimal('10'), peakPrice: new Decimal('100'),
   } as Trade;
-  const levels = state === 'open' ? { peakPrice: Math.max(100, tick?.price ?? 0), stopPrice: 93, targetPrice: 110, trailingStopPrice: null, maxHoldUntil: 0, forceCloseAt: null } : null;
+  const levels = state === 'open' ? { peakPrice: Math.max(100, tick?.price ?? 0), stopPrice: 93, targetPrice: 110, targetAtBroker: false, trailingStopPrice: null, maxHoldUntil: 0, forceCloseAt: null } : null;
   return { tradeId: id, state, lastTick: tick, levels, trade, stop: null };
 }
 

@@ -89,6 +89,22 @@ describe('SymbolBook', () => {
     expect(book.onTick(98.5, 1_000).map((d) => d.tradeId)).toEqual(['tight']);
   });
 
+  it("leaves the target to a bracket's take-profit leg (targetAtBroker), as evaluateExits does, and keeps every other exit", () => {
+    const book = new SymbolBook('ABCD', exitSettings({ profitTargetPct: 10, hardStopLossPct: 7 }));
+    const leg = { targetPrice: 110, targetAtBroker: true };
+    book.add(aPosition({ tradeId: 'leg' }), leg);
+    book.add(aPosition({ tradeId: 'own' }), { targetPrice: 110 });
+    expect(book.onTick(111, 1_000).map((d) => [d.tradeId, d.reason])).toEqual([['own', 'profit_target']]);
+    expect(evaluateExits(aPosition({ tradeId: 'leg' }), 111, 1_000, { ...exitSettings(), ...leg })).toBeNull();
+    expect(book.settingsFor('leg')).toMatchObject(leg);
+    // its hard stop is still Keel's
+    expect(book.onTick(92, 2_000).map((d) => [d.tradeId, d.reason])).toEqual([['leg', 'hard_stop']]);
+    // the leg gone: the same position re-added without it fires at the target again
+    book.add(aPosition({ tradeId: 'back' }), leg);
+    book.add(aPosition({ tradeId: 'back' }), { targetPrice: 110 });
+    expect(book.onTick(110, 3_000).map((d) => [d.tradeId, d.reason])).toEqual([['back', 'profit_target']]);
+  });
+
   it('ignores non-positive and non-finite prices', () => {
     const book = new SymbolBook('ABCD', exitSettings());
     book.add(aPosition());

@@ -45,6 +45,7 @@ function activeTrade(trade: Trade, position: ArmedPosition | null): ActiveTrade 
     peakPrice: live.peakPrice,
     stopPrice: price(levels?.stopPrice),
     targetPrice: price(levels?.targetPrice),
+    targetAtBroker: levels?.targetAtBroker ?? false,
     trailingStopPrice: live.trailingStopPrice,
     maxHoldUntil: instant(levels?.maxHoldUntil),
     forceCloseAt: instant(levels?.forceCloseAt),

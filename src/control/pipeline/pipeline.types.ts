@@ -48,6 +48,8 @@ export interface ActiveTrade {
   peakPrice: Decimal | null;
   stopPrice: Decimal | null;
   targetPrice: Decimal | null;
+  /** the target is a bracket's take-profit leg resting at the broker: Keel's own monitor does not sell there */
+  targetAtBroker: boolean;
   /** null when the trailing stop is off */
   trailingStopPrice: Decimal | null;
   maxHoldUntil: EpochMs | null;

@@ -11,6 +11,8 @@ export interface ArmedLevels {
   peakPrice: number;
   stopPrice: number;
   targetPrice: number;
+  /** the target is a bracket's take-profit leg at the broker (Keel's own monitor does not sell there) */
+  targetAtBroker: boolean;
   /** null = the trailing stop is off */
   trailingStopPrice: number | null;
   /** entry time + max hold */
@@ -25,6 +27,7 @@ export function armedLevels(view: PositionView, settings: ExitSettings): ArmedLe
     peakPrice: view.peakPrice,
     stopPrice: stopLevelOf(view.entryPrice, settings),
     targetPrice: targetLevelOf(view.entryPrice, settings),
+    targetAtBroker: settings.targetAtBroker === true,
     trailingStopPrice: settings.trailingStopPct === null ? null : view.peakPrice * trail,
     maxHoldUntil: holdDeadline(view.entryAt, settings.maxHoldDurationSec),
     forceCloseAt: settings.forceCloseAt,

@@ -62,5 +62,6 @@ export function mergeSettings(s: ExitSettings, o: Partial<ExitSettings>): ExitSe
     forceCloseAt: o.forceCloseAt !== undefined ? o.forceCloseAt : s.forceCloseAt,
     stopPrice: o.stopPrice !== undefined ? o.stopPrice : s.stopPrice ?? null,
     targetPrice: o.targetPrice !== undefined ? o.targetPrice : s.targetPrice ?? null,
+    ...(o.targetAtBroker === true ? { targetAtBroker: true } : {}),
   };
 }

@@ -32,6 +32,13 @@ export function planExits(signal: Pick<SignalInput, 'catalystType' | 'stopLossPr
 }
 
 /** the rule settings a trade's own plan sets (the rest are the book's, from the live settings) */
+/** a position's own settings: its plan's and, while a bracket's take-profit leg rests at the broker,
+ *  Keel's own target left to that leg */
+export function positionOverrides(plan: ExitPlan | null, targetAtBroker: boolean): Partial<ExitSettings> | undefined {
+  const own = planSettings(plan);
+  return targetAtBroker ? { ...own, targetAtBroker: true } : own;
+}
+
 export function planSettings(plan: ExitPlan | null): Partial<ExitSettings> | undefined {
   if (!plan) return undefined;
   const o = plan.override;

@@ -28,6 +28,9 @@ export interface ExitSettings {
   stopPrice?: number | null;
   /** an absolute profit target (the signal's own takeProfitPrice), in place of profitTargetPct; absent/null = the percentage */
   targetPrice?: number | null;
+  /** a bracket's take-profit leg rests at the broker at the target: Keel's own target does not fire
+   *  (the limit sells there or better); absent/false = Keel's monitor sells at the target */
+  targetAtBroker?: boolean;
 }
 
 export interface ExitDecision {

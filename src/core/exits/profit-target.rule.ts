@@ -1,9 +1,12 @@
-/** Profit target: price at or above the position's own target (the signal's), else entry × (1 + profitTargetPct/100). */
+/**
+ * Profit target: price at or above the position's own target (the signal's), else entry ×
+ * (1 + profitTargetPct/100) — unless a bracket's take-profit leg holds the target at the broker.
+ */
 import type { ExitRule } from './exit.types.js';
-import { fmtPrice, targetLevelOf } from './thresholds.js';
+import { armedTargetOf, fmtPrice } from './thresholds.js';
 
 export const profitTargetRule: ExitRule = (view, price, now, settings) => {
-  const target = targetLevelOf(view.entryPrice, settings);
+  const target = armedTargetOf(view.entryPrice, settings);
   if (!(price >= target)) return null;
   return {
     tradeId: view.tradeId,

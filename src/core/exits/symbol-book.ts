@@ -19,7 +19,7 @@ import type { EpochMs } from '../../domain/time.js';
 import type { ExitReason } from '../../domain/trade.js';
 import type { ExitDecision, ExitSettings, PositionView } from './exit.types.js';
 import { BookExit, mergeSettings } from './book-exit.js';
-import { holdDeadline, stopLevelOf, targetLevelOf, trailFactor } from './thresholds.js';
+import { armedTargetOf, holdDeadline, stopLevelOf, trailFactor } from './thresholds.js';
 
 export interface PeakChange {
   tradeId: string;
@@ -222,7 +222,7 @@ export class SymbolBook {
     this.settingsOf[i] = s;
     const entry = this.entryPrice[i]!;
     this.stop[i] = stopLevelOf(entry, s);
-    this.target[i] = targetLevelOf(entry, s);
+    this.target[i] = armedTargetOf(entry, s);
     this.trail[i] = trailFactor(s.trailingStopPct);
     const deadline = holdDeadline(this.entryAt[i]!, s.maxHoldDurationSec);
     this.timeAt[i] = s.forceCloseAt === null ? deadline : Math.min(deadline, s.forceCloseAt);

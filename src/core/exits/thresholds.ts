@@ -32,6 +32,11 @@ export function targetLevelOf(entryPrice: number, s: { profitTargetPct: number; 
   return s.targetPrice != null ? s.targetPrice : profitTargetPrice(entryPrice, s.profitTargetPct);
 }
 
+/** the price Keel's own target fires at: none (Infinity) while a bracket's take-profit leg holds it */
+export function armedTargetOf(entryPrice: number, s: { profitTargetPct: number; targetPrice?: number | null; targetAtBroker?: boolean }): number {
+  return s.targetAtBroker === true ? Number.POSITIVE_INFINITY : targetLevelOf(entryPrice, s);
+}
+
 /** multiply the peak by this; 0 when the trailing stop is off (no positive price is ≤ 0) */
 export function trailFactor(trailingStopPct: number | null): number {
   return trailingStopPct === null ? 0 : 1 - trailingStopPct / 100;

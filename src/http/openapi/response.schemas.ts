@@ -206,6 +206,7 @@ export const activeTradeSchema = z.strictObject({
   lastPrice: nullable(decimalString).meta({ description: 'the last print the exit rules evaluated' }), lastPriceAt: nullable(epochMs),
   unrealizedPnl: nullable(decimalString), unrealizedPnlPct: nullable(z.number()).meta({ description: 'percent of the entry, 4 decimals' }),
   peakPrice: nullable(decimalString), stopPrice: nullable(decimalString), targetPrice: nullable(decimalString),
+  targetAtBroker: z.boolean().meta({ description: "the target is a bracket's take-profit leg resting at the broker (a limit: it sells at the target or better); Keel's own monitor does not sell there while the leg works" }),
   trailingStopPrice: nullable(decimalString).meta({ description: 'null when the trailing stop is off' }),
   maxHoldUntil: nullable(epochMs), forceCloseAt: nullable(epochMs),
   state: z.enum(['open', 'exiting']),
