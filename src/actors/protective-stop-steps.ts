@@ -60,6 +60,8 @@ const MAX_REPLACED_HOPS = 5;
 export async function syncStopStep(host: PositionHost): Promise<StopResult> {
   const live = await currentStop(host);
   if (live && live.filledQty.gt(0)) return { kind: 'filled' };
+  // a replacement still on its way (Alpaca refuses a replace or a cancel meanwhile): converge once it is done
+  if (live?.status === 'pending_replace') return { kind: 'failed', why: `a replacement of protective stop ${live.clientOrderId} is pending at the broker` };
   // a bracket's stop leg is the protective stop as sent: never replaced or cancelled here (that would
   // take its take-profit leg with it); only once it is gone does the mode decide what follows
   if (live && !isTerminalStatus(live.status) && live.orderClass === 'bracket') return { kind: 'protected' };
@@ -67,7 +69,7 @@ export async function syncStopStep(host: PositionHost): Promise<StopResult> {
   if (want.kind === 'none') {
     if (live && !isTerminalStatus(live.status)) {
       const ended = await cancelStop(host, live);
-      if (ended.kind !== 'ended') return ended.kind === 'filled' ? { kind: 'filled' } : { kind: 'failed', why: ended.why };
+      if (ended.kind !== 'ended') return unsettled(ended);
       await save(host, { stopPrice: null, stopQty: null, stopNote: null }, `protective stop ${live.clientOrderId} cancelled: ${want.why}`, { orderId: live.id });
     }
     return want;
@@ -82,14 +84,19 @@ export async function syncStopStep(host: PositionHost): Promise<StopResult> {
     const replaced = qty.gt(0) ? await replaceStop(host, live, want.price, qty, want.qty) : null;
     if (replaced) return replaced;
     const ended = await cancelStop(host, live);
-    if (ended.kind === 'filled') return { kind: 'filled' };
-    if (ended.kind === 'working') return { kind: 'failed', why: ended.why };
+    if (ended.kind !== 'ended') return unsettled(ended);
   }
   if (!qty.gt(0)) return noWholeShares(host, want.qty);
   return place(host, want.price, qty, want.qty);
 }
 
-type Cancelled = { kind: 'ended' } | { kind: 'filled' } | { kind: 'working'; why: string };
+/** `replaced`: the stop was swapped at the broker meanwhile (a replace whose answer was lost): its
+ *  replacement `by` is the live stop now */
+type Cancelled = { kind: 'ended' } | { kind: 'filled' } | { kind: 'working'; why: string } | { kind: 'replaced'; by: string | null };
+
+/** a cancel that did not simply end the stop, as the sync's result (a replaced one converges next time) */
+const unsettled = (c: Exclude<Cancelled, { kind: 'ended' }>): StopResult =>
+  c.kind === 'filled' ? { kind: 'filled' } : { kind: 'failed', why: c.kind === 'working' ? c.why : `the stop was replaced at the broker meanwhile (by ${c.by ?? '?'}): converging on its replacement` };
 
 /** the stop's cancel, acknowledged: read back until terminal (its fills are delivered on the way) */
 export async function cancelStop(host: PositionHost, stop: Order): Promise<Cancelled> {
@@ -107,7 +114,9 @@ export async function cancelStop(host: PositionHost, stop: Order): Promise<Cance
     if (order === undefined) continue;
     if (order === null) return { kind: 'ended' };
     host.deliver(order, clock.now());
-    if (isTerminalStatus(order.status)) return order.filledQty.gt(0) ? { kind: 'filled' } : { kind: 'ended' };
+    if (order.filledQty.gt(0) && isTerminalStatus(order.status)) return { kind: 'filled' };
+    if (order.status === 'replaced') return { kind: 'replaced', by: order.replacedBy };
+    if (isTerminalStatus(order.status)) return { kind: 'ended' };
   }
   return { kind: 'working', why: `the cancel of protective stop ${stop.clientOrderId} was not acknowledged` };
 }
@@ -213,8 +222,14 @@ export async function cancelStopBeforeSell(host: PositionHost): Promise<void> {
   if (live && !isTerminalStatus(live.status)) legs.push(live);
   const t = host.trade;
   if (t.targetOrderId && host.stops.targetLive(t)) legs.push(host.stops.target ?? ({ id: t.targetOrderId, clientOrderId: t.targetOrderId } as Order));
-  for (const leg of legs) {
+  for (let i = 0; i < legs.length; i++) {
+    const leg = legs[i]!;
     const ended = await cancelStop(host, leg);
+    // a stop swapped at the broker unheard of: its replacement holds the shares, so it goes too
+    if (ended.kind === 'replaced' && ended.by && i < MAX_REPLACED_HOPS) {
+      const next = await host.deps.broker.getOrder(ended.by).catch(() => null);
+      if (next && !isTerminalStatus(next.status)) legs.push(next);
+    }
     if (ended.kind === 'working') {
       host.journal({ kind: 'warning', cause: 'position', message: `exit of ${t.symbol}: ${ended.why}; selling anyway`, data: { tradeId: t.id, orderId: leg.id } });
     }

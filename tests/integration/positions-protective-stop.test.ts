@@ -145,6 +145,20 @@ describe('the protective stop at the broker', () => {
     expect(h.sim.server.faults.requests.slice(before).filter((r) => r.method !== 'GET')).toEqual([]);
   });
 
+  it("Keel's own exit cancels a stop's replacement it never heard of (the replace's events lost), then sells once", async () => {
+    h.supervisor.applySettings(await patched({ trailingStopPct: 2 }));
+    const { trade, row, entry } = await openProtected('AAPL');
+    h.sim.server.faults.dropNextEvents(2); // the replace's 'replaced' and 'new' never reach Keel
+    expect(h.sim.core.replaceOrder(row.stopOrderId!, { stop_price: stopLevel(entry, 5).toFixed(), client_order_id: `${trade.entryClientOrderId}-s2` }).ok).toBe(true);
+    const closed = h.next('closed', (e) => e.tradeId === trade.id);
+    h.sim.core.market.setPrice('AAPL', Math.round(entry * 105) / 100);
+    h.sim.core.market.setPrice('AAPL', Math.round(entry * 102) / 100);
+    expect((await closed).reason).toBe('trailing_stop');
+    const orders = await sells('AAPL');
+    expect(orders.map((o) => [o.type, o.status])).toEqual([['stop', 'replaced'], ['stop', 'canceled'], ['market', 'filled']]);
+    expect(orders[2]!.filledQty.eq((await reload(t, trade.id)).shares!)).toBe(true);
+  });
+
   it('is cancelled when the mode is turned off, and placed again when it is turned back on', async () => {
     const { trade } = await openProtected('AAPL');
     h.supervisor.applySettings(await patched({ brokerStopMode: 'off' }));
