@@ -159,12 +159,13 @@ export async function postSignal(keel: KeelProcess, body: { id: string } & Recor
 /**
  * Fires a buy of `symbol` and resolves with its trade once open: a fresh signal id per try, since an
  * entry waits for the trade stream to be live and caught up (a refused try is a decided signal).
+ * `extra`: more fields of the signal (e.g. its priceAtSignal).
  */
-export async function openPosition(keel: KeelProcess, symbol: string, idPrefix: string): Promise<{ signalId: string; trade: Record<string, any> }> {
+export async function openPosition(keel: KeelProcess, symbol: string, idPrefix: string, extra: Record<string, unknown> = {}): Promise<{ signalId: string; trade: Record<string, any> }> {
   let n = 0;
   const signalId = await eventually(async () => {
     const id = `${idPrefix}-${++n}`;
-    const { body } = await keel.api('POST', '/api/signals', { id, symbol, side: 'buy', catalystType: 'earnings', catalystTier: 1 });
+    const { body } = await keel.api('POST', '/api/signals', { id, symbol, side: 'buy', catalystType: 'earnings', catalystTier: 1, ...extra });
     if (body.outcome !== 'fired') throw new Error(`signal ${id}: ${JSON.stringify(body)}`);
     return id;
   });
