@@ -12,7 +12,6 @@ import type { Clock } from '../../ports/clock.port.js';
 import type { EpochMs } from '../../domain/time.js';
 
 export interface MarketClockCache {
-  isOpen(): Promise<boolean | null>;
   /** the broker's clock as last read (at most ttlMs old); null when the broker cannot be reached */
   read(): Promise<MarketClock | null>;
   /** the cached clock without asking the broker (value null: unreachable); null when it has lapsed (read() would ask) */
@@ -41,7 +40,6 @@ export function createMarketClockCache(clock: Clock, broker: () => BrokerPort | 
   };
   return {
     read,
-    isOpen: async () => (await read())?.isOpen ?? null,
     peek() {
       return cached && clock.now() - cached.at < ttlMs ? { value: cached.value } : null;
     },
