@@ -11,7 +11,7 @@
 import { BrokerError } from '../../domain/broker-error.js';
 import type { Order, OrderReplace, OrderRequest } from '../../domain/order.js';
 import type { SubmitOutcome } from '../../ports/broker.port.js';
-import { toBrokerError, type AlpacaHttpClient } from './http-client.js';
+import { toBrokerError, type AlpacaHttpClient, type HttpRequest, type HttpResponse } from './http-client.js';
 import { parseOrder } from './parse.js';
 import { toOrderRequestBody, toReplaceRequestBody } from './serialize.js';
 import { errorText } from '../../lib/error-text.js';
@@ -52,26 +52,12 @@ export async function submitWithRecovery(
 
   let lastError: BrokerError | null = null;
   for (let attempt = 0; attempt <= options.maxResubmits; attempt++) {
-    try {
-      const res = await http.request({ method: 'POST', path: '/v2/orders', body, retry: 'never' });
-      try {
-        return { kind: 'accepted', order: parseOrder(res.body), recovered: false };
-      } catch (error) {
-        // the order landed but its echo is unreadable: fetch it the normal way
-        lastError = new BrokerError({ category: 'invalid_response', operation: OPERATION, status: res.status, message: errorText(error), body: res.body });
-      }
-    } catch (error) {
-      lastError = toBrokerError(OPERATION, error);
-      if (!isDuplicateClientOrderId(lastError) && !isAmbiguous(lastError)) return { kind: 'rejected', error: lastError };
-    }
-
-    let found: Order | null;
-    try {
-      found = await lookup(clientOrderId);
-    } catch (error) {
-      return { kind: 'unknown', clientOrderId, error: toBrokerError('GET /v2/orders:by_client_order_id', error) };
-    }
-    if (found) return { kind: 'accepted', order: found, recovered: true };
+    const sent = await sendOnce(http, { method: 'POST', path: '/v2/orders', body, retry: 'never' }, OPERATION);
+    if ('order' in sent) return { kind: 'accepted', order: sent.order, recovered: false };
+    lastError = sent.error;
+    if (!sent.landed && !isDuplicateClientOrderId(lastError) && !isAmbiguous(lastError)) return { kind: 'rejected', error: lastError };
+    const found = await lookUp(lookup, clientOrderId);
+    if (found) return found;
     // 404: that attempt did not land (a duplicate 422 that cannot be found is still unresolved)
     if (isDuplicateClientOrderId(lastError)) return { kind: 'unknown', clientOrderId, error: lastError };
   }
@@ -89,22 +75,38 @@ export async function replaceWithRecovery(
   http: AlpacaHttpClient, orderId: string, replace: OrderReplace, lookup: (clientOrderId: string) => Promise<Order | null>,
 ): Promise<SubmitOutcome> {
   const operation = 'PATCH /v2/orders/{order_id}';
-  const { clientOrderId } = replace;
-  let lastError: BrokerError;
+  const path = `/v2/orders/${encodeURIComponent(orderId)}`;
+  const sent = await sendOnce(http, { method: 'PATCH', path, body: toReplaceRequestBody(replace), retry: 'never' }, operation);
+  if ('order' in sent) return { kind: 'accepted', order: sent.order, recovered: false };
+  if (!sent.landed && !isAmbiguous(sent.error)) return { kind: 'rejected', error: sent.error };
+  return (await lookUp(lookup, replace.clientOrderId)) ?? { kind: 'unknown', clientOrderId: replace.clientOrderId, error: sent.error };
+}
+
+/**
+ * One request that answers an Order, never retried: the order, or the error — `landed` when the
+ * broker answered 200 but its echo is unreadable (look the order up); otherwise an error answer or
+ * no answer, which the caller's rules call terminal or ambiguous.
+ */
+async function sendOnce(http: AlpacaHttpClient, request: HttpRequest, operation: string): Promise<{ order: Order } | { error: BrokerError; landed: boolean }> {
+  let res: HttpResponse;
   try {
-    const res = await http.request({ method: 'PATCH', path: `/v2/orders/${encodeURIComponent(orderId)}`, body: toReplaceRequestBody(replace), retry: 'never' });
-    try {
-      return { kind: 'accepted', order: parseOrder(res.body), recovered: false };
-    } catch (error) {
-      lastError = new BrokerError({ category: 'invalid_response', operation, status: res.status, message: errorText(error), body: res.body });
-    }
+    res = await http.request(request);
   } catch (error) {
-    lastError = toBrokerError(operation, error);
-    if (!isAmbiguous(lastError)) return { kind: 'rejected', error: lastError };
+    return { error: toBrokerError(operation, error), landed: false };
   }
   try {
+    return { order: parseOrder(res.body) };
+  } catch (error) {
+    return { error: new BrokerError({ category: 'invalid_response', operation, status: res.status, message: errorText(error), body: res.body }), landed: true };
+  }
+}
+
+/** after an ambiguous answer: the order found by its client order id; 'unknown' when the lookup
+ *  itself fails; null when it is not there (404) */
+async function lookUp(lookup: (clientOrderId: string) => Promise<Order | null>, clientOrderId: string): Promise<SubmitOutcome | null> {
+  try {
     const found = await lookup(clientOrderId);
-    return found ? { kind: 'accepted', order: found, recovered: true } : { kind: 'unknown', clientOrderId, error: lastError };
+    return found ? { kind: 'accepted', order: found, recovered: true } : null;
   } catch (error) {
     return { kind: 'unknown', clientOrderId, error: toBrokerError('GET /v2/orders:by_client_order_id', error) };
   }
