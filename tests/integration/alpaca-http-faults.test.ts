@@ -121,6 +121,13 @@ describe('submitOrder never double-submits', () => {
     expect(server.count('POST', '/v2/orders')).toBe(1);
   });
 
+  it('looks up an order whose 200 echo is unreadable, and posts nothing again', async () => {
+    server.on('POST', '/v2/orders', { status: 200, body: { not: 'an order' } });
+    server.on('GET', BY_CID, { status: 200, body: orderWire() });
+    expect(await broker.submitOrder(anOrderRequest({ clientOrderId: CID }))).toMatchObject({ kind: 'accepted', recovered: true, order: { clientOrderId: CID } });
+    expect(server.count('POST', '/v2/orders')).toBe(1);
+  });
+
   it('matches the duplicate wording loosely', async () => {
     server.on('POST', '/v2/orders', { status: 422, body: { code: 40010001, message: 'client order id must be unique' } });
     server.on('GET', BY_CID, { status: 200, body: orderWire() });
@@ -191,6 +198,13 @@ describe('replaceOrder never sends a PATCH twice', () => {
     server.on('PATCH', path, serverError);
     server.on('GET', BY_CID, { status: 404, body: loadFixture('error-404-order-not-found.json') });
     expect(await replace()).toMatchObject({ kind: 'unknown', clientOrderId: NEW_CID });
+    expect(server.count('PATCH', path)).toBe(1);
+  });
+
+  it('an unreadable 200 echo is settled by the lookup too', async () => {
+    server.on('PATCH', path, { status: 200, body: { not: 'an order' } });
+    server.on('GET', BY_CID, { status: 200, body: replacement() });
+    expect(await replace()).toMatchObject({ kind: 'accepted', recovered: true, order: { replaces: OLD } });
     expect(server.count('PATCH', path)).toBe(1);
   });
 
