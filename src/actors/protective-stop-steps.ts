@@ -26,6 +26,7 @@ import type { ExitReason, TradePatch } from '../domain/trade.js';
 import { errorText } from '../lib/error-text.js';
 import type { StopResult } from '../machines/position.machine.js';
 import { resolveByClientOrderId } from './entry-resolver.js';
+import type { BrokerPort } from '../ports/broker.port.js';
 import type { PositionHost } from './position-host.js';
 import { leaveTargetToBroker } from './bracket-target.js';
 
@@ -44,17 +45,23 @@ async function currentStop(host: PositionHost, trustKnown = false): Promise<Orde
   if (known && known.clientOrderId === t.stopClientOrderId && isTerminalStatus(known.status) && known.filledQty.isZero()) return null;
   if (trustKnown && known && known.clientOrderId === t.stopClientOrderId) return known;
   const { broker, clock, resolve } = host.deps;
-  let order = t.stopOrderId ? await broker.getOrder(t.stopOrderId) : await resolveByClientOrderId(broker, clock, t.stopClientOrderId, resolve);
   // a replaced stop hands over to its replacement (an answer lost, a restart in between)
-  for (let hop = 0; order?.status === 'replaced' && order.replacedBy && hop < MAX_REPLACED_HOPS; hop++) order = await broker.getOrder(order.replacedBy);
+  const order = await followReplaced(broker, t.stopOrderId ? await broker.getOrder(t.stopOrderId) : await resolveByClientOrderId(broker, clock, t.stopClientOrderId, resolve));
   if (!order) return null;
   if (order.id !== t.stopOrderId) await recordAccepted(host, order);
   host.deliver(order, clock.now());
   return order;
 }
 
-/** how far currentStop follows `replaced_by` (each hop one replacement whose answer was lost) */
+/** how far a stop's `replaced_by` is followed (each hop one replacement whose answer was lost) */
 const MAX_REPLACED_HOPS = 5;
+
+/** the end of a stop's chain of replacements (the order itself when it was not replaced) */
+async function followReplaced(broker: BrokerPort, order: Order | null): Promise<Order | null> {
+  let at = order;
+  for (let hop = 0; at?.status === 'replaced' && at.replacedBy && hop < MAX_REPLACED_HOPS; hop++) at = await broker.getOrder(at.replacedBy);
+  return at;
+}
 
 /** syncStop: the broker's stop made what the trade wants now */
 export async function syncStopStep(host: PositionHost): Promise<StopResult> {
@@ -222,12 +229,14 @@ export async function cancelStopBeforeSell(host: PositionHost): Promise<void> {
   if (live && !isTerminalStatus(live.status)) legs.push(live);
   const t = host.trade;
   if (t.targetOrderId && host.stops.targetLive(t)) legs.push(host.stops.target ?? ({ id: t.targetOrderId, clientOrderId: t.targetOrderId } as Order));
+  let hops = 0;
   for (let i = 0; i < legs.length; i++) {
     const leg = legs[i]!;
     const ended = await cancelStop(host, leg);
     // a stop swapped at the broker unheard of: its replacement holds the shares, so it goes too
-    if (ended.kind === 'replaced' && ended.by && i < MAX_REPLACED_HOPS) {
-      const next = await host.deps.broker.getOrder(ended.by).catch(() => null);
+    if (ended.kind === 'replaced' && ended.by && hops++ < MAX_REPLACED_HOPS) {
+      const { broker } = host.deps;
+      const next = await broker.getOrder(ended.by).then((o) => followReplaced(broker, o)).catch(() => null);
       if (next && !isTerminalStatus(next.status)) legs.push(next);
     }
     if (ended.kind === 'working') {
