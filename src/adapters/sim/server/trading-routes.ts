@@ -48,18 +48,15 @@ function calendar(c: SimContext, core: SimExchangeCore, clock: Clock): Response 
   return sendResult(c, core.calendar(start, end), (days) => days.map(calendarDayToWire));
 }
 
-/** the request's JSON body; undefined when it is not JSON */
-async function jsonBody(c: SimContext): Promise<unknown> {
+/** the request's JSON body handed to `handle`; 400 as Alpaca answers when it is not JSON */
+async function withJsonBody(c: SimContext, handle: (body: unknown) => Response): Promise<Response> {
+  let body: unknown;
   try {
-    return JSON.parse(await c.req.text()) as unknown;
+    body = JSON.parse(await c.req.text());
   } catch {
-    return undefined;
+    return sendError(c, 400, { code: 40010000, message: 'failed to decode request body' });
   }
-}
-
-async function submitOrder(c: SimContext, core: SimExchangeCore): Promise<Response> {
-  const body = await jsonBody(c);
-  return body === undefined ? sendError(c, 400, { code: 40010000, message: 'failed to decode request body' }) : sendResult(c, core.submitOrder(body), orderToWire);
+  return handle(body);
 }
 
 export function registerTradingRoutes(app: Hono<SimEnv>, core: SimExchangeCore, clock: Clock): void {
@@ -88,7 +85,7 @@ export function registerTradingRoutes(app: Hono<SimEnv>, core: SimExchangeCore, 
     );
   });
 
-  app.post('/v2/orders', (c) => submitOrder(c, core));
+  app.post('/v2/orders', (c) => withJsonBody(c, (body) => sendResult(c, core.submitOrder(body), orderToWire)));
   app.get('/v2/orders', (c) => {
     const query: SimListOrdersQuery = pick(c, ORDER_QUERY_KEYS);
     return sendResult(c, core.listOrders(query), (orders) => orders.map(orderToWire));
@@ -101,10 +98,7 @@ export function registerTradingRoutes(app: Hono<SimEnv>, core: SimExchangeCore, 
   app.delete('/v2/orders', (c) =>
     sendMultiStatus(c, core.cancelAllOrders().map((r) => (r.body ? { id: r.id, status: r.status, body: r.body } : { id: r.id, status: r.status }))),
   );
-  app.patch('/v2/orders/:id', async (c) => {
-    const body = await jsonBody(c);
-    return body === undefined ? sendError(c, 400, { code: 40010000, message: 'failed to decode request body' }) : sendResult(c, core.replaceOrder(c.req.param('id'), body), orderToWire);
-  });
+  app.patch('/v2/orders/:id', (c) => withJsonBody(c, (body) => sendResult(c, core.replaceOrder(c.req.param('id'), body), orderToWire)));
 
   app.get('/v2/account/activities/:type', (c) =>
     c.req.param('type').toUpperCase() === 'FILL' ? fills(c, core) : c.json([]),
